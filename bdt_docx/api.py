@@ -1,0 +1,99 @@
+"""The Python API: the five stages joined, one call per need.
+
+- :func:`read_workbook`: workbook → checked context (stages 1–2);
+- :func:`render_report`: context → report (stages 3–5), for scripts whose data come from
+  elsewhere;
+- :func:`fill_report`: both in one call.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from bdt_docx.output import check_destination, write_package
+from bdt_docx.render import render_parts
+from bdt_docx.template import PreparedTemplate, prepare_template
+from bdt_docx.validate import read_context
+from bdt_docx.workbook import Workbook
+
+__all__ = ["fill_report", "read_workbook", "render_report"]
+
+PathLike = str | os.PathLike[str]
+#: Workbook formats read directly; others (.ods, .xls) are converted through LibreOffice.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def _template(template: PathLike | PreparedTemplate | None) -> PreparedTemplate:
+    if isinstance(template, PreparedTemplate):
+        return template
+    return prepare_template(template)
+
+
+def read_workbook(
+    xlsx: PathLike, template: PathLike | PreparedTemplate | None = None
+) -> dict[str, Any]:
+    """Read ``xlsx`` and check it against the template's fields (the shipped template by
+    default). Returns the render context; raises :class:`~bdt_docx.WorkbookError` listing
+    every problem, each with its field, sheet and cell."""
+    prepared = _template(template)
+    path = Path(xlsx)
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES and path.suffix.lower() in (".ods", ".xls"):
+        from bdt_docx.pdf import converted_workbook
+
+        with converted_workbook(path) as converted:
+            return _read(converted, prepared, shown_as=path)
+    return _read(path, prepared, shown_as=path)
+
+
+def _read(path: Path, prepared: PreparedTemplate, shown_as: Path) -> dict[str, Any]:
+    with Workbook(path, shown_as=shown_as) as workbook:
+        return read_context(workbook, prepared.fields)
+
+
+def render_report(
+    context: Mapping[str, Any],
+    template: PathLike | PreparedTemplate | None = None,
+    output: PathLike = "bao_cao.docx",
+    *,
+    overwrite: bool = False,
+) -> Path:
+    """Render ``context`` into ``template`` and write the report to ``output``.
+
+    Nothing is written when anything fails; an existing ``output`` is replaced only with
+    ``overwrite=True``. Returns the report's path.
+    """
+    prepared = _template(template)
+    destination = Path(output)
+    check_destination(destination, overwrite)
+    parts = render_parts(prepared, context)
+    return write_package(parts, destination, overwrite=overwrite)
+
+
+def fill_report(
+    xlsx: PathLike,
+    template: PathLike | PreparedTemplate | None = None,
+    output: PathLike | None = None,
+    *,
+    overwrite: bool = False,
+    pdf: bool = False,
+) -> Path:
+    """Fill the template from the workbook ``xlsx`` and write the report.
+
+    With no ``output`` the report goes beside the workbook as ``<workbook stem>.docx``.
+    With ``pdf=True`` a PDF with the same stem is also made through LibreOffice (the docx is
+    kept even if that fails: :class:`~bdt_docx.ConversionError`). Returns the docx path.
+    """
+    workbook = Path(xlsx)
+    destination = Path(output) if output is not None else workbook.with_suffix(".docx")
+    check_destination(destination, overwrite)
+    prepared = _template(template)
+    context = read_workbook(workbook, prepared)
+    report = render_report(context, prepared, destination, overwrite=overwrite)
+    if pdf:
+        from bdt_docx.pdf import convert_to_pdf
+
+        convert_to_pdf(report, overwrite=overwrite)
+    return report

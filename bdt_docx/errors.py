@@ -1,0 +1,116 @@
+"""Errors: one base class, a subclass per stage, and the problems they carry.
+
+Every error a user can cause is a :class:`BdtDocxError`. Its message is Vietnamese and names
+the file and, where there is one, the field, its sheet and its cell. A workbook with several
+faults raises one :class:`WorkbookError` that lists them all in :attr:`BdtDocxError.problems`,
+so a program can show them as a list and a person reads them in one go.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+__all__ = [
+    "BdtDocxError",
+    "ConversionError",
+    "OutputError",
+    "Problem",
+    "TemplateError",
+    "WorkbookError",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix, and where it is.
+
+    ``file`` is the workbook, template or output concerned; ``field`` the name in the
+    template's contract (a defined name, a table, or ``table.column``); ``sheet`` and ``cell``
+    the place in the workbook (``B7``); ``message`` says what is wrong, in Vietnamese.
+    """
+
+    message: str
+    file: str | None = None
+    field: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+    def where(self) -> str:
+        """The place as a clerk reads it: ``trang tính 'Số liệu', ô B7 (tong_so_nguoi)``."""
+        parts = []
+        if self.sheet:
+            parts.append(f"trang tính '{self.sheet}'")
+        if self.cell:
+            parts.append(f"ô {self.cell}")
+        place = ", ".join(parts)
+        if self.field:
+            place = f"{place} ({self.field})" if place else self.field
+        return place
+
+    def __str__(self) -> str:
+        place = self.where()
+        return f"{place}: {self.message}" if place else self.message
+
+    def to_dict(self) -> dict[str, str | None]:
+        """The problem as a plain dict (``file``, ``field``, ``sheet``, ``cell``, ``message``)."""
+        return asdict(self)
+
+
+class BdtDocxError(Exception):
+    """Base of every error bdt_docx raises for a problem a user can fix.
+
+    ``str(error)`` is the whole Vietnamese message; :attr:`problems` holds each problem as a
+    :class:`Problem` record and :attr:`file` the file it is about.
+    """
+
+    #: What the message opens with, before the file name.
+    summary = "Lỗi"
+
+    def __init__(
+        self,
+        problems: str | Problem | list[Problem],
+        file: str | Path | None = None,
+    ) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.file = str(file) if file is not None else None
+        self.problems: list[Problem] = [
+            p if p.file or self.file is None else Problem(**{**p.to_dict(), "file": self.file})
+            for p in problems
+        ]
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        head = f"{self.summary} ({self.file})" if self.file else self.summary
+        if len(self.problems) == 1:
+            return f"{head}: {self.problems[0]}"
+        lines = [f"{head}: {len(self.problems)} lỗi cần sửa:"]
+        lines += [f"  {i}. {p}" for i, p in enumerate(self.problems, 1)]
+        return "\n".join(lines)
+
+
+class WorkbookError(BdtDocxError):
+    """The workbook cannot be read, or its data do not fit the template's fields."""
+
+    summary = "Lỗi trong sổ Excel"
+
+
+class TemplateError(BdtDocxError):
+    """The template cannot be read, is broken, or asks for something no workbook provides."""
+
+    summary = "Lỗi trong mẫu báo cáo"
+
+
+class OutputError(BdtDocxError):
+    """The report cannot be written where it was asked (exists, locked, no folder, no right)."""
+
+    summary = "Không ghi được báo cáo"
+
+
+class ConversionError(BdtDocxError):
+    """LibreOffice is missing or failed to convert a file (to PDF, or a workbook to .xlsx)."""
+
+    summary = "Không chuyển đổi được tệp"

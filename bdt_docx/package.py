@@ -1,0 +1,108 @@
+"""Reading Office packages (the zip behind .xlsx and .docx) without trusting them.
+
+Workbooks and templates come from outside, so every read here is bounded: a part may not
+inflate beyond :data:`MAX_PART_BYTES` nor the package beyond :data:`MAX_PACKAGE_BYTES`,
+counted on the bytes actually inflated (a zip's stated sizes can lie), and XML is parsed
+with entities, DTD loading and network access off and without ``recover``, so that a broken
+part is an error instead of silently lost content.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+__all__ = ["MAX_PACKAGE_BYTES", "MAX_PART_BYTES", "Package", "PackageError", "parse_xml"]
+
+#: Largest inflated size of one part (the XML of a huge sheet stays well below it).
+MAX_PART_BYTES = 256 * 1024 * 1024
+#: Largest inflated size of all the parts read from one package.
+MAX_PACKAGE_BYTES = 512 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
+)
+
+
+class PackageError(Exception):
+    """The file is not a readable Office package; ``reason`` is a Vietnamese sentence.
+
+    Internal: each reading stage turns it into its own :class:`~bdt_docx.BdtDocxError`.
+    """
+
+    def __init__(self, reason: str, part: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.part = part
+
+
+def parse_xml(data: bytes, part: str | None = None) -> etree._Element:
+    """Parse XML strictly and safely (no entities, no DTD, no network, no recovery)."""
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise PackageError(f"phần {part or 'XML'} bị hỏng ({exc.msg})", part) from exc
+    if root is None:  # pragma: no cover - lxml returns None only with recover=True
+        raise PackageError(f"phần {part or 'XML'} trống", part)
+    return root
+
+
+class Package:
+    """A zip package opened for bounded reading.
+
+    ``Package(path)`` raises :class:`PackageError` when the file is not a zip. Use it as a
+    context manager; :meth:`read` inflates one part, counting what it inflates.
+    """
+
+    def __init__(self, source: str | Path) -> None:
+        self.path = Path(source)
+        self._inflated = 0
+        try:
+            self._zip = zipfile.ZipFile(self.path)
+        except zipfile.BadZipFile as exc:
+            raise PackageError("tệp không phải tệp Office (.xlsx, .docx) hợp lệ") from exc
+        except OSError as exc:
+            raise PackageError(f"không đọc được tệp ({exc.strerror or exc})") from exc
+        self.names = {info.filename for info in self._zip.infolist()}
+
+    def __enter__(self) -> Package:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the underlying zip file."""
+        self._zip.close()
+
+    def infolist(self) -> list[zipfile.ZipInfo]:
+        """The members of the zip, in stored order."""
+        return self._zip.infolist()
+
+    def read(self, name: str) -> bytes:
+        """Inflate part ``name``; a part or a package inflating too much is refused."""
+        if name not in self.names:
+            raise PackageError(f"thiếu phần {name}", name)
+        chunks, size = [], 0
+        try:
+            with self._zip.open(name) as stream:
+                while chunk := stream.read(_CHUNK):
+                    size += len(chunk)
+                    self._inflated += len(chunk)
+                    if size > MAX_PART_BYTES or self._inflated > MAX_PACKAGE_BYTES:
+                        raise PackageError(
+                            f"phần {name} giải nén ra quá lớn (có thể là tệp độc hại)", name
+                        )
+                    chunks.append(chunk)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
+            raise PackageError(f"phần {name} bị hỏng hoặc không giải nén được", name) from exc
+        except RuntimeError as exc:  # zipfile: encrypted member
+            raise PackageError(f"phần {name} được mã hóa", name) from exc
+        return b"".join(chunks)
+
+    def read_xml(self, name: str) -> etree._Element:
+        """Inflate and parse part ``name`` (see :func:`parse_xml`)."""
+        return parse_xml(self.read(name), name)

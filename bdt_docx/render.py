@@ -1,0 +1,91 @@
+"""Stage 4: render a prepared template with a context into the parts of a new .docx.
+
+Rendering follows docxtpl step for step (Jinja, then docxtpl's own listing resolution that
+turns a line break in a value into ``<w:br/>``), so that a report's ``word/document.xml``
+is the XML plain ``DocxTemplate.render`` would give for the same context and environment.
+Each rendered part is then parsed strictly: a template whose output is not well-formed XML
+is refused here, before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Mapping
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2 import TemplateError as JinjaError
+
+from bdt_docx.errors import Problem, TemplateError, WorkbookError
+from bdt_docx.package import PackageError, parse_xml
+from bdt_docx.template import Part, PreparedTemplate
+
+__all__ = ["render_parts"]
+
+_PARAGRAPH_BREAK = re.compile(r"\n<w:p([ >])")
+_TAGS = re.compile(r"<[^>]+>")
+_DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
+_DOCXTPL_ESCAPES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
+
+
+def render_parts(
+    template: PreparedTemplate, context: Mapping[str, Any]
+) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    """The parts of the report: ``(zip entry, bytes)`` in the template's order.
+
+    Raises :class:`WorkbookError` when the context lacks a variable the template uses and
+    :class:`TemplateError` when the template fails while rendering or gives broken XML.
+    """
+    missing = sorted(template.variables - set(context))
+    if missing:
+        raise WorkbookError(
+            [Problem("mẫu cần giá trị này nhưng dữ liệu không có", field=name) for name in missing]
+        )
+    return [(part.info, _render_part(template, part, context)) for part in template.parts]
+
+
+def _render_part(template: PreparedTemplate, part: Part, context: Mapping[str, Any]) -> bytes:
+    if part.compiled is None:
+        return part.data
+    try:
+        xml = part.compiled.render(context)
+    except (JinjaError, TypeError, ValueError, ArithmeticError) as exc:
+        raise TemplateError(_runtime_problem(part, exc), template.path) from exc
+    xml = _PARAGRAPH_BREAK.sub(r"<w:p\1", xml)
+    for marker, brace in _DOCXTPL_ESCAPES:
+        xml = xml.replace(marker, brace)
+    xml = DocxTemplate.resolve_listing(None, xml)
+    if "<wp:docPr" in xml:
+        xml = _renumber_drawings(xml)
+    data = xml.encode("utf-8")
+    try:
+        parse_xml(data, part.info.filename)
+    except PackageError as exc:
+        raise TemplateError(
+            f"mẫu sinh ra XML hỏng trong {part.info.filename} ({exc.reason}); hãy kiểm tra "
+            "các thẻ {%p %}, {%tr %} và thẻ nằm giữa các định dạng",
+            template.path,
+        ) from exc
+    return data
+
+
+def _renumber_drawings(xml: str) -> str:
+    """Give every drawing a unique id, as docxtpl does (loops copy them)."""
+    counter = iter(range(1001, 1_000_000_000))
+    return _DOCPR_ID.sub(lambda m: f"{m[1]}{next(counter)}{m[2]}", xml)
+
+
+def _runtime_problem(part: Part, exc: Exception) -> Problem:
+    """Where a render error happened: the part, the paragraph and the text around it."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == part.info.filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    where = part.info.filename
+    if line and part.source:
+        text = _TAGS.sub("", part.source.splitlines()[line - 1]).strip()[:120]
+        where = f"{where}, đoạn {line}: «{text}»"
+    return Problem(f"lỗi khi điền mẫu ({where}): {exc}")

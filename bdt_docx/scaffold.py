@@ -1,0 +1,176 @@
+"""A new workbook for a template, ready for a clerk to fill (``bdt-docx init``).
+
+Built from the template's field description: a sheet with one labelled row per value (the
+named cell beside its Vietnamese label, a hint after it), then one sheet per list holding an
+Excel table with its headers. Whole numbers and dates get Excel data validation; date cells
+are formatted ``dd/mm/yyyy`` so that an English-locale Excel does not read 09/06 as
+6 September. With ``example=True`` the original report's values are filled in.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bdt_docx.fields import TYPE_LABELS, Column, FieldSpec, Fields, TableSpec
+from bdt_docx.output import check_destination, write_bytes
+from bdt_docx.validate import convert
+
+__all__ = ["VALUES_SHEET", "new_workbook"]
+
+#: The sheet holding the single values.
+VALUES_SHEET = "Thông tin"
+DATE_FORMAT = "dd/mm/yyyy"
+_FONT = "Times New Roman"
+_THIN = Side(style="thin", color="999999")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+def new_workbook(
+    output: str | Path, fields: Fields, *, example: bool = False, overwrite: bool = False
+) -> Path:
+    """Write a new workbook for ``fields`` at ``output`` (atomically) and return its path."""
+    output = Path(output)
+    check_destination(output, overwrite)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = VALUES_SHEET
+    _values_sheet(book, sheet, fields, example)
+    for spec in fields.tables.values():
+        _list_sheet(book, spec, example)
+    return write_bytes(_to_bytes(book), output, overwrite=overwrite)
+
+
+def _to_bytes(book: Workbook) -> bytes:
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _typed(value: Any, type_: str) -> Any:
+    if value is None or value == "":
+        return None
+    return convert(value, type_)
+
+
+def _values_sheet(book: Workbook, sheet: Worksheet, fields: Fields, example: bool) -> None:
+    title = fields.title or "Số liệu báo cáo"
+    sheet["A1"] = title.upper()
+    sheet["A1"].font = Font(name=_FONT, bold=True, size=13)
+    sheet["A2"] = (
+        "Điền cột 'Giá trị' (ô nền vàng). Các danh sách ở các trang tính bên cạnh. "
+        "Không đổi tên các ô và bảng: bdt-docx tìm số liệu theo tên."
+    )
+    sheet["A2"].font = Font(name=_FONT, italic=True, size=11)
+    for col, text in enumerate(("Nội dung", "Giá trị", "Hướng dẫn", "Tên ô"), 1):
+        cell = sheet.cell(4, col, text)
+        cell.font = Font(name=_FONT, bold=True, size=12)
+        cell.fill = _HEADER_FILL
+        cell.border = _BOX
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    row = 5
+    for spec in fields.values.values():
+        _value_row(book, sheet, row, spec, example)
+        row += 1
+    for letter, width in zip("ABCD", (42, 48, 44, 26)):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A5"
+    _print_setup(sheet)
+
+
+def _value_row(book: Workbook, sheet: Worksheet, row: int, spec: FieldSpec, example: bool) -> None:
+    label = sheet.cell(row, 1, spec.label + ("" if spec.required else " (có thể để trống)"))
+    value = sheet.cell(row, 2, _typed(spec.example, spec.type) if example else None)
+    hint = sheet.cell(row, 3, spec.hint or TYPE_LABELS[spec.type])
+    name = sheet.cell(row, 4, spec.name)
+    for cell in (label, value, hint, name):
+        cell.font = Font(name=_FONT, size=12, color="666666" if cell is name else None)
+        cell.border = _BOX
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    value.fill = _INPUT_FILL
+    _format_input(sheet, value.coordinate, spec.type, spec.min, spec.max, spec.label)
+    reference = f"'{sheet.title}'!${value.column_letter}${row}"
+    book.defined_names[spec.name] = DefinedName(spec.name, attr_text=reference)
+
+
+def _format_input(
+    sheet: Worksheet, ref: str, type_: str, low: int | None, high: int | None, label: str
+) -> None:
+    """Number format and data validation of an input cell (or a column range)."""
+    if type_ == "date":
+        for row in sheet[ref] if ":" in ref else ((sheet[ref],),):
+            for cell in row:
+                cell.number_format = DATE_FORMAT
+        check = DataValidation(type="date", operator="greaterThan", formula1="1")
+        check.error = f"{label}: cần một ngày dạng dd/mm/yyyy"
+    elif type_ == "integer":
+        low = 0 if low is None else low
+        if high is None:
+            check = DataValidation(type="whole", operator="greaterThanOrEqual", formula1=str(low))
+        else:
+            check = DataValidation(type="whole", operator="between", formula1=str(low),
+                                   formula2=str(high))  # fmt: skip
+        check.error = f"{label}: cần một số nguyên từ {low}" + (f" đến {high}" if high else "")
+    else:
+        return
+    check.errorTitle = "Giá trị không hợp lệ"
+    check.showErrorMessage = True
+    check.allow_blank = True
+    check.add(ref)
+    sheet.add_data_validation(check)
+
+
+def _list_sheet(book: Workbook, spec: TableSpec, example: bool) -> None:
+    sheet = book.create_sheet(spec.label[:31])
+    sheet["A1"] = spec.label.upper()
+    sheet["A1"].font = Font(name=_FONT, bold=True, size=13)
+    sheet["A2"] = spec.hint
+    sheet["A2"].font = Font(name=_FONT, italic=True, size=11)
+    first = 4
+    for col, column in enumerate(spec.columns, 1):
+        cell = sheet.cell(first, col, column.header)
+        cell.font = Font(name=_FONT, bold=True, size=12)
+    rows = [list(r) for r in spec.example] if example else []
+    if not rows:
+        rows = [[None] * len(spec.columns)]  # a table needs one row; a blank row is no row
+    for offset, values in enumerate(rows, 1):
+        for col, (column, value) in enumerate(zip(spec.columns, values), 1):
+            cell = sheet.cell(first + offset, col, _typed(value, column.type))
+            cell.font = Font(name=_FONT, size=12)
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    last = first + len(rows)
+    ref = f"A{first}:{get_column_letter(len(spec.columns))}{last}"
+    table = Table(displayName=spec.name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    sheet.add_table(table)
+    for col, column in enumerate(spec.columns, 1):
+        _column_setup(sheet, col, column, first + 1, max(last, first + 200))
+    sheet.freeze_panes = f"A{first + 1}"
+    _print_setup(sheet)
+
+
+def _column_setup(sheet: Worksheet, col: int, column: Column, top: int, bottom: int) -> None:
+    letter = get_column_letter(col)
+    sheet.column_dimensions[letter].width = {"date": 14, "integer": 12}.get(column.type, 60)
+    _format_input(sheet, f"{letter}{top}:{letter}{bottom}", column.type, None, None,
+                  column.header)  # fmt: skip
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+

@@ -1,0 +1,196 @@
+"""Stage 3: prepare a template once, so that it can be rendered many times.
+
+:func:`prepare_template` opens a .docx template, finds the parts that hold Jinja tags (the
+document, its headers, footers, footnotes and core properties), cleans each with docxtpl's
+own ``patch_xml`` (so that tags Word split across runs work, and ``{%p %}``/``{%tr %}`` mean
+what docxtpl users expect), compiles it in a sandboxed Jinja environment and keeps every
+other part as raw bytes. Templates are untrusted: the environment is a
+:class:`~jinja2.sandbox.SandboxedEnvironment` with autoescaping and strict undefined
+variables.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, meta
+from jinja2 import Template as JinjaTemplate
+from jinja2 import TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from bdt_docx.errors import Problem, TemplateError
+from bdt_docx.fields import Fields, description_path
+from bdt_docx.filters import FILTERS
+from bdt_docx.package import Package, PackageError
+from bdt_docx.text import normalize_text
+
+__all__ = [
+    "DEFAULT_TEMPLATE_NAME",
+    "PreparedTemplate",
+    "default_template",
+    "make_environment",
+    "prepare_template",
+]
+
+#: File name of the shipped template (in the installed package's ``templates`` folder).
+DEFAULT_TEMPLATE_NAME = "bao_cao_thi_dua_bau_cu.docx"
+
+_WML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+#: Content types of the parts rendered with Jinja; every other part is copied as it is.
+RENDERED_TYPES = frozenset(
+    {
+        _WML + "document.main+xml",
+        _WML + "template.main+xml",
+        _WML + "header+xml",
+        _WML + "footer+xml",
+        _WML + "footnotes+xml",
+        _WML + "endnotes+xml",
+        "application/vnd.openxmlformats-package.core-properties+xml",
+    }
+)
+_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_PARAGRAPH_START = re.compile(r"<w:p([ >])")
+_TAGS = re.compile(r"<[^>]+>")
+# docxtpl turns these in the rendered XML into braces; a value must not be able to.
+_DOCXTPL_MARKERS = re.compile(r"\{_([{%])|([}%])_\}")
+
+
+def _as_docx_text(value: object) -> Markup:
+    """Finalize every printed value: normalised text, XML-escaped, inert for docxtpl.
+
+    Text is normalised (:func:`bdt_docx.text.normalize_text`: NFC, no control characters),
+    escaped, and docxtpl's ``{_{``-style markers in it are written with a character
+    reference so that docxtpl's post-processing cannot turn them into Jinja braces.
+    """
+    if isinstance(value, Markup):
+        return value
+    text = escape(normalize_text(str(value)) if value is not None else "")
+    return Markup(_DOCXTPL_MARKERS.sub(_inert_marker, str(text)))
+
+
+def _inert_marker(match: re.Match[str]) -> str:
+    return match[0].replace("_", "&#95;")
+
+
+def make_environment() -> SandboxedEnvironment:
+    """The Jinja environment every template is rendered in (sandboxed, escaped, strict)."""
+    env = SandboxedEnvironment(
+        autoescape=True, undefined=StrictUndefined, finalize=_as_docx_text
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def default_template() -> Path:
+    """The path of the shipped template (works in an installed, non-editable package)."""
+    return Path(str(resources.files("bdt_docx.templates").joinpath(DEFAULT_TEMPLATE_NAME)))
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of the template package: its zip entry and, if rendered, its Jinja template."""
+
+    info: zipfile.ZipInfo
+    data: bytes
+    source: str | None = None
+    compiled: JinjaTemplate | None = None
+
+
+@dataclass(frozen=True)
+class PreparedTemplate:
+    """A template ready to render: its parts, the variables it uses and its field contract."""
+
+    path: Path
+    parts: tuple[Part, ...]
+    variables: frozenset[str]
+    fields: Fields
+    environment: SandboxedEnvironment
+
+
+def prepare_template(template: str | os.PathLike[str] | None = None) -> PreparedTemplate:
+    """Open, check and compile a template (``None``: the shipped one).
+
+    The result is cached per file (path, size and modification time), so preparing the same
+    template again is free. Raises :class:`TemplateError` for a missing or broken template.
+    """
+    path = Path(template) if template is not None else default_template()
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise TemplateError("không tìm thấy tệp mẫu", path) from exc
+    return _prepare(path.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _prepare(path: Path, _size: int, _mtime: int) -> PreparedTemplate:
+    env = make_environment()
+    try:
+        with Package(path) as package:
+            if "word/document.xml" not in package.names:
+                raise PackageError("thiếu word/document.xml")
+            rendered = _rendered_part_names(package)
+            parts = tuple(
+                _prepare_part(env, info, package.read(info.filename), info.filename in rendered)
+                for info in package.infolist()
+            )
+    except PackageError as exc:
+        raise TemplateError(f"tệp mẫu không phải tệp Word .docx hợp lệ: {exc.reason}",
+                            path) from exc  # fmt: skip
+    except TemplateSyntaxError as exc:
+        raise TemplateError(_syntax_problem(exc), path) from exc
+    variables = frozenset(
+        name for part in parts if part.source is not None
+        for name in meta.find_undeclared_variables(env.parse(part.source))
+    )  # fmt: skip
+    description = description_path(path)
+    if description.exists():
+        fields = Fields.load(description)
+        fields.check_covers(set(variables), path)
+    else:
+        fields = Fields.for_variables(set(variables))
+    return PreparedTemplate(path, parts, variables, fields, env)
+
+
+def _rendered_part_names(package: Package) -> set[str]:
+    types = package.read_xml("[Content_Types].xml")
+    return {
+        override.get("PartName", "").lstrip("/")
+        for override in types.iterfind(f"{_CT}Override")
+        if override.get("ContentType") in RENDERED_TYPES
+    }
+
+
+def _prepare_part(
+    env: SandboxedEnvironment, info: zipfile.ZipInfo, data: bytes, rendered: bool
+) -> Part:
+    if not rendered or b"{" not in data:
+        return Part(info, data)
+    try:
+        xml = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PackageError(f"phần {info.filename} không phải UTF-8", info.filename) from exc
+    source = _PARAGRAPH_START.sub(r"\n<w:p\1", DocxTemplate.patch_xml(None, xml))
+    # Compiled under the part's name, so that an error's traceback says which part it was.
+    code = env.compile(source, name=info.filename, filename=info.filename)
+    compiled = env.template_class.from_code(env, code, env.make_globals(None))
+    return Part(info, data, source, compiled)
+
+
+def _syntax_problem(exc: TemplateSyntaxError) -> Problem:
+    """Where a Jinja syntax error is: the part, the paragraph and its text."""
+    where = exc.name or "word/document.xml"
+    text = ""
+    if exc.source and exc.lineno:
+        line = exc.source.splitlines()[exc.lineno - 1] if exc.lineno else ""
+        text = _TAGS.sub("", line).strip()[:120]
+    detail = f" — đoạn {exc.lineno}: «{text}»" if text else ""
+    return Problem(f"thẻ Jinja sai trong {where}: {exc.message}{detail}", field=None)
+

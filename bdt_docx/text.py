@@ -1,0 +1,46 @@
+"""Text as it must reach the report: Unicode NFC, line breaks kept, control characters gone.
+
+The documented normalisation of every text value (from a cell or from a script):
+
+- Unicode NFC (a decomposed "ệ" becomes one character);
+- Excel's ``_xHHHH_`` escapes are decoded by the workbook reader before this step;
+- line breaks ``\\r\\n``, ``\\r``, vertical tab (Excel's ``_x000B_``), line and paragraph
+  separators become ``\\n``, which the report shows as a line break;
+- a tab stays a tab; every other control character is removed;
+- spaces at both ends of the text and of each line are trimmed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["clean_text", "normalize_text", "slug"]
+
+_LINE_BREAKS = re.compile(r"\r\n|[\r\v\f\x85\u2028\u2029]")
+# Control characters (C0 but tab and newline, DEL, C1) and XML-forbidden code points.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+
+
+def normalize_text(value: str) -> str:
+    """NFC, line breaks unified to ``\\n``, control characters removed; spaces kept."""
+    text = unicodedata.normalize("NFC", value)
+    return _CONTROL.sub("", _LINE_BREAKS.sub("\n", text))
+
+
+def clean_text(value: str) -> str:
+    """Normalise a cell's text as described in this module's docstring (trimmed)."""
+    lines = normalize_text(value).split("\n")
+    return "\n".join(line.strip(" \u00a0") for line in lines).strip()
+
+
+def slug(text: str) -> str:
+    """The key of a column header: ``Số, ký hiệu`` → ``so_ky_hieu``.
+
+    NFC, Vietnamese diacritics stripped (``đ`` → ``d``), lower case, every run of other
+    characters turned into one ``_``, none at either end.
+    """
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SLUG_JUNK.sub("_", bare.lower()).strip("_")

@@ -1,0 +1,345 @@
+"""Stage 2: check a workbook against a template's fields and build the render context.
+
+:func:`read_context` looks up every field of the contract, reads the cells in one pass per
+sheet, converts each value to its type and checks its constraints. It collects every problem
+and raises them together in one :class:`~bdt_docx.WorkbookError`, each with its field, sheet
+and cell, so that a clerk fixes the workbook in one round.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bdt_docx.errors import Problem, WorkbookError
+from bdt_docx.fields import TYPE_LABELS, Column, FieldSpec, Fields, TableSpec
+from bdt_docx.filters import so
+from bdt_docx.text import clean_text, slug
+from bdt_docx.workbook import Area, Cell, NameLookupError, Workbook, cell_ref
+
+__all__ = ["convert", "read_context"]
+
+_DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+_INT_TEXT = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+$|^[+-]?\d+$")
+_RENAMED = r"^{name}_?\d+$"
+
+
+class ValueProblem(ValueError):
+    """A cell's value does not fit its type (the Vietnamese reason)."""
+
+
+def _to_text(value: object) -> str:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else so(value, 10)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y")
+    return clean_text(str(value))
+
+
+def _to_integer(value: object) -> int:
+    if isinstance(value, bool) or isinstance(value, dt.date):
+        raise ValueProblem("cần một số nguyên")
+    if isinstance(value, (int, float)):
+        if not float(value).is_integer():
+            raise ValueProblem(f"cần một số nguyên, ô có số lẻ {so(value, 10)}")
+        return int(value)
+    text = clean_text(str(value)).replace(" ", "")
+    if _INT_TEXT.match(text):
+        return int(text.replace(".", ""))
+    if re.match(r"^[+-]?\d+,\d+$", text):
+        raise ValueProblem(f"cần một số nguyên, ô có số lẻ {text}")
+    raise ValueProblem(f"cần một số nguyên, ô có chữ '{text}'")
+
+
+def _to_date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueProblem(
+            f"cần một ngày, ô có số {so(value, 10)}; hãy nhập ngày dạng dd/mm/yyyy"
+        )
+    text = clean_text(str(value))
+    match = _DATE_TEXT.match(text)
+    if not match:
+        raise ValueProblem(f"cần một ngày dạng dd/mm/yyyy, ô có '{text}'")
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise ValueProblem(f"ngày {text} không có thật") from exc
+
+
+_CONVERTERS: dict[str, Callable[[object], Any]] = {
+    "text": _to_text,
+    "integer": _to_integer,
+    "date": _to_date,
+}
+
+
+def convert(value: object, type_: str) -> Any:
+    """Convert a raw cell value to ``type_``; raise ``ValueError`` with a Vietnamese reason.
+
+    Also used by scripts that build a context themselves (``render_report``).
+    """
+    return _CONVERTERS[type_](value)
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not clean_text(value))
+
+
+@dataclass
+class _List:
+    """Where a list sits: its header cells and its data rows."""
+
+    name: str
+    data: Area
+    headers: tuple[str, ...] | None  # None: read from the first row of ``header_area``
+    header_area: Area | None = None
+
+
+class _Reader:
+    """One validation run: it accumulates problems instead of stopping at the first."""
+
+    def __init__(self, workbook: Workbook, fields: Fields) -> None:
+        self.workbook = workbook
+        self.fields = fields
+        self.problems: list[Problem] = []
+
+    # -- locating -------------------------------------------------------------------------
+
+    def locate_value(self, spec: FieldSpec) -> Area | None:
+        try:
+            area = self.workbook.find_name(spec.name)
+        except NameLookupError as exc:
+            hint = f" ({spec.label})" if spec.label != spec.name else ""
+            reason = str(exc)
+            if spec.name.lower() in self.workbook.tables():
+                reason = f"'{spec.name}' là một bảng, nhưng mẫu cần một ô"
+            self.problems.append(
+                Problem(
+                    f"{reason}{hint}. Hãy chọn ô chứa giá trị rồi đặt tên '{spec.name}' "
+                    "(Formulas → Define Name)",
+                    field=spec.name,
+                )
+            )
+            return None
+        if not area.is_cell and area not in self.workbook.merged(area.sheet):
+            self.problems.append(
+                Problem(
+                    "tên trỏ tới nhiều ô, cần đúng một ô", spec.name, area.sheet, area.ref
+                )
+            )
+            return None
+        return area
+
+    def locate_list(self, spec_name: str) -> _List | None:
+        table = self.workbook.tables().get(spec_name.lower())
+        if table is not None:
+            return _List(spec_name, table.data_area, table.headers)
+        try:
+            area = self.workbook.find_name(spec_name)
+        except NameLookupError:
+            self.problems.append(Problem(self._missing_list_reason(spec_name), field=spec_name))
+            return None
+        header = Area(area.sheet, area.min_row, area.min_col, area.min_row, area.max_col)
+        data = Area(area.sheet, area.min_row + 1, area.min_col, area.max_row, area.max_col)
+        return _List(spec_name, data, None, header)
+
+    def _missing_list_reason(self, name: str) -> str:
+        renamed = [
+            t.name for key, t in self.workbook.tables().items()
+            if re.match(_RENAMED.format(name=re.escape(name.lower())), key)
+        ]  # fmt: skip
+        if renamed:
+            return (
+                f"không có bảng '{name}'; có bảng '{renamed[0]}' — Excel đã đổi tên bảng khi "
+                f"sao chép trang tính. Hãy đổi tên bảng lại thành '{name}' "
+                "(Table Design → Table Name)"
+            )
+        return (
+            f"không có bảng (Table) hay vùng có tên '{name}'. Hãy chọn vùng danh sách kể cả "
+            f"dòng tiêu đề, Insert → Table, rồi đặt tên bảng là '{name}'"
+        )
+
+    # -- reading --------------------------------------------------------------------------
+
+    def cell_value(self, cells: dict, area: Area, spec: FieldSpec) -> Any:
+        cell = cells.get((area.sheet, area.min_row, area.min_col))
+        return self.value(cell, area.sheet, area.ref, spec.name, spec.type, spec.required)
+
+    def value(
+        self, cell: Cell | None, sheet: str, ref: str, field: str, type_: str, required: bool
+    ) -> Any:
+        """The converted value of one cell, or None after recording a problem."""
+        if cell is not None and cell.error:
+            self.problems.append(
+                Problem(f"ô có lỗi Excel {cell.error}; hãy sửa công thức", field, sheet, ref)
+            )
+            return None
+        if cell is not None and cell.unsaved_formula:
+            self.problems.append(
+                Problem(
+                    "ô có công thức nhưng Excel chưa lưu kết quả của nó. Hãy mở sổ trong "
+                    "Excel (hoặc LibreOffice), nhấn Ctrl+Alt+F9 để tính lại rồi lưu",
+                    field, sheet, ref,
+                )  # fmt: skip
+            )
+            return None
+        raw = cell.value if cell is not None else None
+        if _is_blank(raw):
+            if required:
+                self.problems.append(
+                    Problem(f"ô trống, cần nhập {TYPE_LABELS[type_]}", field, sheet, ref)
+                )
+            return None
+        try:
+            return convert(raw, type_)
+        except ValueProblem as exc:
+            self.problems.append(Problem(str(exc), field, sheet, ref))
+            return None
+
+    def list_rows(self, cells: dict, where: _List, spec: TableSpec) -> list[dict[str, Any]]:
+        area = where.data
+        headers = _headers(cells, where)
+        positions = {slug(text): area.min_col + i for i, text in enumerate(headers)}
+        columns: list[tuple[Column, int]] = []
+        for column in spec.columns:
+            if column.name not in positions:
+                found = ", ".join(f"'{h}'" for h in headers if h) or "không có"
+                self.problems.append(
+                    Problem(
+                        f"bảng '{spec.name}' thiếu cột '{column.header}' (các cột đang có: "
+                        f"{found})",
+                        field=f"{spec.name}.{column.name}", sheet=area.sheet,
+                    )  # fmt: skip
+                )
+            else:
+                columns.append((column, positions[column.name]))
+        rows = []
+        for row in range(area.min_row, area.max_row + 1):
+            raw = {
+                col: cells.get((area.sheet, row, col))
+                for col in range(area.min_col, area.max_col + 1)
+            }
+            if all(c is None or _is_blank(c.value) and not c.error for c in raw.values()):
+                continue
+            record = {}
+            for column, col in columns:
+                value = self.value(
+                    raw[col], area.sheet, cell_ref(row, col),
+                    f"{spec.name}.{column.name}", column.type, column.required,
+                )  # fmt: skip
+                if isinstance(value, str) and column.strip_end:
+                    value = value.rstrip(column.strip_end).rstrip()
+                record[column.name] = value
+            rows.append(record)
+        if len(rows) < spec.min_rows and columns:
+            self.problems.append(
+                Problem(
+                    f"danh sách '{spec.label}' cần ít nhất {spec.min_rows} dòng",
+                    spec.name, area.sheet, area.ref,
+                )  # fmt: skip
+            )
+        return rows
+
+    def check_bounds(self, context: dict[str, Any], places: dict[str, Area]) -> None:
+        for spec in self.fields.values.values():
+            value = context.get(spec.name)
+            if not isinstance(value, int):
+                continue
+            area = places[spec.name]
+            limits = [
+                (spec.min, None, lambda v, m: v >= m, "không được nhỏ hơn {m}"),
+                (spec.max, None, lambda v, m: v <= m, "không được lớn hơn {m}"),
+                (context.get(spec.min_field or ""), spec.min_field, lambda v, m: v >= m,
+                 "không được nhỏ hơn {label} ({m})"),
+                (context.get(spec.max_field or ""), spec.max_field, lambda v, m: v <= m,
+                 "không được lớn hơn {label} ({m})"),
+            ]  # fmt: skip
+            for bound, other, holds, text in limits:
+                if isinstance(bound, int) and not holds(value, bound):
+                    label = self.fields.values[other].label.lower() if other else ""
+                    if bound == 0 and text.startswith("không được nhỏ"):
+                        message = f"là số âm ({value}), cần từ 0 trở lên"
+                    else:
+                        message = f"{value} " + text.format(m=bound, label=label)
+                    self.problems.append(Problem(message, spec.name, area.sheet, area.ref))
+                    break
+
+
+def read_context(workbook: Workbook, fields: Fields) -> dict[str, Any]:
+    """The render context of ``workbook`` for a template with ``fields``.
+
+    Values are typed (``int``, ``datetime.date``, NFC ``str``, ``None`` for an optional
+    blank); lists are lists of dicts keyed by column. Raises :class:`WorkbookError` listing
+    every problem found.
+    """
+    reader = _Reader(workbook, fields)
+    value_specs = dict(fields.values)
+    table_specs = dict(fields.tables)
+    if fields.derived:  # a custom template's variable may be a list in the workbook
+        for name in list(value_specs):
+            if name.lower() in workbook.tables() or _is_block(workbook, name):
+                value_specs.pop(name)
+                table_specs[name] = TableSpec(name, name, ())
+    places = {}
+    for spec in value_specs.values():
+        area = reader.locate_value(spec)
+        if area is not None:
+            places[spec.name] = area
+    lists = {}
+    for name in table_specs:
+        found = reader.locate_list(name)
+        if found is not None:
+            lists[name] = found
+    areas = list(places.values())
+    areas += [a for found in lists.values() for a in (found.data, found.header_area) if a]
+    cells = workbook.fetch(areas)
+    context: dict[str, Any] = {}
+    for name, area in places.items():
+        context[name] = reader.cell_value(cells, area, value_specs[name])
+    for name, found in lists.items():
+        spec = table_specs[name]
+        if not spec.columns:  # derived: every column of the list, as text
+            spec = _derived_table(cells, found, spec)
+        context[name] = reader.list_rows(cells, found, spec)
+    reader.check_bounds(context, places)
+    if reader.problems:
+        raise WorkbookError(reader.problems, workbook.shown_as)
+    return context
+
+
+def _is_block(workbook: Workbook, name: str) -> bool:
+    try:
+        area = workbook.find_name(name)
+    except NameLookupError:
+        return False
+    return area.max_row > area.min_row
+
+
+def _headers(cells: dict, where: _List) -> tuple[str, ...]:
+    """The header texts of a list: the table's own, or the first row of a named range."""
+    if where.headers is not None:
+        return where.headers
+    h = where.header_area
+    assert h is not None
+    found = (cells.get((h.sheet, h.min_row, col)) for col in range(h.min_col, h.max_col + 1))
+    return tuple(_to_text(c.value) if c is not None and c.value is not None else "" for c in found)
+
+
+def _derived_table(cells: dict, found: _List, spec: TableSpec) -> TableSpec:
+    """A custom template's list: one optional text column per header."""
+    columns = tuple(
+        Column(slug(text), text, required=False) for text in _headers(cells, found) if slug(text)
+    )
+    return TableSpec(spec.name, spec.label, columns)
