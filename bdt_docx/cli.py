@@ -1,0 +1,322 @@
+"""The ``bdt-docx`` command: a thin layer over the Python API.
+
+Heavy libraries (docxtpl, lxml, openpyxl) are imported inside the sub-commands that need
+them, so that ``bdt-docx --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bdt_docx import __version__
+from bdt_docx.errors import (
+    BdtDocxError,
+    ConversionError,
+    OutputError,
+    Problem,
+    TemplateError,
+    WorkbookError,
+)
+
+__all__ = ["EXIT_CODES", "main"]
+
+#: Exit codes, as documented in the README and ``--help``.
+EXIT_CODES = {
+    "done": 0,
+    "unexpected": 1,
+    "usage": 2,
+    "workbook": 3,
+    "template": 4,
+    "output": 5,
+    "pdf": 6,
+    "violation": 7,
+}
+_CODE_OF = {WorkbookError: 3, TemplateError: 4, OutputError: 5, ConversionError: 6}
+
+EPILOG = """\
+mã thoát (exit codes):
+  0  xong
+  1  lỗi không mong đợi (hãy báo bộ phận IT)
+  2  gõ lệnh sai
+  3  lỗi trong sổ Excel (số liệu hoặc tệp)
+  4  lỗi trong mẫu báo cáo
+  5  không ghi được báo cáo (đã có, đang mở trong Word, không có thư mục, không có quyền)
+  6  không chuyển được sang PDF (tệp .docx vẫn được giữ)
+  7  check/lint: tài liệu hoặc mẫu có lỗi thể thức
+
+ví dụ:
+  bdt-docx init so_lieu.xlsx --example
+  bdt-docx fill so_lieu.xlsx --pdf
+  bdt-docx fill so_lieu.xlsx --json --result ketqua.json
+  bdt-docx fields --workbook so_lieu.xlsx
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in Vietnamese with exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_CODES["usage"], f"{self.prog}: gõ lệnh sai: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``bdt-docx`` and its sub-commands."""
+    parser = _Parser(
+        prog="bdt-docx",
+        description="Điền Báo cáo đúng thể thức Nghị định 30/2020/NĐ-CP từ sổ Excel.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"bdt-docx {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
+
+    fill = commands.add_parser(
+        "fill", help="điền báo cáo từ sổ Excel", epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    fill.add_argument("workbooks", nargs="+", metavar="WORKBOOK",
+                      help="sổ Excel (.xlsx, .xlsm, .ods), nhiều sổ, hoặc một thư mục")  # fmt: skip
+    fill.add_argument("-t", "--template", help="mẫu .docx (mặc định: mẫu kèm theo)")
+    fill.add_argument("-o", "--output", help="tệp báo cáo (mặc định: cạnh sổ Excel, đuôi .docx)")
+    fill.add_argument("-d", "--output-dir", help="thư mục chứa báo cáo khi điền nhiều sổ")
+    fill.add_argument("-j", "--jobs", type=int, default=1,
+                      help="số tiến trình khi điền nhiều sổ (0: mọi lõi CPU)")  # fmt: skip
+    fill.add_argument("--overwrite", action="store_true", help="ghi đè báo cáo đã có")
+    fill.add_argument("--pdf", action="store_true", help="tạo thêm tệp PDF (cần LibreOffice)")
+    _add_json_options(fill)
+
+    init = commands.add_parser("init", help="tạo sổ Excel mới, sẵn sàng để điền số liệu")
+    init.add_argument("workbook", metavar="NEW.xlsx", help="tên sổ Excel mới")
+    init.add_argument("-t", "--template", help="mẫu .docx (mặc định: mẫu kèm theo)")
+    init.add_argument("--example", action="store_true", help="điền sẵn số liệu của báo cáo mẫu")
+    init.add_argument("--overwrite", action="store_true", help="ghi đè sổ đã có")
+    _add_json_options(init)
+
+    fields = commands.add_parser("fields", help="liệt kê các trường mẫu cần (và sổ đã có chưa)")
+    fields.add_argument("template", nargs="?", help="mẫu .docx (mặc định: mẫu kèm theo)")
+    fields.add_argument("-w", "--workbook", help="đối chiếu với sổ Excel này")
+    _add_json_options(fields)
+
+    check = commands.add_parser("check", help="kiểm tra thể thức ND30 của một tệp .docx")
+    check.add_argument("document", metavar="FILE.docx")
+    _add_json_options(check)
+
+    lint = commands.add_parser("lint", help="kiểm tra thẻ Jinja của một mẫu .docx")
+    lint.add_argument("template", metavar="TEMPLATE.docx")
+    _add_json_options(lint)
+
+    install = commands.add_parser("install-macro", help="cài macro vào LibreOffice của bạn")
+    install.add_argument("--profile", help="thư mục hồ sơ LibreOffice (mặc định: của bạn)")
+    _add_json_options(install)
+    return parser
+
+
+def _add_json_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true",
+                        help="in kết quả dạng JSON (ASCII) ở dòng cuối stdout")  # fmt: skip
+    parser.add_argument("--result", metavar="FILE", help="ghi kết quả JSON (UTF-8) vào tệp")
+
+
+class Outcome:
+    """What a sub-command did: the exit code, files made, problems and a human message."""
+
+    def __init__(self) -> None:
+        self.code = 0
+        self.output: str | None = None
+        self.pdf: str | None = None
+        self.errors: list[Problem] = []
+        self.lines: list[str] = []
+        self.extra: dict[str, Any] = {}
+
+    def fail(self, error: BdtDocxError, code: int | None = None) -> None:
+        """Record an error (its code unless one is given) and its problems."""
+        self.code = code if code is not None else _code(error)
+        self.errors.extend(error.problems or [Problem(str(error), file=error.file)])
+        self.lines.append(str(error))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``--json`` and ``--result``."""
+        return {
+            "ok": self.code == 0,
+            "code": self.code,
+            "output": self.output,
+            "pdf": self.pdf,
+            "errors": [p.to_dict() for p in self.errors],
+            **self.extra,
+        }
+
+
+def _code(error: BdtDocxError) -> int:
+    for kind, code in _CODE_OF.items():
+        if isinstance(error, kind):
+            return code
+    return EXIT_CODES["unexpected"]
+
+
+def _cmd_fill(args: argparse.Namespace, outcome: Outcome) -> None:
+    from bdt_docx.api import fill_report
+
+    sources = [Path(p) for p in args.workbooks]
+    if len(sources) > 1 or sources[0].is_dir() or args.output_dir:
+        _fill_many(args, sources, outcome)
+        return
+    report = fill_report(sources[0], args.template, args.output, overwrite=args.overwrite)
+    outcome.output = str(report)
+    outcome.lines.append(f"Đã tạo báo cáo: {report}")
+    if args.pdf:
+        from bdt_docx.pdf import convert_to_pdf
+
+        try:
+            pdf = convert_to_pdf(report, overwrite=args.overwrite)
+        except ConversionError as exc:
+            outcome.fail(exc, EXIT_CODES["pdf"])
+            outcome.lines.append(f"Tệp .docx vẫn được giữ: {report}")
+            return
+        outcome.pdf = str(pdf)
+        outcome.lines.append(f"Đã tạo PDF: {pdf}")
+
+
+def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) -> None:
+    from bdt_docx.batch import fill_reports, find_workbooks
+
+    if args.output:
+        raise OutputError("khi điền nhiều sổ, dùng -d THƯ_MỤC thay cho -o")
+    workbooks = find_workbooks(sources)
+    output_dir = Path(args.output_dir) if args.output_dir else None
+    show_progress = not args.json and sys.stderr.isatty()
+    result = fill_reports(
+        workbooks, args.template, output_dir, overwrite=args.overwrite,
+        jobs=None if args.jobs == 0 else args.jobs, pdf=args.pdf, progress=show_progress,
+    )  # fmt: skip
+    outcome.extra["reports"] = [str(p) for p in result.reports]
+    outcome.extra["failures"] = [
+        {"workbook": str(f.workbook), "code": _code(f.error), "message": str(f.error)}
+        for f in result.failures
+    ]
+    outcome.extra["summary"] = str(result.summary_path) if result.summary_path else None
+    outcome.lines.append(result.describe())
+    for failure in result.failures:
+        outcome.errors.extend(failure.error.problems)
+    if result.failures:
+        outcome.code = max(_code(f.error) for f in result.failures)
+        if any(isinstance(f.error, WorkbookError) for f in result.failures):
+            outcome.code = EXIT_CODES["workbook"]
+
+
+def _cmd_init(args: argparse.Namespace, outcome: Outcome) -> None:
+    from bdt_docx.scaffold import new_workbook
+    from bdt_docx.template import prepare_template
+
+    fields = prepare_template(args.template).fields
+    path = new_workbook(args.workbook, fields, example=args.example, overwrite=args.overwrite)
+    outcome.output = str(path)
+    outcome.lines.append(f"Đã tạo sổ Excel: {path}")
+    if not args.example:
+        outcome.lines.append("Hãy điền cột 'Giá trị' và các danh sách, rồi chạy: "
+                             f'bdt-docx fill "{path}"')  # fmt: skip
+
+
+def _cmd_fields(args: argparse.Namespace, outcome: Outcome) -> None:
+    from bdt_docx.report_fields import describe_fields
+
+    lines, data, problems = describe_fields(args.template, args.workbook)
+    outcome.lines.extend(lines)
+    outcome.extra["fields"] = data
+    outcome.errors.extend(problems)
+    if problems:
+        outcome.code = EXIT_CODES["workbook"]
+
+
+def _cmd_check(args: argparse.Namespace, outcome: Outcome) -> None:
+    from bdt_docx.check import check
+
+    report = check(args.document)
+    outcome.lines.append(report.to_text())
+    outcome.extra["check"] = report.to_dict()
+    if not report.ok:
+        outcome.code = EXIT_CODES["violation"]
+
+
+def _cmd_lint(args: argparse.Namespace, outcome: Outcome) -> None:
+    from bdt_docx.lint import lint_template
+
+    findings = lint_template(args.template)
+    outcome.extra["findings"] = [f.to_dict() for f in findings]
+    outcome.lines.extend(str(f) for f in findings)
+    if findings:
+        outcome.code = EXIT_CODES["violation"]
+    else:
+        outcome.lines.append(f"Mẫu {args.template} không có lỗi thẻ.")
+
+
+def _cmd_install_macro(args: argparse.Namespace, outcome: Outcome) -> None:
+    from bdt_docx.macros import install_libreoffice_macro
+
+    path = install_libreoffice_macro(Path(args.profile) if args.profile else None)
+    outcome.output = str(path)
+    outcome.lines.append(f"Đã cài macro LibreOffice: {path}")
+
+
+COMMANDS = {
+    "fill": _cmd_fill,
+    "init": _cmd_init,
+    "fields": _cmd_fields,
+    "check": _cmd_check,
+    "lint": _cmd_lint,
+    "install-macro": _cmd_install_macro,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``bdt-docx`` with ``argv`` (default: the process's); return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_CODES["usage"]
+    outcome = Outcome()
+    try:
+        COMMANDS[args.command](args, outcome)
+    except BdtDocxError as exc:
+        outcome.fail(exc)
+    except KeyboardInterrupt:
+        outcome.code = EXIT_CODES["unexpected"]
+        outcome.lines.append("Đã dừng theo yêu cầu; không có báo cáo dở dang nào được ghi.")
+    except Exception as exc:  # noqa: BLE001 - the last resort of a command: no traceback
+        outcome.code = EXIT_CODES["unexpected"]
+        outcome.errors.append(Problem(f"lỗi không mong đợi: {exc!r}"))
+        outcome.lines.append(
+            f"Lỗi không mong đợi ({type(exc).__name__}: {exc}). Hãy gửi thông báo này cho "
+            "bộ phận IT; đặt BDT_DOCX_DEBUG=1 để xem chi tiết."
+        )
+        if os.environ.get("BDT_DOCX_DEBUG"):
+            raise
+    _report(args, outcome)
+    return outcome.code
+
+
+def _report(args: argparse.Namespace, outcome: Outcome) -> None:
+    stream = sys.stdout if outcome.code in (0, EXIT_CODES["violation"]) else sys.stderr
+    if not args.json:
+        for line in outcome.lines:
+            print(line, file=stream)
+    data = outcome.to_dict()
+    if args.json:
+        print(json.dumps(data, ensure_ascii=True))
+    if args.result:
+        try:
+            Path(args.result).write_text(json.dumps(data, ensure_ascii=False, indent=1),
+                                         encoding="utf-8")  # fmt: skip
+        except OSError as exc:
+            print(f"Không ghi được tệp kết quả {args.result}: {exc.strerror}", file=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,812 @@
+"""Write ``templates/bao_cao_thi_dua_bau_cu.docx``: the docxtpl template of the report.
+
+The .docx is assembled from raw WordprocessingML parts (no python-docx default template, so
+no theme and no Calibri): Times New Roman everywhere, A4, the margins, header block, title,
+body and closing block of Nghị định 30/2020/NĐ-CP (see ``/work/shared/nd30.md``). The report
+text is the list ``BODY`` below, one entry per paragraph with its style; Jinja tags
+(``{{ }}``, ``{% %}``, and docxtpl's paragraph tags ``{%p %}``) stay inside one run each.
+
+Run from the repository root:
+
+    python tools/build_template.py
+"""
+
+from __future__ import annotations
+
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bdt_docx.filters import be_rong  # noqa: E402
+
+OUTPUT = ROOT / "templates" / "bao_cao_thi_dua_bau_cu.docx"
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+FONT = "Times New Roman"
+
+# --- Geometry (twips) --------------------------------------------------------------------
+PAGE_W, PAGE_H = 11906, 16838
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 1134, 1134, 1701, 851
+HEADER_DIST = FOOTER_DIST = 567
+TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # 9354
+TABLE_W = 9355
+CELL_MARGIN = 108  # tblCellMar left and right, set explicitly on every table
+HEADER_COLS = (3686, 5669)  # header block: ~65 mm | ~100 mm (Quốc hiệu on one line)
+CLOSING_COLS = (4253, 5102)  # closing block: Nơi nhận | signature
+
+
+def pt(twips: float) -> float:
+    return twips / 20
+
+
+def content_w(cell_w: int) -> int:
+    """Room for text inside a cell of width ``cell_w`` (twips)."""
+    return cell_w - 2 * CELL_MARGIN
+
+
+# --- Short lines ---------------------------------------------------------------------------
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+
+#: Line under the agency name (data): (upper bound of the name's width in pt, line in twips).
+#: A name of width W in [30 pt, cell content width] gets a line L with W/3 <= L <= W/2; the
+#: last variant serves every wider name (a long name wraps, so its widest line is at most
+#: the cell content width, 173.5 pt).
+AGENCY_LINES: list[tuple[float | None, int]] = [
+    (42, 290),  # W < 42 pt       -> 14.5 pt
+    (60, 410),  # 42 <= W < 60    -> 20.5 pt
+    (85, 580),  # 60 <= W < 85    -> 29 pt
+    (120, 820),  # 85 <= W < 120  -> 41 pt
+    (None, 1180),  # W >= 120      -> 59 pt
+]
+#: Line under the trích yếu: it wraps on the full text width (~467 pt), so 170 pt lies
+#: between a third and a half of its widest line.
+TRICH_YEU_LINE = 3400
+#: Line under the Tiêu ngữ: exactly as long as the text (13 pt bold).
+TIEU_NGU_LINE = round(be_rong(TIEU_NGU, 13, True) * 20)
+
+
+# --- XML helpers ---------------------------------------------------------------------------
+def attrs(**values: object) -> str:
+    """`` w:a="1" w:b="x"`` from keyword arguments (``_`` in a name stays, order kept)."""
+    return "".join(f" w:{k}={quoteattr(str(v))}" for k, v in values.items() if v is not None)
+
+
+def el(tag: str, content: str = "", **values: object) -> str:
+    """``<w:tag a...>content</w:tag>`` or ``<w:tag a.../>`` when empty."""
+    if content:
+        return f"<w:{tag}{attrs(**values)}>{content}</w:{tag}>"
+    return f"<w:{tag}{attrs(**values)}/>"
+
+
+def spacing(before: int = 0, after: int = 0, line: int = 240) -> str:
+    return el("spacing", before=before, after=after, line=line, lineRule="auto")
+
+
+def ind(left: int | None = None, right: int | None = None, first_line: int = 0) -> str:
+    return el("ind", left=left, right=right, firstLine=first_line)
+
+
+def rpr(*, bold=False, italic=False, size: float | None = None) -> str:
+    """Run properties in schema order (b, bCs, i, iCs, sz, szCs)."""
+    parts = []
+    if bold:
+        parts += [el("b"), el("bCs")]
+    if italic:
+        parts += [el("i"), el("iCs")]
+    if size is not None:
+        half = round(size * 2)
+        parts += [el("sz", val=half), el("szCs", val=half)]
+    return el("rPr", "".join(parts)) if parts else ""
+
+
+def run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
+def paragraph(style: str, text: str = "", *, keep_next=False, direct: str = "") -> str:
+    """A paragraph of ``style``; ``direct`` is extra pPr XML placed after keepNext
+    (only pBdr/spacing/ind-level elements, which all follow keepNext in schema order)."""
+    ppr = el("pStyle", val=style) + (el("keepNext") if keep_next else "") + direct
+    return f"<w:p>{el('pPr', ppr)}{run(text) if text else ''}</w:p>"
+
+
+def tag_paragraph(tag: str) -> str:
+    """A docxtpl paragraph tag ``{%p tag %}``, alone in its paragraph (docxtpl drops it)."""
+    return paragraph("Normal", "{%p " + tag + " %}")
+
+
+def short_line(length: int, room: int, after: int = 0) -> str:
+    """An empty paragraph whose bottom border is a centred line ``length`` twips long,
+    in a space ``room`` twips wide (``after``: space below it, twips)."""
+    side = room - length
+    gap = spacing(after=after) if after else ""
+    return paragraph("DuongKe", direct=gap + ind(left=side // 2, right=side - side // 2))
+
+
+def table(
+    cols: tuple[int, int],
+    rows: list[list[list[str]]],
+    *,
+    cant_split=False,
+    top_margins: dict[int, int] | None = None,
+) -> str:
+    """A borderless fixed-layout table; ``rows`` holds, per row, the paragraphs of each cell.
+    ``top_margins`` gives a row index a top cell margin (twips)."""
+    none = "".join(
+        el(side, val="nil") for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    tbl_pr = el(
+        "tblPr",
+        "".join(
+            [
+                el("tblW", w=sum(cols), type="dxa"),
+                el("tblInd", w=0, type="dxa"),
+                el("tblBorders", none),
+                el("tblLayout", type="fixed"),
+                el(
+                    "tblCellMar",
+                    el("left", w=CELL_MARGIN, type="dxa") + el("right", w=CELL_MARGIN, type="dxa"),
+                ),
+            ]
+        ),
+    )
+    grid = el("tblGrid", "".join(el("gridCol", w=w) for w in cols))
+    body = []
+    for index, cells in enumerate(rows):
+        tr_pr = el("trPr", el("cantSplit")) if cant_split else ""
+        top = (top_margins or {}).get(index)
+        tcs = []
+        for width, paragraphs in zip(cols, cells, strict=True):
+            tc_pr = el("tcW", w=width, type="dxa")
+            if top:
+                tc_pr += el("tcMar", el("top", w=top, type="dxa"))
+            tcs.append(el("tc", el("tcPr", tc_pr) + "".join(paragraphs)))
+        body.append(el("tr", tr_pr + "".join(tcs)))
+    return el("tbl", tbl_pr + grid + "".join(body))
+
+
+# --- The report ----------------------------------------------------------------------------
+T = "khóa {{ khoa_quoc_hoi|la_ma }}"
+K = "nhiệm kỳ {{ nhiem_ky_tu }} - {{ nhiem_ky_den }}"
+TRICH_YEU = (
+    f"Kết quả thi đua trong cuộc bầu cử Đại biểu Quốc hội {T} "
+    f"và Đại biểu Hội đồng nhân dân các cấp {K}"
+)
+VAN_BAN = (
+    "{% if van_ban %} {{ ten_rut_gon }} đã ban hành {% for vb in van_ban %}"
+    "{% if not loop.first %}; ban hành {% endif %}"
+    "văn bản số {{ vb.so_ky_hieu }} ngày {{ vb.ngay|ngay_ngan }} {{ vb.trich_yeu }}"
+    "{% endfor %}.{% endif %}"
+)
+CO_KHEN_THUONG = (
+    "{% if khen_thuong %}đề nghị khen thưởng các tập thể, cá nhân sau:"
+    "{% else %}không có tập thể, cá nhân nào đề nghị khen thưởng.{% endif %}"
+)
+
+
+@dataclass
+class P:
+    """One paragraph of the body: its style, text, and whether it stays with the next."""
+
+    style: str
+    text: str
+    keep_next: bool = False
+
+
+@dataclass
+class Tag:
+    """A docxtpl paragraph tag ``{%p ... %}``."""
+
+    tag: str
+
+
+BODY: list[P | Tag] = [
+    P("DeMucLaMa", "I. KẾT QUẢ THỰC HIỆN ĐỢT THI ĐUA"),
+    P(
+        "DeMucSo",
+        "1. Công tác lãnh đạo, chỉ đạo triển khai đợt thi đua của cấp ủy, chính "
+        "quyền, Hội đồng thi đua, khen thưởng của cơ quan, đơn vị, địa phương",
+    ),
+    P(
+        "Normal",
+        "Công tác lãnh đạo, chỉ đạo triển khai đợt thi đua trong cuộc bầu cử đại biểu "
+        f"Quốc hội {T} và bầu cử đại biểu Hội đồng Nhân dân (HĐND) các cấp {K} được cấp ủy và "
+        "chính quyền {{ ten_co_quan }} quan tâm và chỉ đạo sát sao." + VAN_BAN,
+    ),
+    P("DeMucSo", "2. Công tác tuyên truyền triển khai đợt thi đua"),
+    P(
+        "Normal",
+        "Công tác tuyên truyền triển khai đợt thi đua đã được {{ ten_co_quan }} triển "
+        "khai bằng hình thức tổ chức hội nghị tuyên truyền và qua hệ thống ioffice của cơ quan. "
+        "Tuyên truyền, phổ biến, quán triệt các văn bản quy phạm pháp luật, hướng dẫn của các cơ "
+        "quan nhà nước có thẩm quyền về bầu cử đại biểu Quốc hội "
+        f"{T} và đại biểu HĐND các cấp {K}; "
+        "tuyên truyền, phổ biến quy định của Luật Bầu cử đại biểu Quốc hội và đại biểu HĐND; về "
+        "tiêu chuẩn đại biểu Quốc hội, đại biểu HĐND; quyền và nghĩa vụ của người ứng cử, của cử "
+        "tri; các quy định về trình tự, thể thức bầu cử; các văn bản, hướng dẫn về công tác thi "
+        "đua trong cuộc bầu cử của Trung ương và địa phương.",
+    ),
+    P(
+        "Normal",
+        "{{ ten_co_quan }} đã ban hành văn bản đôn đốc triển khai Kế hoạch thông tin, "
+        "tuyên truyền bầu cử ở vùng đồng bào dân tộc thiểu số nhằm tuyên truyền sâu rộng đến "
+        "quần chúng nhân dân vùng đồng bào dân tộc thiểu số trên địa bàn tỉnh về ý nghĩa và tầm "
+        f"quan trọng của Cuộc bầu cử đại biểu Quốc hội {T} và bầu cử đại biểu HĐND các cấp {K}, "
+        "tạo bầu không khí thi đua sôi nổi và phấn khởi trong toàn dân hướng tới cuộc bầu cử, "
+        "làm cho ngày bầu cử thực sự trở thành ngày hội của toàn dân.",
+    ),
+    P("DeMucSo", "3. Kết quả thực hiện các nội dung của đợt thi đua."),
+    Tag("if van_ban"),
+    P(
+        "Normal",
+        "Đã ban hành văn bản đôn đốc triển khai Kế hoạch thông tin, tuyên truyền bầu cử "
+        "ở vùng đồng bào dân tộc thiểu số; ban hành văn bản phát động thi đua lập thành tích "
+        "chào mừng cuộc bầu cử.",
+    ),
+    Tag("endif"),
+    Tag("if so_nguoi_ung_cu > 0"),
+    P(
+        "Normal",
+        "{{ ten_co_quan }} đã lựa chọn và giới thiệu {{ so_nguoi_ung_cu|hai_chu_so }} "
+        f"công chức tham gia ứng cử Đại biểu Hội đồng nhân dân các cấp {K}.",
+    ),
+    Tag("else"),
+    P(
+        "Normal",
+        "{{ ten_co_quan }} không có công chức tham gia ứng cử Đại biểu Hội đồng nhân "
+        f"dân các cấp {K}.",
+    ),
+    Tag("endif"),
+    P(
+        "Normal",
+        "Đã tổ chức Hội nghị tuyên truyền các nội dung liên quan đến công tác bầu cử "
+        "cho công chức và người lao động trong cơ quan, với số lượng "
+        "{{ so_nguoi_du_hoi_nghi }}/{{ tong_so_nguoi }} người tham gia (đạt "
+        "{{ so_nguoi_du_hoi_nghi|phan_tram(tong_so_nguoi) }}). Hội nghị đã tuyên truyền về các "
+        "văn bản, hướng dẫn của các cơ quan nhà nước có thẩm quyền về cuộc bầu cử; tuyên truyền "
+        "cho công chức và người lao động của {{ ten_rut_gon }} nghiên cứu kỹ danh sách người ứng "
+        "cử để lựa chọn, bầu những đại biểu có đủ tiêu chuẩn tham gia vào Quốc hội "
+        "khoá {{ khoa_quoc_hoi|la_ma }} và HĐND các cấp; tuyên truyền, quán triệt công chức và "
+        "người lao động {{ ten_rut_gon }} tự giác, tích cực, chủ động tham gia bầu cử theo đúng "
+        "quy trình, thời gian quy định; tham gia bầu cử đảm bảo tuyệt đối các yêu cầu về an ninh "
+        "chính trị, trật tự an toàn xã hội và dịch bệnh COVID-19 đang diễn biến phức tạp, thực "
+        "hiện công tác phòng chống COVID-19 theo đúng quy định.",
+    ),
+    Tag("if so_nguoi_di_bau_cu == tong_so_nguoi"),
+    P(
+        "Normal",
+        "Toàn thể công chức và người lao động {{ ten_co_quan }} gương mẫu trong thực "
+        "hiện quyền công dân, kết quả {{ so_nguoi_di_bau_cu|phan_tram(tong_so_nguoi) }} "
+        "({{ so_nguoi_di_bau_cu }}/{{ tong_so_nguoi }} người) tham gia bầu cử đầy đủ.",
+    ),
+    Tag("else"),
+    P(
+        "Normal",
+        "Công chức và người lao động {{ ten_co_quan }} thực hiện quyền công dân, kết "
+        "quả {{ so_nguoi_di_bau_cu|phan_tram(tong_so_nguoi) }} "
+        "({{ so_nguoi_di_bau_cu }}/{{ tong_so_nguoi }} người) tham gia bầu cử.",
+    ),
+    Tag("endif"),
+    P(
+        "DeMucSo",
+        "4. Tác động của đợt thi đua đối với kết quả thực hiện nhiệm vụ của cơ quan, "
+        "đơn vị, địa phương.",
+    ),
+    P(
+        "Normal",
+        f"Thi đua lập thành tích chào mừng cuộc bầu cử đại biểu Quốc hội {T} và đại "
+        f"biểu HĐND các cấp {K}, gắn với các phong trào thi đua yêu nước, đã tạo nên không khí "
+        "thi đua sôi nổi trong {{ ten_co_quan }}, tạo động lực, ý chí sáng tạo, ý chí quyết tâm, "
+        "năng lực hoạt động thực tiễn của công chức trong {{ ten_rut_gon }} góp phần thực hiện "
+        "thắng lợi nhiệm vụ chính trị được giao.",
+    ),
+    P(
+        "DeMucSo",
+        "5. Công tác tuyên truyền, biểu dương, nhân rộng điển hình tiên tiến và công "
+        "tác khen thưởng trong đợt thi đua.",
+    ),
+    P("DeMucCap2", "5.1. Công tác tuyên truyền, biểu dương, nhân rộng điển hình tiên tiến."),
+    P(
+        "Normal",
+        "Công tác tuyên truyền, biểu dương, nhân rộng điển hình tiên tiến cũng được "
+        "{{ ten_co_quan }} quan tâm, chỉ đạo. Công tác tuyên truyền, phổ biến, quán triệt về các "
+        "chủ trương của Đảng, chính sách pháp luật của Nhà nước về công tác thi đua; tư tưởng "
+        "của Chủ tịch Hồ Chí Minh về thi đua; gương người tốt, việc tốt, nhân rộng điển hình "
+        "tiên tiến được ban triển khai qua các cuộc Họp giao ban, qua hệ thống thông tin điều "
+        "hành ioffice và Trang thông tin điện tử của {{ ten_rut_gon }}.",
+    ),
+    P("DeMucCap2", "5.2. Công tác khen thưởng trong đợt thi đua."),
+    P(
+        "Normal",
+        "Đối chiếu các tiêu chuẩn khen thưởng trong Hướng dẫn số "
+        "{{ huong_dan_khen_thuong }} ngày {{ ngay_huong_dan_khen_thuong|ngay_ngan }} hướng dẫn "
+        f"công tác khen thưởng trong tổ chức bầu cử đại biểu Quốc hội {T} và đại biểu HĐND các "
+        f"cấp {K}, {{{{ ten_co_quan }}}} " + CO_KHEN_THUONG,
+    ),
+    Tag("for kt in khen_thuong"),
+    P(
+        "Normal",
+        "- {{ kt.ten_tap_the_ca_nhan }}: {{ kt.hinh_thuc_khen_thuong }}"
+        "{{ '.' if loop.last else ';' }}",
+    ),
+    Tag("endfor"),
+    P("DeMucLaMa", "II. ĐÁNH GIÁ CHUNG"),
+    P("DeMucSo", "1. Ưu điểm."),
+    P(
+        "Normal",
+        f"Công tác thi đua trong cuộc bầu cử đại biểu Quốc hội {T} và đại biểu HĐND "
+        f"các cấp {K} đã được lãnh đạo {{{{ ten_co_quan }}}} quan tâm, quán triệt và chỉ đạo sát "
+        "sao. {{ ten_co_quan }} đã thực hiện tốt công tác tuyên truyền, phổ biến sâu rộng để "
+        "công chức và người lao động trong đơn vị nhận thức đầy đủ về ý nghĩa, tầm quan trọng "
+        "của cuộc bầu cử. Đã phát động thi đua lập thành tích chào mừng cuộc bầu cử gắn với các "
+        "phong trào thi đua yêu nước, góp phần thực hiện thắng lợi nhiệm vụ chính trị được giao. "
+        "Ban hành văn bản triển khai Kế hoạch thông tin, tuyên truyền bầu cử ở vùng đồng bào dân "
+        "tộc thiểu số tới các Phòng Dân tộc các huyện, thành phố nhằm tuyên truyền sâu rộng đến "
+        "quần chúng nhân dân vùng đồng bào dân tộc thiểu số trên địa bàn tỉnh về ý nghĩa và tầm "
+        "quan trọng của Cuộc bầu cử.",
+    ),
+    P("DeMucSo", "2. Hạn chế."),
+    P("Normal", "{{ han_che }}"),
+    P("DeMucSo", "3. Nguyên nhân của hạn chế."),
+    P("Normal", "{{ nguyen_nhan }}"),
+    P(
+        "Normal",
+        "Trên đây là báo cáo kết quả thi đua trong cuộc bầu cử Đại biểu Quốc hội "
+        f"{T} và Đại biểu Hội đồng nhân dân các cấp {K} của {{{{ ten_day_du }}}}./.",
+        keep_next=True,
+    ),
+]
+
+
+def body_xml() -> str:
+    out = []
+    for item in BODY:
+        if isinstance(item, Tag):
+            out.append(tag_paragraph(item.tag))
+        else:
+            out.append(paragraph(item.style, item.text, keep_next=item.keep_next))
+    return "".join(out)
+
+
+def agency_line_chain() -> list[str]:
+    """The paragraph if-chain choosing the line under the agency name by its width."""
+    room = content_w(HEADER_COLS[0])
+    width = "co_quan_ban_hanh|be_rong(13, true)"
+    out = []
+    for index, (limit, length) in enumerate(AGENCY_LINES):
+        if limit is None:
+            out.append(tag_paragraph("else"))
+        else:
+            keyword = "if" if index == 0 else "elif"
+            out.append(tag_paragraph(f"{keyword} {width} < {limit}"))
+        out.append(short_line(length, room))
+    out.append(tag_paragraph("endif"))
+    return out
+
+
+def header_block() -> str:
+    right = HEADER_COLS[1]
+    row1 = [
+        [
+            paragraph("CoQuanChuQuan", "{{ co_quan_chu_quan }}"),
+            paragraph("CoQuanBanHanh", "{{ co_quan_ban_hanh }}"),
+            *agency_line_chain(),
+        ],
+        [
+            paragraph("QuocHieu", QUOC_HIEU),
+            paragraph("TieuNgu", TIEU_NGU),
+            short_line(TIEU_NGU_LINE, content_w(right)),
+        ],
+    ]
+    row2 = [
+        [paragraph("SoKyHieu", "Số: {{ so_van_ban|so_hieu }}/{{ ky_hieu }}")],
+        [paragraph("DiaDanhNgay", "{{ dia_danh }}, {{ ngay_ban_hanh|ngay_day_du }}")],
+    ]
+    # The second row starts a little below the short lines (a top cell margin keeps the
+    # paragraph styles at spacing 0).
+    return table(HEADER_COLS, [row1, row2], top_margins={1: 120})
+
+
+def closing_block() -> str:
+    left = [
+        paragraph("NoiNhan", "Nơi nhận:", keep_next=True),
+        tag_paragraph("for nn in noi_nhan"),
+        paragraph(
+            "NoiNhanMuc", "- {{ nn.noi_nhan }}{{ '.' if loop.last else ';' }}", keep_next=True
+        ),
+        tag_paragraph("endfor"),
+    ]
+    right = [
+        tag_paragraph("if quyen_han_ky"),
+        paragraph("ChuKy", "{{ quyen_han_ky }}", keep_next=True),
+        tag_paragraph("endif"),
+        paragraph("ChuKy", "{{ chuc_vu_ky }}", keep_next=True),
+        *[paragraph("ChuKy", keep_next=True) for _ in range(4)],  # signature and seal
+        paragraph("ChuKy", "{{ nguoi_ky }}"),
+    ]
+    return table(CLOSING_COLS, [[left, right]], cant_split=True)
+
+
+def sect_pr() -> str:
+    return el(
+        "sectPr",
+        "".join(
+            [
+                '<w:headerReference w:type="default" r:id="rIdHeaderDefault"/>',
+                '<w:headerReference w:type="first" r:id="rIdHeaderFirst"/>',
+                el("pgSz", w=PAGE_W, h=PAGE_H),
+                el(
+                    "pgMar",
+                    top=MARGIN_TOP,
+                    right=MARGIN_RIGHT,
+                    bottom=MARGIN_BOTTOM,
+                    left=MARGIN_LEFT,
+                    header=HEADER_DIST,
+                    footer=FOOTER_DIST,
+                    gutter=0,
+                ),
+                el("pgNumType", fmt="decimal"),
+                el("cols", space=720),
+                el("titlePg"),
+                el("docGrid", linePitch=360),
+            ]
+        ),
+    )
+
+
+def document_xml() -> str:
+    parts = [
+        header_block(),
+        paragraph("TenLoai", "BÁO CÁO"),
+        paragraph("TrichYeu", TRICH_YEU),
+        short_line(TRICH_YEU_LINE, TEXT_W, after=360),  # a blank line before the body
+        body_xml(),
+        closing_block(),
+        # Word needs a paragraph after a final table: keep it tiny so it never adds a page.
+        paragraph("DuongKeTrong"),
+        sect_pr(),
+    ]
+    return (
+        f'{XML_DECL}<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}">'
+        f"<w:body>{''.join(parts)}</w:body></w:document>"
+    )
+
+
+# --- Styles --------------------------------------------------------------------------------
+@dataclass
+class Style:
+    """A paragraph style; ``ppr``/``rpr`` hold its properties already in schema order."""
+
+    style_id: str
+    name: str
+    ppr: str = ""
+    rpr: str = ""
+    based_on: str | None = "Normal"
+    next: str | None = None
+    outline: int | None = None
+
+    def xml(self) -> str:
+        inner = el("name", val=self.name)
+        if self.based_on:
+            inner += el("basedOn", val=self.based_on)
+        if self.next:
+            inner += el("next", val=self.next)
+        inner += el("qFormat")
+        ppr = self.ppr + (el("outlineLvl", val=self.outline) if self.outline is not None else "")
+        if ppr:
+            inner += el("pPr", ppr)
+        if self.rpr:
+            inner += self.rpr
+        return (
+            f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{self.style_id}">'
+            f"{inner}</w:style>"
+        )
+
+
+BLOCK = spacing() + ind()  # spacing 0, single line, no indent (tables, closing block)
+BOTTOM_LINE = el("pBdr", el("bottom", val="single", sz=6, space=1, color="auto"))
+
+STYLES = [
+    Style(
+        "TenLoai",
+        "Tên loại văn bản",
+        next="TrichYeu",
+        ppr=el("keepNext") + spacing(before=240, line=288) + ind() + el("jc", val="center"),
+        rpr=rpr(bold=True),
+    ),
+    Style(
+        "TrichYeu",
+        "Trích yếu",
+        ppr=el("keepNext") + spacing(line=288) + ind() + el("jc", val="center"),
+        rpr=rpr(bold=True),
+    ),
+    Style(
+        "DeMucLaMa",
+        "Đề mục La Mã",
+        next="DeMucSo",
+        outline=0,
+        ppr=el("keepNext") + el("jc", val="both"),
+        rpr=rpr(bold=True),
+    ),
+    Style(
+        "DeMucSo",
+        "Đề mục số",
+        next="Normal",
+        outline=1,
+        ppr=el("keepNext") + el("jc", val="both"),
+        rpr=rpr(bold=True),
+    ),
+    Style(
+        "DeMucCap2",
+        "Đề mục cấp 2",
+        next="Normal",
+        outline=2,
+        ppr=el("keepNext") + el("jc", val="both"),
+        rpr=rpr(bold=True, italic=True),
+    ),
+    Style("KhoiDau", "Khối đầu văn bản", ppr=BLOCK + el("jc", val="center"), rpr=rpr(size=13)),
+    Style("CoQuanChuQuan", "Cơ quan chủ quản", based_on="KhoiDau", rpr=rpr(size=13)),
+    Style("CoQuanBanHanh", "Cơ quan ban hành", based_on="KhoiDau", rpr=rpr(bold=True, size=13)),
+    Style("QuocHieu", "Quốc hiệu", based_on="KhoiDau", rpr=rpr(bold=True, size=12)),
+    Style("TieuNgu", "Tiêu ngữ", based_on="KhoiDau", rpr=rpr(bold=True, size=13)),
+    Style("SoKyHieu", "Số, ký hiệu", based_on="KhoiDau", rpr=rpr(size=13)),
+    Style("DiaDanhNgay", "Địa danh, ngày tháng", based_on="KhoiDau", rpr=rpr(italic=True, size=14)),
+    Style(
+        "DuongKe",
+        "Đường kẻ ngắn",
+        ppr=BOTTOM_LINE + BLOCK + el("jc", val="center"),
+        rpr=rpr(size=2),
+    ),
+    Style("DuongKeTrong", "Đoạn cuối trống", ppr=BLOCK, rpr=rpr(size=1)),
+    Style(
+        "NoiNhan",
+        "Nơi nhận",
+        ppr=BLOCK + el("jc", val="left"),
+        rpr=rpr(bold=True, italic=True, size=12),
+    ),
+    Style("NoiNhanMuc", "Nơi nhận - tên", ppr=BLOCK + el("jc", val="left"), rpr=rpr(size=11)),
+    Style("ChuKy", "Chữ ký", ppr=BLOCK + el("jc", val="center"), rpr=rpr(bold=True, size=14)),
+    Style("DauTrang", "Đầu trang", ppr=BLOCK + el("jc", val="center"), rpr=rpr(size=13)),
+]
+
+
+def styles_xml() -> str:
+    fonts = el("rFonts", ascii=FONT, hAnsi=FONT, eastAsia=FONT, cs=FONT)
+    defaults = el(
+        "docDefaults",
+        el(
+            "rPrDefault",
+            el(
+                "rPr",
+                "".join(
+                    [
+                        fonts,
+                        el("color", val="auto"),
+                        el("sz", val=28),
+                        el("szCs", val=28),
+                        el("lang", val="vi-VN", eastAsia="vi-VN", bidi="ar-SA"),
+                    ]
+                ),
+            ),
+        )
+        + el("pPrDefault", el("pPr", spacing())),
+    )
+    normal = (
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal">'
+        + el("name", val="Normal")
+        + el("qFormat")
+        + el(
+            "pPr",
+            el("widowControl")
+            + spacing(after=120, line=288)
+            + ind(first_line=567)
+            + el("jc", val="both"),
+        )
+        + rpr(size=14)
+        + "</w:style>"
+    )
+    default_font = (
+        '<w:style w:type="character" w:default="1" '
+        'w:styleId="DefaultParagraphFont">'
+        + el("name", val="Default Paragraph Font")
+        + el("uiPriority", val=1)
+        + el("semiHidden")
+        + el("unhideWhenUsed")
+        + "</w:style>"
+    )
+    table_normal = (
+        '<w:style w:type="table" w:default="1" w:styleId="TableNormal">'
+        + el("name", val="Normal Table")
+        + el("uiPriority", val=99)
+        + el("semiHidden")
+        + el("unhideWhenUsed")
+        + el(
+            "tblPr",
+            el("tblInd", w=0, type="dxa")
+            + el(
+                "tblCellMar",
+                "".join(
+                    [
+                        el("top", w=0, type="dxa"),
+                        el("left", w=CELL_MARGIN, type="dxa"),
+                        el("bottom", w=0, type="dxa"),
+                        el("right", w=CELL_MARGIN, type="dxa"),
+                    ]
+                ),
+            ),
+        )
+        + "</w:style>"
+    )
+    body = defaults + normal + default_font + table_normal + "".join(s.xml() for s in STYLES)
+    return f'{XML_DECL}<w:styles xmlns:w="{W_NS}">{body}</w:styles>'
+
+
+# --- Other parts ---------------------------------------------------------------------------
+def header_xml(paragraph_xml: str) -> str:
+    return f'{XML_DECL}<w:hdr xmlns:w="{W_NS}" xmlns:r="{R_NS}">{paragraph_xml}</w:hdr>'
+
+
+PAGE_NUMBER = (
+    "<w:p>"
+    + el("pPr", el("pStyle", val="DauTrang"))
+    + '<w:fldSimple w:instr=" PAGE "><w:r><w:t xml:space="preserve">2</w:t></w:r>'
+    "</w:fldSimple></w:p>"
+)
+
+
+def settings_xml() -> str:
+    body = "".join(
+        [
+            el("zoom", percent=100),
+            el("defaultTabStop", val=720),
+            el("characterSpacingControl", val="doNotCompress"),
+            el(
+                "compat",
+                el(
+                    "compatSetting",
+                    name="compatibilityMode",
+                    uri="http://schemas.microsoft.com/office/word",
+                    val=15,
+                ),
+            ),
+            el("themeFontLang", val="vi-VN"),
+            el("decimalSymbol", val=","),
+            el("listSeparator", val=";"),
+        ]
+    )
+    return f'{XML_DECL}<w:settings xmlns:w="{W_NS}">{body}</w:settings>'
+
+
+def font_table_xml() -> str:
+    font = (
+        f'<w:font w:name="{FONT}">'
+        + el("panose1", val="02020603050405020304")
+        + el("charset", val="00")
+        + el("family", val="roman")
+        + el("pitch", val="variable")
+        + "</w:font>"
+    )
+    return f'{XML_DECL}<w:fonts xmlns:w="{W_NS}">{font}</w:fonts>'
+
+
+def core_xml() -> str:
+    return (
+        f"{XML_DECL}<cp:coreProperties "
+        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(TRICH_YEU)}</dc:title>"
+        "<dc:creator>{{ co_quan_ban_hanh }}</dc:creator>"
+        "<dc:language>vi-VN</dc:language>"
+        "</cp:coreProperties>"
+    )
+
+
+def app_xml() -> str:
+    return (
+        f"{XML_DECL}<Properties "
+        'xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        "<Application>bdt_docx</Application></Properties>"
+    )
+
+
+def relationships(rels: list[tuple[str, str, str]]) -> str:
+    base = "http://schemas.openxmlformats.org/"
+    items = "".join(
+        f'<Relationship Id="{rid}" Type="{base}{kind}" Target="{target}"/>'
+        for rid, kind, target in rels
+    )
+    return (
+        f'{XML_DECL}<Relationships xmlns="{base}package/2006/relationships">{items}</Relationships>'
+    )
+
+
+def content_types_xml() -> str:
+    wml = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    overrides = [
+        ("/word/document.xml", f"{wml}.document.main+xml"),
+        ("/word/styles.xml", f"{wml}.styles+xml"),
+        ("/word/settings.xml", f"{wml}.settings+xml"),
+        ("/word/fontTable.xml", f"{wml}.fontTable+xml"),
+        ("/word/header1.xml", f"{wml}.header+xml"),
+        ("/word/header2.xml", f"{wml}.header+xml"),
+        ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
+        (
+            "/docProps/app.xml",
+            "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+        ),
+    ]
+    items = "".join(
+        f'<Override PartName="{name}" ContentType="{kind}"/>' for name, kind in overrides
+    )
+    return (
+        f"{XML_DECL}"
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f"{items}</Types>"
+    )
+
+
+def parts() -> dict[str, str]:
+    doc_rel = "officeDocument/2006/relationships/"
+    return {
+        "[Content_Types].xml": content_types_xml(),
+        "_rels/.rels": relationships(
+            [
+                ("rId1", f"{doc_rel}officeDocument", "word/document.xml"),
+                (
+                    "rId2",
+                    "package/2006/relationships/metadata/core-properties",
+                    "docProps/core.xml",
+                ),
+                ("rId3", f"{doc_rel}extended-properties", "docProps/app.xml"),
+            ]
+        ),
+        "docProps/app.xml": app_xml(),
+        "docProps/core.xml": core_xml(),
+        "word/_rels/document.xml.rels": relationships(
+            [
+                ("rIdStyles", f"{doc_rel}styles", "styles.xml"),
+                ("rIdSettings", f"{doc_rel}settings", "settings.xml"),
+                ("rIdFontTable", f"{doc_rel}fontTable", "fontTable.xml"),
+                ("rIdHeaderDefault", f"{doc_rel}header", "header1.xml"),
+                ("rIdHeaderFirst", f"{doc_rel}header", "header2.xml"),
+            ]
+        ),
+        "word/document.xml": document_xml(),
+        "word/fontTable.xml": font_table_xml(),
+        "word/header1.xml": header_xml(PAGE_NUMBER),
+        "word/header2.xml": header_xml(paragraph("DauTrang")),
+        "word/settings.xml": settings_xml(),
+        "word/styles.xml": styles_xml(),
+    }
+
+
+def build(path: Path = OUTPUT) -> Path:
+    """Write the template to ``path`` (byte-for-byte reproducible)."""
+    items = parts()
+    first = "[Content_Types].xml"
+    order = [first, *sorted(name for name in items if name != first)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, items[name].encode("utf-8"))
+    return path
+
+
+if __name__ == "__main__":
+    print(build())
