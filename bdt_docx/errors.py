@@ -25,16 +25,16 @@ __all__ = [
 class Problem:
     """One thing to fix, and where it is.
 
-    ``file`` is the workbook, template or output concerned; ``field`` the name in the
-    template's contract (a defined name, a table, or ``table.column``); ``sheet`` and ``cell``
-    the place in the workbook (``B7``); ``message`` says what is wrong, in Vietnamese.
+    ``message`` says what is wrong, in Vietnamese; ``field`` is the name in the template's
+    contract (a defined name, a table, or ``table.column``); ``sheet`` and ``cell`` the place
+    in the workbook (``B7``); ``file`` the workbook, template or output concerned.
     """
 
     message: str
-    file: str | None = None
     field: str | None = None
     sheet: str | None = None
     cell: str | None = None
+    file: str | None = None
 
     def where(self) -> str:
         """The place as a clerk reads it: ``trang tính 'Số liệu', ô B7 (tong_so_nguoi)``."""

@@ -175,10 +175,19 @@ class _Reader:
 
     def cell_value(self, cells: dict, area: Area, spec: FieldSpec) -> Any:
         cell = cells.get((area.sheet, area.min_row, area.min_col))
-        return self.value(cell, area.sheet, area.ref, spec.name, spec.type, spec.required)
+        return self.value(
+            cell, area.sheet, area.ref, spec.name, spec.type, spec.required, spec.label
+        )
 
     def value(
-        self, cell: Cell | None, sheet: str, ref: str, field: str, type_: str, required: bool
+        self,
+        cell: Cell | None,
+        sheet: str,
+        ref: str,
+        field: str,
+        type_: str,
+        required: bool,
+        label: str,
     ) -> Any:
         """The converted value of one cell, or None after recording a problem."""
         if cell is not None and cell.error:
@@ -199,7 +208,7 @@ class _Reader:
         if _is_blank(raw):
             if required:
                 self.problems.append(
-                    Problem(f"ô trống, cần nhập {TYPE_LABELS[type_]}", field, sheet, ref)
+                    Problem(f"ô trống, cần nhập {label} ({TYPE_LABELS[type_]})", field, sheet, ref)
                 )
             return None
         try:
@@ -237,7 +246,7 @@ class _Reader:
             for column, col in columns:
                 value = self.value(
                     raw[col], area.sheet, cell_ref(row, col),
-                    f"{spec.name}.{column.name}", column.type, column.required,
+                    f"{spec.name}.{column.name}", column.type, column.required, column.header,
                 )  # fmt: skip
                 if isinstance(value, str) and column.strip_end:
                     value = value.rstrip(column.strip_end).rstrip()

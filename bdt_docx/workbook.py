@@ -27,7 +27,7 @@ from openpyxl.utils.cell import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 from openpyxl.utils.escape import unescape
 
-from bdt_docx.errors import Problem, WorkbookError
+from bdt_docx.errors import WorkbookError
 from bdt_docx.package import Package, PackageError
 
 __all__ = ["Area", "Cell", "NameLookupError", "TableInfo", "Workbook", "parse_reference"]
@@ -455,7 +455,3 @@ def _cfb_reason(path: Path) -> str:
         "soffice --headless --convert-to xlsx TỆP.xls"
     )
 
-
-def problem_at(cell: Cell | Area, field: str, message: str) -> Problem:
-    """A :class:`Problem` located at a cell or an area."""
-    return Problem(message, field=field, sheet=cell.sheet, cell=cell.ref)

@@ -234,6 +234,7 @@ BODY: list[P | Tag] = [
         "tri; các quy định về trình tự, thể thức bầu cử; các văn bản, hướng dẫn về công tác thi "
         "đua trong cuộc bầu cử của Trung ương và địa phương.",
     ),
+    Tag("if van_ban"),
     P(
         "Normal",
         "{{ ten_co_quan }} đã ban hành văn bản đôn đốc triển khai Kế hoạch thông tin, "
@@ -243,6 +244,7 @@ BODY: list[P | Tag] = [
         "tạo bầu không khí thi đua sôi nổi và phấn khởi trong toàn dân hướng tới cuộc bầu cử, "
         "làm cho ngày bầu cử thực sự trở thành ngày hội của toàn dân.",
     ),
+    Tag("endif"),
     P("DeMucSo", "3. Kết quả thực hiện các nội dung của đợt thi đua."),
     Tag("if van_ban"),
     P(
@@ -347,11 +349,11 @@ BODY: list[P | Tag] = [
         "sao. {{ ten_co_quan }} đã thực hiện tốt công tác tuyên truyền, phổ biến sâu rộng để "
         "công chức và người lao động trong đơn vị nhận thức đầy đủ về ý nghĩa, tầm quan trọng "
         "của cuộc bầu cử. Đã phát động thi đua lập thành tích chào mừng cuộc bầu cử gắn với các "
-        "phong trào thi đua yêu nước, góp phần thực hiện thắng lợi nhiệm vụ chính trị được giao. "
-        "Ban hành văn bản triển khai Kế hoạch thông tin, tuyên truyền bầu cử ở vùng đồng bào dân "
+        "phong trào thi đua yêu nước, góp phần thực hiện thắng lợi nhiệm vụ chính trị được giao."
+        "{% if van_ban %} Ban hành văn bản triển khai Kế hoạch thông tin, tuyên truyền bầu cử ở vùng đồng bào dân "
         "tộc thiểu số tới các Phòng Dân tộc các huyện, thành phố nhằm tuyên truyền sâu rộng đến "
         "quần chúng nhân dân vùng đồng bào dân tộc thiểu số trên địa bàn tỉnh về ý nghĩa và tầm "
-        "quan trọng của Cuộc bầu cử.",
+        "quan trọng của Cuộc bầu cử.{% endif %}",
     ),
     P("DeMucSo", "2. Hạn chế."),
     P("Normal", "{{ han_che }}"),

@@ -1,0 +1,68 @@
+"""What a template needs, and what a workbook has of it (``bdt-docx fields``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bdt_docx.errors import Problem, WorkbookError
+from bdt_docx.fields import TYPE_LABELS
+from bdt_docx.template import prepare_template
+from bdt_docx.validate import read_context
+from bdt_docx.workbook import Workbook
+
+__all__ = ["describe_fields"]
+
+
+def describe_fields(
+    template: str | Path | None, workbook: str | Path | None = None
+) -> tuple[list[str], list[dict[str, Any]], list[Problem]]:
+    """Lines to print, one record per field, and the workbook's problems (if a workbook).
+
+    Each record has ``name``, ``kind`` (``value`` or ``table``), ``type`` (or the columns),
+    ``label``, ``required`` and, with a workbook, ``status``: ``ok``, or the problem's text.
+    """
+    fields = prepare_template(template).fields
+    problems: list[Problem] = []
+    if workbook is not None:
+        try:
+            with Workbook(workbook) as book:
+                read_context(book, fields)
+        except WorkbookError as exc:
+            problems = exc.problems
+    by_field: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_field.setdefault((problem.field or "").split(".")[0], []).append(problem)
+
+    records: list[dict[str, Any]] = []
+    lines = ["Giá trị (mỗi giá trị một ô có đặt tên — Formulas → Define Name):"]
+    for spec in fields.values.values():
+        record = {"name": spec.name, "kind": "value", "type": spec.type, "label": spec.label,
+                  "required": spec.required}  # fmt: skip
+        optional = "" if spec.required else ", có thể để trống"
+        line = f"  {spec.name:<28} {TYPE_LABELS[spec.type]}{optional} — {spec.label}"
+        lines.append(line + _status(record, by_field, workbook is not None))
+        records.append(record)
+    if fields.tables:
+        lines.append("Danh sách (mỗi danh sách một bảng Excel — Insert → Table):")
+    for table in fields.tables.values():
+        columns = [{"name": c.name, "header": c.header, "type": c.type} for c in table.columns]
+        record = {"name": table.name, "kind": "table", "columns": columns,
+                  "label": table.label, "required": True}  # fmt: skip
+        headers = ", ".join(f"'{c.header}' ({TYPE_LABELS[c.type]})" for c in table.columns)
+        line = f"  {table.name:<28} cột: {headers} — {table.label}"
+        lines.append(line + _status(record, by_field, workbook is not None))
+        records.append(record)
+    if workbook is not None:
+        lines.append(
+            f"Sổ {workbook}: " + (f"{len(problems)} lỗi cần sửa." if problems else "đủ và đúng.")
+        )
+    return lines, records, problems
+
+
+def _status(record: dict[str, Any], by_field: dict[str, list[Problem]], checked: bool) -> str:
+    if not checked:
+        return ""
+    found = by_field.get(record["name"])
+    record["status"] = "ok" if not found else "; ".join(str(p) for p in found)
+    return "  [có]" if not found else f"  [LỖI: {record['status']}]"
