@@ -78,16 +78,23 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
 
     fill = commands.add_parser(
-        "fill", help="điền báo cáo từ sổ Excel", epilog=EPILOG,
+        "fill",
+        help="điền báo cáo từ sổ Excel",
+        epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-    )  # fmt: skip
-    fill.add_argument("workbooks", nargs="+", metavar="WORKBOOK",
-                      help="sổ Excel (.xlsx, .xlsm, .ods), nhiều sổ, hoặc một thư mục")  # fmt: skip
+    )
+    fill.add_argument(
+        "workbooks",
+        nargs="+",
+        metavar="WORKBOOK",
+        help="sổ Excel (.xlsx, .xlsm, .ods), nhiều sổ, hoặc một thư mục",
+    )
     fill.add_argument("-t", "--template", help="mẫu .docx (mặc định: mẫu kèm theo)")
     fill.add_argument("-o", "--output", help="tệp báo cáo (mặc định: cạnh sổ Excel, đuôi .docx)")
     fill.add_argument("-d", "--output-dir", help="thư mục chứa báo cáo khi điền nhiều sổ")
-    fill.add_argument("-j", "--jobs", type=int, default=1,
-                      help="số tiến trình khi điền nhiều sổ (0: mọi lõi CPU)")  # fmt: skip
+    fill.add_argument(
+        "-j", "--jobs", type=int, default=1, help="số tiến trình khi điền nhiều sổ (0: mọi lõi CPU)"
+    )
     fill.add_argument("--overwrite", action="store_true", help="ghi đè báo cáo đã có")
     fill.add_argument("--pdf", action="store_true", help="tạo thêm tệp PDF (cần LibreOffice)")
     _add_json_options(fill)
@@ -119,8 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_json_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true",
-                        help="in kết quả dạng JSON (ASCII) ở dòng cuối stdout")  # fmt: skip
+    parser.add_argument(
+        "--json", action="store_true", help="in kết quả dạng JSON (ASCII) ở dòng cuối stdout"
+    )
     parser.add_argument("--result", metavar="FILE", help="ghi kết quả JSON (UTF-8) vào tệp")
 
 
@@ -192,9 +200,14 @@ def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) 
     output_dir = Path(args.output_dir) if args.output_dir else None
     show_progress = not args.json and sys.stderr.isatty()
     result = fill_reports(
-        workbooks, args.template, output_dir, overwrite=args.overwrite,
-        jobs=None if args.jobs == 0 else args.jobs, pdf=args.pdf, progress=show_progress,
-    )  # fmt: skip
+        workbooks,
+        args.template,
+        output_dir,
+        overwrite=args.overwrite,
+        jobs=None if args.jobs == 0 else args.jobs,
+        pdf=args.pdf,
+        progress=show_progress,
+    )
     outcome.extra["reports"] = [str(p) for p in result.reports]
     outcome.extra["failures"] = [
         {"workbook": str(f.workbook), "code": _code(f.error), "message": str(f.error)}
@@ -219,8 +232,9 @@ def _cmd_init(args: argparse.Namespace, outcome: Outcome) -> None:
     outcome.output = str(path)
     outcome.lines.append(f"Đã tạo sổ Excel: {path}")
     if not args.example:
-        outcome.lines.append("Hãy điền cột 'Giá trị' và các danh sách, rồi chạy: "
-                             f'bdt-docx fill "{path}"')  # fmt: skip
+        outcome.lines.append(
+            f"Hãy điền cột 'Giá trị' và các danh sách, rồi chạy: bdt-docx fill \"{path}\""
+        )
 
 
 def _cmd_fields(args: argparse.Namespace, outcome: Outcome) -> None:
@@ -289,7 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         outcome.code = EXIT_CODES["unexpected"]
         outcome.lines.append("Đã dừng theo yêu cầu; không có báo cáo dở dang nào được ghi.")
-    except Exception as exc:  # noqa: BLE001 - the last resort of a command: no traceback
+    except Exception as exc:
         outcome.code = EXIT_CODES["unexpected"]
         outcome.errors.append(Problem(f"lỗi không mong đợi: {exc!r}"))
         outcome.lines.append(
@@ -312,8 +326,9 @@ def _report(args: argparse.Namespace, outcome: Outcome) -> None:
         print(json.dumps(data, ensure_ascii=True))
     if args.result:
         try:
-            Path(args.result).write_text(json.dumps(data, ensure_ascii=False, indent=1),
-                                         encoding="utf-8")  # fmt: skip
+            Path(args.result).write_text(
+                json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8"
+            )
         except OSError as exc:
             print(f"Không ghi được tệp kết quả {args.result}: {exc.strerror}", file=sys.stderr)
 

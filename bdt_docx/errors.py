@@ -13,6 +13,7 @@ from pathlib import Path
 
 __all__ = [
     "BdtDocxError",
+    "BdtDocxWarning",
     "ConversionError",
     "OutputError",
     "Problem",
@@ -91,6 +92,11 @@ class BdtDocxError(Exception):
         lines += [f"  {i}. {p}" for i, p in enumerate(self.problems, 1)]
         return "\n".join(lines)
 
+    def __reduce__(self) -> tuple[type[BdtDocxError], tuple[list[Problem], str | None]]:
+        """Pickle as ``(problems, file)``, so that an error raised in a worker process
+        comes back as the same class, problems and message."""
+        return (type(self), (self.problems, self.file))
+
 
 class WorkbookError(BdtDocxError):
     """The workbook cannot be read, or its data do not fit the template's fields."""
@@ -114,3 +120,15 @@ class ConversionError(BdtDocxError):
     """LibreOffice is missing or failed to convert a file (to PDF, or a workbook to .xlsx)."""
 
     summary = "Không chuyển đổi được tệp"
+
+
+class BdtDocxWarning(UserWarning):
+    """Something was fixed on the way that a clerk should check (not an error).
+
+    Emitted with :func:`warnings.warn`; :attr:`problem` says what and where (field, sheet,
+    cell), e.g. a cell typed in the legacy TCVN3 encoding that was converted to Unicode.
+    """
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))

@@ -41,9 +41,20 @@ __all__ = [
 BLANK_DATE = "ngày      tháng      năm      "
 
 _ROMAN = (
-    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
-)  # fmt: skip
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
+)
 _INDEX = {c: i for i, c in enumerate(CHARACTERS)}
 _AVERAGE = {style: sum(w) / len(w) for style, w in WIDTHS.items()}
 

@@ -37,8 +37,13 @@ def describe_fields(
     records: list[dict[str, Any]] = []
     lines = ["Giá trị (mỗi giá trị một ô có đặt tên — Formulas → Define Name):"]
     for spec in fields.values.values():
-        record = {"name": spec.name, "kind": "value", "type": spec.type, "label": spec.label,
-                  "required": spec.required}  # fmt: skip
+        record = {
+            "name": spec.name,
+            "kind": "value",
+            "type": spec.type,
+            "label": spec.label,
+            "required": spec.required,
+        }
         optional = "" if spec.required else ", có thể để trống"
         line = f"  {spec.name:<28} {TYPE_LABELS[spec.type]}{optional} — {spec.label}"
         lines.append(line + _status(record, by_field, workbook is not None))
@@ -47,8 +52,13 @@ def describe_fields(
         lines.append("Danh sách (mỗi danh sách một bảng Excel — Insert → Table):")
     for table in fields.tables.values():
         columns = [{"name": c.name, "header": c.header, "type": c.type} for c in table.columns]
-        record = {"name": table.name, "kind": "table", "columns": columns,
-                  "label": table.label, "required": True}  # fmt: skip
+        record = {
+            "name": table.name,
+            "kind": "table",
+            "columns": columns,
+            "label": table.label,
+            "required": True,
+        }
         headers = ", ".join(f"'{c.header}' ({TYPE_LABELS[c.type]})" for c in table.columns)
         line = f"  {table.name:<28} cột: {headers} — {table.label}"
         lines.append(line + _status(record, by_field, workbook is not None))

@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bdt_docx.fields import TYPE_LABELS, Column, FieldSpec, Fields, TableSpec
+from bdt_docx.fields import TYPE_LABELS, Column, Fields, FieldSpec, TableSpec
 from bdt_docx.output import check_destination, write_bytes
 from bdt_docx.validate import convert
 
@@ -83,7 +83,7 @@ def _values_sheet(book: Workbook, sheet: Worksheet, fields: Fields, example: boo
     for spec in fields.values.values():
         _value_row(book, sheet, row, spec, example)
         row += 1
-    for letter, width in zip("ABCD", (42, 48, 44, 26)):
+    for letter, width in zip("ABCD", (42, 48, 44, 26), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A5"
     _print_setup(sheet)
@@ -119,8 +119,9 @@ def _format_input(
         if high is None:
             check = DataValidation(type="whole", operator="greaterThanOrEqual", formula1=str(low))
         else:
-            check = DataValidation(type="whole", operator="between", formula1=str(low),
-                                   formula2=str(high))  # fmt: skip
+            check = DataValidation(
+                type="whole", operator="between", formula1=str(low), formula2=str(high)
+            )
         check.error = f"{label}: cần một số nguyên từ {low}" + (f" đến {high}" if high else "")
     else:
         return
@@ -145,7 +146,7 @@ def _list_sheet(book: Workbook, spec: TableSpec, example: bool) -> None:
     if not rows:
         rows = [[None] * len(spec.columns)]  # a table needs one row; a blank row is no row
     for offset, values in enumerate(rows, 1):
-        for col, (column, value) in enumerate(zip(spec.columns, values), 1):
+        for col, (column, value) in enumerate(zip(spec.columns, values, strict=True), 1):
             cell = sheet.cell(first + offset, col, _typed(value, column.type))
             cell.font = Font(name=_FONT, size=12)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
@@ -163,8 +164,7 @@ def _list_sheet(book: Workbook, spec: TableSpec, example: bool) -> None:
 def _column_setup(sheet: Worksheet, col: int, column: Column, top: int, bottom: int) -> None:
     letter = get_column_letter(col)
     sheet.column_dimensions[letter].width = {"date": 14, "integer": 12}.get(column.type, 60)
-    _format_input(sheet, f"{letter}{top}:{letter}{bottom}", column.type, None, None,
-                  column.header)  # fmt: skip
+    _format_input(sheet, f"{letter}{top}:{letter}{bottom}", column.type, None, None, column.header)
 
 
 def _print_setup(sheet: Worksheet) -> None:
@@ -173,4 +173,3 @@ def _print_setup(sheet: Worksheet) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-

@@ -20,9 +20,8 @@ from importlib import resources
 from pathlib import Path
 
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, meta
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 from jinja2 import Template as JinjaTemplate
-from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -82,9 +81,7 @@ def _inert_marker(match: re.Match[str]) -> str:
 
 def make_environment() -> SandboxedEnvironment:
     """The Jinja environment every template is rendered in (sandboxed, escaped, strict)."""
-    env = SandboxedEnvironment(
-        autoescape=True, undefined=StrictUndefined, finalize=_as_docx_text
-    )
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_as_docx_text)
     env.filters.update(FILTERS)
     return env
 
@@ -142,14 +139,17 @@ def _prepare(path: Path, _size: int, _mtime: int) -> PreparedTemplate:
                 for info in package.infolist()
             )
     except PackageError as exc:
-        raise TemplateError(f"tệp mẫu không phải tệp Word .docx hợp lệ: {exc.reason}",
-                            path) from exc  # fmt: skip
+        raise TemplateError(
+            f"tệp mẫu không phải tệp Word .docx hợp lệ: {exc.reason}", path
+        ) from exc
     except TemplateSyntaxError as exc:
         raise TemplateError(_syntax_problem(exc), path) from exc
     variables = frozenset(
-        name for part in parts if part.source is not None
+        name
+        for part in parts
+        if part.source is not None
         for name in meta.find_undeclared_variables(env.parse(part.source))
-    )  # fmt: skip
+    )
     description = description_path(path)
     if description.exists():
         fields = Fields.load(description)
@@ -193,4 +193,3 @@ def _syntax_problem(exc: TemplateSyntaxError) -> Problem:
         text = _TAGS.sub("", line).strip()[:120]
     detail = f" — đoạn {exc.lineno}: «{text}»" if text else ""
     return Problem(f"thẻ Jinja sai trong {where}: {exc.message}{detail}", field=None)
-

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bdt_docx.errors import Problem, WorkbookError
-from bdt_docx.fields import TYPE_LABELS, Column, FieldSpec, Fields, TableSpec
+from bdt_docx.fields import TYPE_LABELS, Column, Fields, FieldSpec, TableSpec
 from bdt_docx.filters import so
 from bdt_docx.text import clean_text, slug
 from bdt_docx.workbook import Area, Cell, NameLookupError, Workbook, cell_ref
@@ -44,17 +44,18 @@ def _to_text(value: object) -> str:
 
 
 def _to_integer(value: object) -> int:
-    if isinstance(value, bool) or isinstance(value, dt.date):
+    if isinstance(value, (bool, dt.date)):
         raise ValueProblem("cần một số nguyên")
     if isinstance(value, (int, float)):
         if not float(value).is_integer():
             raise ValueProblem(f"cần một số nguyên, ô có số lẻ {so(value, 10)}")
         return int(value)
-    text = clean_text(str(value)).replace(" ", "")
-    if _INT_TEXT.match(text):
-        return int(text.replace(".", ""))
-    if re.match(r"^[+-]?\d+,\d+$", text):
-        raise ValueProblem(f"cần một số nguyên, ô có số lẻ {text}")
+    text = clean_text(str(value))
+    compact = text.replace(" ", "")
+    if _INT_TEXT.match(compact):
+        return int(compact.replace(".", ""))
+    if re.match(r"^[+-]?\d+,\d+$", compact):
+        raise ValueProblem(f"cần một số nguyên, ô có số lẻ {compact}")
     raise ValueProblem(f"cần một số nguyên, ô có chữ '{text}'")
 
 
@@ -64,9 +65,7 @@ def _to_date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValueProblem(
-            f"cần một ngày, ô có số {so(value, 10)}; hãy nhập ngày dạng dd/mm/yyyy"
-        )
+        raise ValueProblem(f"cần một ngày, ô có số {so(value, 10)}; hãy nhập ngày dạng dd/mm/yyyy")
     text = clean_text(str(value))
     match = _DATE_TEXT.match(text)
     if not match:
@@ -135,9 +134,7 @@ class _Reader:
             return None
         if not area.is_cell and area not in self.workbook.merged(area.sheet):
             self.problems.append(
-                Problem(
-                    "tên trỏ tới nhiều ô, cần đúng một ô", spec.name, area.sheet, area.ref
-                )
+                Problem("tên trỏ tới nhiều ô, cần đúng một ô", spec.name, area.sheet, area.ref)
             )
             return None
         return area
@@ -157,9 +154,10 @@ class _Reader:
 
     def _missing_list_reason(self, name: str) -> str:
         renamed = [
-            t.name for key, t in self.workbook.tables().items()
+            t.name
+            for key, t in self.workbook.tables().items()
             if re.match(_RENAMED.format(name=re.escape(name.lower())), key)
-        ]  # fmt: skip
+        ]
         if renamed:
             return (
                 f"không có bảng '{name}'; có bảng '{renamed[0]}' — Excel đã đổi tên bảng khi "
@@ -200,8 +198,10 @@ class _Reader:
                 Problem(
                     "ô có công thức nhưng Excel chưa lưu kết quả của nó. Hãy mở sổ trong "
                     "Excel (hoặc LibreOffice), nhấn Ctrl+Alt+F9 để tính lại rồi lưu",
-                    field, sheet, ref,
-                )  # fmt: skip
+                    field,
+                    sheet,
+                    ref,
+                )
             )
             return None
         raw = cell.value if cell is not None else None
@@ -229,8 +229,9 @@ class _Reader:
                     Problem(
                         f"bảng '{spec.name}' thiếu cột '{column.header}' (các cột đang có: "
                         f"{found})",
-                        field=f"{spec.name}.{column.name}", sheet=area.sheet,
-                    )  # fmt: skip
+                        field=f"{spec.name}.{column.name}",
+                        sheet=area.sheet,
+                    )
                 )
             else:
                 columns.append((column, positions[column.name]))
@@ -240,14 +241,19 @@ class _Reader:
                 col: cells.get((area.sheet, row, col))
                 for col in range(area.min_col, area.max_col + 1)
             }
-            if all(c is None or _is_blank(c.value) and not c.error for c in raw.values()):
+            if all(c is None or (_is_blank(c.value) and not c.error) for c in raw.values()):
                 continue
             record = {}
             for column, col in columns:
                 value = self.value(
-                    raw[col], area.sheet, cell_ref(row, col),
-                    f"{spec.name}.{column.name}", column.type, column.required, column.header,
-                )  # fmt: skip
+                    raw[col],
+                    area.sheet,
+                    cell_ref(row, col),
+                    f"{spec.name}.{column.name}",
+                    column.type,
+                    column.required,
+                    column.header,
+                )
                 if isinstance(value, str) and column.strip_end:
                     value = value.rstrip(column.strip_end).rstrip()
                 record[column.name] = value
@@ -256,34 +262,70 @@ class _Reader:
             self.problems.append(
                 Problem(
                     f"danh sách '{spec.label}' cần ít nhất {spec.min_rows} dòng",
-                    spec.name, area.sheet, area.ref,
-                )  # fmt: skip
+                    spec.name,
+                    area.sheet,
+                    area.ref,
+                )
             )
         return rows
 
     def check_bounds(self, context: dict[str, Any], places: dict[str, Area]) -> None:
-        for spec in self.fields.values.values():
-            value = context.get(spec.name)
-            if not isinstance(value, int):
+        """Bounds of whole numbers: their own first, then against fields that passed theirs."""
+        specs = [s for s in self.fields.values.values() if isinstance(context.get(s.name), int)]
+        valid = {}
+        for spec in specs:
+            value = context[spec.name]
+            if spec.min is not None and value < spec.min:
+                self._bound(
+                    spec,
+                    places[spec.name],
+                    value,
+                    "là số âm ({v}), cần từ 0 trở lên"
+                    if spec.min == 0
+                    else "{v} không được nhỏ hơn {m}",
+                    spec.min,
+                )
+            elif spec.max is not None and value > spec.max:
+                self._bound(spec, places[spec.name], value, "{v} không được lớn hơn {m}", spec.max)
+            else:
+                valid[spec.name] = value
+        for spec in specs:
+            if spec.name not in valid:
                 continue
-            area = places[spec.name]
-            limits = [
-                (spec.min, None, lambda v, m: v >= m, "không được nhỏ hơn {m}"),
-                (spec.max, None, lambda v, m: v <= m, "không được lớn hơn {m}"),
-                (context.get(spec.min_field or ""), spec.min_field, lambda v, m: v >= m,
-                 "không được nhỏ hơn {label} ({m})"),
-                (context.get(spec.max_field or ""), spec.max_field, lambda v, m: v <= m,
-                 "không được lớn hơn {label} ({m})"),
-            ]  # fmt: skip
-            for bound, other, holds, text in limits:
-                if isinstance(bound, int) and not holds(value, bound):
-                    label = self.fields.values[other].label.lower() if other else ""
-                    if bound == 0 and text.startswith("không được nhỏ"):
-                        message = f"là số âm ({value}), cần từ 0 trở lên"
-                    else:
-                        message = f"{value} " + text.format(m=bound, label=label)
-                    self.problems.append(Problem(message, spec.name, area.sheet, area.ref))
-                    break
+            value = valid[spec.name]
+            low, high = valid.get(spec.min_field or ""), valid.get(spec.max_field or "")
+            if low is not None and value < low:
+                self._bound(
+                    spec,
+                    places[spec.name],
+                    value,
+                    "{v} không được nhỏ hơn {label} ({m})",
+                    low,
+                    spec.min_field,
+                )
+            elif high is not None and value > high:
+                self._bound(
+                    spec,
+                    places[spec.name],
+                    value,
+                    "{v} không được lớn hơn {label} ({m})",
+                    high,
+                    spec.max_field,
+                )
+
+    def _bound(
+        self,
+        spec: FieldSpec,
+        place: Area,
+        value: int,
+        text: str,
+        bound: int,
+        other: str | None = None,
+    ) -> None:
+        label = self.fields.values[other].label.lower() if other else ""
+        message = text.format(v=value, m=bound, label=label)
+        area = place
+        self.problems.append(Problem(message, spec.name, area.sheet, area.ref))
 
 
 def read_context(workbook: Workbook, fields: Fields) -> dict[str, Any]:

@@ -16,16 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 
 from lxml import etree
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
-from openpyxl.utils.escape import unescape
 
 from bdt_docx.errors import WorkbookError
 from bdt_docx.package import Package, PackageError
@@ -42,6 +37,58 @@ _REFERENCE = re.compile(
     r"\$?(?P<c1>[A-Za-z]{1,3})\$?(?P<r1>\d+)(?::\$?(?P<c2>[A-Za-z]{1,3})\$?(?P<r2>\d+))?$"
 )
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+#: How much of a sheet's XML is parsed at a time.
+_FEED_BYTES = 256 * 1024
+
+# Excel's conventions, as openpyxl reads them. Written here because importing anything from
+# openpyxl loads the whole package (and numpy): a third of a second at every start.
+CALENDAR_WINDOWS_1900 = dt.datetime(1899, 12, 30)
+CALENDAR_MAC_1904 = dt.datetime(1904, 1, 1)
+_ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")
+_FORMAT_LITERALS = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')
+_DATE_CODE = re.compile(r"(?<![_\\])[dmhysDMHYS]")
+
+
+def column_index_from_string(letters: str) -> int:
+    """``A`` → 1, ``AA`` → 27 (upper-case letters)."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index
+
+
+def get_column_letter(index: int) -> str:
+    """1 → ``A``, 27 → ``AA``."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def unescape(text: str) -> str:
+    """Decode Excel's ``_xHHHH_`` escapes (``_x000A_`` → a line break)."""
+    if "_x" not in text:
+        return text
+    return _ESCAPED.sub(lambda m: chr(int(m[1], 16)), text)
+
+
+def is_date_format(code: str) -> bool:
+    """True when a number format shows a date or a time (its first section, literals and
+    locale blocks left out)."""
+    return _DATE_CODE.search(_FORMAT_LITERALS.sub("", code.split(";")[0])) is not None
+
+
+def from_excel(number: float, epoch: dt.datetime) -> dt.datetime | dt.time:
+    """An Excel serial date as a datetime (a time of day below 1), counting Excel's
+    phantom 29 February 1900 in the Windows calendar."""
+    day, fraction = divmod(number, 1)
+    diff = dt.timedelta(milliseconds=round(fraction * 86400 * 1000))
+    if 0 <= number < 1 and diff.days == 0:
+        return (dt.datetime.min + diff).time()
+    if 0 < number < 60 and epoch == CALENDAR_WINDOWS_1900:
+        day += 1
+    return epoch + dt.timedelta(days=day) + diff
 
 
 @dataclass(frozen=True)
@@ -97,9 +144,12 @@ class TableInfo:
         """The rows below the header, without a totals row."""
         a = self.area
         return Area(
-            a.sheet, a.min_row + self.header_rows, a.min_col, a.max_row - self.totals_rows,
+            a.sheet,
+            a.min_row + self.header_rows,
+            a.min_col,
+            a.max_row - self.totals_rows,
             a.max_col,
-        )  # fmt: skip
+        )
 
 
 class NameLookupError(LookupError):
@@ -210,8 +260,9 @@ class Workbook:
             ) from exc
         if "word/document.xml" in package.names:
             package.close()
-            raise WorkbookError("tệp là tài liệu Word (.docx) bị đổi đuôi, không phải sổ Excel",
-                                shown_as)  # fmt: skip
+            raise WorkbookError(
+                "tệp là tài liệu Word (.docx) bị đổi đuôi, không phải sổ Excel", shown_as
+            )
         return package
 
     def _read_structure(self) -> None:
@@ -355,21 +406,20 @@ class Workbook:
         data = self._package.read(part)
         last_row = max(area.max_row for area in areas)
         cells = {}
-        events = etree.iterparse(
-            BytesIO(data), events=("end",), tag=f"{_M}row",
-            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-        )  # fmt: skip
         row_number = 0
         try:
-            for _event, row in events:
+            for row in _rows(data):
                 row_number = int(row.get("r", row_number + 1))
                 if row_number > last_row:
                     break
-                if any(a.min_row <= row_number <= a.max_row for a in areas):
+                spans = [
+                    (a.min_col, a.max_col) for a in areas if a.min_row <= row_number <= a.max_row
+                ]
+                if spans:
                     col = 0
                     for c in row.iterfind(f"{_M}c"):
                         col = self._column(c.get("r"), col)
-                        if any(a.contains(row_number, col) for a in areas):
+                        if any(low <= col <= high for low, high in spans):
                             cell = self._cell(sheet, row_number, col, c)
                             if cell is not None:
                                 cells[(sheet, row_number, col)] = cell
@@ -434,10 +484,28 @@ class Workbook:
                 }
                 for index, xf in enumerate(root.iterfind(f"{_M}cellXfs/{_M}xf")):
                     fmt_id = int(xf.get("numFmtId", "0"))
-                    code = custom.get(fmt_id, BUILTIN_FORMATS.get(fmt_id, ""))
+                    code = custom.get(fmt_id, "")  # built-in dates: the ids below
                     if is_date_format(code) or 14 <= fmt_id <= 22 or 45 <= fmt_id <= 47:
                         self._date_styles.add(index)
         return self._date_styles
+
+
+def _rows(data: bytes) -> Iterator[etree._Element]:
+    """The ``<row>`` elements of a sheet's XML, parsed a slice at a time (a reader that stops
+    early leaves the rest unparsed; faster than ``iterparse`` over a stream)."""
+    parser = etree.XMLPullParser(
+        events=("end",),
+        tag=f"{_M}row",
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+    )
+    for start in range(0, len(data), _FEED_BYTES):
+        parser.feed(data[start : start + _FEED_BYTES])
+        for _event, row in parser.read_events():
+            yield row
+    parser.close()
 
 
 def _cfb_reason(path: Path) -> str:
@@ -454,4 +522,3 @@ def _cfb_reason(path: Path) -> str:
         "'Excel Workbook (*.xlsx)', hoặc chuyển bằng LibreOffice: "
         "soffice --headless --convert-to xlsx TỆP.xls"
     )
-

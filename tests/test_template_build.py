@@ -1,30 +1,22 @@
-"""The template built by ``tools/build_template.py``: valid, and renders the original report."""
+"""The template built by ``tools/build_template.py``: deterministic, valid, lines sized to text."""
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib.util
 import io
-import re
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
-from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
 
-from bdt_docx.filters import FILTERS, be_rong
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
+import bdt_docx
+from bdt_docx.filters import be_rong
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "tests" / "data" / "ban_goc_bao_cao_2021.txt"
+EXAMPLE = ROOT / "examples" / "bao_cao_bau_cu_2021.xlsx"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -46,70 +38,15 @@ def template(tmp_path_factory) -> Path:
     return bt.build(tmp_path_factory.mktemp("tpl") / "bao_cao.docx")
 
 
-def example_context() -> dict:
-    spec = tomllib.loads((ROOT / "templates" / "bao_cao_thi_dua_bau_cu.toml").read_text("utf-8"))
-
-    def value(kind: str, raw):
-        if kind == "date" and isinstance(raw, str):
-            return dt.datetime.strptime(raw, "%d/%m/%Y").date()
-        return raw
-
-    ctx = {name: value(f["type"], f.get("example")) for name, f in spec["fields"].items()}
-    for name, table in spec["tables"].items():
-        columns = table["columns"]
-        ctx[name] = [
-            {c["name"]: value(c["type"], cell) for c, cell in zip(columns, row, strict=True)}
-            for row in table["example"]
-        ]
-    return ctx
-
-
 def render(path: Path, **changes) -> docx.Document:
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
-    env.filters.update(FILTERS)
-    ctx = example_context() | changes
-    tpl = DocxTemplate(str(path))
-    tpl.render(ctx, env, autoescape=True)
+    """Render the built template through the library, with the example's values changed."""
+    context = bdt_docx.read_workbook(EXAMPLE) | changes
     out = io.BytesIO()
-    tpl.save(out)
+    with tempfile.TemporaryDirectory() as folder:
+        report = bdt_docx.render_report(context, path, Path(folder) / "r.docx")
+        out.write(report.read_bytes())
     out.seek(0)
     return docx.Document(out)
-
-
-def texts(document: docx.Document) -> list[str]:
-    """Paragraph texts of the body and its tables, in document order, whitespace collapsed."""
-    out = []
-    for child in document.element.body.iterchildren():
-        if child.tag in (W + "p", W + "tbl"):
-            paragraphs = [child] if child.tag == W + "p" else child.iter(W + "p")
-            for p in paragraphs:
-                text = " ".join("".join(t.text or "" for t in p.iter(W + "t")).split())
-                if text:
-                    out.append(text)
-    return out
-
-
-def seed_paragraphs() -> list[str]:
-    lines = [" ".join(x.replace("**", "").split()) for x in SEED.read_text("utf-8").splitlines()]
-    lines = [x for x in lines if x]
-    for i, line in enumerate(lines):  # the page break inside the 5.2 sentence
-        if line.endswith("bầu cử đại biểu") and lines[i + 1].startswith("Quốc hội"):
-            lines[i : i + 2] = [line + " " + lines[i + 1]]
-            break
-    return [normalise(x) for x in lines]
-
-
-def normalise(text: str) -> str:
-    text = re.sub(r"2021 ?- ?2026", "2021 - 2026", text)
-    return text.replace("ban Dân tộc", "Ban Dân tộc")
-
-
-HEADER_ONLY = {
-    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-    "Độc lập - Tự do - Hạnh phúc",
-    "UBND TỈNH CAO BẰNG",
-    "BAN DÂN TỘC",
-}
 
 
 def test_template_is_deterministic(tmp_path):
@@ -131,11 +68,6 @@ def test_template_loads_and_has_no_schema_error(template):
     assert errors == [], [e.description for e in errors]
 
 
-def test_rendered_example_is_the_seed(template, tmp_path):
-    got = [normalise(x) for x in texts(render(template)) if x not in HEADER_ONLY]
-    assert got == seed_paragraphs()
-
-
 def test_rendered_output_has_no_schema_error(template, tmp_path):
     openxml_audit = pytest.importorskip("openxml_audit")
     document = render(template)
@@ -144,61 +76,6 @@ def test_rendered_output_has_no_schema_error(template, tmp_path):
     result = openxml_audit.OpenXmlValidator().validate(path)
     errors = [e for e in result.errors if e.id != "Sem_MissingRelationshipType"]
     assert errors == [], [e.description for e in errors]
-
-
-def test_variations(template):
-    ctx = example_context()
-    got = texts(
-        render(
-            template,
-            so_nguoi_ung_cu=0,
-            so_nguoi_di_bau_cu=29,
-            tong_so_nguoi=30,
-            so_nguoi_du_hoi_nghi=30,
-            van_ban=[],
-            noi_nhan=[{"noi_nhan": "UBND tỉnh"}],
-            khen_thuong=[
-                {"ten_tap_the_ca_nhan": "Phòng Chính sách", "hinh_thuc_khen_thuong": "Giấy khen"},
-                {"ten_tap_the_ca_nhan": "Ông Nông Văn A", "hinh_thuc_khen_thuong": "Bằng khen"},
-            ],
-            quyen_han_ky="",
-            so_van_ban=5,
-        )
-    )
-    joined = "\n".join(got)
-    assert (
-        "Ban Dân tộc không có công chức tham gia ứng cử Đại biểu Hội đồng nhân dân các cấp "
-        "nhiệm kỳ 2021 - 2026." in got
-    )
-    assert "đã lựa chọn" not in joined
-    assert (
-        "Công chức và người lao động Ban Dân tộc thực hiện quyền công dân, kết quả 96,67% "
-        "(29/30 người) tham gia bầu cử." in got
-    )
-    assert "với số lượng 30/30 người tham gia (đạt 100%)" in joined
-    assert "Đã ban hành văn bản đôn đốc" not in joined
-    assert "quan tâm và chỉ đạo sát sao." in joined
-    assert any(
-        x.endswith("được cấp ủy và chính quyền Ban Dân tộc quan tâm và chỉ đạo sát sao.")
-        for x in got
-    )
-    assert any(x.endswith("Ban Dân tộc đề nghị khen thưởng các tập thể, cá nhân sau:") for x in got)
-    i = next(i for i, x in enumerate(got) if x.endswith("cá nhân sau:"))
-    assert got[i + 1 : i + 3] == ["- Phòng Chính sách: Giấy khen;", "- Ông Nông Văn A: Bằng khen."]
-    j = got.index("Nơi nhận:")
-    assert got[j + 1 : j + 4] == ["- UBND tỉnh.", "PHÓ TRƯỞNG BAN", "Hà Văn Vui"]
-    assert "Số: 05/BC-BDT" in got
-    assert ctx["ten_day_du"] in got[j - 1]
-
-
-def test_one_van_ban(template):
-    ctx = example_context()
-    got = "\n".join(texts(render(template, van_ban=ctx["van_ban"][:1])))
-    assert (
-        "sát sao. Ban đã ban hành văn bản số 201/BDT-TTrTT ngày 09/4/2021 về việc đôn đốc "
-        "triển khai Kế hoạch thông tin, tuyên truyền bầu cử ở vùng đồng bào dân tộc thiểu "
-        "số.\n"
-    ) in got
 
 
 def test_agency_line_is_a_third_to_a_half_of_the_name():

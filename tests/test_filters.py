@@ -1,0 +1,107 @@
+"""The Vietnamese formatting filters every template has."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bdt_docx.filters import (
+    be_rong,
+    hai_chu_so,
+    la_ma,
+    ngay_day_du,
+    ngay_ngan,
+    phan_tram,
+    so,
+    so_hieu,
+)
+
+
+@pytest.mark.parametrize(
+    ("day", "text"),
+    [
+        (dt.date(2021, 6, 9), "ngày 09 tháng 6 năm 2021"),
+        (dt.date(2026, 2, 5), "ngày 05 tháng 02 năm 2026"),
+        (dt.date(2020, 1, 5), "ngày 05 tháng 01 năm 2020"),
+        (dt.date(2019, 12, 29), "ngày 29 tháng 12 năm 2019"),
+        (dt.datetime(2021, 3, 10, 8, 30), "ngày 10 tháng 3 năm 2021"),
+    ],
+)
+def test_full_date_follows_nd30(day, text):
+    assert ngay_day_du(day) == text
+
+
+def test_blank_date_leaves_room_for_the_signer():
+    assert ngay_day_du(None).split() == ["ngày", "tháng", "năm"]
+
+
+@pytest.mark.parametrize(
+    ("day", "text"),
+    [(dt.date(2021, 4, 9), "09/4/2021"), (dt.date(2021, 2, 18), "18/2/2021"),
+     (dt.date(2021, 12, 1), "01/12/2021")],
+)
+def test_short_date(day, text):
+    assert ngay_ngan(day) == text
+
+
+@pytest.mark.parametrize(
+    ("number", "roman"), [(1, "I"), (4, "IV"), (14, "XIV"), (15, "XV"), (16, "XVI"), (49, "XLIX")]
+)
+def test_roman(number, roman):
+    assert la_ma(number) == roman
+
+
+@pytest.mark.parametrize("bad", [0, -1, 4000, 2.5, True, "15"])
+def test_roman_refuses_what_is_not_a_term(bad):
+    with pytest.raises((TypeError, ValueError)):
+        la_ma(bad)
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        ((92,), "92%"),
+        ((66.666,), "66,67%"),
+        ((25, 25), "100%"),
+        ((20, 25), "80%"),
+        ((29, 30), "96,67%"),
+        ((2, 3), "66,67%"),
+        ((24999, 25000), "99,99%"),
+        ((1, 25000), "0,01%"),
+        ((1, 200000), "0,01%"),
+        ((0, 30), "0%"),
+        ((1, 8), "12,5%"),
+    ],
+)
+def test_percentages(args, text):
+    assert phan_tram(*args) == text
+
+
+def test_percentage_needs_a_positive_total():
+    with pytest.raises(ValueError):
+        phan_tram(1, 0)
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [(1500.5, "1.500,5"), (1234567, "1.234.567"), (0, "0"), (-1500.25, "-1.500,25"),
+     (999, "999"), (1000, "1.000"), (0.005, "0,01")],
+)
+def test_numbers(number, text):
+    assert so(number) == text
+
+
+def test_counts_and_document_numbers():
+    assert hai_chu_so(1) == "01"
+    assert hai_chu_so(12) == "12"
+    assert so_hieu(5) == "05"
+    assert so_hieu(123) == "123"
+    assert so_hieu(None).strip() == "" and len(so_hieu(None)) >= 4
+
+
+def test_width_grows_with_text_size_and_weight():
+    regular = be_rong("BAN DÂN TỘC", 13)
+    assert be_rong("BAN DÂN TỘC", 13, True) > regular
+    assert be_rong("BAN DÂN TỘC", 26) == pytest.approx(2 * regular)
+    assert 80 < be_rong("BAN DÂN TỘC", 13, True) < 100

@@ -1,0 +1,193 @@
+"""The report a clerk gets: the original's wording, filled with the workbook's figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+
+import docx
+import pytest
+from reading import (
+    HEADER_ONLY,
+    W,
+    allowed_slips,
+    lines,
+    paragraph_text,
+    part_xml,
+    seed_lines,
+)
+from workbooks import EXAMPLE, edit_workbook
+
+import bdt_docx
+
+
+@pytest.fixture
+def report(tmp_path):
+    """Fill the shipped template from a copy of the example edited with ``values``/``tables``."""
+
+    def make(values=None, tables=None):
+        workbook = edit_workbook(tmp_path / "so_lieu.xlsx", values, tables)
+        return bdt_docx.fill_report(workbook, overwrite=True)
+
+    return make
+
+
+def test_example_report_is_the_original_text(tmp_path):
+    out = bdt_docx.fill_report(EXAMPLE, output=tmp_path / "bao_cao.docx")
+    got = [allowed_slips(x) for x in lines(out) if x not in HEADER_ONLY]
+    assert got == [allowed_slips(x) for x in seed_lines()]
+
+
+def test_header_block_lines_come_first_in_order(tmp_path):
+    out = bdt_docx.fill_report(EXAMPLE, output=tmp_path / "bao_cao.docx")
+    first = lines(out)[:6]
+    assert first == [
+        "UBND TỈNH CAO BẰNG",
+        "BAN DÂN TỘC",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: /BC-BDT",
+        "Cao Bằng, ngày 09 tháng 6 năm 2021",
+    ]
+
+
+def test_default_output_is_beside_the_workbook_and_opens(tmp_path):
+    workbook = edit_workbook(tmp_path / "Số liệu quý 2.xlsx")
+    out = bdt_docx.fill_report(workbook)
+    assert out == tmp_path / "Số liệu quý 2.docx"
+    document = docx.Document(out)
+    assert document.core_properties.author == "BAN DÂN TỘC"
+    assert document.core_properties.title == (
+        "Kết quả thi đua trong cuộc bầu cử Đại biểu Quốc hội khóa XV và Đại biểu Hội đồng "
+        "nhân dân các cấp nhiệm kỳ 2021 - 2026"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "Số liệu quý 2.docx",
+        "Số liệu quý 2.xlsx",
+    ]
+
+
+def test_no_nominee_and_partial_turnout(report):
+    got = lines(
+        report(
+            {
+                "so_nguoi_ung_cu": 0,
+                "tong_so_nguoi": 30,
+                "so_nguoi_di_bau_cu": 29,
+                "so_nguoi_du_hoi_nghi": 24,
+            }
+        )
+    )
+    assert (
+        "Ban Dân tộc không có công chức tham gia ứng cử Đại biểu Hội đồng nhân dân các cấp "
+        "nhiệm kỳ 2021 - 2026." in got
+    )
+    assert (
+        "Công chức và người lao động Ban Dân tộc thực hiện quyền công dân, kết quả 96,67% "
+        "(29/30 người) tham gia bầu cử." in got
+    )
+    text = "\n".join(got)
+    assert "với số lượng 24/30 người tham gia (đạt 80%)." in text
+    assert "Toàn thể" not in text and "đầy đủ." not in text and "đã lựa chọn" not in text
+
+
+def test_almost_everyone_is_not_a_hundred_percent(report):
+    got = "\n".join(
+        lines(
+            report(
+                {
+                    "tong_so_nguoi": 25000,
+                    "so_nguoi_di_bau_cu": 24999,
+                    "so_nguoi_du_hoi_nghi": 25000,
+                    "so_nguoi_ung_cu": 12,
+                }
+            )
+        )
+    )
+    assert "kết quả 99,99% (24999/25000 người) tham gia bầu cử." in got
+    assert "(đạt 100%)" in got
+    assert "giới thiệu 12 công chức" in got
+
+
+def test_commendations_documents_and_recipients_from_lists(report):
+    got = lines(
+        report(
+            tables={
+                "khen_thuong": [
+                    ["Phòng Chính sách", "Giấy khen của Trưởng ban"],
+                    ["Ông Nông Văn A", "Bằng khen của UBND tỉnh"],
+                ],
+                "van_ban": [
+                    ["12/BDT-VP", dt.datetime(2021, 1, 5), "về việc A"],
+                    ["13/BDT-VP", "06/01/2021", "về việc B"],
+                    ["14/BDT-VP", dt.datetime(2021, 3, 7), "về việc C"],
+                ],
+                "noi_nhan": [["Sở Nội vụ;"], ["Lưu: VT, TH."]],
+            }
+        )
+    )
+    i = next(
+        i for i, x in enumerate(got) if x.endswith("đề nghị khen thưởng các tập thể, cá nhân sau:")
+    )
+    assert got[i + 1 : i + 3] == [
+        "- Phòng Chính sách: Giấy khen của Trưởng ban;",
+        "- Ông Nông Văn A: Bằng khen của UBND tỉnh.",
+    ]
+    assert any(
+        x.endswith(
+            "Ban đã ban hành văn bản số 12/BDT-VP ngày 05/1/2021 về việc A; ban hành văn bản số "
+            "13/BDT-VP ngày 06/1/2021 về việc B; ban hành văn bản số 14/BDT-VP ngày 07/3/2021 "
+            "về việc C."
+        )
+        for x in got
+    )
+    j = got.index("Nơi nhận:")
+    assert got[j + 1 : j + 3] == ["- Sở Nội vụ;", "- Lưu: VT, TH."]
+
+
+def test_no_documents_drops_every_claim_about_them(report):
+    text = "\n".join(lines(report(tables={"van_ban": []})))
+    assert "ban hành văn bản" not in text.lower()
+    assert "quan tâm và chỉ đạo sát sao.\n" in text
+
+
+def test_numbered_and_undated_report(report):
+    got = lines(report({"so_van_ban": 5, "ngay_ban_hanh": None}))
+    assert "Số: 05/BC-BDT" in got
+    assert "Cao Bằng, ngày tháng năm" in got  # blanks kept for the signer
+
+
+def test_dates_typed_as_text_and_february_gets_a_zero(report):
+    got = lines(report({"ngay_ban_hanh": "5/2/2026", "ngay_huong_dan_khen_thuong": "01/12/2021"}))
+    assert "Cao Bằng, ngày 05 tháng 02 năm 2026" in got
+    assert any("Hướng dẫn số 829/HD-SNV ngày 01/12/2021" in x for x in got)
+
+
+def test_special_characters_come_out_literally(report):
+    out = report({"han_che": "Kinh phí < 5 triệu & thiếu {{ người }} {_{ x }_} {% y %}"})
+    assert "Kinh phí < 5 triệu & thiếu {{ người }} {_{ x }_} {% y %}" in lines(out)
+
+
+def test_line_break_in_a_cell_is_a_line_break(report):
+    out = report({"nguyen_nhan": "Dòng một;\nDòng hai.\r\nDòng ba.", "khoa_quoc_hoi": 16})
+    body = part_xml(out).find(f"{W}body")
+    paragraph = next(p for p in body.iter(f"{W}p") if "Dòng một" in paragraph_text(p))
+    assert paragraph_text(paragraph) == "Dòng một;\nDòng hai.\nDòng ba."
+    assert len(paragraph.findall(f".//{W}br")) == 2
+    assert any("khóa XVI" in x for x in lines(out))
+
+
+def test_decomposed_unicode_is_composed(report):
+    decomposed = "Nguye\u0302\u0303n Va\u0306n B"  # "Nguyễn Văn B" typed with combining marks
+    out = report({"nguoi_ky": decomposed})
+    assert "Nguyễn Văn B" in lines(out)
+    with zipfile.ZipFile(out) as package:
+        assert "Nguyễn Văn B".encode() in package.read("word/document.xml")
+
+
+def test_render_report_from_a_script(tmp_path):
+    context = bdt_docx.read_workbook(EXAMPLE)
+    context["ten_day_du"] = "Ban Dân tộc tỉnh Hà Giang"
+    out = bdt_docx.render_report(context, output=tmp_path / "r.docx")
+    got = lines(out)
+    assert got[got.index("Nơi nhận:") - 1].endswith("của Ban Dân tộc tỉnh Hà Giang./.")

@@ -1,0 +1,175 @@
+"""Checking a workbook against the template's fields: every problem, with its place."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+from workbooks import EXAMPLE, edit_workbook, named_cell_ref
+
+import bdt_docx
+from bdt_docx import WorkbookError
+
+
+def problems_of(workbook) -> list:
+    with pytest.raises(WorkbookError) as caught:
+        bdt_docx.read_workbook(workbook)
+    return caught.value.problems
+
+
+def only_problem(workbook):
+    found = problems_of(workbook)
+    assert len(found) == 1, [str(p) for p in found]
+    return found[0]
+
+
+def test_example_reads_typed_values():
+    context = bdt_docx.read_workbook(EXAMPLE)
+    assert context["tong_so_nguoi"] == 25 and isinstance(context["tong_so_nguoi"], int)
+    assert context["ngay_ban_hanh"] == dt.date(2021, 6, 9)
+    assert context["so_van_ban"] is None
+    assert context["khen_thuong"] == []
+    assert [r["noi_nhan"] for r in context["noi_nhan"]] == [
+        "UBND tỉnh", "Sở Nội vụ", "Lãnh đạo Ban", "Lưu: VT"
+    ]
+    assert context["van_ban"][1]["so_ky_hieu"] == "91/PĐTĐ-BDT"
+    assert context["van_ban"][1]["ngay"] == dt.date(2021, 2, 18)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("tong_so_nguoi", "hai mươi", "cần một số nguyên, ô có chữ 'hai mươi'"),
+        ("so_nguoi_du_hoi_nghi", 2.5, "số lẻ 2,5"),
+        ("so_nguoi_ung_cu", -1, "số âm"),
+        ("so_nguoi_di_bau_cu", 26, "không được lớn hơn tổng số công chức, người lao động (25)"),
+        ("ngay_ban_hanh", "31/02/2021", "ngày 31/02/2021 không có thật"),
+        ("ngay_huong_dan_khen_thuong", "tháng tư", "cần một ngày dạng dd/mm/yyyy"),
+        ("nguoi_ky", "   ", "ô trống, cần nhập Họ và tên người ký"),
+        ("tong_so_nguoi", 0, "không được nhỏ hơn 1"),
+        ("nhiem_ky_den", 2020, "không được nhỏ hơn nhiệm kỳ hđnd từ năm (2021)"),
+    ],
+)
+def test_each_bad_value_names_its_cell(tmp_path, name, value, words):
+    problem = only_problem(edit_workbook(tmp_path / "w.xlsx", {name: value}))
+    sheet, cell = named_cell_ref(name)
+    assert (problem.field, problem.sheet, problem.cell) == (name, sheet, cell)
+    assert words in problem.message
+    assert problem.file == str(tmp_path / "w.xlsx")
+
+
+def test_whole_numbers_typed_as_text_are_accepted(tmp_path):
+    context = bdt_docx.read_workbook(
+        edit_workbook(tmp_path / "w.xlsx", {"tong_so_nguoi": "1.025", "so_nguoi_di_bau_cu": "25"})
+    )
+    assert (context["tong_so_nguoi"], context["so_nguoi_di_bau_cu"]) == (1025, 25)
+
+
+def test_five_faults_on_several_sheets_in_one_error(tmp_path):
+    workbook = edit_workbook(
+        tmp_path / "w.xlsx",
+        {"tong_so_nguoi": "x", "ngay_ban_hanh": "30/02/2021", "so_nguoi_ung_cu": 1.5},
+        {"van_ban": [["1/BDT", "32/13/2021", "về việc A"]], "noi_nhan": []},
+    )
+    book = openpyxl.load_workbook(workbook)
+    del book.defined_names["ky_hieu"]
+    book.save(workbook)
+    with pytest.raises(WorkbookError) as caught:
+        bdt_docx.read_workbook(workbook)
+    error = caught.value
+    places = {(p.field, p.sheet, p.cell) for p in error.problems}
+    assert ("tong_so_nguoi", "Thông tin", "B17") in places
+    assert ("ngay_ban_hanh", "Thông tin", "B13") in places
+    assert ("so_nguoi_ung_cu", "Thông tin", "B20") in places
+    assert ("van_ban.ngay", "Văn bản đã ban hành", "B5") in places
+    assert any(p.field == "noi_nhan" and p.sheet == "Nơi nhận" for p in error.problems)
+    assert any(p.field == "ky_hieu" and "không có tên" in p.message for p in error.problems)
+    assert len(error.problems) == 6
+    text = str(error)
+    assert text.startswith(f"Lỗi trong sổ Excel ({workbook}): 6 lỗi cần sửa:")
+    assert "trang tính 'Văn bản đã ban hành', ô B5 (van_ban.ngay)" in text
+
+
+def test_missing_column_says_which_columns_exist(tmp_path):
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Văn bản đã ban hành"]
+    sheet["C4"] = "Nội dung"
+    sheet.tables["van_ban"].tableColumns[2].name = "Nội dung"
+    book.save(workbook)
+    problem = only_problem(workbook)
+    assert problem.field == "van_ban.trich_yeu"
+    assert "thiếu cột 'Trích yếu'" in problem.message and "'Nội dung'" in problem.message
+
+
+def test_table_renamed_by_excel_on_copy_is_explained(tmp_path):
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Văn bản đã ban hành"]
+    table = sheet.tables.pop("van_ban")
+    table.displayName = table.name = "van_ban2"
+    sheet.add_table(table)
+    book.save(workbook)
+    problem = only_problem(workbook)
+    assert problem.field == "van_ban"
+    assert "'van_ban2'" in problem.message and "đổi tên bảng" in problem.message
+
+
+def test_blank_rows_are_ignored_and_a_blank_only_row_is_an_empty_list(tmp_path):
+    workbook = edit_workbook(
+        tmp_path / "w.xlsx",
+        tables={"noi_nhan": [["UBND tỉnh"], [None], ["  "], ["Lưu: VT"]], "khen_thuong": []},
+    )
+    context = bdt_docx.read_workbook(workbook)
+    assert [r["noi_nhan"] for r in context["noi_nhan"]] == ["UBND tỉnh", "Lưu: VT"]
+    assert context["khen_thuong"] == []
+
+
+def test_a_named_range_with_a_header_row_is_a_list(tmp_path):
+    """LibreOffice Calc has no Excel tables: a named range whose first row is the header."""
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Nơi nhận"]
+    del sheet.tables["noi_nhan"]
+    sheet["A4"], sheet["A5"], sheet["A6"] = "Nơi nhận", "Sở Tài chính", "Lưu: VT"
+    for row in range(7, 12):
+        sheet.cell(row, 1).value = None
+    book.defined_names["noi_nhan"] = openpyxl.workbook.defined_name.DefinedName(
+        "noi_nhan", attr_text="'Nơi nhận'!$A$4:$A$8"
+    )
+    book.save(workbook)
+    context = bdt_docx.read_workbook(workbook)
+    assert [r["noi_nhan"] for r in context["noi_nhan"]] == ["Sở Tài chính", "Lưu: VT"]
+
+
+def test_sheet_scoped_name_is_accepted_when_it_is_the_only_one(tmp_path):
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Thông tin"]
+    reference = book.defined_names.pop("dia_danh").attr_text
+    sheet.defined_names["dia_danh"] = openpyxl.workbook.defined_name.DefinedName(
+        "dia_danh", attr_text=reference
+    )
+    book.save(workbook)
+    assert bdt_docx.read_workbook(workbook)["dia_danh"] == "Cao Bằng"
+
+
+def test_name_over_several_cells_is_refused(tmp_path):
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    book = openpyxl.load_workbook(workbook)
+    book.defined_names["ky_hieu"].attr_text = "'Thông tin'!$B$11:$C$12"
+    book.save(workbook)
+    problem = only_problem(workbook)
+    assert (problem.field, problem.cell) == ("ky_hieu", "B11:C12")
+    assert "nhiều ô" in problem.message
+
+
+def test_template_variable_the_workbook_lacks(tmp_path):
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    book = openpyxl.load_workbook(workbook)
+    del book.defined_names["nguoi_ky"]
+    book.save(workbook)
+    problem = only_problem(workbook)
+    assert problem.field == "nguoi_ky"
+    assert "Define Name" in problem.message
