@@ -27,6 +27,16 @@ TEMP_PREFIX = ".~bdt-docx-"
 _STALE_SECONDS = 3600
 
 
+def _file_mode() -> int:
+    """The mode an ordinary new file gets here (``mkstemp`` would leave it private)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _file_mode()
+
+
 def check_destination(output: Path, overwrite: bool) -> None:
     """Refuse, before any work, a destination that cannot take the report."""
     if output.is_dir():
@@ -76,6 +86,7 @@ def _write_atomically(output: Path, write: Callable[[BinaryIO], object], overwri
             write(stream)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temp, _FILE_MODE)
         if not overwrite and output.exists():
             raise FileExistsError(errno.EEXIST, "exists", str(output))
         os.replace(temp, output)

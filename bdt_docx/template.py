@@ -87,8 +87,16 @@ def make_environment() -> SandboxedEnvironment:
 
 
 def default_template() -> Path:
-    """The path of the shipped template (works in an installed, non-editable package)."""
-    return Path(str(resources.files("bdt_docx.templates").joinpath(DEFAULT_TEMPLATE_NAME)))
+    """The path of the shipped template.
+
+    Installed, it is in the package ``bdt_docx.templates``; run from a source checkout that
+    is not installed, it is in the checkout's ``templates`` folder.
+    """
+    try:
+        folder = resources.files("bdt_docx.templates")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "templates" / DEFAULT_TEMPLATE_NAME
+    return Path(str(folder.joinpath(DEFAULT_TEMPLATE_NAME)))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,266 @@
+"""The ND30 checker: a conforming report passes; each broken variant fails its one rule."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from docx_factory import (
+    ABSTRACT_LINE,
+    AGENCY_LINE,
+    CENTER,
+    LEFT_CONTENT,
+    MOTTO_LINE,
+    RIGHT_CONTENT,
+    TEXT_WIDTH,
+    TIEU_NGU,
+    W_NS,
+    line_paragraph,
+    make_docx,
+    paragraph,
+    report_parts,
+    theme_xml,
+)
+from lxml import etree
+
+from bdt_docx.check import RULES, check
+from bdt_docx.filters import BLANK_DATE, be_rong
+
+Edit = Callable[[dict[str, str]], None]
+DOCUMENT = "word/document.xml"
+STYLES = "word/styles.xml"
+
+
+def replace(old: str, new: str, part: str = DOCUMENT) -> Edit:
+    """Replace the one occurrence of ``old`` in ``part``."""
+
+    def edit(parts: dict[str, str]) -> None:
+        assert parts[part].count(old) == 1, f"{old!r} is not once in {part}"
+        parts[part] = parts[part].replace(old, new)
+
+    return edit
+
+
+def restyle(text: str, *, rpr: str | None = None, ppr: str | None = None) -> Edit:
+    """Give the paragraph starting with ``text`` new run and/or paragraph properties."""
+
+    def edit(parts: dict[str, str]) -> None:
+        root = etree.fromstring(parts[DOCUMENT].encode())
+        found = [p for p in root.iter(f"{{{W_NS}}}p") if "".join(p.itertext()).startswith(text)]
+        assert len(found) == 1, text
+        for tag, xml, holders in (
+            ("rPr", rpr, list(found[0].iter(f"{{{W_NS}}}r"))),
+            ("pPr", ppr, [found[0]]),
+        ):
+            if xml is None:
+                continue
+            for holder in holders:
+                old = holder.find(f"{{{W_NS}}}{tag}")
+                new = etree.fromstring(f'<w:{tag} xmlns:w="{W_NS}">{xml}</w:{tag}>')
+                if old is not None:
+                    holder.replace(old, new)
+                else:
+                    holder.insert(0, new)
+        parts[DOCUMENT] = etree.tostring(root, encoding="unicode")
+
+    return edit
+
+
+def render(*edits: Edit) -> bytes:
+    """The conforming report with ``edits`` applied, as .docx bytes."""
+    parts = report_parts()
+    for edit in edits:
+        edit(parts)
+    return make_docx(parts)
+
+
+def drawn_line(length_pt: float) -> str:
+    """A run holding an inline DrawingML line ``length_pt`` long."""
+    return (
+        '<w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/'
+        f'wordprocessingDrawing"><wp:extent cx="{round(length_pt * 12700)}" cy="0"/>'
+        '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        '<a:graphicData uri="x"><a:prstGeom prst="line"/></a:graphicData></a:graphic>'
+        "</wp:inline></w:drawing></w:r>"
+    )
+
+
+RUN_DEFAULT_FONTS = (
+    '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman"/>'
+)
+NORMAL_STYLE = '<w:style w:type="paragraph" w:styleId="Normal" w:default="1">'
+BODY_STYLE = '<w:style w:type="paragraph" w:styleId="NoiDung">'
+
+
+def style_edit(old: str, new: str) -> Edit:
+    """Replace text in the stylesheet."""
+    return replace(old, new, STYLES)
+
+
+#: (the rule the variant must fail, how it is broken, the edits that break it)
+BROKEN: list[tuple[str, str, tuple[Edit, ...]]] = [
+    ("trang.kho_giay", "Letter paper",
+     (replace('<w:pgSz w:w="11906" w:h="16838"/>', '<w:pgSz w:w="12240" w:h="15840"/>'),)),
+    ("trang.kho_giay", "landscape",
+     (replace('<w:pgSz w:w="11906" w:h="16838"/>',
+              '<w:pgSz w:w="11906" w:h="16838" w:orient="landscape"/>'),)),
+    ("trang.le", "left margin 20 mm", (replace('w:left="1701"', 'w:left="1134"'),)),
+    ("phong_chu.ten", "Normal style in Arial (through a style)",
+     (style_edit(f'{NORMAL_STYLE}<w:name w:val="Normal"/><w:pPr></w:pPr><w:rPr>',
+                 f'{NORMAL_STYLE}<w:name w:val="Normal"/><w:pPr></w:pPr><w:rPr>'
+                 '<w:rFonts w:ascii="Arial" w:hAnsi="Arial"/>'),)),
+    ("phong_chu.ten", "docDefaults theme font minorHAnsi = Calibri",
+     (style_edit(RUN_DEFAULT_FONTS,
+                 '<w:rFonts w:asciiTheme="minorHAnsi" w:hAnsiTheme="minorHAnsi"/>'),
+      lambda parts: parts.update({"word/theme/theme1.xml": theme_xml(minor="Calibri")}))),
+    ("phong_chu.ten", "a header in Arial",
+     (replace("<w:r><w:t>2</w:t></w:r>",
+              '<w:r><w:rPr><w:rFonts w:ascii="Arial"/></w:rPr><w:t>2</w:t></w:r>',
+              "word/header1.xml"),)),
+    ("phong_chu.mau", "body style in theme colour accent1",
+     (style_edit(f'{BODY_STYLE}<w:name w:val="NoiDung"/>',
+                 f'{BODY_STYLE}<w:name w:val="NoiDung"/><w:rPr><w:color w:val="000000" '
+                 'w:themeColor="accent1"/></w:rPr>'),)),
+    ("dau.bang",
+        "header table in Table Grid (borders through the table style)",
+        (
+            replace(
+                '<w:tblW w:w="9071" w:type="dxa"/></w:tblPr><w:tblGrid><w:gridCol w:w="3402"/>',
+                '<w:tblW w:w="9071" w:type="dxa"/><w:tblStyle w:val="TableGrid"/></w:tblPr>'
+                '<w:tblGrid><w:gridCol w:w="3402"/>',
+            ),
+        ),
+    ),
+    (
+        "dau.co_quan_chu_quan", "parent agency bold",
+     (restyle("UBND TỈNH", rpr='<w:b/><w:sz w:val="26"/>'),)),
+    ("dau.co_quan_ban_hanh", "issuing agency not bold",
+     (restyle("BAN DÂN TỘC", rpr='<w:sz w:val="26"/>'),)),
+    ("dau.duong_ke_co_quan", "a row of underscores",
+     (replace(AGENCY_LINE, paragraph("________", CENTER)),)),
+    ("dau.duong_ke_co_quan", "a line as wide as the cell",
+     (replace(AGENCY_LINE, line_paragraph(LEFT_CONTENT, LEFT_CONTENT / 20)),)),
+    ("dau.so_ky_hieu", "number without a leading zero",
+     (replace(">Số: 05/BC-BDT<", ">Số: 5/BC-BDT<"),)),
+    ("dau.so_ky_hieu", "ký hiệu in lower case", (replace(">Số: 05/BC-BDT<", ">Số: 05/bc-bdt<"),)),
+    ("dau.quoc_hieu", "Quốc hiệu at 14 pt: too big and on two lines",
+     (restyle("CỘNG HÒA", rpr='<w:b/><w:sz w:val="28"/>'),)),
+    ("dau.quoc_hieu", "old accent placement HOÀ",
+     (replace(">CỘNG HÒA XÃ", ">CỘNG HOÀ XÃ"),)),
+    ("dau.tieu_ngu", "en dashes in the Tiêu ngữ",
+     (replace(f">{TIEU_NGU}<", ">Độc lập \u2013 Tự do \u2013 Hạnh phúc<"),)),
+    ("dau.duong_ke_tieu_ngu", "line under the Tiêu ngữ too short",
+     (replace(MOTTO_LINE, line_paragraph(RIGHT_CONTENT, 0.6 * be_rong(TIEU_NGU, 14, True))),)),
+    ("dau.dia_danh_ngay", "tháng 06", (replace("tháng 6 năm", "tháng 06 năm"),)),
+    ("dau.dia_danh_ngay", "date not italic",
+     (restyle("Cao Bằng, ngày", rpr=""),)),
+    ("tieu_de.ten_loai", "title not bold", (restyle("BÁO CÁO", rpr=""),)),
+    ("tieu_de.trich_yeu", "trích yếu aligned left",
+     (restyle("Kết quả thi đua", ppr='<w:jc w:val="left"/>'),)),
+    ("tieu_de.duong_ke_trich_yeu", "no line under the trích yếu",
+     (replace(ABSTRACT_LINE, paragraph()),)),
+    ("noi_dung.co_chu", "body style at 12 pt (through a style)",
+     (style_edit(f'{BODY_STYLE}<w:name w:val="NoiDung"/>',
+                 f'{BODY_STYLE}<w:name w:val="NoiDung"/><w:rPr><w:sz w:val="24"/></w:rPr>'),)),
+    ("noi_dung.can_le", "body style aligned left",
+     (style_edit('<w:jc w:val="both"/>', '<w:jc w:val="left"/>'),)),
+    ("noi_dung.thut_dau_dong", "first-line indent 1.5 cm",
+     (style_edit('<w:ind w:firstLine="567"/>', '<w:ind w:firstLine="850"/>'),)),
+    ("noi_dung.khoang_cach_doan", "no space after paragraphs",
+     (style_edit('w:after="120"', 'w:after="0"'),)),
+    ("noi_dung.gian_dong", "double line spacing", (style_edit('w:line="288"', 'w:line="480"'),)),
+    ("noi_dung.de_muc", "section heading not bold", (restyle("I. KẾT QUẢ", rpr=""),)),
+    ("noi_dung.de_muc", "khoản title not bold", (restyle("1. Công tác", rpr=""),)),
+    ("noi_dung.ket_thuc", "no ./. at the end", (replace("tỉnh Cao Bằng./.", "tỉnh Cao Bằng."),)),
+    ("cuoi.bang", "closing table with borders",
+     (replace('<w:tblW w:w="9071" w:type="dxa"/></w:tblPr><w:tblGrid><w:gridCol w:w="4535"/>',
+              '<w:tblW w:w="9071" w:type="dxa"/><w:tblBorders><w:insideV w:val="single" '
+              'w:sz="4"/></w:tblBorders></w:tblPr><w:tblGrid><w:gridCol w:w="4535"/>'),)),
+    ("cuoi.noi_nhan", "Nơi nhận not italic",
+     (restyle("Nơi nhận:", rpr='<w:b/><w:sz w:val="24"/>'),)),
+    ("cuoi.danh_sach_nhan", "last recipient ends with ;", (replace("- Lưu: VT.", "- Lưu: VT;"),)),
+    ("cuoi.danh_sach_nhan", "recipients at 13 pt", (restyle("- UBND tỉnh;", rpr=""),)),
+    ("cuoi.chu_ky", "signer's name not bold", (restyle("Hà Văn Vui", rpr=""),)),
+    ("so_trang.trang_dau", "no titlePg: a number on page 1", (replace("<w:titlePg/>", ""),)),
+    ("so_trang.dinh_dang", "page number italic",
+     (replace("<w:r><w:t>2</w:t></w:r>", "<w:r><w:rPr><w:i/></w:rPr><w:t>2</w:t></w:r>",
+              "word/header1.xml"),)),
+    ("so_trang.dinh_dang", "page number at the right",
+     (replace('<w:jc w:val="center"/>', '<w:jc w:val="right"/>', "word/header1.xml"),)),
+]  # fmt: skip
+
+
+def test_conforming_report_passes_every_rule() -> None:
+    report = check(render())
+    assert report.ok, report.to_text()
+    assert [f.verdict for f in report.findings] == ["pass"] * len(RULES)
+    assert {f.rule for f in report.findings} == {rule.id for rule in RULES}
+
+
+@pytest.mark.parametrize(
+    ("rule", "edits"), [(rule, edits) for rule, _, edits in BROKEN], ids=[b[1] for b in BROKEN]
+)
+def test_broken_variant_fails_its_rule_only(rule: str, edits: tuple[Edit, ...]) -> None:
+    report = check(render(*edits))
+    assert report.failed_rules() == {rule}, report.to_text()
+    assert not report.ok
+
+
+def test_every_rule_has_a_broken_variant() -> None:
+    covered = {rule for rule, _, _ in BROKEN}
+    assert {rule.id for rule in RULES} - covered == {"ngon_ngu"}  # a warning: tested below
+
+
+def test_missing_language_is_a_warning() -> None:
+    report = check(render(style_edit('<w:lang w:val="vi-VN"/>', "")))
+    assert report.ok
+    assert [f.rule for f in report.warnings] == ["ngon_ngu"]
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        (replace(">Số: 05/BC-BDT<", ">Số:      /BC-BDT<"),),
+        (replace(">Cao Bằng, ngày 09 tháng 6 năm 2021<", f">Cao Bằng, {BLANK_DATE}<"),),
+        (replace("ngày 09 tháng 6 năm 2021", "ngày 05 tháng 01 năm 2020"),),
+        (replace("ngày 09 tháng 6 năm 2021", "ngày 29 tháng 12 năm 2019"),),
+        # the short lines drawn as DrawingML lines instead of paragraph borders
+        (
+            replace(
+                AGENCY_LINE,
+                f"<w:p>{drawn_line(0.45 * be_rong('BAN DÂN TỘC', 13, True))}</w:p>",
+            ),
+        ),
+        # the body style's spacing moved to "before": the gap still counts
+        (style_edit('w:before="0" w:after="120"', 'w:before="120" w:after="0"'),),
+    ],
+    ids=["blank number", "blank date", "month 01", "month 12", "drawn line", "space before"],
+)
+def test_allowed_variants_pass(edits: tuple[Edit, ...]) -> None:
+    report = check(render(*edits))
+    assert report.ok, report.to_text()
+
+
+def test_drawn_line_too_long_fails() -> None:
+    edit = replace(AGENCY_LINE, f"<w:p>{drawn_line(TEXT_WIDTH / 20)}</w:p>")
+    assert check(render(edit)).failed_rules() == {"dau.duong_ke_co_quan"}
+
+
+def test_report_text_and_dict_are_vietnamese_and_json_ready() -> None:
+    report = check(render(replace("tháng 6 năm", "tháng 06 năm")))
+    text = report.to_text()
+    assert "KHÔNG ĐẠT" in text and "dau.dia_danh_ngay" in text and "tháng «06»" in text
+    data = json.loads(json.dumps(report.to_dict(), ensure_ascii=False))
+    assert data["ok"] is False
+    failure = next(f for f in data["findings"] if f["verdict"] == "fail")
+    assert failure["rule"] == "dau.dia_danh_ngay"
+    assert "bảng 1, hàng 2, ô 2" in failure["where"]
+    assert failure["expected"].startswith("tháng «6»")
+
+
+def test_check_reads_a_path(tmp_path) -> None:
+    path = tmp_path / "bao_cao.docx"
+    path.write_bytes(render())
+    report = check(path)
+    assert report.ok and report.file == str(path)
