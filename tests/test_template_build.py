@@ -82,7 +82,7 @@ def test_agency_line_is_a_third_to_a_half_of_the_name():
     cap = bt.pt(bt.content_w(bt.HEADER_COLS[0]))
     limits = [limit for limit, _ in bt.AGENCY_LINES]
     assert limits[-1] is None and limits[:-1] == sorted(limits[:-1])
-    width = 30.0
+    width = 14.0
     while width <= cap:
         length = next(bt.pt(n) for limit, n in bt.AGENCY_LINES if limit is None or width < limit)
         assert width / 3 <= length <= width / 2, (width, length)
@@ -122,5 +122,5 @@ def test_agency_line_chain_picks_the_right_variant(template, tmp_path):
             bt.content_w(bt.HEADER_COLS[0]) - int(ind.get(W + "left")) - int(ind.get(W + "right"))
         )
         width = min(be_rong(name, 13, True), bt.pt(bt.content_w(bt.HEADER_COLS[0])))
-        if width >= 30:
+        if width >= 14:
             assert width / 3 <= bt.pt(length) <= width / 2, (name, width, length)

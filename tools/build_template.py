@@ -60,7 +60,9 @@ TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 #: last variant serves every wider name (a long name wraps, so its widest line is at most
 #: the cell content width, 173.5 pt).
 AGENCY_LINES: list[tuple[float | None, int]] = [
-    (42, 290),  # W < 42 pt       -> 14.5 pt
+    (21, 140),  # W < 21 pt       -> 7 pt
+    (30, 200),  # 21 <= W < 30    -> 10 pt
+    (42, 290),  # 30 <= W < 42    -> 14.5 pt
     (60, 410),  # 42 <= W < 60    -> 20.5 pt
     (85, 580),  # 60 <= W < 85    -> 29 pt
     (120, 820),  # 85 <= W < 120  -> 41 pt
@@ -350,7 +352,8 @@ BODY: list[P | Tag] = [
         "công chức và người lao động trong đơn vị nhận thức đầy đủ về ý nghĩa, tầm quan trọng "
         "của cuộc bầu cử. Đã phát động thi đua lập thành tích chào mừng cuộc bầu cử gắn với các "
         "phong trào thi đua yêu nước, góp phần thực hiện thắng lợi nhiệm vụ chính trị được giao."
-        "{% if van_ban %} Ban hành văn bản triển khai Kế hoạch thông tin, tuyên truyền bầu cử ở vùng đồng bào dân "
+        "{% if van_ban %} Ban hành văn bản triển khai Kế hoạch thông tin, tuyên truyền bầu cử "
+        "ở vùng đồng bào dân "
         "tộc thiểu số tới các Phòng Dân tộc các huyện, thành phố nhằm tuyên truyền sâu rộng đến "
         "quần chúng nhân dân vùng đồng bào dân tộc thiểu số trên địa bàn tỉnh về ý nghĩa và tầm "
         "quan trọng của Cuộc bầu cử.{% endif %}",
