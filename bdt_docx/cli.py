@@ -142,6 +142,9 @@ class Outcome:
         self.errors: list[Problem] = []
         self.lines: list[str] = []
         self.extra: dict[str, Any] = {}
+        #: True when the lines are the command's answer (a listing), printed on stdout
+        #: whatever the exit code; otherwise they go to stderr on failure.
+        self.listing = False
 
     def fail(self, error: BdtDocxError, code: int | None = None) -> None:
         """Record an error (its code unless one is given) and its problems."""
@@ -241,6 +244,7 @@ def _cmd_fields(args: argparse.Namespace, outcome: Outcome) -> None:
     from bdt_docx.report_fields import describe_fields
 
     lines, data, problems = describe_fields(args.template, args.workbook)
+    outcome.listing = True
     outcome.lines.extend(lines)
     outcome.extra["fields"] = data
     outcome.errors.extend(problems)
@@ -252,6 +256,7 @@ def _cmd_check(args: argparse.Namespace, outcome: Outcome) -> None:
     from bdt_docx.check import check
 
     report = check(args.document)
+    outcome.listing = True
     outcome.lines.append(report.to_text())
     outcome.extra["check"] = report.to_dict()
     if not report.ok:
@@ -262,6 +267,7 @@ def _cmd_lint(args: argparse.Namespace, outcome: Outcome) -> None:
     from bdt_docx.lint import lint_template
 
     findings = lint_template(args.template)
+    outcome.listing = True
     outcome.extra["findings"] = [f.to_dict() for f in findings]
     outcome.lines.extend(str(f) for f in findings)
     if findings:
@@ -317,7 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _report(args: argparse.Namespace, outcome: Outcome) -> None:
-    stream = sys.stdout if outcome.code in (0, EXIT_CODES["violation"]) else sys.stderr
+    stream = sys.stdout if outcome.listing or outcome.code == 0 else sys.stderr
     if not args.json:
         for line in outcome.lines:
             print(line, file=stream)

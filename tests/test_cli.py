@@ -1,0 +1,173 @@
+"""The ``bdt-docx`` command as a clerk and a VBA macro use it: exit codes, messages, JSON."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from workbooks import EXAMPLE, edit_workbook
+
+from bdt_docx.cli import main
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the installed command in a fresh process, as a macro does."""
+    return subprocess.run(
+        [sys.executable, "-m", "bdt_docx.cli", *args],
+        capture_output=True, text=True, encoding="utf-8", cwd=cwd, timeout=120,
+    )  # fmt: skip
+
+
+def last_json(stdout: str) -> dict:
+    line = stdout.strip().splitlines()[-1]
+    assert line.isascii()
+    return json.loads(line)
+
+
+def test_help_lists_exit_codes_and_imports_nothing_heavy():
+    result = run("--help")
+    assert result.returncode == 0
+    assert "mã thoát" in result.stdout and "6  không chuyển được sang PDF" in result.stdout
+    probe = subprocess.run(
+        [sys.executable, "-c",
+         "import sys, contextlib, io\n"
+         "from bdt_docx.cli import main\n"
+         "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+         "    main(['--help'])\n"
+         "print(sorted(m for m in ('docxtpl', 'docx', 'lxml', 'openpyxl', 'jinja2')"
+         " if m in sys.modules))"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert probe.stdout.strip() == "[]"
+
+
+def test_fill_in_a_folder_with_spaces_and_vietnamese_letters(tmp_path):
+    folder = tmp_path / "Báo cáo quý 2"
+    folder.mkdir()
+    workbook = edit_workbook(folder / "Số liệu bầu cử.xlsx")
+    result = run("fill", str(workbook), "--json")
+    assert result.returncode == 0, result.stderr
+    data = last_json(result.stdout)
+    assert data == {
+        "ok": True, "code": 0, "output": str(folder / "Số liệu bầu cử.docx"), "pdf": None,
+        "errors": [],
+    }  # fmt: skip
+    assert (folder / "Số liệu bầu cử.docx").exists()
+
+
+def test_wrong_figure_exits_3_and_names_the_cell(tmp_path, capsys):
+    workbook = edit_workbook(tmp_path / "w.xlsx", {"so_nguoi_di_bau_cu": 40})
+    assert main(["fill", str(workbook)]) == 3
+    captured = capsys.readouterr()
+    assert "trang tính 'Thông tin', ô B19 (so_nguoi_di_bau_cu)" in captured.err
+    assert "40 không được lớn hơn" in captured.err
+    assert "Traceback" not in captured.err
+    assert not (tmp_path / "w.docx").exists()
+
+
+def test_result_file_is_utf8_json_for_a_macro(tmp_path):
+    workbook = edit_workbook(tmp_path / "w.xlsx", {"tong_so_nguoi": "abc", "ky_hieu": None})
+    result_file = tmp_path / "ket qua.json"
+    assert main(["fill", str(workbook), "--result", str(result_file)]) == 3
+    data = json.loads(result_file.read_text("utf-8"))
+    assert data["ok"] is False and data["code"] == 3 and data["output"] is None
+    places = {(e["field"], e["sheet"], e["cell"]) for e in data["errors"]}
+    assert ("tong_so_nguoi", "Thông tin", "B17") in places
+    assert ("ky_hieu", "Thông tin", "B11") in places
+    assert all(e["file"] == str(workbook) and e["message"] for e in data["errors"])
+
+
+def test_existing_report_exits_5_until_overwrite(tmp_path, capsys):
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    report = tmp_path / "w.docx"
+    report.write_bytes(b"old report")
+    assert main(["fill", str(workbook)]) == 5
+    assert "tệp đã có" in capsys.readouterr().err
+    assert report.read_bytes() == b"old report"
+    assert main(["fill", str(workbook), "--overwrite"]) == 0
+    assert report.read_bytes().startswith(b"PK")
+
+
+def test_missing_output_folder_exits_5(tmp_path, capsys):
+    assert main(["fill", str(EXAMPLE), "-o", str(tmp_path / "khong_co" / "r.docx")]) == 5
+    assert "không tồn tại" in capsys.readouterr().err
+
+
+def test_broken_template_exits_4(tmp_path, capsys):
+    template = tmp_path / "mau.docx"
+    template.write_bytes(b"not a zip")
+    assert main(["fill", str(EXAMPLE), "-t", str(template), "-o", str(tmp_path / "r.docx")]) == 4
+    assert "mẫu" in capsys.readouterr().err
+
+
+def test_not_a_workbook_exits_3(tmp_path, capsys):
+    fake = tmp_path / "so_lieu.xlsx"
+    fake.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
+    assert main(["fill", str(fake)]) == 3
+    assert "không phải sổ Excel" in capsys.readouterr().err
+
+
+def test_usage_error_exits_2():
+    result = run("fill")
+    assert result.returncode == 2
+    assert "gõ lệnh sai" in result.stderr
+
+
+def test_init_blank_then_fill_lists_everything_missing(tmp_path, capsys):
+    workbook = tmp_path / "moi.xlsx"
+    assert main(["init", str(workbook)]) == 0
+    assert main(["fill", str(workbook), "--json"]) == 3
+    data = last_json(capsys.readouterr().out)
+    fields = {e["field"] for e in data["errors"]}
+    required = {"co_quan_chu_quan", "tong_so_nguoi", "nguoi_ky", "ngay_huong_dan_khen_thuong"}
+    assert required <= fields
+    assert "so_van_ban" not in fields and "ngay_ban_hanh" not in fields  # may stay blank
+    assert "noi_nhan" in fields
+
+
+def test_init_example_fills_a_report(tmp_path):
+    workbook = tmp_path / "mau.xlsx"
+    assert main(["init", str(workbook), "--example"]) == 0
+    assert main(["fill", str(workbook)]) == 0
+    assert (tmp_path / "mau.docx").exists()
+
+
+def test_fields_with_a_workbook_shows_what_is_wrong(tmp_path, capsys):
+    workbook = edit_workbook(tmp_path / "w.xlsx", {"khoa_quoc_hoi": "mười lăm"})
+    assert main(["fields", "--workbook", str(workbook)]) == 3
+    out = capsys.readouterr().out
+    assert "khoa_quoc_hoi" in out and "[LỖI:" in out and "[có]" in out
+
+
+def test_unexpected_errors_have_no_traceback(tmp_path, capsys, monkeypatch):
+    import bdt_docx.api
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("hỏng")
+
+    monkeypatch.setattr(bdt_docx.api, "read_workbook", boom)
+    monkeypatch.delenv("BDT_DOCX_DEBUG", raising=False)
+    assert main(["fill", str(EXAMPLE), "-o", str(tmp_path / "r.docx")]) == 1
+    err = capsys.readouterr().err
+    assert "Lỗi không mong đợi" in err and "Traceback" not in err
+    assert not (tmp_path / "r.docx").exists()
+
+
+def test_check_command_exit_codes(tmp_path, capsys):
+    report = tmp_path / "r.docx"
+    assert main(["fill", str(EXAMPLE), "-o", str(report)]) == 0
+    assert main(["check", str(report)]) == 0
+    assert "Kết quả: ĐẠT" in capsys.readouterr().out
+    broken = tmp_path / "hong.docx"
+    with zipfile.ZipFile(report) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/styles.xml":
+                data = data.replace(b'w:ascii="Times New Roman"', b'w:ascii="Arial"', 1)
+            dst.writestr(item, data)
+    assert main(["check", str(broken), "--json"]) == 7
+    data = last_json(capsys.readouterr().out)
+    assert data["code"] == 7 and "phong_chu.ten" in json.dumps(data)
