@@ -702,6 +702,43 @@ def font_table_xml() -> str:
     return f'{XML_DECL}<w:fonts xmlns:w="{W_NS}">{font}</w:fonts>'
 
 
+def theme_xml() -> str:
+    """A minimal theme whose major and minor fonts are Times New Roman.
+
+    Word works without a theme, but validators expect one, and a theme font a clerk picks
+    in Word (e.g. "Body") must still be Times New Roman.
+    """
+    colours = [
+        ("dk1", '<a:sysClr val="windowText" lastClr="000000"/>'),
+        ("lt1", '<a:sysClr val="window" lastClr="FFFFFF"/>'),
+        *(
+            (name, f'<a:srgbClr val="{rgb}"/>')
+            for name, rgb in [
+                ("dk2", "000000"), ("lt2", "FFFFFF"), ("accent1", "000000"),
+                ("accent2", "000000"), ("accent3", "000000"), ("accent4", "000000"),
+                ("accent5", "000000"), ("accent6", "000000"), ("hlink", "0000FF"),
+                ("folHlink", "800080"),
+            ]
+        ),
+    ]  # fmt: skip
+    scheme = "".join(f"<a:{name}>{value}</a:{name}>" for name, value in colours)
+    font = f'<a:latin typeface="{FONT}"/><a:ea typeface=""/><a:cs typeface=""/>'
+    fill = '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
+    line = f'<a:ln w="6350">{fill}</a:ln>'
+    return (
+        f'{XML_DECL}<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+        'name="bdt_docx">'
+        f'<a:themeElements><a:clrScheme name="bdt_docx">{scheme}</a:clrScheme>'
+        f'<a:fontScheme name="bdt_docx"><a:majorFont>{font}</a:majorFont>'
+        f"<a:minorFont>{font}</a:minorFont></a:fontScheme>"
+        f'<a:fmtScheme name="bdt_docx"><a:fillStyleLst>{fill * 3}</a:fillStyleLst>'
+        f"<a:lnStyleLst>{line * 3}</a:lnStyleLst>"
+        f"<a:effectStyleLst>{'<a:effectStyle><a:effectLst/></a:effectStyle>' * 3}"
+        f"</a:effectStyleLst><a:bgFillStyleLst>{fill * 3}</a:bgFillStyleLst></a:fmtScheme>"
+        "</a:themeElements></a:theme>"
+    )
+
+
 def core_xml() -> str:
     return (
         f"{XML_DECL}<cp:coreProperties "
@@ -742,6 +779,7 @@ def content_types_xml() -> str:
         ("/word/styles.xml", f"{wml}.styles+xml"),
         ("/word/settings.xml", f"{wml}.settings+xml"),
         ("/word/fontTable.xml", f"{wml}.fontTable+xml"),
+        ("/word/theme/theme1.xml", "application/vnd.openxmlformats-officedocument.theme+xml"),
         ("/word/header1.xml", f"{wml}.header+xml"),
         ("/word/header2.xml", f"{wml}.header+xml"),
         ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
@@ -785,6 +823,7 @@ def parts() -> dict[str, str]:
                 ("rIdStyles", f"{doc_rel}styles", "styles.xml"),
                 ("rIdSettings", f"{doc_rel}settings", "settings.xml"),
                 ("rIdFontTable", f"{doc_rel}fontTable", "fontTable.xml"),
+                ("rIdTheme", f"{doc_rel}theme", "theme/theme1.xml"),
                 ("rIdHeaderDefault", f"{doc_rel}header", "header1.xml"),
                 ("rIdHeaderFirst", f"{doc_rel}header", "header2.xml"),
             ]
@@ -795,6 +834,7 @@ def parts() -> dict[str, str]:
         "word/header2.xml": header_xml(paragraph("DauTrang")),
         "word/settings.xml": settings_xml(),
         "word/styles.xml": styles_xml(),
+        "word/theme/theme1.xml": theme_xml(),
     }
 
 
