@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from bdt_docx.errors import ConversionError
 from bdt_docx.output import check_destination, write_package
 from bdt_docx.render import render_parts
 from bdt_docx.template import PreparedTemplate, prepare_template
@@ -83,17 +84,24 @@ def fill_report(
     """Fill the template from the workbook ``xlsx`` and write the report.
 
     With no ``output`` the report goes beside the workbook as ``<workbook stem>.docx``.
-    With ``pdf=True`` a PDF with the same stem is also made through LibreOffice (the docx is
-    kept even if that fails: :class:`~bdt_docx.ConversionError`). Returns the docx path.
+    With ``pdf=True`` a PDF with the same stem is also made through LibreOffice; if that
+    fails the docx is kept and :class:`~bdt_docx.ConversionError` says so (its ``report``).
+    Returns the docx path.
     """
     workbook = Path(xlsx)
     destination = Path(output) if output is not None else workbook.with_suffix(".docx")
     check_destination(destination, overwrite)
+    if pdf:
+        check_destination(destination.with_suffix(".pdf"), overwrite)
     prepared = _template(template)
     context = read_workbook(workbook, prepared)
     report = render_report(context, prepared, destination, overwrite=overwrite)
     if pdf:
         from bdt_docx.pdf import convert_to_pdf
 
-        convert_to_pdf(report, overwrite=overwrite)
+        try:
+            convert_to_pdf(report, overwrite=overwrite)
+        except ConversionError as exc:
+            exc.report = report
+            raise
     return report

@@ -1,0 +1,366 @@
+"""The LibreOffice Calc macro ``examples/macros/bdt_docx_libreoffice.py``, run for real.
+
+The pure logic of the macro is tested by importing it here. Then LibreOffice is started
+headless with a fresh profile holding the macro (installed by
+:func:`bdt_docx.macros.install_libreoffice_macro`), listening on a pipe; a driver script run
+with the Python that has ``uno`` (Debian's ``/usr/bin/python3``, not this one) opens each
+workbook hidden, activates its frame and dispatches the macro. The macro runs silently
+(``BDT_DOCX_MACRO_SILENT=1``) and writes its messages to a log, which the tests read.
+
+LibreOffice sees a ``PATH`` holding a folder with only a ``bdt-docx`` link to the real
+command, ahead of a ``PATH`` cleaned of virtualenv/pyenv folders (their ``python3`` would
+crash LibreOffice's embedded Python). Like ``tests/test_pdf.py``, these tests skip without
+LibreOffice unless ``CI=true``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from needs import require_libreoffice, require_program
+from test_pdf import EXAMPLE
+
+from bdt_docx.macros import EXCEL_MACRO, LIBREOFFICE_MACRO, install_libreoffice_macro, macro_file
+from bdt_docx.pdf import run_conversion, soffice_environment
+
+ROOT = Path(__file__).resolve().parent.parent
+MACRO_URL = "vnd.sun.star.script:bdt_docx_libreoffice.py$tao_bao_cao?language=Python&location=user"
+START_TIMEOUT = 90
+RUN_TIMEOUT = 240
+
+
+def _load_macro() -> Any:
+    spec = importlib.util.spec_from_file_location("bdt_docx_libreoffice", macro_file())
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+macro = _load_macro()
+
+
+# --- the macro's pure logic ----------------------------------------------------------------
+
+
+def test_macro_file_is_the_one_in_examples():
+    assert macro_file() == ROOT / "examples" / "macros" / LIBREOFFICE_MACRO
+    assert "import bdt_docx" not in macro_file().read_text("utf-8")
+
+
+def test_install_copies_the_macro_into_the_profile(tmp_path):
+    installed = install_libreoffice_macro(tmp_path / "profile")
+    assert installed == tmp_path / "profile" / "user" / "Scripts" / "python" / LIBREOFFICE_MACRO
+    assert installed.read_bytes() == macro_file().read_bytes()
+    assert install_libreoffice_macro(tmp_path / "profile" / "user") == installed
+
+
+def test_find_command_order():
+    def which(name: str) -> str | None:
+        return {"bdt-docx": "/path/bdt-docx", "python": "/usr/bin/python"}.get(name)
+
+    def exists(path: str) -> bool:
+        return path in ("/configured/bdt-docx", "/env/bdt-docx")
+
+    env = {"BDT_DOCX_CMD": "/env/bdt-docx", "HOME": "/nowhere"}
+    find = macro.find_command
+    assert find("/configured/bdt-docx", env, which, exists) == ["/configured/bdt-docx"]
+    assert find("", env, which, exists) == ["/env/bdt-docx"]
+    assert find("", {"BDT_DOCX_CMD": "python -m bdt_docx.cli"}, which, exists) == [
+        "python",
+        "-m",
+        "bdt_docx.cli",
+    ]
+    assert find("", {"HOME": "/nowhere"}, which, exists) == ["/path/bdt-docx"]
+    assert find("", {"HOME": "/nowhere"}, lambda _: None, exists) is None
+    assert find("", {"BDT_DOCX_CMD": "/missing"}, which, exists) is None
+
+
+def test_build_command_and_report_path():
+    report = macro.report_path("/so/bao cao.xlsx")
+    assert report == "/so/bao cao.docx"
+    assert macro.build_command(["bdt-docx"], "/tmp/x.xlsx", report, "/tmp/r.json") == [
+        "bdt-docx", "fill", "/tmp/x.xlsx", "-o", report, "--result", "/tmp/r.json"
+    ]  # fmt: skip
+    assert macro.build_command(["b"], "w", "r", "j", overwrite=True)[-1] == "--overwrite"
+
+
+def test_child_environment_drops_libreoffice_python_settings():
+    env = macro.child_environment({"PYTHONHOME": "C:/LO/python", "PYTHONPATH": "x", "A": "1"})
+    assert env == {"A": "1", "PYTHONIOENCODING": "utf-8"}
+
+
+def test_result_messages(tmp_path):
+    path = tmp_path / "r.json"
+    path.write_text(
+        json.dumps({"ok": True, "code": 0, "output": "/so/bc.docx", "pdf": None, "errors": []}),
+        encoding="utf-8",
+    )
+    assert macro.result_message(macro.read_result(str(path))) == (
+        True,
+        "Đã tạo báo cáo:\n/so/bc.docx",
+    )
+    error = {"file": "so.xlsx", "field": "tong_so_nguoi", "sheet": "Thông tin", "cell": "B17"}
+    data = {"ok": False, "code": 3, "errors": [{**error, "message": "cần một số nguyên"}]}
+    ok, text = macro.result_message(data)
+    assert not ok
+    assert "1 lỗi" in text
+    assert "• Trang tính 'Thông tin', ô B17 (tong_so_nguoi): cần một số nguyên" in text
+    ok, text = macro.result_message({"ok": False, "code": 5, "errors": []}, 5, "", "/so/bc.docx")
+    assert "đóng" in text and "/so/bc.docx" in text
+    ok, text = macro.result_message(None, 1, "Traceback: boom")
+    assert not ok and "boom" in text and "mã thoát 1" in text
+    assert macro.read_result(str(tmp_path / "missing.json")) is None
+
+
+def test_excel_macro_is_ascii_vba_for_32_and_64_bit():
+    source = macro_file(EXCEL_MACRO).read_bytes()
+    text = source.decode("ascii")  # VBA reads .bas files as ANSI: pure ASCII only
+    assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
+    assert text.startswith('Attribute VB_Name = "BdtDocx"')
+    assert "#If VBA7 Then" in text and "Declare PtrSafe Function MessageBoxW" in text
+    assert "Public Sub TaoBaoCao()" in text
+    decoded = re.sub(r"\\u([0-9A-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+    assert "Sổ Excel có " in decoded and "Báo cáo đã có:" in decoded
+    assert ".Run(command, 0, True)" in text and "--overwrite" in text
+
+
+# --- the macro in LibreOffice ------------------------------------------------------------------
+
+DRIVER = textwrap.dedent(
+    """\
+    import json, sys, time
+    import uno
+    from com.sun.star.connection import NoConnectException
+
+    pipe, jobs_file, log = sys.argv[1], sys.argv[2], sys.argv[3]
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext(
+        "com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.monotonic() + float(sys.argv[4])
+    while True:
+        try:
+            context = resolver.resolve(
+                "uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
+            break
+        except NoConnectException:
+            if time.monotonic() > deadline:
+                sys.exit("LibreOffice did not answer on pipe " + pipe)
+            time.sleep(0.3)
+    manager = context.ServiceManager
+    desktop = manager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+    dispatcher = manager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", context)
+
+    def prop(name, value):
+        p = uno.createUnoStruct("com.sun.star.beans.PropertyValue")
+        p.Name, p.Value = name, value
+        return p
+
+    for job in json.load(open(jobs_file, encoding="utf-8")):
+        with open(log, "a", encoding="utf-8") as stream:
+            stream.write("=== %s\\n" % job["label"])
+        url = uno.systemPathToFileUrl(job["path"]) if job["path"] else "private:factory/scalc"
+        doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+        frame = doc.getCurrentController().getFrame()
+        frame.activate()
+        dispatcher.executeDispatch(frame, job["macro"], "", 0, ())
+        doc.close(True)
+    print("driver done")
+    try:
+        desktop.terminate()
+    except Exception:
+        pass  # the bridge closes as LibreOffice quits
+    """
+)
+
+
+def _uno_python(soffice: Path) -> Path:
+    """A Python that can ``import uno``: LibreOffice's own, or the system's."""
+    program = soffice.resolve().parent
+    candidates = [program / "python.exe", program / "python", Path("/usr/bin/python3")]
+    for candidate in candidates:
+        if candidate.is_file():
+            check = subprocess.run(
+                [str(candidate), "-c", "import uno"],
+                capture_output=True,
+                env=soffice_environment(),
+                timeout=60,
+                check=False,
+            )
+            if check.returncode == 0:
+                return candidate
+    return require_program("python3 có mô-đun uno (python3-uno)", None)
+
+
+def _real_command() -> Path:
+    """The ``bdt-docx`` console script of the Python running the tests."""
+    beside = Path(sys.executable).parent / ("bdt-docx.exe" if os.name == "nt" else "bdt-docx")
+    found = beside if beside.is_file() else shutil.which("bdt-docx")
+    if not found:
+        pytest.fail("lệnh bdt-docx chưa được cài (pip install -e .)", pytrace=False)
+    return Path(found)
+
+
+@contextlib.contextmanager
+def _libreoffice(soffice: Path, profile: Path, env: dict[str, str], pipe: str):
+    process = subprocess.Popen(
+        [
+            str(soffice),
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nolockcheck",
+            "--nodefault",
+            "--nologo",
+            f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        start_new_session=os.name != "nt",
+    )
+    try:
+        yield process
+    finally:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=20)  # the driver asked LibreOffice to quit
+        if os.name == "nt":
+            subprocess.run(["taskkill", "/T", "/F", "/PID", str(process.pid)], check=False)
+        else:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=30)
+        for leftover in Path(tempfile.gettempdir()).glob(f"OSL_PIPE_*_{pipe}"):
+            leftover.unlink(missing_ok=True)
+
+
+def _error_workbook(folder: Path) -> Path:
+    workbook = openpyxl.load_workbook(EXAMPLE)
+    workbook["Thông tin"]["B17"] = "abc"  # tong_so_nguoi
+    path = folder / "so_co_loi.xlsx"
+    workbook.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def macro_run(tmp_path_factory) -> dict[str, Any]:
+    """Run the macro in LibreOffice on several workbooks; return paths and the log by job."""
+    if not EXAMPLE.is_file():
+        pytest.skip("examples/bao_cao_bau_cu_2021.xlsx không có")
+    soffice = require_libreoffice()
+    python = _uno_python(soffice)
+    command = _real_command()
+    base = tmp_path_factory.mktemp("macro")
+    profile, bin_dir, work = base / "profile", base / "bin", base / "so lieu"
+    for folder in (bin_dir, work):
+        folder.mkdir()
+    install_libreoffice_macro(profile)
+    (bin_dir / command.name).symlink_to(command)
+
+    good = work / "bao_cao_bau_cu_2021.xlsx"
+    shutil.copyfile(EXAMPLE, good)
+    ods = run_conversion(EXAMPLE, "ods", work / "ods")
+    bad = _error_workbook(work)
+    jobs = [
+        {"label": "good", "path": str(good)},
+        {"label": "again", "path": str(good)},
+        {"label": "error", "path": str(bad)},
+        {"label": "ods", "path": str(ods)},
+        {"label": "unsaved", "path": ""},
+    ]
+    for job in jobs:
+        job["macro"] = MACRO_URL
+    jobs_file = base / "jobs.json"
+    jobs_file.write_text(json.dumps(jobs), encoding="utf-8")
+
+    log = base / "macro.log"
+    env = soffice_environment()
+    for name in ("BDT_DOCX_CMD", "BDT_DOCX_MACRO_ANSWER"):
+        env.pop(name, None)
+    env["PATH"] = os.pathsep.join([str(bin_dir), env.get("PATH", "")])
+    env.update(BDT_DOCX_MACRO_SILENT="1", BDT_DOCX_MACRO_LOG=str(log))
+    scratch = base / "tmp"  # LibreOffice's and the macro's temporary files
+    scratch.mkdir()
+    env.update(TMPDIR=str(scratch), TMP=str(scratch), TEMP=str(scratch))
+    pipe = f"bdt_docx_test_{uuid.uuid4().hex}"
+    with _libreoffice(soffice, profile, env, pipe):
+        driver = subprocess.run(
+            [str(python), "-c", DRIVER, pipe, str(jobs_file), str(log), str(START_TIMEOUT)],
+            capture_output=True,
+            env=soffice_environment(),
+            timeout=RUN_TIMEOUT,
+            check=False,
+        )
+    output = driver.stdout.decode("utf-8", "replace") + driver.stderr.decode("utf-8", "replace")
+    assert driver.returncode == 0, output
+    sections: dict[str, str] = {}
+    label = ""
+    for line in log.read_text("utf-8").splitlines():
+        if line.startswith("=== "):
+            label = line[4:]
+            sections[label] = ""
+        else:
+            sections[label] += line + "\n"
+    assert not list(scratch.glob("bdt-docx-macro-*")), "the macro left its temporary folder"
+    return {"good": good, "bad": bad, "ods": ods, "log": sections, "driver": output}
+
+
+def _text(docx: Path) -> str:
+    with zipfile.ZipFile(docx) as package:
+        return package.read("word/document.xml").decode("utf-8")
+
+
+def test_macro_makes_the_report_beside_the_workbook(macro_run):
+    report = macro_run["good"].with_suffix(".docx")
+    assert report.is_file()
+    assert "BÁO CÁO" in _text(report)
+    log = macro_run["log"]["good"]
+    assert "Đã tạo báo cáo" in log
+    assert str(report) in log
+
+
+def test_macro_asks_before_overwriting(macro_run):
+    log = macro_run["log"]["again"]
+    assert "Báo cáo đã có" in log and "-> yes" in log
+    assert "Đã tạo báo cáo" in log
+
+
+def test_macro_shows_workbook_errors_with_their_cell(macro_run):
+    log = macro_run["log"]["error"]
+    assert " error] Sổ Excel có 1 lỗi" in log
+    assert "Trang tính 'Thông tin', ô B17 (tong_so_nguoi)" in log
+    assert "cần một số nguyên" in log
+    assert not macro_run["bad"].with_suffix(".docx").exists()
+
+
+def test_macro_handles_an_ods_workbook(macro_run):
+    report = macro_run["ods"].with_suffix(".docx")
+    assert report.is_file(), macro_run["log"]["ods"]
+    assert "BÁO CÁO" in _text(report)
+    assert str(report) in macro_run["log"]["ods"]
+    assert sorted(p.name for p in report.parent.iterdir()) == [
+        "bao_cao_bau_cu_2021.docx",
+        "bao_cao_bau_cu_2021.ods",
+    ]
+
+
+def test_macro_asks_to_save_a_new_workbook(macro_run):
+    assert "Sổ chưa được lưu" in macro_run["log"]["unsaved"]

@@ -1,0 +1,291 @@
+"""Conversions through LibreOffice (:mod:`bdt_docx.pdf`): report → PDF, .ods → .xlsx.
+
+Tests that need LibreOffice (or ``pdftotext``) skip when it is missing, except with
+``CI=true``, where a missing program is a failure: :func:`require_program` holds that rule,
+and ``tests/test_macro_libreoffice.py`` uses it too.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from needs import require_libreoffice, require_program
+
+import bdt_docx
+from bdt_docx import pdf
+from bdt_docx.errors import ConversionError, OutputError, WorkbookError
+from bdt_docx.output import TEMP_PREFIX
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "bao_cao_bau_cu_2021.xlsx"
+TEMPLATE = ROOT / "templates" / "bao_cao_thi_dua_bau_cu.docx"
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+posix_only = pytest.mark.skipif(sys.platform == "win32", reason="fake soffice is a sh script")
+
+
+def fill_example(folder: Path, **options: object) -> Path:
+    """Copy the example workbook into ``folder`` and fill the report beside it."""
+    if not EXAMPLE.is_file():
+        pytest.skip("examples/bao_cao_bau_cu_2021.xlsx không có")
+    workbook = folder / EXAMPLE.name
+    shutil.copyfile(EXAMPLE, workbook)
+    return bdt_docx.fill_report(workbook, _template(), **options)
+
+
+def _template() -> Path | None:
+    """The repository's template when running from a checkout, else the installed one."""
+    return TEMPLATE if TEMPLATE.is_file() else None
+
+
+# --- without LibreOffice -------------------------------------------------------------------
+
+
+def test_find_soffice_honours_the_environment_variable(tmp_path, monkeypatch):
+    program = tmp_path / "soffice"
+    program.write_text("")
+    monkeypatch.setenv(pdf.SOFFICE_ENV, str(program))
+    assert pdf.find_soffice() == program
+    monkeypatch.setenv(pdf.SOFFICE_ENV, str(tmp_path / "missing"))
+    assert pdf.find_soffice() is None
+    assert str(tmp_path / "missing") in pdf.install_hint()
+
+
+def test_soffice_environment_drops_virtualenvs(tmp_path):
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    other = tmp_path / "other-venv"
+    (other / "bin").mkdir(parents=True)
+    (other / "pyvenv.cfg").write_text("")
+    path = os.pathsep.join(
+        [str(venv / "bin"), str(other / "bin"), "/root/.pyenv/shims", "/opt/tools", "/usr/bin"]
+    )
+    env = pdf.soffice_environment(
+        {"PATH": path, "VIRTUAL_ENV": str(venv), "PYTHONHOME": "x", "PYTHONPATH": "y", "A": "b"}
+    )
+    assert env["PATH"].split(os.pathsep) == ["/opt/tools", "/usr/bin"]
+    assert "VIRTUAL_ENV" not in env and "PYTHONHOME" not in env and "PYTHONPATH" not in env
+    assert env["A"] == "b"
+
+
+def test_missing_libreoffice_says_how_to_install(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    report = tmp_path / "bao_cao.docx"
+    report.write_bytes(b"PK")
+    with pytest.raises(ConversionError) as caught:
+        pdf.convert_to_pdf(report)
+    message = str(caught.value)
+    assert "libreoffice.org" in message
+    assert "sudo apt install libreoffice-writer-nogui" in message
+    assert pdf.SOFFICE_ENV in message
+    assert not report.with_suffix(".pdf").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["bao_cao.docx"]
+
+
+def test_fill_report_keeps_the_docx_when_pdf_fails(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    with pytest.raises(ConversionError):
+        fill_example(tmp_path, pdf=True)
+    assert (tmp_path / "bao_cao_bau_cu_2021.docx").is_file()
+    assert not (tmp_path / "bao_cao_bau_cu_2021.pdf").exists()
+
+
+def test_missing_libreoffice_for_ods_says_save_as_xlsx(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    workbook = tmp_path / "so_lieu.ods"
+    workbook.write_bytes(b"PK")
+    with pytest.raises(WorkbookError) as caught, pdf.converted_workbook(workbook):
+        pass
+    message = str(caught.value)
+    assert "Save As" in message and ".xlsx" in message and "Excel 2007-365" in message
+
+
+def test_existing_pdf_is_kept_without_overwrite(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf, "find_soffice", lambda: pytest.fail("must not run LibreOffice"))
+    report = tmp_path / "bao_cao.docx"
+    report.write_bytes(b"PK")
+    old = report.with_suffix(".pdf")
+    old.write_bytes(b"old pdf")
+    with pytest.raises(OutputError):
+        pdf.convert_to_pdf(report)
+    assert old.read_bytes() == b"old pdf"
+
+
+def _fake_soffice(tmp_path: Path, body: str) -> Path:
+    script = tmp_path / "fake-soffice"
+    script.write_text("#!/bin/sh\n" + body + "\n")
+    script.chmod(0o755)
+    return script
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a killed child not yet reaped by its new parent does not)."""
+    for _ in range(50):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        stat = Path(f"/proc/{pid}/stat")
+        if stat.is_file() and stat.read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+            return False
+        time.sleep(0.1)
+    return True
+
+
+@posix_only
+def test_timeout_kills_libreoffice_and_its_children(tmp_path, monkeypatch):
+    pid_file = tmp_path / "child.pid"
+    fake = _fake_soffice(tmp_path, f"sleep 60 &\necho $! > '{pid_file}'\nsleep 60")
+    monkeypatch.setenv(pdf.SOFFICE_ENV, str(fake))
+    report = tmp_path / "bao_cao.docx"
+    report.write_bytes(b"PK")
+    started = time.monotonic()
+    with pytest.raises(ConversionError, match="quá 1 giây"):
+        pdf.convert_to_pdf(report, timeout=1)
+    assert time.monotonic() - started < 15
+    assert not _alive(int(pid_file.read_text()))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bao_cao.docx", "child.pid", fake.name]
+
+
+@posix_only
+def test_failed_conversion_reports_libreoffice_stderr(tmp_path, monkeypatch):
+    fake = _fake_soffice(tmp_path, "echo 'Error: source file could not be loaded' >&2\nexit 1")
+    monkeypatch.setenv(pdf.SOFFICE_ENV, str(fake))
+    report = tmp_path / "bao_cao.docx"
+    report.write_bytes(b"PK")
+    with pytest.raises(ConversionError, match="source file could not be loaded"):
+        pdf.convert_to_pdf(report)
+    assert not report.with_suffix(".pdf").exists()
+
+
+@posix_only
+def test_libreoffice_runs_with_a_fresh_profile_and_clean_environment(tmp_path, monkeypatch):
+    log = tmp_path / "args.txt"
+    fake = _fake_soffice(
+        tmp_path,
+        f'printf "%s\\n" "$@" > "{log}"\necho "VENV=$VIRTUAL_ENV" >> "{log}"\n'
+        'for a; do case "$a" in --outdir) next=1;; *) [ -n "$next" ] && out="$a"; next=;; '
+        'esac; done\nprintf "%%PDF-1.4 fake" > "$out/bao_cao.pdf"',
+    )
+    monkeypatch.setenv(pdf.SOFFICE_ENV, str(fake))
+    monkeypatch.setenv("VIRTUAL_ENV", "/some/venv")
+    report = tmp_path / "bao_cao.docx"
+    report.write_bytes(b"PK")
+    assert pdf.convert_to_pdf(report) == report.with_suffix(".pdf")
+    assert report.with_suffix(".pdf").read_bytes() == b"%PDF-1.4 fake"
+    args = log.read_text().splitlines()
+    profile = next(a for a in args if a.startswith("-env:UserInstallation=file:///"))
+    assert not Path(profile.split("file://", 1)[1]).exists()  # removed after the run
+    assert {"--headless", "--norestore", "--nolockcheck", "--convert-to", "pdf"} <= set(args)
+    assert "VENV=" in args
+    assert not any(p.name.startswith(TEMP_PREFIX) for p in tmp_path.iterdir())
+
+
+# --- with LibreOffice ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def report_pdf(tmp_path_factory) -> Path:
+    require_libreoffice()
+    folder = tmp_path_factory.mktemp("pdf")
+    report = fill_example(folder)
+    return pdf.convert_to_pdf(report)
+
+
+def _pdftotext(*args: str) -> str:
+    program = require_program("pdftotext", shutil.which("pdftotext"))
+    result = subprocess.run([str(program), *args, "-"], capture_output=True, check=True, timeout=60)
+    return result.stdout.decode("utf-8")
+
+
+_WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+)
+
+
+def _words(document: Path, page: int) -> list[tuple[float, float, float, float, str]]:
+    text = _pdftotext("-f", str(page), "-l", str(page), "-bbox", str(document))
+    return [(*map(float, m.groups()[:4]), m.group(5)) for m in _WORD.finditer(text)]
+
+
+def test_pdf_is_made_beside_the_report(report_pdf):
+    assert report_pdf.name == "bao_cao_bau_cu_2021.pdf"
+    assert report_pdf.read_bytes().startswith(b"%PDF")
+    assert "BÁO CÁO" in _pdftotext(str(report_pdf))
+    leftovers = [p.name for p in report_pdf.parent.iterdir() if p.name.startswith(TEMP_PREFIX)]
+    assert leftovers == []
+
+
+def test_page_numbers_start_on_page_two_centred_at_the_top(report_pdf):
+    first = _words(report_pdf, 1)
+    top_of_body = min(w[1] for w in first if not w[4].isdigit())
+    assert not [w for w in first if w[4].isdigit() and w[3] <= top_of_body], "page 1 numbered"
+
+    second = _words(report_pdf, 2)
+    numbers = [w for w in second if w[4] == "2"]
+    body = [w for w in second if w not in numbers]
+    assert numbers, "no page number on page 2"
+    x_min, _, x_max, y_max, _ = min(numbers, key=lambda w: w[1])
+    assert y_max <= min(w[1] for w in body), "the number is not above the text"
+    assert y_max < 72, "the number is not in the top margin"
+    text_left, text_right = min(w[0] for w in body), max(w[2] for w in body)
+    assert abs((x_min + x_max) / 2 - (text_left + text_right) / 2) < 8, "not centred"
+
+
+def test_quoc_hieu_is_on_one_line(report_pdf):
+    words = _words(report_pdf, 1)
+    expected = QUOC_HIEU.split()
+    lines = {}
+    for word in words:
+        lines.setdefault(round(word[1]), []).append(word)
+    found = [
+        line
+        for line in lines.values()
+        if [w[4] for w in sorted(line, key=lambda w: w[0]) if w[4] in expected] == expected
+    ]
+    assert found, f"'{QUOC_HIEU}' is not on one line"
+
+
+def test_existing_pdf_is_replaced_only_with_overwrite(tmp_path):
+    require_libreoffice()
+    report = fill_example(tmp_path)
+    old = report.with_suffix(".pdf")
+    old.write_bytes(b"old pdf")
+    with pytest.raises(OutputError, match="overwrite"):
+        pdf.convert_to_pdf(report)
+    assert old.read_bytes() == b"old pdf"
+    assert pdf.convert_to_pdf(report, overwrite=True) == old
+    assert old.read_bytes().startswith(b"%PDF")
+
+
+def test_fill_report_with_pdf(tmp_path):
+    require_libreoffice()
+    report = fill_example(tmp_path, pdf=True)
+    assert report.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_ods_workbook_reads_like_the_xlsx(tmp_path):
+    require_libreoffice()
+    if not EXAMPLE.is_file():
+        pytest.skip("examples/bao_cao_bau_cu_2021.xlsx không có")
+    ods = pdf.run_conversion(EXAMPLE, "ods", tmp_path)
+    assert ods == tmp_path / "bao_cao_bau_cu_2021.ods"
+    from_ods = bdt_docx.read_workbook(ods, _template())
+    from_xlsx = bdt_docx.read_workbook(EXAMPLE, _template())
+    assert from_ods == from_xlsx
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bao_cao_bau_cu_2021.ods"]
+
+
+def test_relative_paths_work(tmp_path, monkeypatch):
+    require_libreoffice()
+    report = fill_example(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert pdf.convert_to_pdf(Path(report.name)) == Path("bao_cao_bau_cu_2021.pdf")
+    assert (tmp_path / "bao_cao_bau_cu_2021.pdf").read_bytes().startswith(b"%PDF")
