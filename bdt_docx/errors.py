@@ -8,7 +8,7 @@ so a program can show them as a list and a person reads them in one go.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 __all__ = [
@@ -79,8 +79,7 @@ class BdtDocxError(Exception):
             problems = [problems]
         self.file = str(file) if file is not None else None
         self.problems: list[Problem] = [
-            p if p.file or self.file is None else Problem(**{**p.to_dict(), "file": self.file})
-            for p in problems
+            p if p.file or self.file is None else replace(p, file=self.file) for p in problems
         ]
         super().__init__(self._message())
 
@@ -120,6 +119,8 @@ class ConversionError(BdtDocxError):
     """LibreOffice is missing or failed to convert a file (to PDF, or a workbook to .xlsx)."""
 
     summary = "Không chuyển đổi được tệp"
+    #: The report (.docx) that was written and kept when only its PDF failed.
+    report: Path | None = None
 
 
 class BdtDocxWarning(UserWarning):

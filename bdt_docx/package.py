@@ -9,18 +9,30 @@ part is an error instead of silently lost content.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
 from lxml import etree
 
-__all__ = ["MAX_PACKAGE_BYTES", "MAX_PART_BYTES", "Package", "PackageError", "parse_xml"]
+__all__ = [
+    "MAX_PACKAGE_BYTES",
+    "MAX_PART_BYTES",
+    "Package",
+    "PackageError",
+    "parse_xml",
+    "refuse_doctype",
+]
 
 #: Largest inflated size of one part (the XML of a huge sheet stays well below it).
 MAX_PART_BYTES = 256 * 1024 * 1024
 #: Largest inflated size of all the parts read from one package.
 MAX_PACKAGE_BYTES = 512 * 1024 * 1024
 _CHUNK = 1024 * 1024
+#: How far into an XML part a document type declaration is looked for.
+_PROLOG_BYTES = 64 * 1024
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
 
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
@@ -48,6 +60,25 @@ def parse_xml(data: bytes, part: str | None = None) -> etree._Element:
     if root is None:  # pragma: no cover - lxml returns None only with recover=True
         raise PackageError(f"phần {part or 'XML'} trống", part)
     return root
+
+
+def refuse_doctype(data: bytes, part: str) -> None:
+    """Refuse XML with a document type declaration (``<!DOCTYPE``).
+
+    Office never writes one; a part that has one is trying entity tricks (billion laughs,
+    an external entity reading a local file). With entities left unresolved it would parse,
+    but the entities' text would silently vanish from the report, so it is refused instead.
+    """
+    head = data[:_PROLOG_BYTES]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    first = _FIRST_ELEMENT.search(head)
+    if b"<!DOCTYPE" in head[: first.start() if first else len(head)]:
+        raise PackageError(
+            f"phần {part} có khai báo <!DOCTYPE> (thực thể XML), điều tệp Office thật không "
+            "bao giờ có; tệp có thể độc hại",
+            part,
+        )
 
 
 class Package:
@@ -101,7 +132,10 @@ class Package:
             raise PackageError(f"phần {name} bị hỏng hoặc không giải nén được", name) from exc
         except RuntimeError as exc:  # zipfile: encrypted member
             raise PackageError(f"phần {name} được mã hóa", name) from exc
-        return b"".join(chunks)
+        data = b"".join(chunks)
+        if name.lower().endswith(_XML_SUFFIXES):
+            refuse_doctype(data, name)
+        return data
 
     def read_xml(self, name: str) -> etree._Element:
         """Inflate and parse part ``name`` (see :func:`parse_xml`)."""

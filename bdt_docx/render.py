@@ -25,6 +25,8 @@ __all__ = ["render_parts"]
 
 _PARAGRAPH_BREAK = re.compile(r"\n<w:p([ >])")
 _TAGS = re.compile(r"<[^>]+>")
+_PARAGRAPH_START = re.compile(r"<w:p[ >]")
+_LISTING_CHARACTERS = re.compile("[\t\a\n\f]")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
 _DOCXTPL_ESCAPES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
 
@@ -55,7 +57,7 @@ def _render_part(template: PreparedTemplate, part: Part, context: Mapping[str, A
     xml = _PARAGRAPH_BREAK.sub(r"<w:p\1", xml)
     for marker, brace in _DOCXTPL_ESCAPES:
         xml = xml.replace(marker, brace)
-    xml = DocxTemplate.resolve_listing(None, xml)
+    xml = _resolve_listing(xml)
     if "<wp:docPr" in xml:
         xml = _renumber_drawings(xml)
     data = xml.encode("utf-8")
@@ -68,6 +70,19 @@ def _render_part(template: PreparedTemplate, part: Part, context: Mapping[str, A
             template.path,
         ) from exc
     return data
+
+
+def _resolve_listing(xml: str) -> str:
+    """docxtpl's ``resolve_listing``, skipped when it has nothing to change.
+
+    It only rewrites tab, bell, line-feed and form-feed characters found from the first
+    paragraph on (``<w:p>``/``<w:p ...>``); XML without any there comes back unchanged, so
+    skipping the call gives the same bytes and saves its regular expressions on every part.
+    """
+    first = _PARAGRAPH_START.search(xml)
+    if first is None or not _LISTING_CHARACTERS.search(xml, first.start()):
+        return xml
+    return DocxTemplate.resolve_listing(None, xml)
 
 
 def _renumber_drawings(xml: str) -> str:
@@ -87,5 +102,7 @@ def _runtime_problem(part: Part, exc: Exception) -> Problem:
     where = part.info.filename
     if line and part.source:
         text = _TAGS.sub("", part.source.splitlines()[line - 1]).strip()[:120]
-        where = f"{where}, đoạn {line}: «{text}»"
+        # The source line is not the paragraph's number (docxtpl removes {%p %} paragraphs):
+        # the paragraph is named by its text.
+        where = f"{where}, đoạn «{text}»"
     return Problem(f"lỗi khi điền mẫu ({where}): {exc}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,6 +38,7 @@ __all__ = [
     "default_template",
     "make_environment",
     "prepare_template",
+    "read_parts",
 ]
 
 #: File name of the shipped template (in the installed package's ``templates`` folder).
@@ -136,16 +138,20 @@ def prepare_template(template: str | os.PathLike[str] | None = None) -> Prepared
 
 @lru_cache(maxsize=8)
 def _prepare(path: Path, _size: int, _mtime: int) -> PreparedTemplate:
+    from bdt_docx.lint import analyse_parts  # lint builds on this module
+
     env = make_environment()
     try:
         with Package(path) as package:
-            if "word/document.xml" not in package.names:
-                raise PackageError("thiếu word/document.xml")
-            rendered = _rendered_part_names(package)
-            parts = tuple(
-                _prepare_part(env, info, package.read(info.filename), info.filename in rendered)
-                for info in package.infolist()
-            )
+            raw, rendered = read_parts(package)
+        # The tags are checked before Jinja sees them: a broken template is refused with
+        # where each fault is, not with a Jinja stack trace.
+        analysis = analyse_parts({i.filename: d for i, d in raw if i.filename in rendered}, env)
+        if analysis.blocking:
+            raise TemplateError(list(analysis.blocking), path)
+        parts = tuple(
+            _prepare_part(env, info, data, info.filename in rendered) for info, data in raw
+        )
     except PackageError as exc:
         raise TemplateError(
             f"tệp mẫu không phải tệp Word .docx hợp lệ: {exc.reason}", path
@@ -157,14 +163,26 @@ def _prepare(path: Path, _size: int, _mtime: int) -> PreparedTemplate:
         for part in parts
         if part.source is not None
         for name in meta.find_undeclared_variables(env.parse(part.source))
-    )
+    ) - set(env.globals)  # range, dict, loop helpers: Jinja's own, not the workbook's
     description = description_path(path)
     if description.exists():
         fields = Fields.load(description)
-        fields.check_covers(set(variables), path)
+        try:
+            fields.check_covers(set(variables), path)
+        except TemplateError as exc:
+            raise TemplateError(analysis.locate(exc.problems), path) from exc
     else:
         fields = Fields.for_variables(set(variables))
     return PreparedTemplate(path, parts, variables, fields, env)
+
+
+def read_parts(package: Package) -> tuple[list[tuple[zipfile.ZipInfo, bytes]], set[str]]:
+    """Every part of a template package (entry and bytes, in order) and the names of those
+    rendered with Jinja. Raises :class:`PackageError` for a package that is not a .docx."""
+    if "word/document.xml" not in package.names:
+        raise PackageError("thiếu word/document.xml")
+    rendered = _rendered_part_names(package)
+    return [(info, package.read(info.filename)) for info in package.infolist()], rendered
 
 
 def _rendered_part_names(package: Package) -> set[str]:
@@ -182,7 +200,7 @@ def _prepare_part(
     if not rendered or b"{" not in data:
         return Part(info, data)
     try:
-        xml = data.decode("utf-8")
+        xml = unicodedata.normalize("NFC", data.decode("utf-8"))  # NFC end to end
     except UnicodeDecodeError as exc:
         raise PackageError(f"phần {info.filename} không phải UTF-8", info.filename) from exc
     source = _PARAGRAPH_START.sub(r"\n<w:p\1", DocxTemplate.patch_xml(None, xml))
@@ -199,5 +217,5 @@ def _syntax_problem(exc: TemplateSyntaxError) -> Problem:
     if exc.source and exc.lineno:
         line = exc.source.splitlines()[exc.lineno - 1] if exc.lineno else ""
         text = _TAGS.sub("", line).strip()[:120]
-    detail = f" — đoạn {exc.lineno}: «{text}»" if text else ""
+    detail = f" — đoạn «{text}»" if text else ""  # (the line is not the paragraph number)
     return Problem(f"thẻ Jinja sai trong {where}: {exc.message}{detail}", field=None)

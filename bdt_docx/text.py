@@ -4,6 +4,9 @@ The documented normalisation of every text value (from a cell or from a script):
 
 - Unicode NFC (a decomposed "ệ" becomes one character);
 - Excel's ``_xHHHH_`` escapes are decoded by the workbook reader before this step;
+- a cell typed in the legacy TCVN3 or VNI encodings is converted to Unicode by validation
+  before this step, with a :class:`~bdt_docx.BdtDocxWarning` naming the cell
+  (:mod:`bdt_docx.legacy`);
 - line breaks ``\\r\\n``, ``\\r``, vertical tab (Excel's ``_x000B_``), line and paragraph
   separators become ``\\n``, which the report shows as a line break;
 - a tab stays a tab; every other control character is removed;

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from bdt_docx.errors import Problem, WorkbookError
+from bdt_docx.errors import BdtDocxWarning, Problem, WorkbookError
 from bdt_docx.fields import TYPE_LABELS, Column, Fields, FieldSpec, TableSpec
 from bdt_docx.filters import so
+from bdt_docx.legacy import ENCODING_LABELS, repair
 from bdt_docx.text import clean_text, slug
 from bdt_docx.workbook import Area, Cell, NameLookupError, Workbook, cell_ref
 
@@ -164,10 +166,17 @@ class _Reader:
                 f"sao chép trang tính. Hãy đổi tên bảng lại thành '{name}' "
                 "(Table Design → Table Name)"
             )
-        return (
+        reason = (
             f"không có bảng (Table) hay vùng có tên '{name}'. Hãy chọn vùng danh sách kể cả "
             f"dòng tiêu đề, Insert → Table, rồi đặt tên bảng là '{name}'"
         )
+        if self.workbook.shown_as.suffix.lower() == ".xls":
+            reason += (
+                ". Tệp .xls (Excel 97-2003) không lưu được bảng (Table): hãy Lưu thành "
+                "(Save As) kiểu .xlsx trước, hoặc đặt tên (Formulas → Define Name) "
+                f"'{name}' cho vùng danh sách kể cả dòng tiêu đề"
+            )
+        return reason
 
     # -- reading --------------------------------------------------------------------------
 
@@ -211,6 +220,8 @@ class _Reader:
                     Problem(f"ô trống, cần nhập {label} ({TYPE_LABELS[type_]})", field, sheet, ref)
                 )
             return None
+        if type_ == "text" and isinstance(raw, str):
+            raw = _from_legacy(raw, Problem("", field, sheet, ref))
         try:
             return convert(raw, type_)
         except ValueProblem as exc:
@@ -368,6 +379,26 @@ def read_context(workbook: Workbook, fields: Fields) -> dict[str, Any]:
     if reader.problems:
         raise WorkbookError(reader.problems, workbook.shown_as)
     return context
+
+
+def _from_legacy(text: str, where: Problem) -> str:
+    """``text`` in Unicode; a cell typed in TCVN3 or VNI is converted, with a warning."""
+    fixed, encoding = repair(text)
+    if encoding is not None:
+        shown = clean_text(fixed)
+        shown = shown if len(shown) <= 60 else shown[:60] + "…"
+        warnings.warn(
+            BdtDocxWarning(
+                replace(
+                    where,
+                    message=f"chữ được gõ bằng bảng mã cũ {ENCODING_LABELS[encoding]}, đã "
+                    f"chuyển sang Unicode: «{shown}». Hãy kiểm tra, rồi sửa ô trong sổ sang "
+                    "Unicode (Unikey: Công cụ chuyển mã)",
+                )
+            ),
+            stacklevel=4,
+        )
+    return fixed
 
 
 def _is_block(workbook: Workbook, name: str) -> bool:

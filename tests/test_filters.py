@@ -38,8 +38,11 @@ def test_blank_date_leaves_room_for_the_signer():
 
 @pytest.mark.parametrize(
     ("day", "text"),
-    [(dt.date(2021, 4, 9), "09/4/2021"), (dt.date(2021, 2, 18), "18/2/2021"),
-     (dt.date(2021, 12, 1), "01/12/2021")],
+    [
+        (dt.date(2021, 4, 9), "09/4/2021"),
+        (dt.date(2021, 2, 18), "18/2/2021"),
+        (dt.date(2021, 12, 1), "01/12/2021"),
+    ],
 )
 def test_short_date(day, text):
     assert ngay_ngan(day) == text
@@ -85,8 +88,15 @@ def test_percentage_needs_a_positive_total():
 
 @pytest.mark.parametrize(
     ("number", "text"),
-    [(1500.5, "1.500,5"), (1234567, "1.234.567"), (0, "0"), (-1500.25, "-1.500,25"),
-     (999, "999"), (1000, "1.000"), (0.005, "0,01")],
+    [
+        (1500.5, "1.500,5"),
+        (1234567, "1.234.567"),
+        (0, "0"),
+        (-1500.25, "-1.500,25"),
+        (999, "999"),
+        (1000, "1.000"),
+        (0.005, "0,01"),
+    ],
 )
 def test_numbers(number, text):
     assert so(number) == text

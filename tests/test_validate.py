@@ -31,7 +31,10 @@ def test_example_reads_typed_values():
     assert context["so_van_ban"] is None
     assert context["khen_thuong"] == []
     assert [r["noi_nhan"] for r in context["noi_nhan"]] == [
-        "UBND tỉnh", "Sở Nội vụ", "Lãnh đạo Ban", "Lưu: VT"
+        "UBND tỉnh",
+        "Sở Nội vụ",
+        "Lãnh đạo Ban",
+        "Lưu: VT",
     ]
     assert context["van_ban"][1]["so_ky_hieu"] == "91/PĐTĐ-BDT"
     assert context["van_ban"][1]["ngay"] == dt.date(2021, 2, 18)

@@ -1,0 +1,1 @@
+"""Broken and hostile inputs, made on the fly by :mod:`corpus.builders` (see README.md)."""

@@ -1,0 +1,135 @@
+"""``bdt-docx lint``: broken tags found, located and quoted; prepare_template refuses them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from corpus.builders import TEMPLATE, docx_template, example_copy
+
+from bdt_docx.api import fill_report
+from bdt_docx.cli import main
+from bdt_docx.errors import TemplateError
+from bdt_docx.lint import Finding, lint_template
+from bdt_docx.template import prepare_template
+
+CASES = {
+    "unclosed": (["Xin {{ ten "], "broken-tag", "đoạn 1", "'{{' không có '}}'"),
+    "across-paragraphs": (["Xin {{ ten", "}} nhé"], "broken-tag", "đoạn 1", "hai đoạn"),
+    "spaced-braces": (["Xin { {ten}}"], "broken-tag", "đoạn 1", "khoảng trắng"),
+    "odd-quotes": (["{{ a if b == „x” else c }}"], "quote", "đoạn 1", "dấu ngoặc"),
+    "syntax": (["{{ a + }}"], "syntax", "đoạn 1", "sai cú pháp"),
+    "unclosed-block": (["{%p if a %}", "x"], "unbalanced", "đoạn 1", "thiếu {% endif %}"),
+    "end-without-open": (["x {% endfor %}"], "unbalanced", "đoạn 1", "không có thẻ {% for %}"),
+    "else-outside": (["a", "{%p else %}"], "unbalanced", "đoạn 2", "nằm ngoài khối"),
+    "crossed-blocks": (
+        ["{%p if a %}", "{%p for x in y %}", "{%p endif %}", "{%p endfor %}"],
+        "unbalanced",
+        "đoạn 2",
+        "thiếu {% endfor %}",
+    ),
+    "mixed-kinds": (["{%p if a %}", "x {% endif %}"], "mixed-block", "đoạn 2", "cùng loại"),
+    "p-with-text": (["Chữ {%p if a %}", "{%p endif %}"], "p-misuse", "đoạn 1", "một mình"),
+    "tr-outside-table": (["{%tr for x in y %}", "{%tr endfor %}"], "tr-misuse", "đoạn 1", "bảng"),
+    "unknown-filter": (["{{ ngay|ngay_dai }}"], "unknown-filter", "đoạn 1", "'ngay_dai'"),
+    "unknown-test": (["{{ 1 if a is chan }}"], "unknown-test", "đoạn 1", "'chan'"),
+    "dunder": (["{{ ''.__class__ }}"], "unsafe", "đoạn 1", "'__class__'"),
+    "include": (["{% include 'x.docx' %}"], "unsupported", "đoạn 1", "include"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_broken_template_is_found_located_and_refused(tmp_path: Path, case: str) -> None:
+    paragraphs, code, place, words = CASES[case]
+    template = docx_template(tmp_path, paragraphs)
+    findings = lint_template(template)
+    assert findings, case
+    first = next(f for f in findings if f.code == code)
+    assert first.place == place and words in first.message
+    assert first.text and first.text in " ".join(paragraphs)
+    assert first.file == str(template)
+    assert str(first).startswith(f"{place}: ") and f"«{first.text}»" in str(first)
+    assert first.to_dict()["code"] == code
+    with pytest.raises(TemplateError) as caught:
+        prepare_template(template)
+    assert place in str(caught.value) and "Traceback" not in str(caught.value)
+    assert any(isinstance(p, Finding) and p.code == code for p in caught.value.problems)
+
+
+def test_split_runs_that_docxtpl_merges_are_fine(tmp_path: Path) -> None:
+    """Word splits a tag into runs when formatting changes inside it: docxtpl mends that."""
+    template = docx_template(
+        tmp_path, ["Xin {\0{ ten_\0co_quan }\0}", "{{ a|la_ma }}", "{{ p }} và {{ r }}"]
+    )
+    assert lint_template(template) == []
+    prepare_template(template)
+
+
+def test_tables_headers_and_places(tmp_path: Path) -> None:
+    template = docx_template(
+        tmp_path,
+        ["Mở đầu"],
+        table=[
+            ["Tên", "Hình thức"],
+            ["{%tr for r in rows %}", ""],
+            ["{{ r.ten }}", "{{ r.hinh_thuc|khong_co }}"],
+            ["{%tr endfor %}", ""],
+            ["{%tr if x %} chữ", ""],
+        ],
+        header="Số {{ so ",
+    )
+    found = {(f.code, f.place) for f in lint_template(template)}
+    assert ("unknown-filter", "bảng 1, hàng 3, ô 2") in found
+    assert ("tr-misuse", "bảng 1, hàng 5, ô 1") in found
+    assert ("broken-tag", "đầu trang (header1.xml), đoạn 1") in found
+
+
+def test_block_across_paragraphs_is_reported_but_usable(tmp_path: Path) -> None:
+    template = docx_template(tmp_path, ["{% if a %} x", "y {% endif %}"])
+    (finding,) = lint_template(template)
+    assert finding.code == "block-spans-paragraphs" and not finding.blocking
+    prepare_template(template)
+
+
+def test_unknown_variable_against_the_field_description(tmp_path: Path) -> None:
+    template = docx_template(
+        tmp_path,
+        ["Mở đầu", "{{ ten_co_quan }} và {{ ten_khong_co }}"],
+        toml='[fields.ten_co_quan]\nlabel = "Tên"\n',
+    )
+    (finding,) = lint_template(template)
+    assert (finding.code, finding.field, finding.place) == (
+        "unknown-variable",
+        "ten_khong_co",
+        "đoạn 2",
+    )
+    with pytest.raises(TemplateError, match="ten_khong_co"):
+        prepare_template(template)
+
+
+def test_shipped_template_is_clean() -> None:
+    assert lint_template(TEMPLATE) == []
+
+
+def test_render_refuses_a_broken_template_with_the_lint_message(tmp_path: Path) -> None:
+    template = Path(shutil.copyfile(TEMPLATE, tmp_path / "mau.docx"))
+    shutil.copyfile(TEMPLATE.with_suffix(".toml"), template.with_suffix(".toml"))
+    out = tmp_path / "bao_cao.docx"
+    broken = docx_template(tmp_path, ["Kính gửi {{ ten_co_quan "], name="hong.docx")
+    with pytest.raises(TemplateError, match="đoạn 1: thẻ mở"):
+        fill_report(example_copy(tmp_path), broken, out)
+    assert not out.exists()
+    assert fill_report(example_copy(tmp_path), template, out).exists()
+
+
+def test_cli_lint_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", str(TEMPLATE)]) == 0
+    broken = docx_template(tmp_path, ["{{ a|khong_co }}", "{%p if a %}"])
+    assert main(["lint", str(broken), "--json"]) == 7
+    data = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert {f["code"] for f in data["findings"]} == {"unknown-filter", "unbalanced"}
+    not_docx = tmp_path / "x.docx"
+    not_docx.write_bytes(b"not a zip")
+    assert main(["lint", str(not_docx)]) == 4
