@@ -9,7 +9,9 @@ The flow, one module per stage::
     output.py     write the report atomically
 
 :mod:`bdt_docx.api` joins them (:func:`fill_report`, :func:`read_workbook`,
-:func:`render_report`); the ``bdt-docx`` command is a thin layer over it.
+:func:`render_report`), :mod:`bdt_docx.batch` runs many (:func:`fill_reports`),
+:mod:`bdt_docx.check` checks a report against ND30 (:func:`check`); the ``bdt-docx`` command
+is a thin layer over them.
 
 The public names are imported lazily, so that ``import bdt_docx`` (and ``bdt-docx --help``)
 stays fast: docxtpl and lxml load only when a report is made.
@@ -26,10 +28,16 @@ _EXPORTS = {
     "fill_report": "bdt_docx.api",
     "read_workbook": "bdt_docx.api",
     "render_report": "bdt_docx.api",
+    "fill_reports": "bdt_docx.batch",
+    "find_workbooks": "bdt_docx.batch",
+    "BatchResult": "bdt_docx.batch",
+    "Failure": "bdt_docx.batch",
+    "check": "bdt_docx.check",
     "prepare_template": "bdt_docx.template",
     "default_template": "bdt_docx.template",
     "PreparedTemplate": "bdt_docx.template",
     "BdtDocxError": "bdt_docx.errors",
+    "BdtDocxWarning": "bdt_docx.errors",
     "WorkbookError": "bdt_docx.errors",
     "TemplateError": "bdt_docx.errors",
     "OutputError": "bdt_docx.errors",
@@ -37,12 +45,35 @@ _EXPORTS = {
     "Problem": "bdt_docx.errors",
 }
 
-__all__ = [*_EXPORTS, "__version__"]
+__all__ = [
+    "BatchResult",
+    "BdtDocxError",
+    "BdtDocxWarning",
+    "ConversionError",
+    "Failure",
+    "OutputError",
+    "PreparedTemplate",
+    "Problem",
+    "TemplateError",
+    "WorkbookError",
+    "__version__",
+    "check",
+    "default_template",
+    "fill_report",
+    "fill_reports",
+    "find_workbooks",
+    "prepare_template",
+    "read_workbook",
+    "render_report",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from bdt_docx.api import fill_report, read_workbook, render_report
+    from bdt_docx.batch import BatchResult, Failure, fill_reports, find_workbooks
+    from bdt_docx.check import check
     from bdt_docx.errors import (
         BdtDocxError,
+        BdtDocxWarning,
         ConversionError,
         OutputError,
         Problem,

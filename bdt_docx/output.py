@@ -25,6 +25,9 @@ __all__ = ["TEMP_PREFIX", "check_destination", "write_bytes", "write_package"]
 #: Start of the name of every temporary file bdt_docx writes beside a report.
 TEMP_PREFIX = ".~bdt-docx-"
 _STALE_SECONDS = 3600
+_RECHECK_SECONDS = 600.0
+#: When this process last looked for stale temporary files in each folder.
+_checked: dict[Path, float] = {}
 
 
 def _file_mode() -> int:
@@ -119,7 +122,16 @@ def _reason(exc: OSError) -> str:
 
 
 def _remove_stale(folder: Path) -> None:
-    """Remove temporary files an interrupted run left here more than an hour ago."""
+    """Remove temporary files an interrupted run left here more than an hour ago.
+
+    A folder is looked at most once every :data:`_RECHECK_SECONDS` per process: listing a
+    folder that holds a batch's thousand reports before each report would cost more than
+    the report.
+    """
+    now = time.monotonic()
+    if now - _checked.get(folder, float("-inf")) < _RECHECK_SECONDS:
+        return
+    _checked[folder] = now
     limit = time.time() - _STALE_SECONDS
     for leftover in folder.glob(f"{TEMP_PREFIX}*.tmp"):
         with contextlib.suppress(OSError):

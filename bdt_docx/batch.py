@@ -1,0 +1,400 @@
+"""Many workbooks, one report each: :func:`fill_reports` (``bdt-docx fill A.xlsx B.xlsx``).
+
+The template is prepared once and reused for every report: in this process with
+``jobs=1``, once per worker process otherwise (on Linux the workers are forked after the
+preparation, so they inherit it). One bad workbook does not stop the others: each failure is
+recorded with its :class:`~bdt_docx.BdtDocxError` (which names the file, field, sheet and
+cell), the good reports are written, and a summary file lists every workbook, its report
+and its errors.
+
+Reports are named ``<workbook stem>.docx``; when two workbooks would give the same name (two
+``so_lieu.xlsx`` from different folders into one ``output_dir``), the later ones in the order
+given get ``so_lieu (2).docx``, ``so_lieu (3).docx``… The order is the order of
+``workbooks`` (sorted within a folder by :func:`find_workbooks`), so names are reproducible.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sys
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from bdt_docx.api import fill_report
+from bdt_docx.errors import BdtDocxError, OutputError, Problem, WorkbookError
+from bdt_docx.output import TEMP_PREFIX, write_bytes
+from bdt_docx.template import PreparedTemplate, prepare_template
+
+__all__ = [
+    "SUMMARY_NAME",
+    "WORKBOOK_SUFFIXES",
+    "BatchResult",
+    "Failure",
+    "fill_reports",
+    "find_workbooks",
+]
+
+#: Workbook files a folder is searched for.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
+#: Name of the summary written beside the reports (CSV, UTF-8 with BOM for Excel).
+SUMMARY_NAME = "tong_hop_bao_cao.csv"
+#: Excel's lock file of an open workbook: ``~$so_lieu.xlsx``.
+_LOCK_PREFIX = "~$"
+#: Most workbooks sent to a worker at once (smaller chunks: smoother progress).
+_MAX_CHUNK = 16
+#: Exceptions that a broken file can still raise past the stages' own checks; in a batch they
+#: become that workbook's failure instead of stopping every other report.
+_UNFORESEEN = (
+    OSError,
+    ValueError,
+    LookupError,
+    TypeError,
+    ArithmeticError,
+    zipfile.BadZipFile,
+    etree.Error,
+)
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A workbook whose report could not be made (or whose PDF could not be made).
+
+    ``report`` is the .docx written anyway when only the PDF conversion failed.
+    """
+
+    workbook: Path
+    error: BdtDocxError
+    report: Path | None = None
+
+
+@dataclass
+class BatchResult:
+    """What :func:`fill_reports` did: the reports written, the failures, the summary file."""
+
+    reports: list[Path] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)
+    summary_path: Path | None = None
+    #: Why the summary file could not be written, if it could not.
+    summary_error: OutputError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when every workbook gave its report (and its PDF, if asked)."""
+        return not self.failures
+
+    def describe(self) -> str:
+        """A Vietnamese summary: how many reports, how many failures, then each failure."""
+        lines = [f"Đã tạo {len(self.reports)} báo cáo; {len(self.failures)} sổ bị lỗi."]
+        if self.pdfs:
+            lines.append(f"Đã tạo {len(self.pdfs)} tệp PDF.")
+        if self.summary_path is not None:
+            lines.append(f"Bảng tổng hợp: {self.summary_path}")
+        if self.summary_error is not None:
+            lines.append(str(self.summary_error))
+        if self.failures:
+            lines.append("Các sổ cần sửa:")
+            for number, failure in enumerate(self.failures, 1):
+                message = str(failure.error).replace("\n", "\n     ")
+                lines.append(f"  {number}. {message}")
+                if failure.report is not None:
+                    lines.append(f"     (tệp .docx vẫn được giữ: {failure.report})")
+        return "\n".join(lines)
+
+
+def find_workbooks(paths: Iterable[PathLike]) -> list[Path]:
+    """The workbooks named by ``paths``: files as given, folders expanded to the workbooks
+    directly inside them (.xlsx, .xlsm, .ods, sorted by name).
+
+    Excel's lock files (``~$*``) and bdt_docx's temporary files are skipped, and a file named
+    twice is kept once. Raises :class:`WorkbookError` for a path that does not exist and when
+    no workbook is found at all.
+    """
+    found: list[Path] = []
+    seen: set[Path] = set()
+    given = [Path(p) for p in paths]
+    for path in given:
+        if path.is_dir():
+            candidates = sorted(
+                (p for p in path.iterdir() if p.suffix.lower() in WORKBOOK_SUFFIXES),
+                key=lambda p: (p.name.casefold(), p.name),
+            )
+            candidates = [p for p in candidates if p.is_file()]
+        elif path.exists():
+            candidates = [path]
+        else:
+            raise WorkbookError("không tìm thấy tệp hoặc thư mục này", path)
+        for candidate in candidates:
+            if candidate.name.startswith((_LOCK_PREFIX, TEMP_PREFIX)):
+                continue
+            key = candidate.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(candidate)
+    if not found:
+        places = ", ".join(str(p) for p in given)
+        raise WorkbookError(
+            f"không có sổ Excel nào ({', '.join(WORKBOOK_SUFFIXES)}) trong: {places}"
+        )
+    return found
+
+
+def report_paths(workbooks: Sequence[Path], output_dir: Path | None) -> list[Path]:
+    """The report of each workbook: ``<stem>.docx`` in ``output_dir`` (or beside the
+    workbook), ``<stem> (2).docx`` and on for a name already taken earlier in the list.
+
+    Names are compared without regard to case, as Windows and macOS do.
+    """
+    taken: set[str] = set()
+    paths = []
+    for workbook in workbooks:
+        folder = output_dir if output_dir is not None else workbook.parent
+        candidate = folder / f"{workbook.stem}.docx"
+        number = 1
+        while str(candidate).casefold() in taken:
+            number += 1
+            candidate = folder / f"{workbook.stem} ({number}).docx"
+        taken.add(str(candidate).casefold())
+        paths.append(candidate)
+    return paths
+
+
+def fill_reports(
+    workbooks: Iterable[PathLike],
+    template: PathLike | PreparedTemplate | None = None,
+    output_dir: PathLike | None = None,
+    *,
+    overwrite: bool = False,
+    jobs: int | None = 1,
+    pdf: bool = False,
+    progress: bool = False,
+) -> BatchResult:
+    """Fill one report per workbook; return what was written and what failed.
+
+    ``output_dir`` (created if missing) receives every report, named as
+    :func:`report_paths` says; ``None`` puts each report beside its workbook. ``jobs``
+    worker processes share the work (``None``: one per CPU core; ``1``: this process only).
+    With ``pdf=True`` each report is also converted to PDF; a failed conversion is a
+    failure, but the .docx stays. ``progress=True`` draws a progress bar on stderr.
+
+    A workbook's problems never stop the batch: they are listed in
+    :attr:`BatchResult.failures`. A summary (:data:`SUMMARY_NAME`) is written in
+    ``output_dir``, or beside the reports when they all share one folder. Raises
+    :class:`~bdt_docx.TemplateError` for a broken template (before any report is made) and
+    :class:`~bdt_docx.OutputError` when ``output_dir`` cannot be created.
+    """
+    sources = [Path(w) for w in workbooks]
+    prepared = template if isinstance(template, PreparedTemplate) else prepare_template(template)
+    folder = _output_folder(output_dir)
+    destinations = report_paths(sources, folder)
+    tasks = list(zip(sources, destinations, strict=True))
+    workers = _worker_count(jobs, len(tasks))
+    bar = _ProgressBar(len(tasks)) if progress else None
+    outcomes: list[_Outcome] = []
+    if workers <= 1:
+        for workbook, destination in tasks:
+            outcomes.append(_fill_one(prepared, workbook, destination, overwrite, pdf))
+            if bar is not None:
+                bar.advance(outcomes[-1:])
+    else:
+        outcomes = _fill_in_pool(prepared.path, tasks, workers, overwrite, pdf, bar)
+    if bar is not None:
+        bar.close()
+    result = _collect(outcomes)
+    summary_folder = folder if folder is not None else _common_folder(destinations)
+    if summary_folder is not None:
+        try:
+            result.summary_path = write_bytes(
+                _summary_csv(outcomes), summary_folder / SUMMARY_NAME, overwrite=True
+            )
+        except OutputError as exc:
+            result.summary_error = exc
+    return result
+
+
+# -- one workbook -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What became of one workbook (small and picklable: it crosses process boundaries)."""
+
+    workbook: Path
+    destination: Path
+    report: Path | None = None
+    pdf: Path | None = None
+    error: BdtDocxError | None = None
+
+
+def _fill_one(
+    prepared: PreparedTemplate, workbook: Path, destination: Path, overwrite: bool, pdf: bool
+) -> _Outcome:
+    try:
+        report = fill_report(workbook, prepared, destination, overwrite=overwrite)
+    except BdtDocxError as exc:
+        return _Outcome(workbook, destination, error=exc)
+    except _UNFORESEEN as exc:
+        error = WorkbookError(
+            f"không xử lý được sổ này ({type(exc).__name__}: {exc}). Hãy mở sổ trong Excel, "
+            "lưu lại rồi thử lại; nếu vẫn lỗi, gửi tệp cho bộ phận IT",
+            workbook,
+        )
+        return _Outcome(workbook, destination, error=error)
+    if not pdf:
+        return _Outcome(workbook, destination, report)
+    from bdt_docx.pdf import convert_to_pdf
+
+    try:
+        made = convert_to_pdf(report, overwrite=overwrite)
+    except BdtDocxError as exc:
+        return _Outcome(workbook, destination, report, error=exc)
+    return _Outcome(workbook, destination, report, made)
+
+
+# -- worker processes ---------------------------------------------------------------------
+
+#: The template a worker process renders with (set once by :func:`_start_worker`).
+_worker_template: PreparedTemplate | None = None
+
+
+def _start_worker(template: Path) -> None:
+    """Prepare the template once per worker (free when forked: the cache is inherited)."""
+    global _worker_template
+    _worker_template = prepare_template(template)
+
+
+def _fill_chunk(tasks: list[tuple[Path, Path]], overwrite: bool, pdf: bool) -> list[_Outcome]:
+    assert _worker_template is not None, "worker started without its template"
+    return [
+        _fill_one(_worker_template, workbook, destination, overwrite, pdf)
+        for workbook, destination in tasks
+    ]
+
+
+def _fill_in_pool(
+    template: Path,
+    tasks: list[tuple[Path, Path]],
+    workers: int,
+    overwrite: bool,
+    pdf: bool,
+    bar: _ProgressBar | None,
+) -> list[_Outcome]:
+    size = max(1, min(_MAX_CHUNK, len(tasks) // (workers * 4)))
+    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+    results: list[list[_Outcome]] = [[] for _ in chunks]
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(template,)) as pool:
+        futures = {
+            pool.submit(_fill_chunk, chunk, overwrite, pdf): i for i, chunk in enumerate(chunks)
+        }
+        try:
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                if bar is not None:
+                    bar.advance(results[futures[future]])
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return [outcome for chunk in results for outcome in chunk]
+
+
+def _worker_count(jobs: int | None, tasks: int) -> int:
+    if jobs is None:
+        jobs = os.cpu_count() or 1
+    if jobs < 1:
+        raise ValueError(f"jobs phải là số tiến trình từ 1 trở lên (hoặc None), nhận được {jobs}")
+    return min(jobs, tasks)
+
+
+# -- results ------------------------------------------------------------------------------
+
+
+def _output_folder(output_dir: PathLike | None) -> Path | None:
+    if output_dir is None:
+        return None
+    folder = Path(output_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"không tạo được thư mục báo cáo ({exc.strerror or exc})", folder
+        ) from exc
+    return folder
+
+
+def _common_folder(destinations: list[Path]) -> Path | None:
+    folders = {d.parent for d in destinations}
+    return folders.pop() if len(folders) == 1 else None
+
+
+def _collect(outcomes: list[_Outcome]) -> BatchResult:
+    result = BatchResult()
+    for outcome in outcomes:
+        if outcome.report is not None:
+            result.reports.append(outcome.report)
+        if outcome.pdf is not None:
+            result.pdfs.append(outcome.pdf)
+        if outcome.error is not None:
+            result.failures.append(Failure(outcome.workbook, outcome.error, outcome.report))
+    return result
+
+
+_SUMMARY_HEADER = (
+    "STT", "Sổ Excel", "Báo cáo", "PDF", "Kết quả", "Trường", "Trang tính", "Ô", "Lỗi",
+)  # fmt: skip
+
+
+def _summary_csv(outcomes: list[_Outcome]) -> bytes:
+    """The summary as CSV: one row per workbook, one per problem of a failed one."""
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(_SUMMARY_HEADER)
+    for number, outcome in enumerate(outcomes, 1):
+        files = (number, outcome.workbook, outcome.report or "", outcome.pdf or "")
+        if outcome.error is None:
+            writer.writerow((*files, "đã tạo", "", "", "", ""))
+            continue
+        status = "đã tạo .docx, lỗi PDF" if outcome.report is not None else "lỗi"
+        for problem in outcome.error.problems or [Problem(str(outcome.error))]:
+            place = (problem.field or "", problem.sheet or "", problem.cell or "")
+            writer.writerow((*files, status, *place, problem.message))
+    return text.getvalue().encode("utf-8-sig")
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr: ``[#####.....] 30/60, 2 lỗi``."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, stream: Callable[[str], object] | None = None) -> None:
+        self.total = total
+        self.done = 0
+        self.failed = 0
+        self._write = stream or sys.stderr.write
+        self._draw()
+
+    def advance(self, outcomes: Iterable[_Outcome]) -> None:
+        """Count finished workbooks and redraw."""
+        for outcome in outcomes:
+            self.done += 1
+            self.failed += outcome.error is not None
+        self._draw()
+
+    def close(self) -> None:
+        """End the bar's line."""
+        self._write("\n")
+
+    def _draw(self) -> None:
+        filled = self.WIDTH * self.done // self.total if self.total else self.WIDTH
+        errors = f", {self.failed} lỗi" if self.failed else ""
+        self._write(
+            f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {self.done}/{self.total}{errors}"
+        )

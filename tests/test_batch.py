@@ -1,0 +1,262 @@
+"""Many workbooks at once: ``fill_reports``, ``find_workbooks`` and ``bdt-docx fill A B -d``."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import pickle
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from docxtpl import DocxTemplate
+from lxml import etree
+from workbooks import EXAMPLE, TEMPLATE, edit_workbook, named_cell_ref
+
+from bdt_docx import cli
+from bdt_docx.api import read_workbook
+from bdt_docx.batch import SUMMARY_NAME, fill_reports, find_workbooks, report_paths
+from bdt_docx.errors import ConversionError, OutputError, Problem, WorkbookError
+from bdt_docx.template import make_environment, prepare_template
+
+#: Other figures and lists than the example's, each exercising another path of the template.
+VARIANTS = {
+    "nhieu_dong": (
+        {"tong_so_nguoi": 40, "so_nguoi_du_hoi_nghi": 38, "so_nguoi_ung_cu": 3,
+         "so_van_ban": 12, "ngay_ban_hanh": dt.datetime(2021, 1, 5)},
+        {"van_ban": [[f"{i}/BDT-VP", dt.datetime(2021, 3, i), f"về việc số {i}"]
+                     for i in range(1, 6)],
+         "khen_thuong": [["Phòng Tổng hợp", "Giấy khen"], ["Ông A", "Bằng khen"]],
+         "noi_nhan": [["UBND tỉnh;"], ["Lưu: VT."]]},
+    ),
+    "xuong_dong": (
+        {"han_che": "Thứ nhất, tuyên truyền chưa đều;\nthứ hai,\tthời gian ngắn.",
+         "nguoi_ky": "Lò Thị Mai & <Cộng sự>"},
+        {"van_ban": [], "noi_nhan": [["Sở Nội vụ"]]},
+    ),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def variants(tmp_path_factory) -> dict[str, Path]:
+    """The example and its variants, made once (openpyxl is slow to save)."""
+    folder = tmp_path_factory.mktemp("variants")
+    made = {"vi_du": shutil.copy(EXAMPLE, folder / "vi_du.xlsx")}
+    for name, (values, tables) in VARIANTS.items():
+        made[name] = edit_workbook(folder / f"{name}.xlsx", values, tables)
+    made["so_chu"] = edit_workbook(folder / "so_chu.xlsx", {"tong_so_nguoi": "hai mươi"})
+    return {name: Path(path) for name, path in made.items()}
+
+
+@pytest.fixture
+def inbox(tmp_path, variants) -> Path:
+    """A folder as a clerk's office sends it: good workbooks, broken ones, a lock file."""
+    folder = tmp_path / "nhan"
+    folder.mkdir()
+    for name in ("vi_du", "nhieu_dong", "xuong_dong", "so_chu"):
+        shutil.copy(variants[name], folder / f"{name}.xlsx")
+    (folder / "ban_csv.xlsx").write_text("STT;Tên\n1;A\n", encoding="utf-8")
+    shutil.copy(variants["vi_du"], folder / "~$vi_du.xlsx")  # Excel's lock file
+    (folder / ".~bdt-docx-abc.xlsx").write_bytes(b"")  # an interrupted write
+    (folder / "ghi_chu.txt").write_text("không phải sổ", encoding="utf-8")
+    return folder
+
+
+def canonical(xml: bytes) -> bytes:
+    return etree.tostring(etree.fromstring(xml), method="c14n")
+
+
+# -- finding workbooks and naming reports -------------------------------------------------
+
+
+def test_find_workbooks_expands_folders_and_skips_lock_files(inbox):
+    found = find_workbooks([inbox])
+    assert [p.name for p in found] == [
+        "ban_csv.xlsx", "nhieu_dong.xlsx", "so_chu.xlsx", "vi_du.xlsx", "xuong_dong.xlsx",
+    ]  # fmt: skip
+    # Named explicitly (a shell glob), a lock file is still skipped; a repeat is kept once.
+    again = find_workbooks([inbox / "vi_du.xlsx", inbox / "~$vi_du.xlsx", inbox])
+    assert again[0].name == "vi_du.xlsx"
+    assert len(again) == len(found)
+
+
+def test_find_workbooks_refuses_a_missing_path_and_an_empty_folder(tmp_path):
+    with pytest.raises(WorkbookError, match="không tìm thấy"):
+        find_workbooks([tmp_path / "khong_co.xlsx"])
+    with pytest.raises(WorkbookError, match="không có sổ Excel nào"):
+        find_workbooks([tmp_path])
+
+
+def test_same_names_get_distinct_reports(tmp_path):
+    books = [tmp_path / "a" / "so_lieu.xlsx", tmp_path / "b" / "so_lieu.xlsx",
+             tmp_path / "b" / "SO_LIEU.xlsm", tmp_path / "a" / "khac.xlsx"]  # fmt: skip
+    out = tmp_path / "out"
+    assert [p.name for p in report_paths(books, out)] == [
+        "so_lieu.docx", "so_lieu (2).docx", "SO_LIEU (3).docx", "khac.docx",
+    ]  # fmt: skip
+    beside = report_paths(books, None)
+    assert beside[0] == tmp_path / "a" / "so_lieu.docx"
+    assert beside[1] == tmp_path / "b" / "so_lieu.docx"
+    assert beside[2] == tmp_path / "b" / "SO_LIEU (2).docx"
+
+
+def test_two_folders_with_the_same_workbook_name(tmp_path, variants):
+    for folder in ("quy_1", "quy_2"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(variants["vi_du"], tmp_path / folder / "so_lieu.xlsx")
+    books = find_workbooks([tmp_path / "quy_1", tmp_path / "quy_2"])
+    result = fill_reports(books, TEMPLATE, tmp_path / "out")
+    assert result.ok
+    assert [p.name for p in result.reports] == ["so_lieu.docx", "so_lieu (2).docx"]
+    assert all(p.exists() for p in result.reports)
+
+
+# -- a batch with broken workbooks --------------------------------------------------------
+
+
+def test_broken_workbooks_do_not_stop_the_others(inbox, tmp_path):
+    out = tmp_path / "bao_cao"
+    result = fill_reports(find_workbooks([inbox]), TEMPLATE, out)
+
+    assert sorted(p.name for p in result.reports) == [
+        "nhieu_dong.docx", "vi_du.docx", "xuong_dong.docx",
+    ]  # fmt: skip
+    assert all(zipfile.is_zipfile(p) for p in result.reports)
+    failed = {f.workbook.name: f.error for f in result.failures}
+    assert set(failed) == {"ban_csv.xlsx", "so_chu.xlsx"}
+    assert all(isinstance(e, WorkbookError) for e in failed.values())
+    sheet, cell = named_cell_ref("tong_so_nguoi")
+    problem = failed["so_chu.xlsx"].problems[0]
+    assert (problem.field, problem.sheet, problem.cell) == ("tong_so_nguoi", sheet, cell)
+
+    text = result.describe()
+    assert text.startswith("Đã tạo 3 báo cáo; 2 sổ bị lỗi.")
+    assert f"ô {cell} (tong_so_nguoi)" in text and "so_chu.xlsx" in text
+    assert "ban_csv.xlsx" in text
+
+    assert result.summary_path == out / SUMMARY_NAME
+    raw = result.summary_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens Vietnamese text right
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    by_book = {Path(r["Sổ Excel"]).name: r for r in rows}
+    assert set(by_book) == {p.name for p in find_workbooks([inbox])}
+    assert by_book["vi_du.xlsx"]["Kết quả"] == "đã tạo"
+    assert Path(by_book["vi_du.xlsx"]["Báo cáo"]) == out / "vi_du.docx"
+    broken = by_book["so_chu.xlsx"]
+    assert (broken["Kết quả"], broken["Trường"], broken["Trang tính"], broken["Ô"]) == (
+        "lỗi", "tong_so_nguoi", sheet, cell,
+    )  # fmt: skip
+    assert "hai mươi" in broken["Lỗi"]
+
+
+def test_an_existing_report_is_a_failure_not_an_overwrite(tmp_path, variants):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "vi_du.docx").write_bytes(b"do not touch")
+    books = [variants["vi_du"], variants["nhieu_dong"]]
+    result = fill_reports(books, TEMPLATE, out)
+    assert [p.name for p in result.reports] == ["nhieu_dong.docx"]
+    assert isinstance(result.failures[0].error, OutputError)
+    assert (out / "vi_du.docx").read_bytes() == b"do not touch"
+    assert fill_reports(books, TEMPLATE, out, overwrite=True).ok
+
+
+def test_a_failed_pdf_is_a_failure_but_the_docx_stays(tmp_path, variants, monkeypatch):
+    import bdt_docx.pdf
+
+    def no_libreoffice(docx, *, overwrite=False):
+        raise ConversionError("máy chưa có LibreOffice", docx)
+
+    monkeypatch.setattr(bdt_docx.pdf, "convert_to_pdf", no_libreoffice)
+    result = fill_reports([variants["vi_du"]], TEMPLATE, tmp_path, pdf=True)
+    assert result.reports == [tmp_path / "vi_du.docx"] and result.reports[0].exists()
+    (failure,) = result.failures
+    assert isinstance(failure.error, ConversionError)
+    assert failure.report == tmp_path / "vi_du.docx"
+    assert "tệp .docx vẫn được giữ" in result.describe()
+    rows = list(csv.DictReader(io.StringIO(result.summary_path.read_text("utf-8-sig"))))
+    assert rows[0]["Kết quả"] == "đã tạo .docx, lỗi PDF"
+    assert rows[0]["Lỗi"] == "máy chưa có LibreOffice"
+
+
+def test_two_jobs_give_the_same_result_and_errors(inbox, tmp_path):
+    books = find_workbooks([inbox])
+    one = fill_reports(books, TEMPLATE, tmp_path / "one", jobs=1)
+    two = fill_reports(books, TEMPLATE, tmp_path / "two", jobs=2)
+    assert [p.name for p in two.reports] == [p.name for p in one.reports]
+    assert [(f.workbook, type(f.error), f.error.problems, str(f.error)) for f in two.failures] == [
+        (f.workbook, type(f.error), f.error.problems, str(f.error)) for f in one.failures
+    ]
+    for mine, theirs in zip(one.reports, two.reports, strict=True):
+        with zipfile.ZipFile(mine) as a, zipfile.ZipFile(theirs) as b:
+            assert a.read("word/document.xml") == b.read("word/document.xml")
+
+
+def test_errors_survive_the_trip_from_a_worker():
+    error = WorkbookError(
+        [Problem("ô trống", field="nguoi_ky", sheet="Thông tin", cell="B27"), Problem("x")],
+        "so.xlsx",
+    )
+    back = pickle.loads(pickle.dumps(error))
+    assert type(back) is WorkbookError
+    assert back.problems == error.problems and back.file == error.file
+    assert str(back) == str(error)
+
+
+def test_progress_bar_goes_to_stderr(tmp_path, variants, capsys):
+    fill_reports([variants["vi_du"], variants["so_chu"]], TEMPLATE, tmp_path, progress=True)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "2/2, 1 lỗi" in captured.err
+
+
+# -- the fast path writes what docxtpl writes ---------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["vi_du", *VARIANTS])
+def test_document_xml_is_what_docxtpl_renders(name, variants, tmp_path):
+    """The batch's report against plain ``DocxTemplate.render`` with the same context and
+    environment (not against this library's own single-report path)."""
+    context = read_workbook(variants[name], prepare_template(TEMPLATE))
+    document = DocxTemplate(str(TEMPLATE))
+    document.render(context, make_environment(), autoescape=True)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(buffer) as package:
+        expected = package.read("word/document.xml")
+
+    result = fill_reports([variants[name]], TEMPLATE, tmp_path)
+    with zipfile.ZipFile(result.reports[0]) as package:
+        got = package.read("word/document.xml")
+    assert canonical(got) == canonical(expected)
+
+
+# -- the command --------------------------------------------------------------------------
+
+
+def run_cli(capsys, *args: str) -> tuple[int, dict]:
+    code = cli.main(["fill", *args, "-t", str(TEMPLATE), "--json"])
+    return code, json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+def test_cli_exit_code_3_when_some_workbooks_fail(tmp_path, variants, capsys):
+    out = tmp_path / "out"
+    code, data = run_cli(capsys, str(variants["vi_du"]), str(variants["so_chu"]), "-d", str(out))
+    assert code == 3
+    assert data["reports"] == [str(out / "vi_du.docx")]
+    assert [Path(f["workbook"]).name for f in data["failures"]] == ["so_chu.xlsx"]
+    assert data["failures"][0]["code"] == 3
+    assert data["errors"][0]["field"] == "tong_so_nguoi"
+    assert data["summary"] == str(out / SUMMARY_NAME)
+
+
+def test_cli_exit_code_0_when_all_are_good(tmp_path, variants, capsys):
+    out = tmp_path / "out"
+    books = [str(variants["vi_du"]), str(variants["nhieu_dong"])]
+    code, data = run_cli(capsys, *books, "-d", str(out), "-j", "2")
+    assert code == 0
+    assert data["ok"] and data["failures"] == []
+    assert sorted(Path(p).name for p in data["reports"]) == ["nhieu_dong.docx", "vi_du.docx"]
