@@ -10,19 +10,15 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bdt_docx import __version__
-from bdt_docx.errors import (
-    BdtDocxError,
-    ConversionError,
-    OutputError,
-    Problem,
-    TemplateError,
-    WorkbookError,
-)
+
+if TYPE_CHECKING:  # imported when a command runs, so that --help stays fast
+    from bdt_docx.errors import BdtDocxError, Problem
 
 __all__ = ["EXIT_CODES", "main"]
 
@@ -37,7 +33,6 @@ EXIT_CODES = {
     "pdf": 6,
     "violation": 7,
 }
-_CODE_OF = {WorkbookError: 3, TemplateError: 4, OutputError: 5, ConversionError: 6}
 
 EPILOG = """\
 mã thoát (exit codes):
@@ -145,10 +140,14 @@ class Outcome:
         #: True when the lines are the command's answer (a listing), printed on stdout
         #: whatever the exit code; otherwise they go to stderr on failure.
         self.listing = False
+        #: Things fixed on the way that the clerk should check (legacy encodings…).
+        self.warnings: list[Problem] = []
 
     def fail(self, error: BdtDocxError, code: int | None = None) -> None:
         """Record an error (its code unless one is given) and its problems."""
         self.code = code if code is not None else _code(error)
+        from bdt_docx.errors import Problem
+
         self.errors.extend(error.problems or [Problem(str(error), file=error.file)])
         self.lines.append(str(error))
 
@@ -160,12 +159,20 @@ class Outcome:
             "output": self.output,
             "pdf": self.pdf,
             "errors": [p.to_dict() for p in self.errors],
+            "warnings": [p.to_dict() for p in self.warnings],
             **self.extra,
         }
 
 
 def _code(error: BdtDocxError) -> int:
-    for kind, code in _CODE_OF.items():
+    from bdt_docx import errors
+
+    for kind, code in (
+        (errors.WorkbookError, EXIT_CODES["workbook"]),
+        (errors.TemplateError, EXIT_CODES["template"]),
+        (errors.OutputError, EXIT_CODES["output"]),
+        (errors.ConversionError, EXIT_CODES["pdf"]),
+    ):
         if isinstance(error, kind):
             return code
     return EXIT_CODES["unexpected"]
@@ -173,29 +180,33 @@ def _code(error: BdtDocxError) -> int:
 
 def _cmd_fill(args: argparse.Namespace, outcome: Outcome) -> None:
     from bdt_docx.api import fill_report
+    from bdt_docx.errors import ConversionError
 
     sources = [Path(p) for p in args.workbooks]
     if len(sources) > 1 or sources[0].is_dir() or args.output_dir:
         _fill_many(args, sources, outcome)
         return
-    report = fill_report(sources[0], args.template, args.output, overwrite=args.overwrite)
+    try:
+        report = fill_report(
+            sources[0], args.template, args.output, overwrite=args.overwrite, pdf=args.pdf
+        )
+    except ConversionError as exc:
+        if exc.report is None:
+            raise
+        outcome.output = str(exc.report)
+        outcome.fail(exc, EXIT_CODES["pdf"])
+        outcome.lines.append(f"Tệp .docx vẫn được giữ: {exc.report}")
+        return
     outcome.output = str(report)
     outcome.lines.append(f"Đã tạo báo cáo: {report}")
     if args.pdf:
-        from bdt_docx.pdf import convert_to_pdf
-
-        try:
-            pdf = convert_to_pdf(report, overwrite=args.overwrite)
-        except ConversionError as exc:
-            outcome.fail(exc, EXIT_CODES["pdf"])
-            outcome.lines.append(f"Tệp .docx vẫn được giữ: {report}")
-            return
-        outcome.pdf = str(pdf)
-        outcome.lines.append(f"Đã tạo PDF: {pdf}")
+        outcome.pdf = str(report.with_suffix(".pdf"))
+        outcome.lines.append(f"Đã tạo PDF: {outcome.pdf}")
 
 
 def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) -> None:
     from bdt_docx.batch import fill_reports, find_workbooks
+    from bdt_docx.errors import OutputError, WorkbookError
 
     if args.output:
         raise OutputError("khi điền nhiều sổ, dùng -d THƯ_MỤC thay cho -o")
@@ -301,9 +312,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_CODES["usage"]
+    from bdt_docx.errors import BdtDocxError, BdtDocxWarning, Problem
+
     outcome = Outcome()
     try:
-        COMMANDS[args.command](args, outcome)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", BdtDocxWarning)
+            try:
+                COMMANDS[args.command](args, outcome)
+            finally:
+                outcome.warnings = [
+                    w.message.problem for w in caught if isinstance(w.message, BdtDocxWarning)
+                ]
     except BdtDocxError as exc:
         outcome.fail(exc)
     except KeyboardInterrupt:
@@ -325,6 +345,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _report(args: argparse.Namespace, outcome: Outcome) -> None:
     stream = sys.stdout if outcome.listing or outcome.code == 0 else sys.stderr
     if not args.json:
+        for warning in outcome.warnings:
+            print(f"Cảnh báo: {warning}", file=sys.stderr)
         for line in outcome.lines:
             print(line, file=stream)
     data = outcome.to_dict()

@@ -12,8 +12,9 @@ WORKBOOK = HERE / "bao_cao_bau_cu_2021.xlsx"
 
 # 1. Cả hai bước trong một lần gọi: đọc sổ Excel, điền mẫu kèm theo, ghi báo cáo.
 try:
-    report = bdt_docx.fill_report(WORKBOOK, output=HERE / "bao_cao_bau_cu_2021.docx",
-                                  overwrite=True)
+    report = bdt_docx.fill_report(
+        WORKBOOK, output=HERE / "bao_cao_bau_cu_2021.docx", overwrite=True
+    )
     print("Đã tạo:", report)
 except bdt_docx.BdtDocxError as error:
     print(error)  # thông báo tiếng Việt, liệt kê mọi lỗi kèm trang tính và ô

@@ -8,6 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from needs import require_libreoffice
 from workbooks import EXAMPLE, edit_workbook
 
 from bdt_docx.cli import main
@@ -54,6 +55,7 @@ def test_fill_in_a_folder_with_spaces_and_vietnamese_letters(tmp_path):
     assert data == {
         "ok": True, "code": 0, "output": str(folder / "Số liệu bầu cử.docx"), "pdf": None,
         "errors": [],
+        "warnings": [],
     }  # fmt: skip
     assert (folder / "Số liệu bầu cử.docx").exists()
 
@@ -171,3 +173,46 @@ def test_check_command_exit_codes(tmp_path, capsys):
     assert main(["check", str(broken), "--json"]) == 7
     data = last_json(capsys.readouterr().out)
     assert data["code"] == 7 and "phong_chu.ten" in json.dumps(data)
+
+
+def test_legacy_encoding_is_converted_with_a_warning(tmp_path, capsys):
+    workbook = edit_workbook(tmp_path / "w.xlsx", {"nguoi_ky": "Hµ V¨n Vui"})  # TCVN3
+    assert main(["fill", str(workbook), "--json"]) == 0
+    data = last_json(capsys.readouterr().out)
+    (warning,) = data["warnings"]
+    assert (warning["field"], warning["sheet"], warning["cell"]) == ("nguoi_ky", "Thông tin", "B27")
+    assert "TCVN3" in warning["message"]
+
+
+def test_pdf_beside_the_report(tmp_path, capsys):
+    require_libreoffice()
+    workbook = edit_workbook(tmp_path / "Số liệu.xlsx")
+    assert main(["fill", str(workbook), "--pdf", "--json"]) == 0
+    data = last_json(capsys.readouterr().out)
+    assert data["pdf"] == str(tmp_path / "Số liệu.pdf")
+    assert (tmp_path / "Số liệu.pdf").read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "Số liệu.docx",
+        "Số liệu.pdf",
+        "Số liệu.xlsx",
+    ]
+
+
+def test_pdf_failure_exits_6_and_keeps_the_docx(tmp_path, capsys, monkeypatch):
+    from bdt_docx import pdf
+
+    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    assert main(["fill", str(workbook), "--pdf", "--json"]) == 6
+    data = last_json(capsys.readouterr().out)
+    assert data["output"] == str(tmp_path / "w.docx") and data["pdf"] is None
+    assert "LibreOffice" in data["errors"][0]["message"]
+    assert (tmp_path / "w.docx").exists() and not (tmp_path / "w.pdf").exists()
+
+
+def test_existing_pdf_is_refused_before_anything_is_written(tmp_path, capsys):
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    (tmp_path / "w.pdf").write_bytes(b"%PDF old")
+    assert main(["fill", str(workbook), "--pdf"]) == 5
+    assert not (tmp_path / "w.docx").exists()
+    assert (tmp_path / "w.pdf").read_bytes() == b"%PDF old"
