@@ -149,6 +149,17 @@ def _is_python_env_bin(entry: Path, bad_roots: set[Path]) -> bool:
     return (entry.parent / "pyvenv.cfg").is_file()
 
 
+#: How every LibreOffice run starts: no window, no recovery, no lock, no start centre.
+HEADLESS_OPTIONS = (
+    "--headless",
+    "--invisible",
+    "--norestore",
+    "--nolockcheck",
+    "--nodefault",
+    "--nologo",
+)
+
+
 def run_conversion(
     source: Path,
     convert_to: str,
@@ -174,12 +185,7 @@ def run_conversion(
         command = [
             str(program),
             f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nolockcheck",
-            "--nodefault",
-            "--nologo",
+            *HEADLESS_OPTIONS,
             "--convert-to",
             convert_to,
             "--outdir",

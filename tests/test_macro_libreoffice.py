@@ -34,8 +34,9 @@ from typing import Any
 import openpyxl
 import pytest
 from needs import require_libreoffice, require_program
-from test_pdf import EXAMPLE
+from workbooks import EXAMPLE
 
+from bdt_docx import pdf
 from bdt_docx.macros import EXCEL_MACRO, LIBREOFFICE_MACRO, install_libreoffice_macro, macro_file
 from bdt_docx.pdf import run_conversion, soffice_environment
 
@@ -222,12 +223,7 @@ def _libreoffice(soffice: Path, profile: Path, env: dict[str, str], pipe: str):
         [
             str(soffice),
             f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nolockcheck",
-            "--nodefault",
-            "--nologo",
+            *pdf.HEADLESS_OPTIONS,
             f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
         ],
         stdin=subprocess.DEVNULL,
