@@ -109,6 +109,8 @@ class Part:
     data: bytes
     source: str | None = None
     compiled: JinjaTemplate | None = None
+    #: The variables the part uses that it does not set itself.
+    variables: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -158,12 +160,8 @@ def _prepare(path: Path, _size: int, _mtime: int) -> PreparedTemplate:
         ) from exc
     except TemplateSyntaxError as exc:
         raise TemplateError(_syntax_problem(exc), path) from exc
-    variables = frozenset(
-        name
-        for part in parts
-        if part.source is not None
-        for name in meta.find_undeclared_variables(env.parse(part.source))
-    ) - set(env.globals)  # range, dict, loop helpers: Jinja's own, not the workbook's
+    variables = frozenset().union(*(part.variables for part in parts)) - set(env.globals)
+    # (range, dict, loop helpers are Jinja's own globals, not the workbook's)
     description = description_path(path)
     if description.exists():
         fields = Fields.load(description)
@@ -204,10 +202,12 @@ def _prepare_part(
     except UnicodeDecodeError as exc:
         raise PackageError(f"phần {info.filename} không phải UTF-8", info.filename) from exc
     source = _PARAGRAPH_START.sub(r"\n<w:p\1", DocxTemplate.patch_xml(None, xml))
-    # Compiled under the part's name, so that an error's traceback says which part it was.
-    code = env.compile(source, name=info.filename, filename=info.filename)
+    # Parsed once, compiled under the part's name (so that an error's traceback says which
+    # part it was), and its variables read from the same tree.
+    tree = env.parse(source, name=info.filename, filename=info.filename)
+    code = env.compile(tree, name=info.filename, filename=info.filename)
     compiled = env.template_class.from_code(env, code, env.make_globals(None))
-    return Part(info, data, source, compiled)
+    return Part(info, data, source, compiled, frozenset(meta.find_undeclared_variables(tree)))
 
 
 def _syntax_problem(exc: TemplateSyntaxError) -> Problem:
