@@ -19,16 +19,17 @@ import csv
 import io
 import os
 import sys
+import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
 
 from bdt_docx.api import fill_report
-from bdt_docx.errors import BdtDocxError, OutputError, Problem, WorkbookError
+from bdt_docx.errors import BdtDocxError, BdtDocxWarning, OutputError, Problem, WorkbookError
 from bdt_docx.output import TEMP_PREFIX, write_bytes
 from bdt_docx.template import PreparedTemplate, prepare_template
 
@@ -86,6 +87,8 @@ class BatchResult:
     summary_path: Path | None = None
     #: Why the summary file could not be written, if it could not.
     summary_error: OutputError | None = None
+    #: Things fixed on the way that a clerk should check (cells typed in TCVN3 or VNI…).
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -233,9 +236,21 @@ class _Outcome:
     report: Path | None = None
     pdf: Path | None = None
     error: BdtDocxError | None = None
+    warnings: tuple[Problem, ...] = ()
 
 
 def _fill_one(
+    prepared: PreparedTemplate, workbook: Path, destination: Path, overwrite: bool, pdf: bool
+) -> _Outcome:
+    """Fill one workbook, keeping the warnings it raised (they cannot cross a process)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", BdtDocxWarning)
+        outcome = _fill_one_quietly(prepared, workbook, destination, overwrite, pdf)
+    found = tuple(w.message.problem for w in caught if isinstance(w.message, BdtDocxWarning))
+    return replace(outcome, warnings=found) if found else outcome
+
+
+def _fill_one_quietly(
     prepared: PreparedTemplate, workbook: Path, destination: Path, overwrite: bool, pdf: bool
 ) -> _Outcome:
     try:
@@ -344,6 +359,7 @@ def _collect(outcomes: list[_Outcome]) -> BatchResult:
             result.pdfs.append(outcome.pdf)
         if outcome.error is not None:
             result.failures.append(Failure(outcome.workbook, outcome.error, outcome.report))
+        result.warnings.extend(outcome.warnings)
     return result
 
 

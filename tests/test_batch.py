@@ -260,3 +260,13 @@ def test_cli_exit_code_0_when_all_are_good(tmp_path, variants, capsys):
     assert code == 0
     assert data["ok"] and data["failures"] == []
     assert sorted(Path(p).name for p in data["reports"]) == ["nhieu_dong.docx", "vi_du.docx"]
+
+
+def test_legacy_encoding_warnings_come_back_from_workers(tmp_path):
+    books = [
+        edit_workbook(tmp_path / f"s{i}.xlsx", {"nguoi_ky": "Hµ V¨n Vui"}) for i in range(2)
+    ]
+    result = fill_reports(books, output_dir=tmp_path / "out", jobs=2)
+    assert result.ok
+    assert sorted(w.cell for w in result.warnings) == ["B27", "B27"]
+    assert all("TCVN3" in w.message and w.field == "nguoi_ky" for w in result.warnings)
