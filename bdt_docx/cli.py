@@ -54,7 +54,14 @@ ví dụ:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports a usage error in Vietnamese with exit code 2."""
+    """argparse in Vietnamese: headings, ``--help``, and usage errors (exit code 2)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "đối số"
+        self._optionals.title = "tùy chọn"
+        self.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -69,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"bdt-docx {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"bdt-docx {__version__}", help="in phiên bản"
+    )
     commands = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
 
     fill = commands.add_parser(
@@ -289,11 +298,15 @@ def _cmd_lint(args: argparse.Namespace, outcome: Outcome) -> None:
 
 
 def _cmd_install_macro(args: argparse.Namespace, outcome: Outcome) -> None:
-    from bdt_docx.macros import install_libreoffice_macro
+    from bdt_docx.macros import EXCEL_MACRO, install_libreoffice_macro, macro_file
 
     path = install_libreoffice_macro(Path(args.profile) if args.profile else None)
     outcome.output = str(path)
     outcome.lines.append(f"Đã cài macro LibreOffice: {path}")
+    outcome.lines.append(
+        "Macro cho Excel (Developer → Visual Basic → File → Import File…): "
+        f"{macro_file(EXCEL_MACRO)}"
+    )
 
 
 COMMANDS = {
