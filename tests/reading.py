@@ -38,6 +38,12 @@ def paragraph_text(p: etree._Element) -> str:
     return "".join(out)
 
 
+def text(docx: Path) -> str:
+    """The body's text: each paragraph on its own line, line breaks and tabs kept."""
+    body = part_xml(docx).find(f"{W}body")
+    return "\n".join(paragraph_text(p) for p in body.iter(f"{W}p"))
+
+
 def lines(docx: Path) -> list[str]:
     """Every non-empty line of the body (tables included), white space collapsed."""
     body = part_xml(docx).find(f"{W}body")

@@ -263,9 +263,7 @@ def test_cli_exit_code_0_when_all_are_good(tmp_path, variants, capsys):
 
 
 def test_legacy_encoding_warnings_come_back_from_workers(tmp_path):
-    books = [
-        edit_workbook(tmp_path / f"s{i}.xlsx", {"nguoi_ky": "Hµ V¨n Vui"}) for i in range(2)
-    ]
+    books = [edit_workbook(tmp_path / f"s{i}.xlsx", {"nguoi_ky": "Hµ V¨n Vui"}) for i in range(2)]
     result = fill_reports(books, output_dir=tmp_path / "out", jobs=2)
     assert result.ok
     assert sorted(w.cell for w in result.warnings) == ["B27", "B27"]

@@ -28,11 +28,11 @@ from corpus.builders import (
     docx_template,
     edited_workbook,
     example_copy,
-    report_text,
     rewrite_parts,
     with_values,
 )
 from openpyxl.workbook.defined_name import DefinedName
+from reading import text as report_text
 
 import bdt_docx.output
 import bdt_docx.package

@@ -19,9 +19,10 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from corpus.builders import EXAMPLE, TEMPLATE, named_cell, report_text
+from corpus.builders import EXAMPLE, TEMPLATE, named_cell
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from reading import text as report_text
 
 from bdt_docx.api import fill_report
 from bdt_docx.errors import BdtDocxError, BdtDocxWarning

@@ -16,7 +16,6 @@ from pathlib import Path
 import docx
 import openpyxl
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "bao_cao_bau_cu_2021.xlsx"
@@ -168,20 +167,3 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
         for name, data in members.items():
             package.writestr(name, data)
     return stream.getvalue()
-
-
-def report_text(path: Path) -> str:
-    """A report's text: paragraphs on their own lines, line breaks and tabs kept."""
-    document = docx.Document(str(path))
-    lines = []
-    for p in document.element.body.iter(f"{W}p"):
-        pieces = []
-        for node in p.iter(f"{W}t", f"{W}br", f"{W}tab"):
-            if node.tag == f"{W}t":
-                pieces.append(node.text or "")
-            elif node.tag == f"{W}tab":
-                pieces.append("\t")
-            elif node.get(f"{W}type") != "page":
-                pieces.append("\n")
-        lines.append("".join(pieces))
-    return "\n".join(lines)
