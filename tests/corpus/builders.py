@@ -16,7 +16,6 @@ from pathlib import Path
 import docx
 import openpyxl
 
-
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "bao_cao_bau_cu_2021.xlsx"
 TEMPLATE = ROOT / "templates" / "bao_cao_thi_dua_bau_cu.docx"
