@@ -13,6 +13,7 @@ import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from decimal import InvalidOperation
 from typing import Any
 
 from bdt_docx.errors import BdtDocxWarning, Problem, WorkbookError
@@ -33,13 +34,21 @@ class ValueProblem(ValueError):
     """A cell's value does not fit its type (the Vietnamese reason)."""
 
 
+def _number(value: float) -> str:
+    """A number as the clerk sees it in a message (``1.500,5``), whatever its size."""
+    try:
+        return so(value, 10)
+    except InvalidOperation:  # nan, inf, or more digits than a Decimal keeps
+        return f"{value:g}"
+
+
 def _to_text(value: object) -> str:
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else so(value, 10)
+        return str(int(value)) if value.is_integer() else _number(value)
     if isinstance(value, dt.datetime):
         return value.strftime("%d/%m/%Y")
     return clean_text(str(value))
@@ -50,7 +59,7 @@ def _to_integer(value: object) -> int:
         raise ValueProblem("cần một số nguyên")
     if isinstance(value, (int, float)):
         if not float(value).is_integer():
-            raise ValueProblem(f"cần một số nguyên, ô có số lẻ {so(value, 10)}")
+            raise ValueProblem(f"cần một số nguyên, ô có số lẻ {_number(value)}")
         return int(value)
     text = clean_text(str(value))
     compact = text.replace(" ", "")
@@ -67,7 +76,7 @@ def _to_date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValueProblem(f"cần một ngày, ô có số {so(value, 10)}; hãy nhập ngày dạng dd/mm/yyyy")
+        raise ValueProblem(f"cần một ngày, ô có số {_number(value)}; hãy nhập ngày dạng dd/mm/yyyy")
     text = clean_text(str(value))
     match = _DATE_TEXT.match(text)
     if not match:
@@ -89,7 +98,7 @@ _CONVERTERS: dict[str, Callable[[object], Any]] = {
 def convert(value: object, type_: str) -> Any:
     """Convert a raw cell value to ``type_``; raise ``ValueError`` with a Vietnamese reason.
 
-    Also used by scripts that build a context themselves (``render_report``).
+    Also used by ``bdt-docx init`` to type the examples of a field description.
     """
     return _CONVERTERS[type_](value)
 
@@ -200,6 +209,17 @@ class _Reader:
         if cell is not None and cell.error:
             self.problems.append(
                 Problem(f"ô có lỗi Excel {cell.error}; hãy sửa công thức", field, sheet, ref)
+            )
+            return None
+        if cell is not None and cell.damaged:
+            self.problems.append(
+                Problem(
+                    "ô bị hỏng trong tệp (giá trị không đọc được); hãy nhập lại ô này trong "
+                    "Excel rồi lưu",
+                    field,
+                    sheet,
+                    ref,
+                )
             )
             return None
         if cell is not None and cell.unsaved_formula:
@@ -335,8 +355,7 @@ class _Reader:
     ) -> None:
         label = self.fields.values[other].label.lower() if other else ""
         message = text.format(v=value, m=bound, label=label)
-        area = place
-        self.problems.append(Problem(message, spec.name, area.sheet, area.ref))
+        self.problems.append(Problem(message, spec.name, place.sheet, place.ref))
 
 
 def read_context(workbook: Workbook, fields: Fields) -> dict[str, Any]:

@@ -17,6 +17,7 @@ import datetime as dt
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,6 @@ __all__ = ["Area", "Cell", "NameLookupError", "TableInfo", "Workbook", "parse_re
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _M = f"{{{_MAIN}}}"
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _REFERENCE = re.compile(
@@ -112,21 +112,19 @@ class Area:
         first = cell_ref(self.min_row, self.min_col)
         return first if self.is_cell else f"{first}:{cell_ref(self.max_row, self.max_col)}"
 
-    def contains(self, row: int, col: int) -> bool:
-        """True when the cell at ``row``, ``col`` lies inside the area."""
-        return self.min_row <= row <= self.max_row and self.min_col <= col <= self.max_col
-
 
 @dataclass(frozen=True)
 class Cell:
     """A cell's value and where it is. ``error`` is Excel's error text (``#REF!``);
-    ``unsaved_formula`` is true for a formula whose result Excel never saved."""
+    ``unsaved_formula`` is true for a formula whose result Excel never saved; ``damaged``
+    for a cell whose stored value cannot be read (written so by a faulty program)."""
 
     sheet: str
     ref: str
     value: object = None
     error: str | None = None
     unsaved_formula: bool = False
+    damaged: bool = False
 
 
 @dataclass(frozen=True)
@@ -181,6 +179,13 @@ def parse_reference(text: str) -> Area:
     return Area(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
 
 
+def _count(text: str, part: str) -> int:
+    """A whole number stored in a part's XML; anything else means the part is damaged."""
+    if not text.isdigit():
+        raise PackageError(f"phần {part} bị hỏng (số '{text}')", part)
+    return int(text)
+
+
 def _part_path(base: str, target: str) -> str:
     """Resolve a relationship target against the folder of the part that holds it."""
     if target.startswith("/"):
@@ -214,13 +219,15 @@ class Workbook:
         self.shown_as = Path(shown_as) if shown_as is not None else self.path
         self._package = self._open(self.path, self.shown_as)
         try:
-            self._read_structure()
-        except PackageError as exc:
+            with self._reading():
+                self._read_structure()
+        except WorkbookError:
             self._package.close()
-            raise WorkbookError(f"sổ Excel bị hỏng: {exc.reason}", self.shown_as) from exc
+            raise
         self._strings: list[str] | None = None
         self._date_styles: set[int] | None = None
         self._tables: dict[str, TableInfo] | None = None
+        self._merged: dict[str, list[Area]] = {}
 
     def __enter__(self) -> Workbook:
         return self
@@ -321,10 +328,6 @@ class Workbook:
 
     # -- names and tables -----------------------------------------------------------------
 
-    def defined_names(self) -> list[str]:
-        """Every defined name of the workbook, as spelled in it."""
-        return sorted({name for entries in self._names.values() for _, _, name in entries})
-
     def find_name(self, name: str) -> Area:
         """The area a defined name points at (workbook scope, or the only sheet-scoped one).
 
@@ -350,18 +353,23 @@ class Workbook:
     def tables(self) -> dict[str, TableInfo]:
         """Every Excel table of the workbook, by lower-case name."""
         if self._tables is None:
-            self._tables = {}
-            for sheet, (part, _visible) in self.sheets.items():
-                for target in self._relationships(part).values():
-                    if target.startswith("xl/tables/") or "/tables/" in target:
-                        table = self._read_table(sheet, target)
-                        self._tables[table.name.lower()] = table
+            tables = {}
+            with self._reading():
+                for sheet, (part, _visible) in self.sheets.items():
+                    for target in self._relationships(part).values():
+                        if target.startswith("xl/tables/") or "/tables/" in target:
+                            table = self._read_table(sheet, target)
+                            tables[table.name.lower()] = table
+            self._tables = tables
         return self._tables
 
     def _read_table(self, sheet: str, part: str) -> TableInfo:
         root = self._package.read_xml(part)
         name = root.get("displayName") or root.get("name", "")
-        area = parse_reference(f"'{sheet}'!{root.get('ref', '')}")
+        try:
+            area = parse_reference(f"'{sheet}'!{root.get('ref', '')}")
+        except NameLookupError as exc:
+            raise PackageError(f"bảng '{name}' không có vùng hợp lệ", part) from exc
         headers = tuple(
             unescape(column.get("name", "")) for column in root.iterfind(f"{_M}tableColumns/*")
         )
@@ -369,9 +377,17 @@ class Workbook:
             name,
             area,
             headers,
-            header_rows=int(root.get("headerRowCount", "1")),
-            totals_rows=int(root.get("totalsRowCount", "0")),
+            header_rows=_count(root.get("headerRowCount", "1"), part),
+            totals_rows=_count(root.get("totalsRowCount", "0"), part),
         )
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Turn a damaged part met while reading into a clerk's :class:`WorkbookError`."""
+        try:
+            yield
+        except PackageError as exc:
+            raise WorkbookError(f"sổ Excel bị hỏng: {exc.reason}", self.shown_as) from exc
 
     # -- cells ----------------------------------------------------------------------------
 
@@ -385,21 +401,23 @@ class Workbook:
         for area in areas:
             by_sheet.setdefault(area.sheet, []).append(area)
         cells: dict[tuple[str, int, int], Cell] = {}
-        try:
+        with self._reading():
             for sheet, sheet_areas in by_sheet.items():
                 cells.update(self._read_sheet(sheet, sheet_areas))
-        except PackageError as exc:
-            raise WorkbookError(f"sổ Excel bị hỏng: {exc.reason}", self.shown_as) from exc
         return cells
 
     def merged(self, sheet: str) -> list[Area]:
-        """The merged blocks of ``sheet``."""
-        part = self.sheets[sheet][0]
-        root = self._package.read_xml(part)
-        return [
-            parse_reference(f"'{sheet}'!{m.get('ref', '')}")
-            for m in root.iterfind(f"{_M}mergeCells/{_M}mergeCell")
-        ]
+        """The merged blocks of ``sheet`` (read once per sheet, and only when asked)."""
+        if sheet not in self._merged:
+            part = self.sheets[sheet][0]
+            with self._reading():
+                root = self._package.read_xml(part)
+            blocks = []
+            for m in root.iterfind(f"{_M}mergeCells/{_M}mergeCell"):
+                with suppress(NameLookupError):  # a malformed block merges nothing
+                    blocks.append(parse_reference(f"'{sheet}'!{m.get('ref', '')}"))
+            self._merged[sheet] = blocks
+        return self._merged[sheet]
 
     def _read_sheet(self, sheet: str, areas: list[Area]) -> dict[tuple[str, int, int], Cell]:
         part = self.sheets[sheet][0]
@@ -409,7 +427,7 @@ class Workbook:
         row_number = 0
         try:
             for row in _rows(data):
-                row_number = int(row.get("r", row_number + 1))
+                row_number = _count(row.get("r", str(row_number + 1)), part)
                 if row_number > last_row:
                     break
                 spans = [
@@ -437,6 +455,12 @@ class Workbook:
         return previous + 1
 
     def _cell(self, sheet: str, row: int, col: int, c: etree._Element) -> Cell | None:
+        try:
+            return self._cell_value(sheet, row, col, c)
+        except (ValueError, IndexError):  # a value no spreadsheet program writes
+            return Cell(sheet, cell_ref(row, col), damaged=True)
+
+    def _cell_value(self, sheet: str, row: int, col: int, c: etree._Element) -> Cell | None:
         kind = c.get("t", "n")
         v = c.find(f"{_M}v")
         text = v.text if v is not None else None
@@ -460,7 +484,10 @@ class Workbook:
             return Cell(sheet, ref, dt.datetime.fromisoformat(text))
         number = float(text)
         if int(c.get("s", "0")) in self._date_style_ids():
-            return Cell(sheet, ref, from_excel(number, self._epoch))
+            try:
+                return Cell(sheet, ref, from_excel(number, self._epoch))
+            except (OverflowError, ValueError):  # 20210609 typed into a date cell
+                return Cell(sheet, ref, number)
         return Cell(sheet, ref, number)
 
     def _shared_strings(self) -> list[str]:
