@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from bdt_docx.errors import ConversionError
+from bdt_docx.errors import ConversionError, OutputError
 from bdt_docx.output import check_destination, write_package
 from bdt_docx.render import render_parts
 from bdt_docx.template import PreparedTemplate, prepare_template
@@ -23,8 +23,12 @@ from bdt_docx.workbook import Workbook
 __all__ = ["fill_report", "read_workbook", "render_report"]
 
 PathLike = str | os.PathLike[str]
-#: Workbook formats read directly; others (.ods, .xls) are converted through LibreOffice.
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: Workbook formats read directly.
+READ_SUFFIXES = (".xlsx", ".xlsm")
+#: Workbook formats converted to .xlsx through LibreOffice before reading.
+CONVERTED_SUFFIXES = (".ods", ".fods", ".xls")
+#: Every workbook format accepted.
+WORKBOOK_SUFFIXES = READ_SUFFIXES + CONVERTED_SUFFIXES
 
 
 def _template(template: PathLike | PreparedTemplate | None) -> PreparedTemplate:
@@ -41,7 +45,7 @@ def read_workbook(
     every problem, each with its field, sheet and cell."""
     prepared = _template(template)
     path = Path(xlsx)
-    if path.suffix.lower() not in WORKBOOK_SUFFIXES and path.suffix.lower() in (".ods", ".xls"):
+    if path.suffix.lower() in CONVERTED_SUFFIXES:
         from bdt_docx.pdf import converted_workbook
 
         with converted_workbook(path) as converted:
@@ -67,8 +71,7 @@ def render_report(
     ``overwrite=True``. Returns the report's path.
     """
     prepared = _template(template)
-    destination = Path(output)
-    check_destination(destination, overwrite)
+    destination = _report_destination(output, overwrite)
     parts = render_parts(prepared, context)
     return write_package(parts, destination, overwrite=overwrite)
 
@@ -89,8 +92,11 @@ def fill_report(
     Returns the docx path.
     """
     workbook = Path(xlsx)
-    destination = Path(output) if output is not None else workbook.with_suffix(".docx")
-    check_destination(destination, overwrite)
+    destination = _report_destination(
+        output if output is not None else workbook.with_suffix(".docx"), overwrite
+    )
+    if destination.resolve() == workbook.resolve():
+        raise OutputError("báo cáo không được ghi đè lên chính sổ Excel", destination)
     if pdf:
         check_destination(destination.with_suffix(".pdf"), overwrite)
     prepared = _template(template)
@@ -101,7 +107,17 @@ def fill_report(
 
         try:
             convert_to_pdf(report, overwrite=overwrite)
-        except ConversionError as exc:
-            exc.report = report
-            raise
+        except (ConversionError, OutputError) as exc:  # the PDF failed; the docx stays
+            failure = ConversionError(exc.problems, exc.file)
+            failure.report = report
+            raise failure from exc
     return report
+
+
+def _report_destination(output: PathLike, overwrite: bool) -> Path:
+    """Where a report may be written: a ``.docx`` path the caller is allowed to (re)write."""
+    destination = Path(output)
+    if destination.suffix.lower() != ".docx":
+        raise OutputError("tên tệp báo cáo phải có đuôi .docx", destination)
+    check_destination(destination, overwrite)
+    return destination

@@ -28,39 +28,29 @@ from pathlib import Path
 
 from lxml import etree
 
-from bdt_docx.api import fill_report
+from bdt_docx.api import WORKBOOK_SUFFIXES, fill_report
 from bdt_docx.errors import BdtDocxError, BdtDocxWarning, OutputError, Problem, WorkbookError
 from bdt_docx.output import TEMP_PREFIX, write_bytes
 from bdt_docx.template import PreparedTemplate, prepare_template
 
 __all__ = [
     "SUMMARY_NAME",
-    "WORKBOOK_SUFFIXES",
     "BatchResult",
     "Failure",
     "fill_reports",
     "find_workbooks",
 ]
 
-#: Workbook files a folder is searched for.
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 #: Name of the summary written beside the reports (CSV, UTF-8 with BOM for Excel).
 SUMMARY_NAME = "tong_hop_bao_cao.csv"
 #: Excel's lock file of an open workbook: ``~$so_lieu.xlsx``.
 _LOCK_PREFIX = "~$"
 #: Most workbooks sent to a worker at once (smaller chunks: smoother progress).
 _MAX_CHUNK = 16
-#: Exceptions that a broken file can still raise past the stages' own checks; in a batch they
-#: become that workbook's failure instead of stopping every other report.
-_UNFORESEEN = (
-    OSError,
-    ValueError,
-    LookupError,
-    TypeError,
-    ArithmeticError,
-    zipfile.BadZipFile,
-    etree.Error,
-)
+#: Input/output failures that can still strike while a workbook is read (a file removed or
+#: a network drive gone mid-batch): that workbook fails, the others go on. Anything else is
+#: a bug, and stops the batch as one.
+_UNFORESEEN = (OSError, zipfile.BadZipFile, etree.Error)
 
 PathLike = str | os.PathLike[str]
 
@@ -193,14 +183,15 @@ def fill_reports(
     :attr:`BatchResult.failures`. A summary (:data:`SUMMARY_NAME`) is written in
     ``output_dir``, or beside the reports when they all share one folder. Raises
     :class:`~bdt_docx.TemplateError` for a broken template (before any report is made) and
-    :class:`~bdt_docx.OutputError` when ``output_dir`` cannot be created.
+    :class:`~bdt_docx.OutputError` when ``output_dir`` cannot be created, and ``ValueError``
+    for a negative ``jobs``.
     """
     sources = [Path(w) for w in workbooks]
     prepared = template if isinstance(template, PreparedTemplate) else prepare_template(template)
+    workers = _worker_count(jobs, len(sources))
     folder = _output_folder(output_dir)
     destinations = report_paths(sources, folder)
     tasks = list(zip(sources, destinations, strict=True))
-    workers = _worker_count(jobs, len(tasks))
     bar = _ProgressBar(len(tasks)) if progress else None
     outcomes: list[_Outcome] = []
     if workers <= 1:

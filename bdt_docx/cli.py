@@ -97,7 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     fill.add_argument("-o", "--output", help="tệp báo cáo (mặc định: cạnh sổ Excel, đuôi .docx)")
     fill.add_argument("-d", "--output-dir", help="thư mục chứa báo cáo khi điền nhiều sổ")
     fill.add_argument(
-        "-j", "--jobs", type=int, default=1, help="số tiến trình khi điền nhiều sổ (0: mọi lõi CPU)"
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=1,
+        help="số tiến trình khi điền nhiều sổ (0: mọi lõi CPU)",
     )
     fill.add_argument("--overwrite", action="store_true", help="ghi đè báo cáo đã có")
     fill.add_argument("--pdf", action="store_true", help="tạo thêm tệp PDF (cần LibreOffice)")
@@ -127,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
     install.add_argument("--profile", help="thư mục hồ sơ LibreOffice (mặc định: của bạn)")
     _add_json_options(install)
     return parser
+
+
+def _jobs(text: str) -> int:
+    """``-j``: a whole number of processes, 0 for every core."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"cần một số nguyên từ 0 trở lên, không phải '{text}'")
+    return int(text)
 
 
 def _add_json_options(parser: argparse.ArgumentParser) -> None:
@@ -353,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("BDT_DOCX_DEBUG"):
             raise
     _report(args, outcome)
-    return outcome.code
+    return outcome.code  # _report may have turned a success into 5 (no result file)
 
 
 def _report(args: argparse.Namespace, outcome: Outcome) -> None:
@@ -367,12 +378,16 @@ def _report(args: argparse.Namespace, outcome: Outcome) -> None:
     if args.json:
         print(json.dumps(data, ensure_ascii=True))
     if args.result:
+        from bdt_docx.errors import OutputError
+        from bdt_docx.output import write_bytes
+
+        text = json.dumps(data, ensure_ascii=False, indent=1)
         try:
-            Path(args.result).write_text(
-                json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8"
-            )
-        except OSError as exc:
-            print(f"Không ghi được tệp kết quả {args.result}: {exc.strerror}", file=sys.stderr)
+            write_bytes(text.encode("utf-8"), Path(args.result), overwrite=True)
+        except OutputError as exc:
+            print(f"Không ghi được tệp kết quả: {exc}", file=sys.stderr)
+            if outcome.code == 0:
+                outcome.code = EXIT_CODES["output"]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bdt_docx.api import read_workbook
 from bdt_docx.errors import Problem, WorkbookError
 from bdt_docx.fields import TYPE_LABELS
 from bdt_docx.template import prepare_template
-from bdt_docx.validate import read_context
-from bdt_docx.workbook import Workbook
 
 __all__ = ["describe_fields"]
 
@@ -22,17 +21,18 @@ def describe_fields(
     Each record has ``name``, ``kind`` (``value`` or ``table``), ``type`` (or the columns),
     ``label``, ``required`` and, with a workbook, ``status``: ``ok``, or the problem's text.
     """
-    fields = prepare_template(template).fields
+    prepared = prepare_template(template)
+    fields = prepared.fields
     problems: list[Problem] = []
     if workbook is not None:
         try:
-            with Workbook(workbook) as book:
-                read_context(book, fields)
+            read_workbook(workbook, prepared)
         except WorkbookError as exc:
             problems = exc.problems
-    by_field: dict[str, list[Problem]] = {}
+    by_field: dict[str | None, list[Problem]] = {}
     for problem in problems:
-        by_field.setdefault((problem.field or "").split(".")[0], []).append(problem)
+        key = problem.field.split(".")[0] if problem.field else None
+        by_field.setdefault(key, []).append(problem)
 
     records: list[dict[str, Any]] = []
     lines = ["Giá trị (mỗi giá trị một ô có đặt tên — Formulas → Define Name):"]
@@ -67,11 +67,12 @@ def describe_fields(
         lines.append(
             f"Sổ {workbook}: " + (f"{len(problems)} lỗi cần sửa." if problems else "đủ và đúng.")
         )
+        lines += [f"  - {p}" for p in problems if p.field is None]  # the file itself
     return lines, records, problems
 
 
 def _status(record: dict[str, Any], by_field: dict[str, list[Problem]], checked: bool) -> str:
-    if not checked:
+    if not checked or None in by_field:  # unchecked, or the workbook could not be read
         return ""
     found = by_field.get(record["name"])
     record["status"] = "ok" if not found else "; ".join(str(p) for p in found)

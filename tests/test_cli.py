@@ -216,3 +216,43 @@ def test_existing_pdf_is_refused_before_anything_is_written(tmp_path, capsys):
     assert main(["fill", str(workbook), "--pdf"]) == 5
     assert not (tmp_path / "w.docx").exists()
     assert (tmp_path / "w.pdf").read_bytes() == b"%PDF old"
+
+
+def test_result_file_that_cannot_be_written_exits_5(tmp_path):
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    assert main(["fill", str(workbook), "--result", str(tmp_path / "khong_co" / "r.json")]) == 5
+
+
+def test_output_must_be_a_docx_and_not_the_workbook(tmp_path, capsys):
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    assert main(["fill", str(workbook), "-o", str(tmp_path / "w.pdf")]) == 5
+    assert "đuôi .docx" in capsys.readouterr().err
+    assert main(["fill", str(workbook), "-o", str(workbook), "--overwrite"]) == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.xlsx"]
+
+
+def test_negative_jobs_is_a_usage_error(tmp_path):
+    result = run("fill", str(EXAMPLE), "-j", "-1", "-d", str(tmp_path / "out"))
+    assert result.returncode == 2 and "-j" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_fields_says_why_an_unreadable_workbook_was_not_checked(tmp_path, capsys):
+    assert main(["fields", "--workbook", str(tmp_path / "khong_co.xlsx")]) == 3
+    out = capsys.readouterr().out
+    assert "không tìm thấy tệp" in out and "[có]" not in out
+
+
+def test_pdf_that_cannot_be_written_keeps_the_docx_and_exits_6(tmp_path, capsys, monkeypatch):
+    from bdt_docx import pdf
+    from bdt_docx.errors import OutputError
+
+    def locked(report, **options):
+        raise OutputError("tệp đang mở trong chương trình khác", report.with_suffix(".pdf"))
+
+    monkeypatch.setattr(pdf, "convert_to_pdf", locked)
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    assert main(["fill", str(workbook), "--pdf", "--json"]) == 6
+    data = last_json(capsys.readouterr().out)
+    assert data["output"] == str(tmp_path / "w.docx") and (tmp_path / "w.docx").exists()
+    assert "đang mở" in data["errors"][0]["message"]
