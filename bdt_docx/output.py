@@ -15,6 +15,7 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -30,20 +31,21 @@ _RECHECK_SECONDS = 600.0
 _checked: dict[Path, float] = {}
 
 
+@lru_cache(maxsize=1)
 def _file_mode() -> int:
-    """The mode an ordinary new file gets here (``mkstemp`` would leave it private)."""
+    """The mode an ordinary new file gets here (``mkstemp`` would leave it private).
+
+    Read once, at the first write: reading the umask means setting it for a moment.
+    """
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
 
 
-_FILE_MODE = _file_mode()
-
-
 def check_destination(output: Path, overwrite: bool) -> None:
     """Refuse, before any work, a destination that cannot take the report."""
     if output.is_dir():
-        raise OutputError("đường dẫn là một thư mục, cần tên tệp .docx", output)
+        raise OutputError("đường dẫn là một thư mục, cần tên một tệp", output)
     if not output.parent.is_dir():
         raise OutputError(f"thư mục '{output.parent}' không tồn tại", output)
     if output.exists() and not overwrite:
@@ -89,7 +91,7 @@ def _write_atomically(output: Path, write: Callable[[BinaryIO], object], overwri
             write(stream)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temp, _FILE_MODE)
+        os.chmod(temp, _file_mode())
         if not overwrite and output.exists():
             raise FileExistsError(errno.EEXIST, "exists", str(output))
         os.replace(temp, output)

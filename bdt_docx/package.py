@@ -9,6 +9,7 @@ part is an error instead of silently lost content.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from pathlib import Path
@@ -21,6 +22,7 @@ __all__ = [
     "Package",
     "PackageError",
     "parse_xml",
+    "part_path",
     "refuse_doctype",
 ]
 
@@ -60,6 +62,20 @@ def parse_xml(data: bytes, part: str | None = None) -> etree._Element:
     if root is None:  # pragma: no cover - lxml returns None only with recover=True
         raise PackageError(f"phần {part or 'XML'} trống", part)
     return root
+
+
+def part_path(base: str, target: str) -> str:
+    """Resolve a relationship ``target`` against the folder of part ``base``.
+
+    ``part_path("word/document.xml", "../customXml/item1.xml")`` → ``customXml/item1.xml``;
+    an absolute target (``/xl/workbook.xml``) is taken from the package root, and the
+    package relationships (``base=""``) resolve from the root too. ``..`` never climbs above
+    the root.
+    """
+    if target.startswith("/"):
+        return target.lstrip("/")
+    joined = posixpath.normpath(posixpath.join("/", posixpath.dirname(base), target))
+    return joined.lstrip("/")
 
 
 def refuse_doctype(data: bytes, part: str) -> None:
@@ -130,8 +146,9 @@ class Package:
                     chunks.append(chunk)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
             raise PackageError(f"phần {name} bị hỏng hoặc không giải nén được", name) from exc
-        except RuntimeError as exc:  # zipfile: encrypted member
-            raise PackageError(f"phần {name} được mã hóa", name) from exc
+        except RuntimeError as exc:  # zipfile refuses an encrypted member this way
+            state = "được mã hóa" if self._zip.getinfo(name).flag_bits & 0x1 else "bị hỏng"
+            raise PackageError(f"phần {name} {state}", name) from exc
         data = b"".join(chunks)
         if name.lower().endswith(_XML_SUFFIXES):
             refuse_doctype(data, name)

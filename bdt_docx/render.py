@@ -19,12 +19,11 @@ from jinja2 import TemplateError as JinjaError
 
 from bdt_docx.errors import Problem, TemplateError, WorkbookError
 from bdt_docx.package import PackageError, parse_xml
-from bdt_docx.template import Part, PreparedTemplate
+from bdt_docx.template import Part, PreparedTemplate, paragraph_at
 
 __all__ = ["render_parts"]
 
 _PARAGRAPH_BREAK = re.compile(r"\n<w:p([ >])")
-_TAGS = re.compile(r"<[^>]+>")
 _PARAGRAPH_START = re.compile(r"<w:p[ >]")
 _LISTING_CHARACTERS = re.compile("[\t\a\n\f]")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
@@ -52,6 +51,8 @@ def _render_part(template: PreparedTemplate, part: Part, context: Mapping[str, A
         return part.data
     try:
         xml = part.compiled.render(context)
+    # The template's own code runs here: a type or arithmetic error in it ({{ ten + 1 }},
+    # a filter given text instead of a date) is the template's fault, told as such.
     except (JinjaError, TypeError, ValueError, ArithmeticError) as exc:
         raise TemplateError(_runtime_problem(part, exc), template.path) from exc
     xml = _PARAGRAPH_BREAK.sub(r"<w:p\1", xml)
@@ -99,10 +100,5 @@ def _runtime_problem(part: Part, exc: Exception) -> Problem:
         if tb.tb_frame.f_code.co_filename == part.info.filename:
             line = tb.tb_lineno
         tb = tb.tb_next
-    where = part.info.filename
-    if line and part.source:
-        text = _TAGS.sub("", part.source.splitlines()[line - 1]).strip()[:120]
-        # The source line is not the paragraph's number (docxtpl removes {%p %} paragraphs):
-        # the paragraph is named by its text.
-        where = f"{where}, đoạn «{text}»"
-    return Problem(f"lỗi khi điền mẫu ({where}): {exc}")
+    detail = paragraph_at(part.source, line) if line and part.source else ""
+    return Problem(f"lỗi khi điền mẫu ({part.info.filename}{detail}): {exc}")

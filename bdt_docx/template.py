@@ -127,19 +127,29 @@ class PreparedTemplate:
 def prepare_template(template: str | os.PathLike[str] | None = None) -> PreparedTemplate:
     """Open, check and compile a template (``None``: the shipped one).
 
-    The result is cached per file (path, size and modification time), so preparing the same
-    template again is free. Raises :class:`TemplateError` for a missing or broken template.
+    The result is cached per file (path, size and modification time of the template and of
+    its field description), so preparing the same template again is free. Raises
+    :class:`TemplateError` for a missing or broken template.
     """
     path = Path(template) if template is not None else default_template()
     try:
         stat = path.stat()
     except OSError as exc:
         raise TemplateError("không tìm thấy tệp mẫu", path) from exc
-    return _prepare(path.resolve(), stat.st_size, stat.st_mtime_ns)
+    return _prepare(path.resolve(), (stat.st_size, stat.st_mtime_ns), _version(path))
+
+
+def _version(path: Path) -> tuple[int, int] | None:
+    """Size and modification time of the template's field description, if it has one."""
+    try:
+        stat = description_path(path).stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 @lru_cache(maxsize=8)
-def _prepare(path: Path, _size: int, _mtime: int) -> PreparedTemplate:
+def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> PreparedTemplate:
     from bdt_docx.lint import analyse_parts  # lint builds on this module
 
     env = make_environment()
@@ -210,12 +220,20 @@ def _prepare_part(
     return Part(info, data, source, compiled, frozenset(meta.find_undeclared_variables(tree)))
 
 
+def paragraph_at(source: str, line: int) -> str:
+    """The text of the paragraph on ``line`` of a prepared part's source, quoted for a clerk.
+
+    Each paragraph starts a line of the source; the line number is not the paragraph's
+    number in Word (docxtpl removes ``{%p %}`` paragraphs), so the paragraph is named by its
+    text: `` — đoạn «…»``, or nothing when the line has no text.
+    """
+    lines = source.splitlines()
+    text = _TAGS.sub("", lines[line - 1]).strip()[:120] if 0 < line <= len(lines) else ""
+    return f" — đoạn «{text}»" if text else ""
+
+
 def _syntax_problem(exc: TemplateSyntaxError) -> Problem:
     """Where a Jinja syntax error is: the part, the paragraph and its text."""
     where = exc.name or "word/document.xml"
-    text = ""
-    if exc.source and exc.lineno:
-        line = exc.source.splitlines()[exc.lineno - 1] if exc.lineno else ""
-        text = _TAGS.sub("", line).strip()[:120]
-    detail = f" — đoạn «{text}»" if text else ""  # (the line is not the paragraph number)
-    return Problem(f"thẻ Jinja sai trong {where}: {exc.message}{detail}", field=None)
+    detail = paragraph_at(exc.source, exc.lineno) if exc.source and exc.lineno else ""
+    return Problem(f"thẻ Jinja sai trong {where}: {exc.message}{detail}")
