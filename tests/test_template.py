@@ -1,0 +1,35 @@
+"""Preparing a template: cached, but never stale."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from workbooks import TEMPLATE
+
+from bdt_docx.template import prepare_template
+
+
+def test_prepared_once_and_again_when_its_description_changes(tmp_path):
+    template = tmp_path / "mau.docx"
+    shutil.copy(TEMPLATE, template)
+    description = template.with_suffix(".toml")
+    shutil.copy(TEMPLATE.with_suffix(".toml"), description)
+    first = prepare_template(template)
+    assert prepare_template(template) is first
+    text = description.read_text("utf-8").replace('label = "Địa danh"', 'label = "Nơi ban hành"')
+    description.write_text(text, encoding="utf-8")
+    stat = description.stat()
+    os.utime(description, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    again = prepare_template(template)
+    assert again is not first
+    assert again.fields.values["dia_danh"].label == "Nơi ban hành"
+
+
+def test_a_template_without_description_needs_each_variable_as_text(tmp_path):
+    template = tmp_path / "mau.docx"
+    shutil.copy(TEMPLATE, template)
+    prepared = prepare_template(template)
+    assert prepared.fields.derived
+    assert set(prepared.fields.values) == set(prepared.variables)
+    assert all(spec.type == "text" and spec.required for spec in prepared.fields.values.values())
