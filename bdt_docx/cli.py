@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
         "workbooks",
         nargs="+",
         metavar="WORKBOOK",
-        help="sổ Excel (.xlsx, .xlsm, .ods), nhiều sổ, hoặc một thư mục",
+        help="sổ Excel (.xlsx, .xlsm, .ods, .xls), nhiều sổ, hoặc một thư mục",
     )
     fill.add_argument("-t", "--template", help="mẫu .docx (mặc định: mẫu kèm theo)")
     fill.add_argument("-o", "--output", help="tệp báo cáo (mặc định: cạnh sổ Excel, đuôi .docx)")
