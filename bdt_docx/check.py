@@ -17,6 +17,9 @@ How the parts of the report are found:
   first paragraph after the title);
 * the body is the text paragraphs after it, down to the closing table (Nơi nhận on the
   left, the signature on the right): the first table after the title.
+
+A file that is not a readable .docx (a .txt, an .xlsx, a damaged or encrypted zip) raises
+:class:`DocumentError`.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from pathlib import Path
 from bdt_docx.filters import be_rong, so
 from bdt_docx.formatting import (
     Document,
+    DocumentError,
     HeaderPart,
     Paragraph,
     Run,
@@ -38,7 +42,16 @@ from bdt_docx.formatting import (
     twips_to_pt,
 )
 
-__all__ = ["RULES", "CheckReport", "Finding", "Issue", "Layout", "Rule", "check"]
+__all__ = [
+    "RULES",
+    "CheckReport",
+    "DocumentError",
+    "Finding",
+    "Issue",
+    "Layout",
+    "Rule",
+    "check",
+]
 
 PASS, FAIL, WARN = "pass", "fail", "warn"
 _VERDICT_LABELS = {PASS: "ĐẠT", FAIL: "KHÔNG ĐẠT", WARN: "CẢNH BÁO"}
@@ -879,7 +892,10 @@ RULES: tuple[Rule, ...] = (
 def check(docx: str | Path | bytes) -> CheckReport:
     """Check a .docx (a path or its bytes) against every rule of :data:`RULES`.
 
-    Raises :class:`~bdt_docx.errors.BdtDocxError` when the file is not a readable .docx.
+    Raises :class:`DocumentError` (a :class:`~bdt_docx.errors.BdtDocxError`) when the file
+    is not a readable .docx: not a zip, no Word body, a damaged, encrypted or oversized part,
+    malformed XML or XML declaring a ``<!DOCTYPE``. ``DocumentError`` is defined in
+    :mod:`bdt_docx.formatting`, which reads the file, and exported here.
     """
     document = Document(docx)
     layout = Layout(document)

@@ -39,7 +39,7 @@ mã thoát (exit codes):
   0  xong
   1  lỗi không mong đợi (hãy báo bộ phận IT)
   2  gõ lệnh sai
-  3  lỗi trong sổ Excel (số liệu hoặc tệp)
+  3  lỗi trong sổ Excel (số liệu hoặc tệp), hoặc tệp đầu vào không đọc được
   4  lỗi trong mẫu báo cáo
   5  không ghi được báo cáo (đã có, đang mở trong Word, không có thư mục, không có quyền)
   6  không chuyển được sang PDF (tệp .docx vẫn được giữ)
@@ -186,9 +186,11 @@ class Outcome:
 
 def _code(error: BdtDocxError) -> int:
     from bdt_docx import errors
+    from bdt_docx.formatting import DocumentError
 
     for kind, code in (
         (errors.WorkbookError, EXIT_CODES["workbook"]),
+        (DocumentError, EXIT_CODES["workbook"]),
         (errors.TemplateError, EXIT_CODES["template"]),
         (errors.OutputError, EXIT_CODES["output"]),
         (errors.ConversionError, EXIT_CODES["pdf"]),

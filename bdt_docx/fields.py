@@ -8,8 +8,9 @@ every variable it uses is a required text.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +27,28 @@ FieldType = Literal["text", "integer", "date"]
 TYPES: tuple[str, ...] = ("text", "integer", "date")
 #: How each type is named to a clerk.
 TYPE_LABELS = {"text": "chữ", "integer": "số nguyên", "date": "ngày (dd/mm/yyyy)"}
+
+#: What a TOML value may be for each kind of key of a description (checked by
+#: :meth:`Fields.load`): ``str``, ``bool``, ``int`` (not a boolean), a list, or a single value.
+_TEXT, _FLAG, _WHOLE, _LIST, _SCALAR = "text", "flag", "whole", "list", "scalar"
+_FIELD_KEYS = {
+    "label": _TEXT, "type": _TEXT, "required": _FLAG, "min": _WHOLE, "max": _WHOLE,
+    "min_field": _TEXT, "max_field": _TEXT, "multiline": _FLAG, "hint": _TEXT,
+    "example": _SCALAR,
+}  # fmt: skip
+_TABLE_KEYS = {
+    "label": _TEXT, "columns": _LIST, "min_rows": _WHOLE, "hint": _TEXT, "example": _LIST,
+}  # fmt: skip
+_COLUMN_KEYS = {
+    "name": _TEXT, "header": _TEXT, "type": _TEXT, "required": _FLAG, "strip_end": _TEXT,
+}  # fmt: skip
+_EXPECTED = {
+    _TEXT: "chữ (trong dấu nháy)",
+    _FLAG: "true hoặc false",
+    _WHOLE: "số nguyên",
+    _LIST: "danh sách [ … ]",
+    _SCALAR: "một giá trị (chữ, số hoặc ngày)",
+}
 
 
 @dataclass(frozen=True)
@@ -77,10 +100,18 @@ class Fields:
     title: str = ""
     #: True when the template had no description and these were derived from its variables.
     derived: bool = False
+    #: The description (.toml) these were read from; None when built otherwise.
+    source: Path | None = field(default=None, compare=False)
 
     @classmethod
     def load(cls, path: str | Path) -> Fields:
-        """Read a field description (TOML); a malformed one is a :class:`TemplateError`."""
+        """Read a field description (TOML); a malformed one is a :class:`TemplateError`.
+
+        Every entry is checked before use: ``[fields.X]`` and ``[tables.X]`` must be tables
+        with known keys of the right types, a list's ``columns`` a non-empty list of tables
+        each with a ``name`` and a ``header``, and its ``example`` a list of rows with one
+        value per column. The error names the .toml file and lists every malformed entry.
+        """
         path = Path(path)
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -88,10 +119,14 @@ class Fields:
             raise TemplateError(f"không đọc được mô tả trường ({exc})", path) from exc
         except tomllib.TOMLDecodeError as exc:
             raise TemplateError(f"mô tả trường sai cú pháp TOML: {exc}", path) from exc
+        problems = _problems(data)
+        if problems:
+            raise TemplateError(problems, path)
         try:
-            return cls._from_data(data)
-        except (KeyError, TypeError, ValueError) as exc:
+            fields = cls._from_data(data)
+        except (KeyError, TypeError, ValueError) as exc:  # pragma: no cover - checked above
             raise TemplateError(f"mô tả trường không hợp lệ: {exc}", path) from exc
+        return replace(fields, source=path)
 
     @classmethod
     def _from_data(cls, data: dict[str, Any]) -> Fields:
@@ -133,6 +168,140 @@ class Fields:
                 ],
                 template,
             )
+
+
+def _kind(value: object) -> str:
+    """What a TOML value is, as a clerk would say it."""
+    if isinstance(value, bool):
+        return f"giá trị {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"số {value}"
+    if isinstance(value, str):
+        return f"chữ '{value}'"
+    if isinstance(value, dict):
+        return "một bảng"
+    if isinstance(value, list):
+        return "một danh sách"
+    return f"giá trị {value}"
+
+
+def _fits(value: object, kind: str) -> bool:
+    if kind == _TEXT:
+        return isinstance(value, str)
+    if kind == _FLAG:
+        return isinstance(value, bool)
+    if kind == _WHOLE:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == _LIST:
+        return isinstance(value, list)
+    return isinstance(value, (str, int, float, dt.date, dt.time))  # bool is an int
+
+
+def _entry_problems(
+    where: str, spec: object, keys: dict[str, str], field_name: str
+) -> list[Problem]:
+    """What is wrong with one entry (a table of ``keys``); ``where`` names it in the .toml."""
+    if not isinstance(spec, dict):
+        return [
+            Problem(
+                f"mục {where} phải là một bảng (các dòng khóa = giá trị), ở đây là {_kind(spec)}",
+                field=field_name,
+            )
+        ]
+    problems = []
+    for key, value in spec.items():
+        if key not in keys:
+            known = ", ".join(keys)
+            problems.append(
+                Problem(f"mục {where} có khóa lạ '{key}' (các khóa dùng được: {known})", field_name)
+            )
+        elif not _fits(value, keys[key]):
+            problems.append(
+                Problem(
+                    f"mục {where}: '{key}' phải là {_EXPECTED[keys[key]]}, ở đây là {_kind(value)}",
+                    field_name,
+                )
+            )
+        elif key == "type" and value not in TYPES:
+            problems.append(
+                Problem(
+                    f"mục {where}: kiểu '{value}' không có (dùng: {', '.join(TYPES)})", field_name
+                )
+            )
+    return problems
+
+
+def _table_problems(name: str, spec: dict[str, Any]) -> list[Problem]:
+    """What is wrong with the columns and example rows of ``[tables.name]``."""
+    where = f"[tables.{name}]"
+    columns = spec.get("columns")
+    if columns is None or columns == []:
+        return [Problem(f"mục {where} cần 'columns': danh sách có ít nhất một cột", name)]
+    if not isinstance(columns, list):
+        return []  # reported by _entry_problems
+    problems = []
+    for number, column in enumerate(columns, 1):
+        column_where = f"{where}, cột {number}"
+        found = _entry_problems(column_where, column, _COLUMN_KEYS, name)
+        problems += found
+        if not found:
+            problems += [
+                Problem(f"mục {column_where} thiếu khóa '{key}'", name)
+                for key in ("name", "header")
+                if key not in column
+            ]
+    rows = spec.get("example", [])
+    if problems or not isinstance(rows, list):
+        return problems
+    for number, row in enumerate(rows, 1):
+        if not isinstance(row, list):
+            problems.append(
+                Problem(
+                    f"mục {where}: dòng mẫu {number} phải là danh sách [ … ] một giá trị mỗi "
+                    f"cột, ở đây là {_kind(row)}",
+                    name,
+                )
+            )
+        elif len(row) != len(columns):
+            problems.append(
+                Problem(
+                    f"mục {where}: dòng mẫu {number} có {len(row)} giá trị nhưng bảng có "
+                    f"{len(columns)} cột",
+                    name,
+                )
+            )
+        else:
+            problems += [
+                Problem(
+                    f"mục {where}: dòng mẫu {number}, giá trị {index} phải là "
+                    f"{_EXPECTED[_SCALAR]}, ở đây là {_kind(value)}",
+                    name,
+                )
+                for index, value in enumerate(row, 1)
+                if not _fits(value, _SCALAR)
+            ]
+    return problems
+
+
+def _problems(data: dict[str, Any]) -> list[Problem]:
+    """Every malformed entry of a parsed description (empty when it is well formed)."""
+    problems = []
+    sections = {}
+    for section in ("template", "fields", "tables"):
+        value = data.get(section, {})
+        if isinstance(value, dict):
+            sections[section] = value
+        else:
+            problems.append(Problem(f"mục [{section}] phải là một bảng, ở đây là {_kind(value)}"))
+    title = sections.get("template", {}).get("title", "")
+    if not isinstance(title, str):
+        problems.append(Problem(f"mục [template]: 'title' phải là chữ, ở đây là {_kind(title)}"))
+    for name, spec in sections.get("fields", {}).items():
+        problems += _entry_problems(f"[fields.{name}]", spec, _FIELD_KEYS, name)
+    for name, spec in sections.get("tables", {}).items():
+        found = _entry_problems(f"[tables.{name}]", spec, _TABLE_KEYS, name)
+        problems += found or _table_problems(name, spec)
+    return problems
 
 
 def description_path(template: str | Path) -> Path:

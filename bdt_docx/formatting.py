@@ -20,29 +20,31 @@ no style value the document default applies. Numbering, conditional table format
 (``w:tblStylePr``) and tracked formatting changes are not resolved.
 
 Lengths are in twips (1/20 pt; 1 cm = 567 twips) as in the file, font sizes in points.
-The package is read with :mod:`zipfile` and parsed without entity resolution or network
-access.
+The package is read with :class:`bdt_docx.package.Package`: every part's inflated size is
+bounded, XML with a ``<!DOCTYPE`` is refused and parsing is strict, without entities or
+network access. A file that is not a readable .docx raises :class:`DocumentError`.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from io import BytesIO
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from lxml import etree
 
 from bdt_docx.errors import BdtDocxError
+from bdt_docx.package import Package, PackageError, part_path
 
 __all__ = [
     "NS",
     "Border",
     "Cell",
     "Document",
+    "DocumentError",
     "HeaderPart",
     "LineSpacing",
     "Paragraph",
@@ -78,8 +80,6 @@ EMU_PER_PT = 12700
 DEFAULT_CELL_MARGIN = 108
 #: Size in points when nothing in the style hierarchy sets ``w:sz``.
 DEFAULT_SIZE = 10.0
-#: Largest XML part read, uncompressed (a guard against zip bombs).
-MAX_PART_SIZE = 64 * 1024 * 1024
 
 _THEME_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
 _STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
@@ -185,68 +185,15 @@ def _on_in(levels: Iterable[etree._Element], tag: str) -> bool | None:
     return None
 
 
-class _Parts:
-    """The parts of a package, read from the zip on demand and parsed safely."""
+class DocumentError(BdtDocxError):
+    """The file to check is not a readable .docx.
 
-    def __init__(self, source: str | Path | bytes) -> None:
-        name = "<bytes>" if isinstance(source, bytes) else str(source)
-        try:
-            data = source if isinstance(source, bytes) else Path(source).read_bytes()
-            self._zip = zipfile.ZipFile(BytesIO(data))
-        except (OSError, zipfile.BadZipFile) as error:
-            raise BdtDocxError(f"không đọc được tệp .docx: {error}", file=name) from error
-        self.name = name
-        self._names = set(self._zip.namelist())
-        self._cache: dict[str, etree._Element | None] = {}
+    Not a zip (a .txt, an old .doc), a package without a Word body (an .xlsx), a broken,
+    encrypted or oversized part, or XML that is malformed or declares a ``<!DOCTYPE``.
+    Also available as :class:`bdt_docx.check.DocumentError`.
+    """
 
-    def xml(self, part: str) -> etree._Element | None:
-        """The root element of ``part`` (``word/document.xml``), or None if it is missing."""
-        if part not in self._cache:
-            self._cache[part] = self._parse(part) if part in self._names else None
-        return self._cache[part]
-
-    def _parse(self, part: str) -> etree._Element:
-        if self._zip.getinfo(part).file_size > MAX_PART_SIZE:
-            raise BdtDocxError(f"phần {part} quá lớn", file=self.name)
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-        try:
-            return etree.fromstring(self._zip.read(part), parser)
-        except etree.XMLSyntaxError as error:
-            raise BdtDocxError(
-                f"phần {part} không phải XML hợp lệ: {error}", file=self.name
-            ) from error
-
-    def relationships(self, part: str) -> dict[str, tuple[str, str]]:
-        """The relationships of ``part``: id → (type, target part name)."""
-        path = PurePosixPath(part)
-        rels = self.xml(str(path.parent / "_rels" / f"{path.name}.rels"))
-        result: dict[str, tuple[str, str]] = {}
-        if rels is None:
-            return result
-        for rel in rels.iter(f"{{{PKG_REL_NS}}}Relationship"):
-            if rel.get("TargetMode") == "External":
-                continue
-            target = rel.get("Target", "")
-            full = target.lstrip("/") if target.startswith("/") else _join(path.parent, target)
-            result[rel.get("Id", "")] = (rel.get("Type", ""), full)
-        return result
-
-    def related(self, part: str, rel_type: str, fallback: str) -> str:
-        """The target of the first relationship of ``rel_type`` from ``part``, or ``fallback``."""
-        targets = [t for kind, t in self.relationships(part).values() if kind == rel_type]
-        return targets[0] if targets else fallback
-
-
-def _join(folder: PurePosixPath, target: str) -> str:
-    """``word`` + ``../customXml/item1.xml`` → ``customXml/item1.xml``."""
-    parts: list[str] = [p for p in folder.parts if p not in ("", ".")]
-    for piece in target.split("/"):
-        if piece == "..":
-            if parts:
-                parts.pop()
-        elif piece not in ("", "."):
-            parts.append(piece)
-    return "/".join(parts)
+    summary = "Không đọc được tệp .docx"
 
 
 class Theme:
@@ -953,27 +900,27 @@ class Document:
     """
 
     def __init__(self, source: str | Path | bytes) -> None:
-        self._parts = _Parts(source)
-        self.name = self._parts.name
+        self.name = "<bytes>" if isinstance(source, bytes) else str(source)
         """The file name, or ``<bytes>``."""
-        root_rels = self._parts.relationships("")
+        try:
+            self._package = Package(source)
+        except PackageError as exc:
+            raise DocumentError(exc.reason, file=self.name) from exc
+        self._xml_cache: dict[str, etree._Element | None] = {}
+        root_rels = self._relationships("")
         main = next(
             (t for kind, t in root_rels.values() if kind.endswith("/officeDocument")),
             "word/document.xml",
         )
         self.part_name = main
         """Name of the main part, usually ``word/document.xml``."""
-        root = self._parts.xml(main)
+        root = self._xml(main)
         if root is None or root.find(_w("body")) is None:
-            raise BdtDocxError("tệp không có phần nội dung văn bản Word", file=self.name)
+            raise DocumentError("tệp không có phần nội dung văn bản Word", file=self.name)
         self.element = root
-        self.styles = StyleSheet(
-            self._parts.xml(self._parts.related(main, _STYLES_REL, "word/styles.xml"))
-        )
+        self.styles = StyleSheet(self._xml(self._related(main, _STYLES_REL, "word/styles.xml")))
         """The stylesheet."""
-        self.theme = Theme(
-            self._parts.xml(self._parts.related(main, _THEME_REL, "word/theme/theme1.xml"))
-        )
+        self.theme = Theme(self._xml(self._related(main, _THEME_REL, "word/theme/theme1.xml")))
         """The theme (fonts and colours)."""
         story = _Story(self.styles, self.theme, "document")
         self.paragraphs: list[Paragraph] = []
@@ -990,6 +937,40 @@ class Document:
         """Open a .docx from a path or from its bytes."""
         return cls(source)
 
+    def _xml(self, part: str) -> etree._Element | None:
+        """The root element of ``part`` (``word/document.xml``), or None if it is missing.
+
+        A part that is present but unreadable raises :class:`DocumentError`.
+        """
+        if part not in self._xml_cache:
+            root = None
+            if part in self._package.names:
+                try:
+                    root = self._package.read_xml(part)
+                except PackageError as exc:
+                    raise DocumentError(exc.reason, file=self.name) from exc
+            self._xml_cache[part] = root
+        return self._xml_cache[part]
+
+    def _relationships(self, part: str) -> dict[str, tuple[str, str]]:
+        """The internal relationships of ``part`` (``""``: the package's): id → (type, part)."""
+        folder, name = posixpath.split(part)
+        rels = self._xml(posixpath.join(folder, "_rels", f"{name}.rels"))
+        result: dict[str, tuple[str, str]] = {}
+        if rels is None:
+            return result
+        for rel in rels.iter(f"{{{PKG_REL_NS}}}Relationship"):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = part_path(part, rel.get("Target", ""))
+            result[rel.get("Id", "")] = (rel.get("Type", ""), target)
+        return result
+
+    def _related(self, part: str, rel_type: str, fallback: str) -> str:
+        """The target of the first relationship of ``rel_type`` from ``part``, or ``fallback``."""
+        targets = [t for kind, t in self._relationships(part).values() if kind == rel_type]
+        return targets[0] if targets else fallback
+
     @property
     def language(self) -> str | None:
         """The document's default language (``w:docDefaults`` ``w:lang/@w:val``)."""
@@ -997,12 +978,12 @@ class Document:
         return None if lang is None else lang.get(_w("val"))
 
     def _header(self, r_id: str) -> HeaderPart | None:
-        target = self._parts.relationships(self.part_name).get(r_id)
+        target = self._relationships(self.part_name).get(r_id)
         if target is None:
             return None
         name = target[1]
         if name not in self._headers:
-            root = self._parts.xml(name)
+            root = self._xml(name)
             if root is None:
                 return None
             story = _Story(self.styles, self.theme, name)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from io import BytesIO
 from pathlib import Path
 
 from lxml import etree
@@ -100,15 +101,17 @@ def refuse_doctype(data: bytes, part: str) -> None:
 class Package:
     """A zip package opened for bounded reading.
 
-    ``Package(path)`` raises :class:`PackageError` when the file is not a zip. Use it as a
-    context manager; :meth:`read` inflates one part, counting what it inflates.
+    ``Package(path)`` (or ``Package(bytes)``, for a package held in memory) raises
+    :class:`PackageError` when the file is not a zip. Use it as a context manager;
+    :meth:`read` inflates one part, counting what it inflates.
     """
 
-    def __init__(self, source: str | Path) -> None:
-        self.path = Path(source)
+    def __init__(self, source: str | Path | bytes) -> None:
+        in_memory = isinstance(source, bytes)
+        self.path = Path("<bytes>") if in_memory else Path(source)
         self._inflated = 0
         try:
-            self._zip = zipfile.ZipFile(self.path)
+            self._zip = zipfile.ZipFile(BytesIO(source) if in_memory else self.path)
         except zipfile.BadZipFile as exc:
             raise PackageError("tệp không phải tệp Office (.xlsx, .docx) hợp lệ") from exc
         except OSError as exc:

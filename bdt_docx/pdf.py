@@ -7,9 +7,12 @@ Both run ``soffice --headless --convert-to`` the same way (:func:`run_conversion
 - a cleaned environment (:func:`soffice_environment`): LibreOffice's embedded Python finds
   its prefix through ``python3`` on ``PATH``, and a virtualenv's or pyenv's ``python3`` first
   on ``PATH`` can crash it, so those are dropped;
-- a time limit, after which the whole process group is killed;
+- a time limit, after which the whole process group is killed (and so is it when this
+  process is interrupted, Ctrl+C included, while LibreOffice runs);
 - the result written into a temporary folder and moved into place with :func:`os.replace`,
-  so no half-written file ever carries the final name.
+  so no half-written file ever carries the final name. Such folders that a killed run left
+  beside a report are removed by the next conversion there once an hour old
+  (:func:`remove_stale_folders`).
 
 LibreOffice is found by :func:`find_soffice`: the environment variable
 :data:`SOFFICE_ENV` (``BDT_DOCX_SOFFICE``) if set, then ``soffice``/``libreoffice`` on
@@ -25,6 +28,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -37,6 +41,7 @@ __all__ = [
     "converted_workbook",
     "find_soffice",
     "install_hint",
+    "remove_stale_folders",
     "run_conversion",
     "soffice_environment",
 ]
@@ -47,8 +52,10 @@ SOFFICE_ENV = "BDT_DOCX_SOFFICE"
 DEFAULT_TIMEOUT = 120.0
 #: LibreOffice filter writing an .xlsx workbook.
 XLSX_FILTER = "xlsx:Calc MS Excel 2007 XML"
-#: Workbook formats :func:`converted_workbook` accepts.
-CONVERTIBLE_WORKBOOKS = (".ods", ".xls", ".fods")
+#: Suffix of the temporary folder LibreOffice writes a PDF into, beside the report.
+PDF_WORK_SUFFIX = ".pdf.d"
+#: Age after which such a folder is a leftover of a killed run (as for temporary files).
+STALE_SECONDS = 3600
 
 _ENV_DROPPED = ("VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONEXECUTABLE")
 _STDERR_TAIL = 1500
@@ -244,6 +251,11 @@ def _run_bounded(
             "LibreOffice đang mở rồi thử lại",
             source,
         ) from None
+    except BaseException:
+        # Ctrl+C (KeyboardInterrupt), SystemExit…: LibreOffice runs in its own session, so
+        # it would not get the signal and would outlive this process.
+        _kill_tree(process)
+        raise
     text = (stderr or b"").decode("utf-8", "replace") + (stdout or b"").decode("utf-8", "replace")
     return process.returncode, text
 
@@ -287,8 +299,9 @@ def convert_to_pdf(
     program = find_soffice()
     if program is None:
         raise ConversionError(install_hint(), source)
+    remove_stale_folders(source.parent)
     try:
-        work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, suffix=".pdf.d", dir=source.parent))
+        work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, suffix=PDF_WORK_SUFFIX, dir=source.parent))
     except OSError as exc:
         raise OutputError(f"không tạo được thư mục tạm ({exc.strerror or exc})", target) from exc
     try:
@@ -305,6 +318,25 @@ def convert_to_pdf(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+def remove_stale_folders(folder: Path, *, max_age: float = STALE_SECONDS) -> None:
+    """Remove the PDF work folders (``.~bdt-docx-*.pdf.d``) in ``folder`` that a killed
+    conversion left there more than ``max_age`` seconds ago.
+
+    A younger folder may belong to a conversion running now and is kept; anything that
+    cannot be looked at or removed is left alone.
+    """
+    limit = time.time() - max_age
+    for leftover in folder.glob(f"{TEMP_PREFIX}*{PDF_WORK_SUFFIX}"):
+        try:
+            stale = (
+                leftover.is_dir() and not leftover.is_symlink() and leftover.stat().st_mtime < limit
+            )
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _save_as_xlsx_hint() -> str:

@@ -5,10 +5,16 @@ named cell beside its Vietnamese label, a hint after it), then one sheet per lis
 Excel table with its headers. Whole numbers and dates get Excel data validation; date cells
 are formatted ``dd/mm/yyyy`` so that an English-locale Excel does not read 09/06 as
 6 September. With ``example=True`` the original report's values are filled in.
+
+A list's sheet is titled by the list's label, made acceptable to Excel (no ``/ \\ ? * [ ] :``,
+at most 31 characters, unique whatever the case); the Excel table inside keeps the list's
+name, which is what bdt_docx looks for.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -21,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bdt_docx.errors import Problem, TemplateError
 from bdt_docx.fields import TYPE_LABELS, Column, Fields, FieldSpec, TableSpec
 from bdt_docx.output import check_destination, write_bytes
 from bdt_docx.validate import convert
@@ -30,6 +37,11 @@ __all__ = ["VALUES_SHEET", "new_workbook"]
 #: The sheet holding the single values.
 VALUES_SHEET = "Thông tin"
 DATE_FORMAT = "dd/mm/yyyy"
+#: Longest sheet title Excel accepts.
+MAX_SHEET_TITLE = 31
+_TITLE_FORBIDDEN = re.compile(r"[/\\?*\[\]:]")
+#: Excel reserves this sheet title (for change tracking).
+_RESERVED_TITLES = {"history"}
 _FONT = "Times New Roman"
 _THIN = Side(style="thin", color="999999")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -43,6 +55,8 @@ def new_workbook(
     """Write a new workbook for ``fields`` at ``output`` (atomically) and return its path."""
     output = Path(output)
     check_destination(output, overwrite)
+    if example:
+        _check_examples(fields)
     book = Workbook()
     sheet = book.active
     sheet.title = VALUES_SHEET
@@ -50,6 +64,58 @@ def new_workbook(
     for spec in fields.tables.values():
         _list_sheet(book, spec, example)
     return write_bytes(_to_bytes(book), output, overwrite=overwrite)
+
+
+def _check_examples(fields: Fields) -> None:
+    """Refuse example values that do not fit their type, naming the description's field.
+
+    A :class:`~bdt_docx.TemplateError` on the description (.toml) lists them all.
+    """
+    problems: list[Problem] = []
+
+    def check(value: Any, type_: str, name: str, where: str) -> None:
+        try:
+            _typed(value, type_)
+        except ValueError as exc:
+            problems.append(Problem(f"giá trị mẫu (example) {where}không dùng được: {exc}", name))
+
+    for spec in fields.values.values():
+        check(spec.example, spec.type, spec.name, "")
+    for table in fields.tables.values():
+        for number, row in enumerate(table.example, 1):
+            if len(row) != len(table.columns):
+                problems.append(
+                    Problem(
+                        f"dòng mẫu (example) {number} có {len(row)} giá trị nhưng danh sách có "
+                        f"{len(table.columns)} cột",
+                        table.name,
+                    )
+                )
+                continue
+            for column, value in zip(table.columns, row, strict=True):
+                check(value, column.type, table.name, f"ở dòng {number}, cột '{column.header}' ")
+    if problems:
+        raise TemplateError(problems, fields.source)
+
+
+def _sheet_title(label: str, taken: Collection[str]) -> str:
+    """A sheet title Excel accepts for ``label``, different from every title in ``taken``.
+
+    The characters Excel forbids (``/ \\ ? * [ ] :``) become ``-``, control characters and
+    runs of spaces a single space, leading and trailing apostrophes go; the title is cut to
+    :data:`MAX_SHEET_TITLE` characters and, when another sheet already has it (Excel ignores
+    case), numbered: ``Danh sách (2)``.
+    """
+    text = _TITLE_FORBIDDEN.sub("-", label)
+    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    base = text[:MAX_SHEET_TITLE].strip().strip("'").strip() or "Danh sách"
+    used = {title.casefold() for title in taken} | _RESERVED_TITLES
+    title, number = base, 1
+    while title.casefold() in used:
+        number += 1
+        suffix = f" ({number})"
+        title = base[: MAX_SHEET_TITLE - len(suffix)].rstrip() + suffix
+    return title
 
 
 def _to_bytes(book: Workbook) -> bytes:
@@ -133,7 +199,7 @@ def _format_input(
 
 
 def _list_sheet(book: Workbook, spec: TableSpec, example: bool) -> None:
-    sheet = book.create_sheet(spec.label[:31])
+    sheet = book.create_sheet(_sheet_title(spec.label, book.sheetnames))
     sheet["A1"] = spec.label.upper()
     sheet["A1"].font = Font(name=_FONT, bold=True, size=13)
     sheet["A2"] = spec.hint

@@ -24,7 +24,7 @@ from pathlib import Path
 from lxml import etree
 
 from bdt_docx.errors import WorkbookError
-from bdt_docx.package import Package, PackageError
+from bdt_docx.package import Package, PackageError, part_path
 
 __all__ = ["Area", "Cell", "NameLookupError", "TableInfo", "Workbook", "parse_reference"]
 
@@ -186,13 +186,6 @@ def _count(text: str, part: str) -> int:
     return int(text)
 
 
-def _part_path(base: str, target: str) -> str:
-    """Resolve a relationship target against the folder of the part that holds it."""
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
-
-
 def _rels_path(part: str) -> str:
     folder, name = posixpath.split(part)
     return posixpath.join(folder, "_rels", f"{name}.rels")
@@ -282,7 +275,7 @@ class Workbook:
         ]
         if not office:
             raise PackageError("không có phần sổ làm việc (workbook)")
-        self._workbook_part = _part_path("", office[0])
+        self._workbook_part = part_path("", office[0])
         book = package.read_xml(self._workbook_part)
         if book.tag != f"{_M}workbook":
             raise PackageError("tệp không phải sổ Excel (không có phần workbook)")
@@ -321,7 +314,7 @@ class Workbook:
         if rels_part not in self._package.names:
             return {}
         return {
-            rel.get("Id", ""): _part_path(part, rel.get("Target", ""))
+            rel.get("Id", ""): part_path(part, rel.get("Target", ""))
             for rel in self._package.read_xml(rels_part)
             if rel.get("TargetMode") != "External"
         }

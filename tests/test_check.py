@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import struct
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from docx_factory import (
@@ -24,7 +26,8 @@ from docx_factory import (
 )
 from lxml import etree
 
-from bdt_docx.check import RULES, check
+from bdt_docx.check import RULES, DocumentError, check
+from bdt_docx.errors import BdtDocxError
 from bdt_docx.filters import BLANK_DATE, be_rong
 
 Edit = Callable[[dict[str, str]], None]
@@ -264,3 +267,67 @@ def test_check_reads_a_path(tmp_path) -> None:
     path.write_bytes(render())
     report = check(path)
     assert report.ok and report.file == str(path)
+
+
+EXAMPLE_WORKBOOK = Path(__file__).resolve().parent.parent / "examples" / "bao_cao_bau_cu_2021.xlsx"
+
+
+def _patch_central_entry(data: bytes, name: str, offset: int, value: bytes) -> bytes:
+    """Overwrite ``value`` at ``offset`` in the central directory entry of member ``name``."""
+    start = 0
+    while (start := data.find(b"PK\x01\x02", start)) != -1:
+        name_length = struct.unpack_from("<H", data, start + 28)[0]
+        if data[start + 46 : start + 46 + name_length] == name.encode():
+            return data[: start + offset] + value + data[start + offset + len(value) :]
+        start += 4
+    raise AssertionError(f"{name} is not in the zip")
+
+
+def _bad_crc() -> bytes:
+    return _patch_central_entry(render(), DOCUMENT, 16, b"\0\0\0\0")
+
+
+def _encrypted() -> bytes:
+    """The main part flagged as encrypted (general purpose bit 0), in both of its headers."""
+    data = _patch_central_entry(render(), DOCUMENT, 8, b"\x01\x00")
+    local = data.find(b"PK\x03\x04")
+    while data[local + 30 : local + 30 + len(DOCUMENT)] != DOCUMENT.encode():
+        local = data.find(b"PK\x03\x04", local + 4)
+    return data[: local + 6] + b"\x01\x00" + data[local + 8 :]
+
+
+def _doctype() -> bytes:
+    parts = report_parts()
+    parts[DOCUMENT] = '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x "x">]>' + parts[DOCUMENT]
+    return make_docx(parts)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "make", "reason"),
+    [
+        (".txt", lambda: "Báo cáo\n".encode(), "không phải tệp Office"),
+        (".docx", lambda: b"", "không phải tệp Office"),
+        (".xlsx", lambda: EXAMPLE_WORKBOOK.read_bytes(), "không có phần nội dung văn bản Word"),
+        (".docx", _bad_crc, "bị hỏng"),
+        (".docx", _encrypted, "mã hóa"),
+        (".docx", _doctype, "DOCTYPE"),
+        (".docx", lambda: make_docx({DOCUMENT: "<w:document"}), "bị hỏng"),
+    ],
+    ids=["text file", "empty", "workbook", "bad CRC", "encrypted member", "doctype", "bad XML"],
+)
+def test_unreadable_document_raises_document_error(tmp_path, suffix, make, reason) -> None:
+    path = tmp_path / f"bao_cao{suffix}"
+    path.write_bytes(make())
+    with pytest.raises(DocumentError, match=reason) as caught:
+        check(path)
+    error = caught.value
+    assert type(error) is not BdtDocxError and isinstance(error, BdtDocxError)
+    assert error.file == str(path)
+    assert str(error).startswith(f"Không đọc được tệp .docx ({path}): ")
+    with pytest.raises(DocumentError, match=reason):
+        check(path.read_bytes())
+
+
+def test_missing_document_raises_document_error(tmp_path) -> None:
+    with pytest.raises(DocumentError, match="không đọc được tệp"):
+        check(tmp_path / "khong_co.docx")

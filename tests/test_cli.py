@@ -256,3 +256,11 @@ def test_pdf_that_cannot_be_written_keeps_the_docx_and_exits_6(tmp_path, capsys,
     data = last_json(capsys.readouterr().out)
     assert data["output"] == str(tmp_path / "w.docx") and (tmp_path / "w.docx").exists()
     assert "đang mở" in data["errors"][0]["message"]
+
+
+def test_check_on_a_file_that_is_not_a_docx_exits_3(tmp_path, capsys):
+    notes = tmp_path / "ghi_chu.txt"
+    notes.write_text("không phải tài liệu Word", encoding="utf-8")
+    assert main(["check", str(notes)]) == 3
+    assert main(["check", str(EXAMPLE)]) == 3
+    assert "Traceback" not in capsys.readouterr().err

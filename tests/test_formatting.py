@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 from docx_factory import (
     document_xml,
@@ -13,8 +16,9 @@ from docx_factory import (
     theme_xml,
 )
 
+from bdt_docx import package
 from bdt_docx.errors import BdtDocxError
-from bdt_docx.formatting import Document, LineSpacing
+from bdt_docx.formatting import Document, DocumentError, LineSpacing
 
 TNR = '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman"/>'
 
@@ -280,16 +284,71 @@ def test_drawn_lines() -> None:
     assert open_doc(drawing).paragraphs[0].drawn_lines == [100, 62]
 
 
-def test_entities_are_not_resolved() -> None:
+def test_entity_declarations_are_refused() -> None:
+    """A part declaring entities is refused, not read with the entity's text dropped."""
     evil = (
         '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/hostname">]>'
         + document_xml(paragraph("safe").replace("safe", "&x;"))
     )
-    document = Document(make_docx({"word/document.xml": evil}))
-    assert document.paragraphs[0].text == ""
+    with pytest.raises(DocumentError, match="DOCTYPE"):
+        Document(make_docx({"word/document.xml": evil}))
 
 
-@pytest.mark.parametrize("data", [b"not a zip", make_docx({"word/document.xml": "<broken"})])
+@pytest.mark.parametrize(
+    "data",
+    [b"not a zip", make_docx({"word/document.xml": "<broken"})],
+    ids=["not a zip", "broken XML"],
+)
 def test_unreadable_files_raise_a_vietnamese_error(data: bytes) -> None:
-    with pytest.raises(BdtDocxError, match="không"):
+    with pytest.raises(DocumentError, match=r"^Không đọc được tệp \.docx") as caught:
         Document(data)
+    assert isinstance(caught.value, BdtDocxError) and caught.value.file == "<bytes>"
+
+
+def test_parts_are_read_through_the_bounded_package(monkeypatch) -> None:
+    """Reading goes through bdt_docx.package, whose size bound applies to each part."""
+    data = make_docx({"word/document.xml": document_xml(paragraph("x" * 2000))})
+    monkeypatch.setattr(package, "MAX_PART_BYTES", 1000)
+    with pytest.raises(DocumentError, match="quá lớn"):
+        Document(data)
+
+
+def test_a_missing_optional_part_is_no_error() -> None:
+    """No styles or theme part: defaults apply, as before."""
+    document = Document(make_docx({"word/document.xml": document_xml(paragraph("chữ"))}))
+    assert document.paragraphs[0].text == "chữ"
+    assert document.theme.minor_font is None
+
+
+def test_relationship_targets_resolve_relative_and_absolute(tmp_path) -> None:
+    """A header reached through ``../word/…`` or ``/word/…`` is the same part."""
+    section = (
+        '<w:sectPr><w:headerReference w:type="default" r:id="rIdHeader1"/>'
+        '<w:headerReference w:type="first" r:id="rIdHeader2"/></w:sectPr>'
+    )
+    header = (
+        '<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:p><w:r><w:t>{}</w:t></w:r></w:p></w:hdr>"
+    )
+    data = make_docx(
+        {
+            "word/document.xml": document_xml(paragraph("x"), section),
+            "word/header1.xml": header.format("một"),
+            "word/header2.xml": header.format("hai"),
+        }
+    )
+    rels = "word/_rels/document.xml.rels"
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    text = parts[rels].decode()
+    assert 'Target="header1.xml"' in text and 'Target="header2.xml"' in text
+    text = text.replace('Target="header1.xml"', 'Target="../word/./header1.xml"')
+    text = text.replace('Target="header2.xml"', 'Target="/word/header2.xml"')
+    parts[rels] = text.encode()
+    path = tmp_path / "tieu_de.docx"
+    with zipfile.ZipFile(path, "w") as target:
+        for name, content in parts.items():
+            target.writestr(name, content)
+    section = Document(path).sections[0]
+    assert section.headers["default"].paragraphs[0].text == "một"
+    assert section.headers["first"].paragraphs[0].text == "hai"

@@ -188,6 +188,78 @@ def test_libreoffice_runs_with_a_fresh_profile_and_clean_environment(tmp_path, m
     assert not any(p.name.startswith(TEMP_PREFIX) for p in tmp_path.iterdir())
 
 
+@posix_only
+def test_interrupt_kills_libreoffice_and_its_children(tmp_path, monkeypatch):
+    """Ctrl+C while LibreOffice runs: it runs in its own session, so it is killed for us."""
+    pid_file = tmp_path / "child.pid"
+    fake = _fake_soffice(tmp_path, f"sleep 60 &\necho $! > '{pid_file}'\nsleep 60")
+    monkeypatch.setenv(pdf.SOFFICE_ENV, str(fake))
+    report = tmp_path / "bao_cao.docx"
+    report.write_bytes(b"PK")
+    communicate = subprocess.Popen.communicate
+    started: list[subprocess.Popen[bytes]] = []
+
+    def interrupted(process, *args, **kwargs):
+        if started:  # the kill's own wait for the process to end
+            return communicate(process, *args, **kwargs)
+        started.append(process)
+        for _ in range(100):
+            if pid_file.is_file() and pid_file.read_text().strip():
+                break
+            time.sleep(0.05)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(subprocess.Popen, "communicate", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        pdf.convert_to_pdf(report, timeout=30)
+    assert not _alive(int(pid_file.read_text()))
+    assert started[0].poll() is not None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bao_cao.docx", "child.pid", fake.name]
+
+
+@posix_only
+def test_stale_work_folders_are_removed_before_converting(tmp_path, monkeypatch):
+    fake = _fake_soffice(
+        tmp_path,
+        'for a; do case "$a" in --outdir) next=1;; *) [ -n "$next" ] && out="$a"; next=;; '
+        'esac; done\nprintf "%%PDF-1.4 fake" > "$out/bao_cao.pdf"',
+    )
+    monkeypatch.setenv(pdf.SOFFICE_ENV, str(fake))
+    report = tmp_path / "bao_cao.docx"
+    report.write_bytes(b"PK")
+    hours_ago = time.time() - 2 * 3600
+    stale = tmp_path / f"{TEMP_PREFIX}killed.pdf.d"
+    (stale / "sub").mkdir(parents=True)
+    (stale / "sub" / "bao_cao.pdf").write_bytes(b"%PDF half")
+    os.utime(stale, (hours_ago, hours_ago))
+    recent = tmp_path / f"{TEMP_PREFIX}running.pdf.d"  # another conversion, running now
+    recent.mkdir()
+    other = tmp_path / f"{TEMP_PREFIX}old.docx.tmp"  # output.py's business, not this one's
+    other.write_bytes(b"")
+    os.utime(other, (hours_ago, hours_ago))
+    pdf.convert_to_pdf(report)
+    assert not stale.exists()
+    assert recent.is_dir() and other.is_file()
+    assert report.with_suffix(".pdf").read_bytes() == b"%PDF-1.4 fake"
+
+
+@posix_only
+def test_stale_folder_cleanup_keeps_files_and_links(tmp_path):
+    old = time.time() - 2 * 3600
+    target = tmp_path / "keep"
+    target.mkdir()
+    (target / "a.txt").write_text("a")
+    link = tmp_path / f"{TEMP_PREFIX}link.pdf.d"
+    link.symlink_to(target, target_is_directory=True)
+    plain = tmp_path / f"{TEMP_PREFIX}file.pdf.d"
+    plain.write_text("")
+    for path in (target, plain):
+        os.utime(path, (old, old))
+    os.utime(link, (old, old), follow_symlinks=False)
+    pdf.remove_stale_folders(tmp_path)
+    assert (target / "a.txt").is_file() and link.is_symlink() and plain.is_file()
+
+
 # --- with LibreOffice ------------------------------------------------------------------------
 
 
