@@ -19,7 +19,6 @@ import csv
 import io
 import os
 import sys
-import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -29,7 +28,13 @@ from pathlib import Path
 from lxml import etree
 
 from bdt_docx.api import WORKBOOK_SUFFIXES, fill_report
-from bdt_docx.errors import BdtDocxError, BdtDocxWarning, OutputError, Problem, WorkbookError
+from bdt_docx.errors import (
+    BdtDocxError,
+    OutputError,
+    Problem,
+    WorkbookError,
+    collect_warnings,
+)
 from bdt_docx.output import TEMP_PREFIX, write_bytes
 from bdt_docx.template import PreparedTemplate, prepare_template
 
@@ -234,11 +239,9 @@ def _fill_one(
     prepared: PreparedTemplate, workbook: Path, destination: Path, overwrite: bool, pdf: bool
 ) -> _Outcome:
     """Fill one workbook, keeping the warnings it raised (they cannot cross a process)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", BdtDocxWarning)
+    with collect_warnings() as found:
         outcome = _fill_one_quietly(prepared, workbook, destination, overwrite, pdf)
-    found = tuple(w.message.problem for w in caught if isinstance(w.message, BdtDocxWarning))
-    return replace(outcome, warnings=found) if found else outcome
+    return replace(outcome, warnings=tuple(found)) if found else outcome
 
 
 def _fill_one_quietly(

@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import sys
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -339,18 +338,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_CODES["usage"]
-    from bdt_docx.errors import BdtDocxError, BdtDocxWarning, Problem
+    from bdt_docx.errors import BdtDocxError, Problem, collect_warnings
 
     outcome = Outcome()
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", BdtDocxWarning)
-            try:
-                COMMANDS[args.command](args, outcome)
-            finally:
-                outcome.warnings = [
-                    w.message.problem for w in caught if isinstance(w.message, BdtDocxWarning)
-                ]
+        with collect_warnings() as outcome.warnings:
+            COMMANDS[args.command](args, outcome)
     except BdtDocxError as exc:
         outcome.fail(exc)
     except KeyboardInterrupt:

@@ -8,6 +8,9 @@ so a program can show them as a list and a person reads them in one go.
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -19,6 +22,7 @@ __all__ = [
     "Problem",
     "TemplateError",
     "WorkbookError",
+    "collect_warnings",
 ]
 
 
@@ -133,3 +137,18 @@ class BdtDocxWarning(UserWarning):
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         super().__init__(str(problem))
+
+
+@contextmanager
+def collect_warnings() -> Iterator[list[Problem]]:
+    """Collect the :class:`BdtDocxWarning` problems raised inside the ``with`` block.
+
+    The list it yields is filled when the block ends (even when it raises).
+    """
+    found: list[Problem] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", BdtDocxWarning)
+        try:
+            yield found
+        finally:
+            found.extend(w.message.problem for w in caught if isinstance(w.message, BdtDocxWarning))
