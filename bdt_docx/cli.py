@@ -358,7 +358,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if os.environ.get("BDT_DOCX_DEBUG"):
             raise
-    _report(args, outcome)
+    try:
+        _report(args, outcome)
+    except BrokenPipeError:  # the reader went away (``bdt-docx check x | head``): stay quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return outcome.code  # _report may have turned a success into 5 (no result file)
 
 
