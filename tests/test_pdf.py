@@ -125,6 +125,24 @@ def _fake_soffice(tmp_path: Path, body: str) -> Path:
     return script
 
 
+def _report_for_fake_soffice(tmp_path: Path, monkeypatch, body: str) -> Path:
+    """A stand-in report, with a fake ``soffice`` (``tmp_path/fake-soffice``) running
+    ``body`` set as the LibreOffice to use."""
+    monkeypatch.setenv(pdf.SOFFICE_ENV, str(_fake_soffice(tmp_path, body)))
+    report = tmp_path / "bao_cao.docx"
+    report.write_bytes(b"PK")
+    return report
+
+
+#: A fake soffice body that writes a small PDF into the ``--outdir`` it is given.
+_WRITES_PDF = (
+    'for a; do case "$a" in --outdir) next=1;; *) [ -n "$next" ] && out="$a"; next=;; '
+    'esac; done\nprintf "%%PDF-1.4 fake" > "$out/bao_cao.pdf"'
+)
+#: A fake soffice body that starts a child process (its pid in ``{pid_file}``) and hangs.
+_HANGS_WITH_A_CHILD = "sleep 60 &\necho $! > '{pid_file}'\nsleep 60"
+
+
 def _alive(pid: int) -> bool:
     """Whether ``pid`` runs (a killed child not yet reaped by its new parent does not)."""
     for _ in range(50):
@@ -142,24 +160,26 @@ def _alive(pid: int) -> bool:
 @posix_only
 def test_timeout_kills_libreoffice_and_its_children(tmp_path, monkeypatch):
     pid_file = tmp_path / "child.pid"
-    fake = _fake_soffice(tmp_path, f"sleep 60 &\necho $! > '{pid_file}'\nsleep 60")
-    monkeypatch.setenv(pdf.SOFFICE_ENV, str(fake))
-    report = tmp_path / "bao_cao.docx"
-    report.write_bytes(b"PK")
+    report = _report_for_fake_soffice(
+        tmp_path, monkeypatch, _HANGS_WITH_A_CHILD.format(pid_file=pid_file)
+    )
     started = time.monotonic()
     with pytest.raises(ConversionError, match="quá 1 giây"):
         pdf.convert_to_pdf(report, timeout=1)
     assert time.monotonic() - started < 15
     assert not _alive(int(pid_file.read_text()))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bao_cao.docx", "child.pid", fake.name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "bao_cao.docx",
+        "child.pid",
+        "fake-soffice",
+    ]
 
 
 @posix_only
 def test_failed_conversion_reports_libreoffice_stderr(tmp_path, monkeypatch):
-    fake = _fake_soffice(tmp_path, "echo 'Error: source file could not be loaded' >&2\nexit 1")
-    monkeypatch.setenv(pdf.SOFFICE_ENV, str(fake))
-    report = tmp_path / "bao_cao.docx"
-    report.write_bytes(b"PK")
+    report = _report_for_fake_soffice(
+        tmp_path, monkeypatch, "echo 'Error: source file could not be loaded' >&2\nexit 1"
+    )
     with pytest.raises(ConversionError, match="source file could not be loaded"):
         pdf.convert_to_pdf(report)
     assert not report.with_suffix(".pdf").exists()
@@ -168,16 +188,12 @@ def test_failed_conversion_reports_libreoffice_stderr(tmp_path, monkeypatch):
 @posix_only
 def test_libreoffice_runs_with_a_fresh_profile_and_clean_environment(tmp_path, monkeypatch):
     log = tmp_path / "args.txt"
-    fake = _fake_soffice(
+    report = _report_for_fake_soffice(
         tmp_path,
-        f'printf "%s\\n" "$@" > "{log}"\necho "VENV=$VIRTUAL_ENV" >> "{log}"\n'
-        'for a; do case "$a" in --outdir) next=1;; *) [ -n "$next" ] && out="$a"; next=;; '
-        'esac; done\nprintf "%%PDF-1.4 fake" > "$out/bao_cao.pdf"',
+        monkeypatch,
+        f'printf "%s\\n" "$@" > "{log}"\necho "VENV=$VIRTUAL_ENV" >> "{log}"\n' + _WRITES_PDF,
     )
-    monkeypatch.setenv(pdf.SOFFICE_ENV, str(fake))
     monkeypatch.setenv("VIRTUAL_ENV", "/some/venv")
-    report = tmp_path / "bao_cao.docx"
-    report.write_bytes(b"PK")
     assert pdf.convert_to_pdf(report) == report.with_suffix(".pdf")
     assert report.with_suffix(".pdf").read_bytes() == b"%PDF-1.4 fake"
     args = log.read_text().splitlines()
@@ -192,10 +208,9 @@ def test_libreoffice_runs_with_a_fresh_profile_and_clean_environment(tmp_path, m
 def test_interrupt_kills_libreoffice_and_its_children(tmp_path, monkeypatch):
     """Ctrl+C while LibreOffice runs: it runs in its own session, so it is killed for us."""
     pid_file = tmp_path / "child.pid"
-    fake = _fake_soffice(tmp_path, f"sleep 60 &\necho $! > '{pid_file}'\nsleep 60")
-    monkeypatch.setenv(pdf.SOFFICE_ENV, str(fake))
-    report = tmp_path / "bao_cao.docx"
-    report.write_bytes(b"PK")
+    report = _report_for_fake_soffice(
+        tmp_path, monkeypatch, _HANGS_WITH_A_CHILD.format(pid_file=pid_file)
+    )
     communicate = subprocess.Popen.communicate
     started: list[subprocess.Popen[bytes]] = []
 
@@ -214,19 +229,16 @@ def test_interrupt_kills_libreoffice_and_its_children(tmp_path, monkeypatch):
         pdf.convert_to_pdf(report, timeout=30)
     assert not _alive(int(pid_file.read_text()))
     assert started[0].poll() is not None
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bao_cao.docx", "child.pid", fake.name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "bao_cao.docx",
+        "child.pid",
+        "fake-soffice",
+    ]
 
 
 @posix_only
 def test_stale_work_folders_are_removed_before_converting(tmp_path, monkeypatch):
-    fake = _fake_soffice(
-        tmp_path,
-        'for a; do case "$a" in --outdir) next=1;; *) [ -n "$next" ] && out="$a"; next=;; '
-        'esac; done\nprintf "%%PDF-1.4 fake" > "$out/bao_cao.pdf"',
-    )
-    monkeypatch.setenv(pdf.SOFFICE_ENV, str(fake))
-    report = tmp_path / "bao_cao.docx"
-    report.write_bytes(b"PK")
+    report = _report_for_fake_soffice(tmp_path, monkeypatch, _WRITES_PDF)
     hours_ago = time.time() - 2 * 3600
     stale = tmp_path / f"{TEMP_PREFIX}killed.pdf.d"
     (stale / "sub").mkdir(parents=True)
