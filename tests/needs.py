@@ -27,3 +27,20 @@ def require_program(name: str, found: str | os.PathLike[str] | None) -> Path:
 def require_libreoffice() -> Path:
     """The LibreOffice program, under the rule of :func:`require_program`."""
     return require_program("LibreOffice (soffice)", pdf.find_soffice())
+
+
+def shared_real(name: str) -> Path:
+    """The folder ``shared/real/<name>`` of public real files, read in place, never copied.
+
+    It is looked for in ``$BDT_DOCX_SHARED`` (the ``shared`` folder), beside the checkout
+    (``../shared``), and at ``/work/shared``. The files are not part of the repository, so a
+    machine without them skips the test, even in CI, saying where it looked.
+    """
+    root = Path(__file__).resolve().parents[1]
+    candidates = [Path(p) for p in [os.environ.get("BDT_DOCX_SHARED", "")] if p]
+    candidates += [root.parent / "shared", Path("/work/shared")]
+    for base in candidates:
+        folder = base / "real" / name
+        if folder.is_dir():
+            return folder
+    pytest.skip(f"không có thư mục real/{name} ở: " + ", ".join(map(str, candidates)))
