@@ -1,0 +1,154 @@
+"""Rules of the title (tên loại, trích yếu) and of the body text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bdt_docx.check.common import (
+    ARABIC_HEADING,
+    INDENT_TOLERANCE,
+    INDENTS,
+    MIN_PARAGRAPH_GAP,
+    PT_TOLERANCE,
+    ROMAN_HEADING,
+    SHORT_LINE,
+    clean,
+    format_issues,
+    line_issues,
+    locate,
+    missing,
+    pt_text,
+    text_runs,
+    unchecked,
+    widest_line,
+)
+from bdt_docx.check.layout import Layout
+from bdt_docx.check.report import FAIL, Issue
+from bdt_docx.filters import so
+from bdt_docx.formatting import Paragraph, twips_to_mm, twips_to_pt
+
+
+def title(layout: Layout) -> Iterator[Issue]:
+    """Tên loại (``BÁO CÁO``): upper case, bold, centred, 13-14 pt."""
+    if layout.title is None:
+        yield from missing("tên loại văn bản", "«BÁO CÁO» in hoa, đậm, căn giữa")
+        return
+    yield from format_issues(
+        layout.title, "tên loại", sizes=(13, 14), bold=True, upper=True, align="center"
+    )
+
+
+def abstract(layout: Layout) -> Iterator[Issue]:
+    """Trích yếu: bold, centred, 13-14 pt."""
+    if not layout.trich_yeu:
+        yield from missing("trích yếu", "trích yếu đậm, căn giữa, dưới tên loại")
+    for p in layout.trich_yeu:
+        yield from format_issues(p, "trích yếu", sizes=(13, 14), bold=True, align="center")
+
+
+def abstract_line(layout: Layout) -> Iterator[Issue]:
+    """A solid line under the trích yếu, 1/3 to 1/2 of its widest line."""
+    if not layout.trich_yeu:
+        yield from unchecked("trích yếu", f"đường kẻ liền {SHORT_LINE[1]}")
+    else:
+        width = layout.text_width(layout.trich_yeu)
+        yield from line_issues(layout.trich_yeu_line, "dưới trích yếu", width, SHORT_LINE)
+
+
+def _is_heading(layout: Layout, paragraph: Paragraph) -> bool:
+    """``I. …`` always; ``1. …`` when it is one line not ending a sentence (a khoản title)."""
+    text = clean(paragraph.text)
+    if ROMAN_HEADING.match(text):
+        return True
+    return (
+        bool(ARABIC_HEADING.match(text))
+        and not text.endswith((".", ";"))
+        and (widest_line(paragraph) <= layout.available(paragraph))
+    )
+
+
+def _body_found(layout: Layout, primary: bool = False) -> Iterator[Issue]:
+    """A failure (``primary``) or a warning when the body was not found."""
+    if not layout.body:
+        report = missing if primary else unchecked
+        yield from report("phần nội dung", "các đoạn nội dung sau trích yếu")
+
+
+def body_size(layout: Layout) -> Iterator[Issue]:
+    """Body paragraphs in 13-14 pt."""
+    yield from _body_found(layout, primary=True)
+    for p in layout.body:
+        yield from format_issues(p, "nội dung", sizes=(13, 14))
+
+
+def body_alignment(layout: Layout) -> Iterator[Issue]:
+    """Body paragraphs (headings aside) justified."""
+    yield from _body_found(layout)
+    for p in layout.body:
+        if not _is_heading(layout, p):
+            yield from format_issues(p, "nội dung", align="both")
+
+
+def body_indent(layout: Layout) -> Iterator[Issue]:
+    """First-line indent of 1 cm or 1.27 cm (± 0.5 mm), headings aside."""
+    yield from _body_found(layout)
+    for p in layout.body:
+        indent = p.first_line_indent
+        if _is_heading(layout, p) or any(abs(indent - i) <= INDENT_TOLERANCE for i in INDENTS):
+            continue
+        found = f"thụt đầu dòng {so(twips_to_mm(indent) / 10, 2)} cm"
+        yield Issue(FAIL, locate(p, "nội dung"), found, "thụt đầu dòng 1 cm hoặc 1,27 cm")
+
+
+def paragraph_spacing(layout: Layout) -> Iterator[Issue]:
+    """At least 6 pt between body paragraphs (space after one plus space before the next)."""
+    yield from _body_found(layout)
+    for first, second in zip(layout.body, layout.body[1:], strict=False):
+        same = first.style_id == second.style_id
+        after = 0 if same and first.contextual_spacing else first.space_after
+        before = 0 if same and second.contextual_spacing else second.space_before
+        if after + before < MIN_PARAGRAPH_GAP:
+            found = f"cách đoạn trước {pt_text(twips_to_pt(after + before))}"
+            yield Issue(FAIL, locate(second, "nội dung"), found, "cách đoạn tối thiểu 6 pt")
+
+
+def line_spacing(layout: Layout) -> Iterator[Issue]:
+    """Line spacing from single to 1.5 lines (exact heights judged against the font size)."""
+    yield from _body_found(layout)
+    for p in layout.body:
+        spacing = p.line_spacing
+        if spacing.rule == "auto":
+            good = 1 - PT_TOLERANCE <= spacing.value <= 1.5 + PT_TOLERANCE
+            found = f"giãn dòng {so(spacing.value, 2)} dòng"
+        else:
+            size = max((r.size for r in text_runs(p)), default=13.0)
+            good = size <= spacing.value <= size * 1.15 * 1.5 + 0.5
+            found = (
+                f"giãn dòng {'chính xác' if spacing.rule == 'exact' else 'tối thiểu'} "
+                + pt_text(spacing.value)
+            )
+        if not good:
+            yield Issue(FAIL, locate(p, "nội dung"), found, "giãn dòng từ 1 đến 1,5 dòng")
+
+
+def headings(layout: Layout) -> Iterator[Issue]:
+    """``I. …`` headings upper case and bold; ``1. …`` khoản titles bold."""
+    yield from _body_found(layout)
+    for p in layout.body:
+        text = clean(p.text)
+        if ROMAN_HEADING.match(text):
+            yield from format_issues(p, "đề mục La Mã", bold=True, upper=True)
+        elif _is_heading(layout, p):
+            runs = text_runs(p)
+            if runs and not runs[0].bold:
+                yield Issue(FAIL, locate(p, "tên khoản"), f"«{text[:40]}» không đậm", "chữ đậm")
+
+
+def body_end(layout: Layout) -> Iterator[Issue]:
+    """The body ends with ``./.``."""
+    yield from _body_found(layout)
+    if layout.body:
+        last = layout.body[-1]
+        text = clean(last.text)
+        if not text.endswith("./."):
+            yield Issue(FAIL, locate(last, "cuối nội dung"), f"«…{text[-20:]}»", "kết thúc «./.»")

@@ -1,0 +1,192 @@
+"""What the rules share: the decree's values, text patterns and how an issue is worded."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from bdt_docx.check.report import FAIL, WARN, Issue
+from bdt_docx.filters import be_rong, so
+from bdt_docx.formatting import Paragraph, Run, Table
+
+FONT = "Times New Roman"
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+A4 = (11906, 16838)
+#: Page margins in mm: side → (least, most).
+MARGINS = {"top": (20, 25), "bottom": (20, 25), "left": (30, 35), "right": (15, 20)}
+#: First-line indents allowed, in twips (1 cm, 1.27 cm), and the tolerance (0.5 mm).
+INDENTS, INDENT_TOLERANCE = (567, 720), 28
+MIN_PARAGRAPH_GAP = 120  # 6 pt in twips
+#: Length of the short line under an agency name or a trích yếu, as a share of the text
+#: (with a little slack), and how the report states it.
+SHORT_LINE = (1 / 3 - 0.02, 1 / 2 + 0.02), "dài 1/3-1/2 dòng chữ"
+#: Length of the line under the Tiêu ngữ, as a share of its text.
+MOTTO_LINE = (0.9, 1.15), "dài bằng dòng chữ (0,9-1,15 lần)"
+#: At most this many findings of one rule are listed; the rest are counted.
+MAX_ISSUES_PER_RULE = 10
+MM_TOLERANCE = 0.1
+PT_TOLERANCE = 0.01
+
+ROMAN_HEADING = re.compile(r"^[IVXLC]+\.\s")
+ARABIC_HEADING = re.compile(r"^\d+\.\s")
+RULE_TEXT = re.compile(r"^[_\-\u2010\u2013\u2014.\u2026\s]{3,}$")
+NUMBER_START = re.compile(r"^số", re.IGNORECASE)
+NUMBER = re.compile(r"^Số:(?P<gap>\s*)(?P<number>\d*)\s*/(?P<code>\S*)$")
+DATE = re.compile(
+    r"^(?P<place>[^,]+),\s*ngày\s+(?P<day>\d*)\s+tháng\s+(?P<month>\d*)\s+năm\s*(?P<year>\d*)$"
+)
+
+
+@dataclass(frozen=True)
+class ShortLine:
+    """A short line under a text: a paragraph border, a drawn line, or a row of underscores."""
+
+    kind: str
+    length: float  # points
+    paragraph: Paragraph
+
+
+def clean(text: str) -> str:
+    """NFC-normalised text with non-breaking spaces as spaces and the ends stripped."""
+    return unicodedata.normalize("NFC", text).replace("\xa0", " ").strip()
+
+
+def has_text(paragraph: Paragraph) -> bool:
+    """Whether the paragraph prints words (not only spaces, nor a row of underscores)."""
+    text = paragraph.text.strip()
+    return bool(text) and not RULE_TEXT.match(text)
+
+
+def is_caps_title(text: str) -> bool:
+    text = clean(text)
+    return any(c.isalpha() for c in text) and text == text.upper() and len(text) <= 60
+
+
+def text_runs(paragraph: Paragraph) -> list[Run]:
+    """The runs that print something other than spaces."""
+    return [r for r in paragraph.runs if r.text.strip()]
+
+
+def widest_line(paragraph: Paragraph) -> float:
+    """Width in points of the widest line of the paragraph as set (line breaks split)."""
+    widest = current = 0.0
+    for run in paragraph.runs:
+        for i, piece in enumerate(run.shown_text.split("\n")):
+            if i:
+                widest, current = max(widest, current), 0.0
+            current += be_rong(piece, run.size, run.bold, run.italic)
+    return max(widest, current)
+
+
+def pt_text(value: float) -> str:
+    return f"{so(value, 1)} pt"
+
+
+def locate(paragraph: Paragraph, what: str = "") -> str:
+    """``Quốc hiệu, đoạn 3 (bảng 1, hàng 1, ô 2)`` or ``đầu trang word/header1.xml, đoạn 1``."""
+    place = f"đoạn {paragraph.index + 1}"
+    if paragraph.cell is not None:
+        cell = paragraph.cell
+        place += f" (bảng {cell.table.index + 1}, hàng {cell.row.index + 1}, ô {cell.index + 1})"
+    if paragraph.story.label != "document":
+        place = f"đầu/chân trang {paragraph.story.label}, {place}"
+    return f"{what}, {place}" if what else place
+
+
+def format_issues(
+    paragraph: Paragraph,
+    what: str,
+    *,
+    sizes: tuple[float, float] | None = None,
+    bold: bool | None = None,
+    italic: bool | None = None,
+    upper: bool = False,
+    align: str | None = None,
+) -> Iterator[Issue]:
+    """What is wrong with the size, weight, slant, case and alignment of a paragraph.
+
+    ``bold``/``italic`` True: every printing run must have it; False: none may.
+    """
+    where = locate(paragraph, what)
+    runs = text_runs(paragraph)
+    if sizes is not None:
+        wrong = sorted({r.size for r in runs if not within(r.size, sizes)})
+        if wrong:
+            found = ", ".join(pt_text(s) for s in wrong)
+            yield Issue(FAIL, where, f"cỡ chữ {found}", size_range(sizes))
+    for flag, name, value in (("bold", "đậm", bold), ("italic", "nghiêng", italic)):
+        if value is None:
+            continue
+        if value and not all(getattr(r, flag) for r in runs):
+            yield Issue(FAIL, where, f"có chữ không {name}", f"chữ {name}")
+        if not value and any(getattr(r, flag) for r in runs):
+            yield Issue(FAIL, where, f"có chữ {name}", f"chữ không {name}")
+    text = clean(paragraph.shown_text)
+    if upper and text != text.upper():
+        yield Issue(FAIL, where, f"«{text}» không in hoa", "chữ in hoa")
+    if align is not None and paragraph.alignment != align:
+        found = ALIGN_NAMES.get(paragraph.alignment, paragraph.alignment)
+        yield Issue(FAIL, where, f"căn lề «{found}»", f"căn lề «{ALIGN_NAMES[align]}»")
+
+
+ALIGN_NAMES = {"left": "trái", "center": "giữa", "right": "phải", "both": "đều hai bên"}
+
+
+def within(value: float, bounds: tuple[float, float], tolerance: float = PT_TOLERANCE) -> bool:
+    return bounds[0] - tolerance <= value <= bounds[1] + tolerance
+
+
+def size_range(sizes: tuple[float, float]) -> str:
+    low, high = sizes
+    return f"cỡ chữ {so(low)} pt" if low == high else f"cỡ chữ {so(low)}-{so(high)} pt"
+
+
+def missing(what: str, expected: str) -> Iterator[Issue]:
+    """The element a rule is about is not in the document: a failure."""
+    yield Issue(FAIL, "toàn văn bản", f"không tìm thấy {what}", expected)
+
+
+def unchecked(what: str, expected: str) -> Iterator[Issue]:
+    """The rule cannot be checked because another rule's element is missing: a warning."""
+    yield Issue(WARN, "toàn văn bản", f"không kiểm tra được vì không tìm thấy {what}", expected)
+
+
+def line_issues(
+    line: ShortLine | None,
+    what: str,
+    text_width: float,
+    share_range: tuple[tuple[float, float], str],
+) -> Iterator[Issue]:
+    """Whether ``line`` is a real line whose length is in ``share_range`` of ``text_width``
+    (the bounds, and how to say them)."""
+    ratio, wanted = share_range
+    expected = f"đường kẻ liền {wanted}"
+    if line is None:
+        yield Issue(FAIL, what, "không có đường kẻ", expected)
+        return
+    where = locate(line.paragraph, what)
+    if line.kind == "dòng ký tự gạch":
+        yield Issue(FAIL, where, f"đường kẻ bằng ký tự «{line.paragraph.text.strip()}»", expected)
+        return
+    share = line.length / text_width if text_width else 0.0
+    if not ratio[0] <= share <= ratio[1]:
+        length, text = pt_text(line.length), pt_text(text_width)
+        found = f"{line.kind} dài {length}, dòng chữ {text} (tỉ lệ {so(share, 2)})"
+        yield Issue(FAIL, where, found, expected)
+
+
+def borderless_two_columns(table: Table | None, what: str) -> Iterator[Issue]:
+    if table is None:
+        yield from missing(what, "bảng 2 cột không viền")
+        return
+    where = f"{what}, bảng {table.index + 1}"
+    columns = max((sum(c.grid_span for c in row.cells) for row in table.rows), default=0)
+    if columns != 2:
+        yield Issue(FAIL, where, f"{columns} cột", "2 cột")
+    edges = [e for e, b in table.borders.items() if b is not None]
+    edges += [e for c in table.cells for e, b in c.borders.items() if b is not None]
+    if edges:
+        yield Issue(FAIL, where, "có viền: " + ", ".join(sorted(set(edges))), "không viền")
