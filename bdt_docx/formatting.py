@@ -27,7 +27,6 @@ network access. A file that is not a readable .docx raises :class:`DocumentError
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ from pathlib import Path
 from lxml import etree
 
 from bdt_docx.errors import BdtDocxError
-from bdt_docx.package import Package, PackageError, part_path
+from bdt_docx.package import Package, PackageError, Relationship
 
 __all__ = [
     "NS",
@@ -61,7 +60,6 @@ __all__ = [
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 #: Namespace prefixes used in the XPath expressions of this module.
 NS = {
@@ -907,9 +905,12 @@ class Document:
         except PackageError as exc:
             raise DocumentError(exc.reason, file=self.name) from exc
         self._xml_cache: dict[str, etree._Element | None] = {}
-        root_rels = self._relationships("")
         main = next(
-            (t for kind, t in root_rels.values() if kind.endswith("/officeDocument")),
+            (
+                r.target
+                for r in self._relationships("").values()
+                if r.type.endswith("/officeDocument")
+            ),
             "word/document.xml",
         )
         self.part_name = main
@@ -952,23 +953,16 @@ class Document:
             self._xml_cache[part] = root
         return self._xml_cache[part]
 
-    def _relationships(self, part: str) -> dict[str, tuple[str, str]]:
-        """The internal relationships of ``part`` (``""``: the package's): id → (type, part)."""
-        folder, name = posixpath.split(part)
-        rels = self._xml(posixpath.join(folder, "_rels", f"{name}.rels"))
-        result: dict[str, tuple[str, str]] = {}
-        if rels is None:
-            return result
-        for rel in rels.iter(f"{{{PKG_REL_NS}}}Relationship"):
-            if rel.get("TargetMode") == "External":
-                continue
-            target = part_path(part, rel.get("Target", ""))
-            result[rel.get("Id", "")] = (rel.get("Type", ""), target)
-        return result
+    def _relationships(self, part: str) -> dict[str, Relationship]:
+        """The internal relationships of ``part`` (``""``: the package's), by id."""
+        try:
+            return self._package.relationships(part)
+        except PackageError as exc:
+            raise DocumentError(exc.reason, file=self.name) from exc
 
     def _related(self, part: str, rel_type: str, fallback: str) -> str:
         """The target of the first relationship of ``rel_type`` from ``part``, or ``fallback``."""
-        targets = [t for kind, t in self._relationships(part).values() if kind == rel_type]
+        targets = [r.target for r in self._relationships(part).values() if r.type == rel_type]
         return targets[0] if targets else fallback
 
     @property
@@ -981,7 +975,7 @@ class Document:
         target = self._relationships(self.part_name).get(r_id)
         if target is None:
             return None
-        name = target[1]
+        name = target.target
         if name not in self._headers:
             root = self._xml(name)
             if root is None:

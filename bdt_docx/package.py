@@ -5,15 +5,26 @@ inflate beyond :data:`MAX_PART_BYTES` nor the package beyond :data:`MAX_PACKAGE_
 counted on the bytes actually inflated (a zip's stated sizes can lie), and XML is parsed
 with entities, DTD loading and network access off and without ``recover``, so that a broken
 part is an error instead of silently lost content.
+
+Everything that reads the zip goes through :class:`Package`, the one place where what
+``zipfile``, ``zlib``, ``bz2`` and ``lzma`` raise on a damaged file (a corrupt deflate
+stream, a name that is not UTF-8 under the UTF-8 flag, an unknown zip version, a central
+directory pointing past the end…) becomes a :class:`PackageError`.
 """
 
 from __future__ import annotations
 
+import lzma
 import posixpath
 import re
+import struct
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
+from typing import BinaryIO, NamedTuple
 
 from lxml import etree
 
@@ -22,9 +33,11 @@ __all__ = [
     "MAX_PART_BYTES",
     "Package",
     "PackageError",
+    "Relationship",
     "parse_xml",
     "part_path",
     "refuse_doctype",
+    "relationships_part",
 ]
 
 #: Largest inflated size of one part (the XML of a huge sheet stays well below it).
@@ -36,6 +49,23 @@ _CHUNK = 1024 * 1024
 _PROLOG_BYTES = 64 * 1024
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+#: What reading a damaged zip raises besides :class:`zipfile.BadZipFile`: the inflaters'
+#: errors (deflate, bzip2 gives OSError, lzma), a short or overrun stream (EOFError,
+#: OSError from a seek before the start), an unknown zip version or method
+#: (NotImplementedError), a name that is not UTF-8 under the UTF-8 flag, a header too short.
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    UnicodeDecodeError,
+    ValueError,
+    struct.error,
+)
 
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
@@ -58,8 +88,9 @@ def parse_xml(data: bytes, part: str | None = None) -> etree._Element:
     """Parse XML strictly and safely (no entities, no DTD, no network, no recovery)."""
     try:
         root = etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise PackageError(f"phần {part or 'XML'} bị hỏng ({exc.msg})", part) from exc
+    except etree.LxmlError as exc:
+        reason = getattr(exc, "msg", None) or str(exc)
+        raise PackageError(f"phần {part or 'XML'} bị hỏng ({reason})", part) from exc
     if root is None:  # pragma: no cover - lxml returns None only with recover=True
         raise PackageError(f"phần {part or 'XML'} trống", part)
     return root
@@ -77,6 +108,21 @@ def part_path(base: str, target: str) -> str:
         return target.lstrip("/")
     joined = posixpath.normpath(posixpath.join("/", posixpath.dirname(base), target))
     return joined.lstrip("/")
+
+
+def relationships_part(part: str) -> str:
+    """The part holding ``part``'s relationships (``""``: the package's, ``_rels/.rels``)."""
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", f"{name}.rels")
+
+
+class Relationship(NamedTuple):
+    """A relationship of a part to another part of the same package."""
+
+    #: The relationship type URI (``…/relationships/officeDocument``).
+    type: str
+    #: The target part, resolved from the package root (``word/document.xml``).
+    target: str
 
 
 def refuse_doctype(data: bytes, part: str) -> None:
@@ -111,12 +157,25 @@ class Package:
         self.path = Path("<bytes>") if in_memory else Path(source)
         self._inflated = 0
         try:
-            self._zip = zipfile.ZipFile(BytesIO(source) if in_memory else self.path)
-        except zipfile.BadZipFile as exc:
-            raise PackageError("tệp không phải tệp Office (.xlsx, .docx) hợp lệ") from exc
+            self._file: BinaryIO = BytesIO(source) if in_memory else self.path.open("rb")
         except OSError as exc:
             raise PackageError(f"không đọc được tệp ({exc.strerror or exc})") from exc
+        try:
+            with self._guard("tệp không phải tệp Office (.xlsx, .docx) hợp lệ"):
+                self._zip = zipfile.ZipFile(self._file)
+        except PackageError:
+            self._file.close()
+            raise
         self.names = {info.filename for info in self._zip.infolist()}
+
+    @staticmethod
+    @contextmanager
+    def _guard(reason: str, part: str | None = None) -> Iterator[None]:
+        """Turn what a damaged zip raises into :class:`PackageError` (``reason``)."""
+        try:
+            yield
+        except _DAMAGED as exc:
+            raise PackageError(reason, part) from exc
 
     def __enter__(self) -> Package:
         return self
@@ -127,6 +186,7 @@ class Package:
     def close(self) -> None:
         """Close the underlying zip file."""
         self._zip.close()
+        self._file.close()
 
     def infolist(self) -> list[zipfile.ZipInfo]:
         """The members of the zip, in stored order."""
@@ -138,7 +198,10 @@ class Package:
             raise PackageError(f"thiếu phần {name}", name)
         chunks, size = [], 0
         try:
-            with self._zip.open(name) as stream:
+            with (
+                self._guard(f"phần {name} bị hỏng hoặc không giải nén được", name),
+                self._zip.open(name) as stream,
+            ):
                 while chunk := stream.read(_CHUNK):
                     size += len(chunk)
                     self._inflated += len(chunk)
@@ -147,8 +210,6 @@ class Package:
                             f"phần {name} giải nén ra quá lớn (có thể là tệp độc hại)", name
                         )
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
-            raise PackageError(f"phần {name} bị hỏng hoặc không giải nén được", name) from exc
         except RuntimeError as exc:  # zipfile refuses an encrypted member this way
             state = "được mã hóa" if self._zip.getinfo(name).flag_bits & 0x1 else "bị hỏng"
             raise PackageError(f"phần {name} {state}", name) from exc
@@ -160,3 +221,20 @@ class Package:
     def read_xml(self, name: str) -> etree._Element:
         """Inflate and parse part ``name`` (see :func:`parse_xml`)."""
         return parse_xml(self.read(name), name)
+
+    def relationships(self, part: str) -> dict[str, Relationship]:
+        """The internal relationships of ``part`` (``""``: the package's), by id.
+
+        Empty when the part has none; external targets (web links) are left out, and
+        anything in the ``.rels`` part that is not a relationship (an XML comment) is skipped.
+        """
+        name = relationships_part(part)
+        if name not in self.names:
+            return {}
+        return {
+            rel.get("Id", ""): Relationship(
+                rel.get("Type", ""), part_path(part, rel.get("Target", ""))
+            )
+            for rel in self.read_xml(name).iter(_RELATIONSHIP)
+            if rel.get("TargetMode") != "External"
+        }

@@ -14,7 +14,6 @@ was never saved.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -24,7 +23,7 @@ from pathlib import Path
 from lxml import etree
 
 from bdt_docx.errors import WorkbookError
-from bdt_docx.package import Package, PackageError, part_path
+from bdt_docx.package import Package, PackageError
 
 __all__ = ["Area", "Cell", "NameLookupError", "TableInfo", "Workbook", "parse_reference"]
 
@@ -186,11 +185,6 @@ def _count(text: str, part: str) -> int:
     return int(text)
 
 
-def _rels_path(part: str) -> str:
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", f"{name}.rels")
-
-
 def _string_item(si: etree._Element) -> str:
     """The text of a shared or inline string (rich text runs joined, phonetics left out)."""
     direct = si.find(f"{_M}t")
@@ -267,15 +261,14 @@ class Workbook:
 
     def _read_structure(self) -> None:
         package = self._package
-        root_rels = package.read_xml("_rels/.rels")
         office = [
-            rel.get("Target", "")
-            for rel in root_rels
-            if rel.get("Type", "").endswith("/officeDocument")
+            rel.target
+            for rel in package.relationships("").values()
+            if rel.type.endswith("/officeDocument")
         ]
         if not office:
             raise PackageError("không có phần sổ làm việc (workbook)")
-        self._workbook_part = part_path("", office[0])
+        self._workbook_part = office[0]
         book = package.read_xml(self._workbook_part)
         if book.tag != f"{_M}workbook":
             raise PackageError("tệp không phải sổ Excel (không có phần workbook)")
@@ -310,14 +303,7 @@ class Workbook:
 
     def _relationships(self, part: str) -> dict[str, str]:
         """Relationship id → target part path, for ``part`` (empty when it has none)."""
-        rels_part = _rels_path(part)
-        if rels_part not in self._package.names:
-            return {}
-        return {
-            rel.get("Id", ""): part_path(part, rel.get("Target", ""))
-            for rel in self._package.read_xml(rels_part)
-            if rel.get("TargetMode") != "External"
-        }
+        return {rel_id: rel.target for rel_id, rel in self._package.relationships(part).items()}
 
     # -- names and tables -----------------------------------------------------------------
 

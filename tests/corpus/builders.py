@@ -16,6 +16,8 @@ from pathlib import Path
 import docx
 import openpyxl
 
+from corpus.zipsurgery import rewritten
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "bao_cao_bau_cu_2021.xlsx"
 TEMPLATE = ROOT / "templates" / "bao_cao_thi_dua_bau_cu.docx"
@@ -62,13 +64,7 @@ def rewrite_parts(
     extra: Iterable[tuple[str, bytes]] = (),
 ) -> Path:
     """Copy a zip package, passing each part through ``change`` (``None`` drops it)."""
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
-        for info in old.infolist():
-            data = change(info.filename, old.read(info.filename))
-            if data is not None:
-                new.writestr(info.filename, data)
-        for name, data in extra:
-            new.writestr(name, data)
+    target.write_bytes(rewritten(source.read_bytes(), change, extra))
     return target
 
 
