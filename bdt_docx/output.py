@@ -11,17 +11,20 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import struct
 import tempfile
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
 from bdt_docx.errors import OutputError
 
-__all__ = ["TEMP_PREFIX", "check_destination", "write_bytes", "write_package"]
+__all__ = ["TEMP_PREFIX", "Member", "check_destination", "deflate", "write_bytes", "write_package"]
 
 #: Start of the name of every temporary file bdt_docx writes beside a report.
 TEMP_PREFIX = ".~bdt-docx-"
@@ -54,21 +57,86 @@ def check_destination(output: Path, overwrite: bool) -> None:
         )
 
 
-def write_package(
-    parts: Iterable[tuple[zipfile.ZipInfo, bytes]], output: Path, *, overwrite: bool = False
-) -> Path:
-    """Write ``parts`` as a zip package at ``output``; return ``output``.
+@dataclass(frozen=True)
+class Member:
+    """A part of a package, compressed and ready to be written (see :func:`deflate`)."""
+
+    name: str
+    date_time: tuple[int, int, int, int, int, int]
+    external_attr: int
+    crc: int
+    size: int
+    deflated: bytes
+
+
+def deflate(info: zipfile.ZipInfo, data: bytes, level: int = zlib.Z_DEFAULT_COMPRESSION) -> Member:
+    """Compress ``data``, the content of the zip entry ``info``, as :mod:`zipfile` would
+    (deflate, zlib's default level unless ``level`` says otherwise)."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    deflated = compressor.compress(data) + compressor.flush()
+    return Member(
+        info.filename, info.date_time, info.external_attr, zlib.crc32(data), len(data), deflated
+    )
+
+
+def write_package(members: Iterable[Member], output: Path, *, overwrite: bool = False) -> Path:
+    """Write ``members`` as a zip package at ``output``; return ``output``.
 
     Raises :class:`OutputError` when the file exists (and ``overwrite`` is false), the folder
-    is missing or read-only, or another program holds the file open.
+    is missing or read-only, another program holds the file open, or the report is too
+    large for a zip without its 64-bit extension (4 GB), which no report comes near.
     """
+    data = zip_bytes(members)
+    if data is None:
+        raise OutputError("báo cáo quá lớn (trên 4 GB)", output)
+    return _write_atomically(output, lambda stream: stream.write(data), overwrite)
 
-    def write(stream: BinaryIO) -> None:
-        with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as package:
-            for info, data in parts:
-                package.writestr(_entry(info), data)
 
-    return _write_atomically(output, write, overwrite)
+# The zip records, laid out as zipfile writes them into a seekable file (no data descriptor,
+# no zip64, no extra field): version 2.0, Unix attributes, the UTF-8 flag on non-ASCII names.
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_VERSION = 20
+_UNIX = 3
+_UTF8_NAME = 0x800
+_ZIP32_LIMIT = 0xFFFFFFFF
+
+
+def zip_bytes(members: Iterable[Member]) -> bytes | None:
+    """A zip archive of the already deflated ``members``, in their order (``None`` when it
+    would need zip64: over 4 GB or 65,535 members).
+
+    :mod:`zipfile` cannot write data that is already compressed, so the three records of a
+    plain zip are written here.
+    """
+    chunks: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for member in members:
+        if max(offset, member.size, len(member.deflated)) > _ZIP32_LIMIT:
+            return None
+        try:
+            name, flags = member.name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            name, flags = member.name.encode("utf-8"), _UTF8_NAME
+        year, month, day, hour, minute, second = member.date_time
+        date = (year - 1980) << 9 | month << 5 | day
+        clock = hour << 11 | minute << 5 | second // 2
+        packed = len(member.deflated)
+        fields = (flags, zipfile.ZIP_DEFLATED, clock, date, member.crc, packed, member.size)
+        header = _LOCAL.pack(b"PK\x03\x04", _VERSION, 0, *fields, len(name), 0)
+        chunks += (header, name, member.deflated)
+        # version made by and needed, Unix, then: no extra field, no comment, disk 0, no
+        # internal attributes
+        record = (b"PK\x01\x02", _VERSION, _UNIX, _VERSION, 0, *fields, len(name), 0, 0, 0, 0)
+        central.append(_CENTRAL.pack(*record, member.external_attr, offset) + name)
+        offset += len(header) + len(name) + packed
+    directory = b"".join(central)
+    if offset + len(directory) > _ZIP32_LIMIT or len(central) > 0xFFFF:
+        return None
+    end = _END.pack(b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), offset, 0)
+    return b"".join((*chunks, directory, end))
 
 
 def write_bytes(data: bytes, output: Path, *, overwrite: bool = False) -> Path:
@@ -101,13 +169,6 @@ def _write_atomically(output: Path, write: Callable[[BinaryIO], object], overwri
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
     return output
-
-
-def _entry(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    entry = zipfile.ZipInfo(info.filename, info.date_time)
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    entry.external_attr = info.external_attr
-    return entry
 
 
 def _reason(exc: OSError) -> str:

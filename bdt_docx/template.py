@@ -29,6 +29,7 @@ from markupsafe import Markup, escape
 from bdt_docx.errors import Problem, TemplateError
 from bdt_docx.fields import Fields, description_path
 from bdt_docx.filters import FILTERS
+from bdt_docx.output import Member, deflate
 from bdt_docx.package import Package, PackageError
 from bdt_docx.text import normalize_text
 
@@ -103,7 +104,8 @@ def default_template() -> Path:
 
 @dataclass(frozen=True)
 class Part:
-    """A part of the template package: its zip entry and, if rendered, its Jinja template."""
+    """A part of the template package: its zip entry and, if rendered, its Jinja template;
+    if not, its bytes compressed once for every report (``member``)."""
 
     info: zipfile.ZipInfo
     data: bytes
@@ -111,6 +113,7 @@ class Part:
     compiled: JinjaTemplate | None = None
     #: The variables the part uses that it does not set itself.
     variables: frozenset[str] = frozenset()
+    member: Member | None = None
 
 
 @dataclass(frozen=True)
@@ -206,7 +209,7 @@ def _prepare_part(
     env: SandboxedEnvironment, info: zipfile.ZipInfo, data: bytes, rendered: bool
 ) -> Part:
     if not rendered or b"{" not in data:
-        return Part(info, data)
+        return Part(info, data, member=deflate(info, data))
     try:
         xml = unicodedata.normalize("NFC", data.decode("utf-8"))  # NFC end to end
     except UnicodeDecodeError as exc:
