@@ -478,24 +478,24 @@ def test_locked_output(tmp_path: Path, out: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_disk_full(tmp_path: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def full(self: object, *args: object, **kwargs: object) -> None:
+    def full(*args: object) -> None:  # the disk fills up before the data reach it
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", full)
+    monkeypatch.setattr(bdt_docx.output.os, "fsync", full)
     assert "đầy" in str(refused(example_copy(tmp_path), out, OutputError))
 
 
 _CHILD = textwrap.dedent(
     """
-    import sys, time, zipfile, pathlib
-    write = zipfile.ZipFile.writestr
+    import os, sys, time, pathlib
+    fsync = os.fsync
 
-    def slow(self, *args, **kwargs):
-        write(self, *args, **kwargs)
+    def slow(fd):
+        fsync(fd)
         pathlib.Path(sys.argv[4]).touch()
         time.sleep(120)
 
-    zipfile.ZipFile.writestr = slow
+    os.fsync = slow
     from bdt_docx.api import fill_report
     fill_report(sys.argv[1], sys.argv[2], sys.argv[3])
     """
