@@ -302,11 +302,11 @@ def _cmd_lint(args: argparse.Namespace, outcome: Outcome) -> None:
     findings = lint_template(args.template)
     outcome.listing = True
     outcome.extra["findings"] = [f.to_dict() for f in findings]
-    outcome.lines.extend(str(f) for f in findings)
-    if findings:
+    outcome.lines.extend(str(f) if f.blocking or f.note else f"cảnh báo: {f}" for f in findings)
+    if any(f.blocking for f in findings):  # exactly what fill refuses the template for
         outcome.code = EXIT_CODES["violation"]
     else:
-        outcome.lines.append(f"Mẫu {args.template} không có lỗi thẻ.")
+        outcome.lines.append(f"Mẫu {args.template} điền được: không có lỗi thẻ.")
 
 
 def _cmd_install_macro(args: argparse.Namespace, outcome: Outcome) -> None:

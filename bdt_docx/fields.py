@@ -1,8 +1,12 @@
 """The field description of a template: what its workbook must provide.
 
-A template ``X.docx`` may have ``X.toml`` beside it (see the shipped
-``bao_cao_thi_dua_bau_cu.toml`` for the format). Validation, ``bdt-docx init`` and
-``bdt-docx fields`` read it. A template without one gets :meth:`Fields.for_variables`:
+A description is TOML (see the shipped ``bao_cao_thi_dua_bau_cu.toml`` for the format). It
+travels inside the template: :func:`custom_properties_xml` stores it as custom document
+properties (``docProps/custom.xml``, File → Properties → Custom in Word and LibreOffice),
+which Word and LibreOffice keep when they save the file, also through .odt, so a copy of a
+template renamed or moved still has it. A ``X.toml`` beside ``X.docx`` takes precedence
+(it is how a description is written and tried). Validation, ``bdt-docx init`` and
+``bdt-docx fields`` read it. A template with neither gets :meth:`Fields.for_variables`:
 every variable it uses is a required text.
 """
 
@@ -19,9 +23,20 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from bdt_docx.errors import Problem, TemplateError
+from lxml import etree
 
-__all__ = ["Column", "FieldSpec", "Fields", "TableSpec", "description_path"]
+from bdt_docx.errors import Problem, TemplateError
+from bdt_docx.package import Package, part_path
+
+__all__ = [
+    "Column",
+    "FieldSpec",
+    "Fields",
+    "TableSpec",
+    "custom_properties_xml",
+    "description_path",
+    "embedded_description",
+]
 
 FieldType = Literal["text", "integer", "date"]
 TYPES: tuple[str, ...] = ("text", "integer", "date")
@@ -100,33 +115,45 @@ class Fields:
     title: str = ""
     #: True when the template had no description and these were derived from its variables.
     derived: bool = False
-    #: The description (.toml) these were read from; None when built otherwise.
+    #: The description (.toml) these were read from, or the template that holds them;
+    #: None when built otherwise.
     source: Path | None = field(default=None, compare=False)
+    #: True when the description was read from inside the template.
+    embedded: bool = field(default=False, compare=False)
 
     @classmethod
     def load(cls, path: str | Path) -> Fields:
-        """Read a field description (TOML); a malformed one is a :class:`TemplateError`.
+        """Read a field description (TOML); a malformed one is a :class:`TemplateError`."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise TemplateError(f"không đọc được mô tả trường ({exc})", path) from exc
+        return cls.parse(text, path)
+
+    @classmethod
+    def parse(cls, text: str, source: Path, embedded: bool = False) -> Fields:
+        """Read a field description from its TOML ``text``; errors name ``source``.
 
         Every entry is checked before use: ``[fields.X]`` and ``[tables.X]`` must be tables
         with known keys of the right types, a list's ``columns`` a non-empty list of tables
         each with a ``name`` and a ``header``, and its ``example`` a list of rows with one
-        value per column. The error names the .toml file and lists every malformed entry.
+        value per column. The error names ``source`` (the .toml file, or the template that
+        holds the description) and lists every malformed entry.
         """
-        path = Path(path)
+        where = "mô tả trường lưu trong mẫu" if embedded else "mô tả trường"
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise TemplateError(f"không đọc được mô tả trường ({exc})", path) from exc
+            data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise TemplateError(f"mô tả trường sai cú pháp TOML: {exc}", path) from exc
+            raise TemplateError(f"{where} sai cú pháp TOML: {exc}", source) from exc
         problems = _problems(data)
         if problems:
-            raise TemplateError(problems, path)
+            raise TemplateError(problems, source)
         try:
             fields = cls._from_data(data)
         except (KeyError, TypeError, ValueError) as exc:  # pragma: no cover - checked above
-            raise TemplateError(f"mô tả trường không hợp lệ: {exc}", path) from exc
-        return replace(fields, source=path)
+            raise TemplateError(f"{where} không hợp lệ: {exc}", source) from exc
+        return replace(fields, source=source, embedded=embedded)
 
     @classmethod
     def _from_data(cls, data: dict[str, Any]) -> Fields:
@@ -152,6 +179,17 @@ class Fields:
         """The contract of a template without a description: each variable a required text."""
         specs = {name: FieldSpec(name=name, label=name) for name in sorted(variables)}
         return cls(specs, {}, derived=True)
+
+    def origin(self) -> str:
+        """Where these fields come from, or what is assumed without a description (for a clerk)."""
+        if self.derived:
+            return (
+                "Mẫu không có mô tả trường (trong tệp mẫu hay tệp .toml cùng tên bên cạnh): "
+                "mỗi biến được coi là chữ bắt buộc, biến trùng tên một bảng trong sổ là danh sách"
+            )
+        if self.embedded:
+            return "Mô tả trường: lưu trong tệp mẫu"
+        return f"Mô tả trường: {self.source}"
 
     def names(self) -> set[str]:
         """Every name of the contract (values and tables)."""
@@ -307,3 +345,60 @@ def _problems(data: dict[str, Any]) -> list[Problem]:
 def description_path(template: str | Path) -> Path:
     """Where the field description of ``template`` lives: beside it, ending in ``.toml``."""
     return Path(template).with_suffix(".toml")
+
+
+# -- the description inside the template ---------------------------------------------------
+
+#: Names of the custom document properties that hold an embedded description, numbered.
+PROPERTY_PREFIX = "bdt_docx.mo_ta_truong."
+#: Characters per property: Word's dialog keeps text properties up to 255 characters.
+_PROPERTY_LENGTH = 250
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+#: Relationship type of the custom properties part (package relationships).
+CUSTOM_PROPERTIES_TYPE = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+)
+CUSTOM_PROPERTIES_CONTENT_TYPE = (
+    "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+)
+_PACKAGE_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def custom_properties_xml(description: str) -> bytes:
+    """``docProps/custom.xml`` holding ``description`` (TOML) in numbered text properties."""
+    root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
+    chunks = [
+        description[start : start + _PROPERTY_LENGTH]
+        for start in range(0, len(description), _PROPERTY_LENGTH)
+    ]
+    for number, chunk in enumerate(chunks, 1):
+        prop = etree.SubElement(
+            root,
+            f"{{{_CUSTOM_NS}}}property",
+            fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}",
+            pid=str(number + 1),
+            name=f"{PROPERTY_PREFIX}{number:03d}",
+        )
+        etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = chunk
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def embedded_description(package: Package) -> str | None:
+    """The description stored in ``package``'s custom properties, or None when it has none.
+
+    Raises :class:`PackageError` when the custom properties part is not well-formed XML.
+    """
+    name = "docProps/custom.xml"
+    if "_rels/.rels" in package.names:
+        for rel in package.read_xml("_rels/.rels").iter(_PACKAGE_RELS):
+            if rel.get("Type") == CUSTOM_PROPERTIES_TYPE and rel.get("TargetMode") != "External":
+                name = part_path("", rel.get("Target", ""))
+    if name not in package.names:
+        return None
+    chunks = {
+        prop.get("name", ""): "".join(prop.itertext())
+        for prop in package.read_xml(name).iter(f"{{{_CUSTOM_NS}}}property")
+        if prop.get("name", "").startswith(PROPERTY_PREFIX)
+    }
+    return "".join(chunks[key] for key in sorted(chunks)) if chunks else None

@@ -35,7 +35,10 @@ def describe_fields(
         by_field.setdefault(key, []).append(problem)
 
     records: list[dict[str, Any]] = []
-    lines = ["Giá trị (mỗi giá trị một ô có đặt tên — Formulas → Define Name):"]
+    lines = [
+        f"{fields.origin()}.",
+        "Giá trị (mỗi giá trị một ô có đặt tên — Formulas → Define Name):",
+    ]
     for spec in fields.values.values():
         record = {
             "name": spec.name,

@@ -13,24 +13,23 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 from jinja2 import Template as JinjaTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from bdt_docx.errors import Problem, TemplateError
-from bdt_docx.fields import Fields, description_path
+from bdt_docx.fields import Fields, description_path, embedded_description
 from bdt_docx.filters import FILTERS
 from bdt_docx.output import Member, deflate
 from bdt_docx.package import Package, PackageError
+from bdt_docx.tags import CleanPart, Finding, analyse_parts, jinja_message, jinja_source, read_part
 from bdt_docx.text import normalize_text
 
 __all__ = [
@@ -59,7 +58,6 @@ RENDERED_TYPES = frozenset(
     }
 )
 _CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
-_PARAGRAPH_START = re.compile(r"<w:p([ >])")
 _TAGS = re.compile(r"<[^>]+>")
 # docxtpl turns these in the rendered XML into braces; a value must not be able to.
 _DOCXTPL_MARKERS = re.compile(r"\{_([{%])|([}%])_\}")
@@ -125,6 +123,8 @@ class PreparedTemplate:
     variables: frozenset[str]
     fields: Fields
     environment: SandboxedEnvironment
+    #: What the tag analysis found that does not stop the template (``bdt-docx lint``).
+    findings: tuple[Finding, ...] = ()
 
 
 def prepare_template(template: str | os.PathLike[str] | None = None) -> PreparedTemplate:
@@ -153,19 +153,23 @@ def _version(path: Path) -> tuple[int, int] | None:
 
 @lru_cache(maxsize=8)
 def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> PreparedTemplate:
-    from bdt_docx.lint import analyse_parts  # lint builds on this module
-
     env = make_environment()
     try:
         with Package(path) as package:
             raw, rendered = read_parts(package)
+            embedded = embedded_description(package)
+        clean = {
+            info.filename: read_part(info.filename, data)
+            for info, data in raw
+            if info.filename in rendered and b"{" in data
+        }
         # The tags are checked before Jinja sees them: a broken template is refused with
         # where each fault is, not with a Jinja stack trace.
-        analysis = analyse_parts({i.filename: d for i, d in raw if i.filename in rendered}, env)
+        analysis = analyse_parts(clean.values(), env)
         if analysis.blocking:
             raise TemplateError(list(analysis.blocking), path)
         parts = tuple(
-            _prepare_part(env, info, data, info.filename in rendered) for info, data in raw
+            _prepare_part(env, info, data, clean.get(info.filename)) for info, data in raw
         )
     except PackageError as exc:
         raise TemplateError(
@@ -178,13 +182,15 @@ def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> P
     description = description_path(path)
     if description.exists():
         fields = Fields.load(description)
-        try:
-            fields.check_covers(set(variables), path)
-        except TemplateError as exc:
-            raise TemplateError(analysis.locate(exc.problems), path) from exc
+    elif embedded is not None:
+        fields = Fields.parse(embedded, path, embedded=True)
     else:
         fields = Fields.for_variables(set(variables))
-    return PreparedTemplate(path, parts, variables, fields, env)
+    try:
+        fields.check_covers(set(variables), path)
+    except TemplateError as exc:
+        raise TemplateError(analysis.locate(exc.problems), path) from exc
+    return PreparedTemplate(path, parts, variables, fields, env, tuple(analysis.findings))
 
 
 def read_parts(package: Package) -> tuple[list[tuple[zipfile.ZipInfo, bytes]], set[str]]:
@@ -206,15 +212,11 @@ def _rendered_part_names(package: Package) -> set[str]:
 
 
 def _prepare_part(
-    env: SandboxedEnvironment, info: zipfile.ZipInfo, data: bytes, rendered: bool
+    env: SandboxedEnvironment, info: zipfile.ZipInfo, data: bytes, clean: CleanPart | None
 ) -> Part:
-    if not rendered or b"{" not in data:
+    if clean is None:
         return Part(info, data, member=deflate(info, data))
-    try:
-        xml = unicodedata.normalize("NFC", data.decode("utf-8"))  # NFC end to end
-    except UnicodeDecodeError as exc:
-        raise PackageError(f"phần {info.filename} không phải UTF-8", info.filename) from exc
-    source = _PARAGRAPH_START.sub(r"\n<w:p\1", DocxTemplate.patch_xml(None, xml))
+    source = jinja_source(clean)
     # Parsed once, compiled under the part's name (so that an error's traceback says which
     # part it was), and its variables read from the same tree.
     tree = env.parse(source, name=info.filename, filename=info.filename)
@@ -239,4 +241,4 @@ def _syntax_problem(exc: TemplateSyntaxError) -> Problem:
     """Where a Jinja syntax error is: the part, the paragraph and its text."""
     where = exc.name or "word/document.xml"
     detail = paragraph_at(exc.source, exc.lineno) if exc.source and exc.lineno else ""
-    return Problem(f"thẻ Jinja sai trong {where}: {exc.message}{detail}")
+    return Problem(f"thẻ sai trong {where}: {jinja_message(exc.message or '')}{detail}")

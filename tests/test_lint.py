@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from corpus.builders import TEMPLATE, docx_template, example_copy
+from reading import text
 
 from bdt_docx.api import fill_report
 from bdt_docx.cli import main
@@ -18,9 +19,9 @@ from bdt_docx.template import prepare_template
 CASES = {
     "unclosed": (["Xin {{ ten "], "broken-tag", "đoạn 1", "'{{' không có '}}'"),
     "across-paragraphs": (["Xin {{ ten", "}} nhé"], "broken-tag", "đoạn 1", "hai đoạn"),
-    "spaced-braces": (["Xin { {ten}}"], "broken-tag", "đoạn 1", "khoảng trắng"),
-    "odd-quotes": (["{{ a if b == „x” else c }}"], "quote", "đoạn 1", "dấu ngoặc"),
+    "odd-quotes": (["{{ a if b == «x» else c }}"], "quote", "đoạn 1", "dấu ngoặc"),
     "syntax": (["{{ a + }}"], "syntax", "đoạn 1", "sai cú pháp"),
+    "bad-char": (["Số {{ a & b }} người"], "syntax", "đoạn 1", "ký tự '&' không dùng được"),
     "unclosed-block": (["{%p if a %}", "x"], "unbalanced", "đoạn 1", "thiếu {% endif %}"),
     "end-without-open": (["x {% endfor %}"], "unbalanced", "đoạn 1", "không có thẻ {% for %}"),
     "else-outside": (["a", "{%p else %}"], "unbalanced", "đoạn 2", "nằm ngoài khối"),
@@ -52,6 +53,7 @@ def test_broken_template_is_found_located_and_refused(tmp_path: Path, case: str)
     assert first.file == str(template)
     assert str(first).startswith(f"{place}: ") and f"«{first.text}»" in str(first)
     assert first.to_dict()["code"] == code
+    assert not any(word in first.message for word in ("unexpected", "expected", " at "))
     with pytest.raises(TemplateError) as caught:
         prepare_template(template)
     assert place in str(caught.value) and "Traceback" not in str(caught.value)
@@ -63,8 +65,19 @@ def test_split_runs_that_docxtpl_merges_are_fine(tmp_path: Path) -> None:
     template = docx_template(
         tmp_path, ["Xin {\0{ ten_\0co_quan }\0}", "{{ a|la_ma }}", "{{ p }} và {{ r }}"]
     )
-    assert lint_template(template) == []
+    assert [f.code for f in lint_template(template)] == ["assumed"]
     prepare_template(template)
+
+
+def test_braces_in_prose_are_text_not_a_broken_tag(tmp_path: Path) -> None:
+    """Jinja prints "{ {", a lone "}}" and "{ {ten} }" as they are: fill accepts them, so
+    lint only warns."""
+    template = docx_template(tmp_path, ["Tập hợp { {1, 2} } và }} nhé", "Xin { {ten} }"])
+    findings = lint_template(template)
+    assert {f.code for f in findings} == {"stray-close", "spaced-tag", "assumed"}
+    assert not any(f.blocking for f in findings)
+    report = fill_report(example_copy(tmp_path), template, tmp_path / "r.docx")
+    assert "Tập hợp { {1, 2} } và }} nhé" in text(report)
 
 
 def test_tables_headers_and_places(tmp_path: Path) -> None:
@@ -88,8 +101,9 @@ def test_tables_headers_and_places(tmp_path: Path) -> None:
 
 def test_block_across_paragraphs_is_reported_but_usable(tmp_path: Path) -> None:
     template = docx_template(tmp_path, ["{% if a %} x", "y {% endif %}"])
-    (finding,) = lint_template(template)
+    finding, assumed = lint_template(template)
     assert finding.code == "block-spans-paragraphs" and not finding.blocking
+    assert assumed.note and "mỗi biến được coi là chữ bắt buộc" in assumed.message
     prepare_template(template)
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 
+from corpus.builders import docx_template
 from workbooks import TEMPLATE
 
+from bdt_docx.lint import lint_template
+from bdt_docx.report_fields import describe_fields
 from bdt_docx.template import prepare_template
 
 
@@ -27,9 +30,17 @@ def test_prepared_once_and_again_when_its_description_changes(tmp_path):
 
 
 def test_a_template_without_description_needs_each_variable_as_text(tmp_path):
-    template = tmp_path / "mau.docx"
-    shutil.copy(TEMPLATE, template)
+    template = docx_template(tmp_path, ["Kính gửi {{ noi_gui }}", "Ngày {{ ngay }}"])
     prepared = prepare_template(template)
     assert prepared.fields.derived
-    assert set(prepared.fields.values) == set(prepared.variables)
+    assert set(prepared.fields.values) == set(prepared.variables) == {"noi_gui", "ngay"}
     assert all(spec.type == "text" and spec.required for spec in prepared.fields.values.values())
+
+
+def test_fields_and_lint_say_what_is_assumed_without_a_description(tmp_path):
+    template = docx_template(tmp_path, ["Kính gửi {{ noi_gui }}"])
+    lines, _, _ = describe_fields(template)
+    assert lines[0].startswith("Mẫu không có mô tả trường")
+    assert "mỗi biến được coi là chữ bắt buộc" in lines[0]
+    (note,) = lint_template(template)
+    assert note.note and note.message in lines[0]

@@ -13,7 +13,9 @@ import docx
 import pytest
 
 import bdt_docx
+from bdt_docx.fields import embedded_description
 from bdt_docx.filters import be_rong
+from bdt_docx.package import Package
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "bao_cao_bau_cu_2021.xlsx"
@@ -56,6 +58,16 @@ def test_template_is_deterministic(tmp_path):
     names = zipfile.ZipFile(tmp_path / "a.docx").namelist()
     assert names[0] == "[Content_Types].xml"
     assert "word/theme/theme1.xml" in names
+
+
+def test_committed_template_is_the_builders_output(template):
+    assert template.read_bytes() == bt.OUTPUT.read_bytes()
+
+
+def test_template_carries_its_field_description(template):
+    """The description travels inside the .docx (custom document properties)."""
+    with Package(template) as package:
+        assert embedded_description(package) == bt.DESCRIPTION.read_text(encoding="utf-8")
 
 
 def test_template_loads_and_has_no_schema_error(template):

@@ -22,9 +22,16 @@ from xml.sax.saxutils import escape, quoteattr
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bdt_docx.fields import (  # noqa: E402
+    CUSTOM_PROPERTIES_CONTENT_TYPE,
+    CUSTOM_PROPERTIES_TYPE,
+    custom_properties_xml,
+)
 from bdt_docx.filters import be_rong  # noqa: E402
 
 OUTPUT = ROOT / "templates" / "bao_cao_thi_dua_bau_cu.docx"
+#: The field description, stored inside the template too (so that copies carry it).
+DESCRIPTION = OUTPUT.with_suffix(".toml")
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -787,6 +794,7 @@ def content_types_xml() -> str:
             "/docProps/app.xml",
             "application/vnd.openxmlformats-officedocument.extended-properties+xml",
         ),
+        ("/docProps/custom.xml", CUSTOM_PROPERTIES_CONTENT_TYPE),
     ]
     items = "".join(
         f'<Override PartName="{name}" ContentType="{kind}"/>' for name, kind in overrides
@@ -802,6 +810,7 @@ def content_types_xml() -> str:
 
 
 def parts() -> dict[str, str]:
+    base = "http://schemas.openxmlformats.org/"
     doc_rel = "officeDocument/2006/relationships/"
     return {
         "[Content_Types].xml": content_types_xml(),
@@ -814,9 +823,13 @@ def parts() -> dict[str, str]:
                     "docProps/core.xml",
                 ),
                 ("rId3", f"{doc_rel}extended-properties", "docProps/app.xml"),
+                ("rId4", CUSTOM_PROPERTIES_TYPE.removeprefix(base), "docProps/custom.xml"),
             ]
         ),
         "docProps/app.xml": app_xml(),
+        "docProps/custom.xml": custom_properties_xml(
+            DESCRIPTION.read_text(encoding="utf-8")
+        ).decode("utf-8"),
         "docProps/core.xml": core_xml(),
         "word/_rels/document.xml.rels": relationships(
             [
