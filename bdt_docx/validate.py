@@ -9,6 +9,7 @@ and cell, so that a clerk fixes the workbook in one round.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import warnings
 from collections.abc import Callable
@@ -26,7 +27,10 @@ from bdt_docx.workbook import Area, Cell, NameLookupError, Workbook, cell_ref
 __all__ = ["convert", "read_context"]
 
 _DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
-_INT_TEXT = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+$|^[+-]?\d+$")
+# A whole number typed as text: plain digits, or groups of three after "." or a space.
+_INT_TEXT = re.compile(r"[+-]?(?:[0-9]{1,3}(?:([. \u00a0])[0-9]{3})(?:\1[0-9]{3})*|[0-9]+)")
+#: Excel keeps 15 significant digits; a whole number beyond them is not what was typed.
+_MAX_DIGITS = 15
 _RENAMED = r"^{name}_?\d+$"
 
 
@@ -58,16 +62,23 @@ def _to_integer(value: object) -> int:
     if isinstance(value, (bool, dt.date)):
         raise ValueProblem("cần một số nguyên")
     if isinstance(value, (int, float)):
-        if not float(value).is_integer():
-            raise ValueProblem(f"cần một số nguyên, ô có số lẻ {_number(value)}")
-        return int(value)
+        number = float(value)
+        if not math.isfinite(number) or abs(number) >= 10**_MAX_DIGITS:
+            raise ValueProblem(f"cần một số nguyên, ô có số quá lớn {_number(number)}")
+        shown = float(f"{number:.{_MAX_DIGITS}g}")  # what the cell shows: 24.999999999999996 → 25
+        if not shown.is_integer():
+            raise ValueProblem(f"cần một số nguyên, ô có số lẻ {_number(number)}")
+        return int(shown)
     text = clean_text(str(value))
-    compact = text.replace(" ", "")
-    if _INT_TEXT.match(compact):
-        return int(compact.replace(".", ""))
-    if re.match(r"^[+-]?\d+,\d+$", compact):
-        raise ValueProblem(f"cần một số nguyên, ô có số lẻ {compact}")
-    raise ValueProblem(f"cần một số nguyên, ô có chữ '{text}'")
+    if _INT_TEXT.fullmatch(text):
+        digits = re.sub("[^0-9+-]", "", text)
+        if len(digits.lstrip("+-")) > _MAX_DIGITS:
+            raise ValueProblem(f"cần một số nguyên, ô có số quá lớn ({len(digits)} chữ số)")
+        return int(digits)
+    if re.fullmatch(r"[+-]?[0-9]+,[0-9]+", text):
+        raise ValueProblem(f"cần một số nguyên, ô có số lẻ {text}")
+    shown = text if len(text) <= 60 else text[:60] + "…"
+    raise ValueProblem(f"cần một số nguyên, ô có chữ '{shown}'")
 
 
 def _to_date(value: object) -> dt.date:
@@ -105,6 +116,24 @@ def convert(value: object, type_: str) -> Any:
 
 def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not clean_text(value))
+
+
+def _is_blank_cell(cell: Cell) -> bool:
+    """A cell that holds nothing: no value, no error, no formula without its result."""
+    return _is_blank(cell.value) and not (cell.error or cell.damaged or cell.unsaved_formula)
+
+
+def _rows_inside(cells: dict, area: Area) -> dict[int, dict[int, Cell]]:
+    """The cells read inside ``area``, by row then column (only rows that have cells)."""
+    rows: dict[int, dict[int, Cell]] = {}
+    for (sheet, row, col), cell in cells.items():
+        if (
+            sheet == area.sheet
+            and area.min_row <= row <= area.max_row
+            and area.min_col <= col <= area.max_col
+        ):
+            rows.setdefault(row, {})[col] = cell
+    return rows
 
 
 @dataclass
@@ -267,17 +296,13 @@ class _Reader:
             else:
                 columns.append((column, positions[column.name]))
         rows = []
-        for row in range(area.min_row, area.max_row + 1):
-            raw = {
-                col: cells.get((area.sheet, row, col))
-                for col in range(area.min_col, area.max_col + 1)
-            }
-            if all(c is None or (_is_blank(c.value) and not c.error) for c in raw.values()):
+        for row, raw in sorted(_rows_inside(cells, area).items()):
+            if all(_is_blank_cell(c) for c in raw.values()):
                 continue
             record = {}
             for column, col in columns:
                 value = self.value(
-                    raw[col],
+                    raw.get(col),
                     area.sheet,
                     cell_ref(row, col),
                     f"{spec.name}.{column.name}",

@@ -14,6 +14,7 @@ was never saved.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -33,9 +34,14 @@ _M = f"{{{_MAIN}}}"
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _REFERENCE = re.compile(
     r"^(?:'(?P<quoted>(?:[^']|'')+)'|(?P<bare>[^'!]+))!"
-    r"\$?(?P<c1>[A-Za-z]{1,3})\$?(?P<r1>\d+)(?::\$?(?P<c2>[A-Za-z]{1,3})\$?(?P<r2>\d+))?$"
+    r"\$?(?P<c1>[A-Za-z]{1,3})\$?(?P<r1>[0-9]{1,7})"
+    r"(?::\$?(?P<c2>[A-Za-z]{1,3})\$?(?P<r2>[0-9]{1,7}))?$"
 )
-_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
+#: Excel's grid: the last row and column a sheet can have.
+MAX_ROW = 1_048_576
+MAX_COL = 16_384
 #: How much of a sheet's XML is parsed at a time.
 _FEED_BYTES = 256 * 1024
 
@@ -66,10 +72,15 @@ def get_column_letter(index: int) -> str:
 
 
 def unescape(text: str) -> str:
-    """Decode Excel's ``_xHHHH_`` escapes (``_x000A_`` → a line break)."""
+    """Decode Excel's ``_xHHHH_`` escapes (``_x000A_`` → a line break).
+
+    A pair of escaped UTF-16 surrogates becomes the one character it encodes; a surrogate
+    left alone (which no text can carry) becomes U+FFFD, as Excel shows it.
+    """
     if "_x" not in text:
         return text
-    return _ESCAPED.sub(lambda m: chr(int(m[1], 16)), text)
+    decoded = _ESCAPED.sub(lambda m: chr(int(m[1], 16)), text)
+    return decoded.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def is_date_format(code: str) -> bool:
@@ -175,14 +186,18 @@ def parse_reference(text: str) -> Area:
     c1, r1 = column_index_from_string(match["c1"].upper()), int(match["r1"])
     c2 = column_index_from_string(match["c2"].upper()) if match["c2"] else c1
     r2 = int(match["r2"]) if match["r2"] else r1
+    if not (min(r1, r2) >= 1 and max(r1, r2) <= MAX_ROW and max(c1, c2) <= MAX_COL):
+        raise NameLookupError(f"tên trỏ ra ngoài trang tính ({text})")
     return Area(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
 
 
-def _count(text: str, part: str) -> int:
-    """A whole number stored in a part's XML; anything else means the part is damaged."""
-    if not text.isdigit():
-        raise PackageError(f"phần {part} bị hỏng (số '{text}')", part)
-    return int(text)
+def _count(text: str, part: str, high: int) -> int:
+    """A whole number from 0 to ``high`` stored in a part's XML (ASCII digits only);
+    anything else means the part is damaged."""
+    if re.fullmatch(r"[0-9]{1,9}", text) and int(text) <= high:
+        return int(text)
+    shown = text if len(text) <= 20 else text[:20] + "…"
+    raise PackageError(f"phần {part} bị hỏng (số '{shown}')", part)
 
 
 def _string_item(si: etree._Element) -> str:
@@ -352,12 +367,19 @@ class Workbook:
         headers = tuple(
             unescape(column.get("name", "")) for column in root.iterfind(f"{_M}tableColumns/*")
         )
+        width = area.max_col - area.min_col + 1
+        if len(headers) != width:
+            raise PackageError(
+                f"bảng '{name}' có {len(headers)} cột nhưng vùng {area.ref} rộng {width} cột",
+                part,
+            )
+        height = area.max_row - area.min_row + 1
         return TableInfo(
             name,
             area,
             headers,
-            header_rows=_count(root.get("headerRowCount", "1"), part),
-            totals_rows=_count(root.get("totalsRowCount", "0"), part),
+            header_rows=_count(root.get("headerRowCount", "1"), part, height),
+            totals_rows=_count(root.get("totalsRowCount", "0"), part, height),
         )
 
     @contextmanager
@@ -406,7 +428,7 @@ class Workbook:
         row_number = 0
         try:
             for row in _rows(data):
-                row_number = _count(row.get("r", str(row_number + 1)), part)
+                row_number = _count(row.get("r", str(row_number + 1)), part, MAX_ROW)
                 if row_number > last_row:
                     break
                 spans = [
@@ -430,7 +452,7 @@ class Workbook:
         if ref:
             match = _CELL_REF.match(ref)
             if match:
-                return column_index_from_string(match[1])
+                return column_index_from_string(match[1].upper())
         return previous + 1
 
     def _cell(self, sheet: str, row: int, col: int, c: etree._Element) -> Cell | None:
@@ -461,7 +483,7 @@ class Workbook:
             return Cell(sheet, ref, error=text)
         if kind == "d":
             return Cell(sheet, ref, dt.datetime.fromisoformat(text))
-        number = float(text)
+        number = _number(text)
         if int(c.get("s", "0")) in self._date_style_ids():
             try:
                 return Cell(sheet, ref, from_excel(number, self._epoch))
@@ -494,6 +516,15 @@ class Workbook:
                     if is_date_format(code) or 14 <= fmt_id <= 22 or 45 <= fmt_id <= 47:
                         self._date_styles.add(index)
         return self._date_styles
+
+
+def _number(text: str) -> float:
+    """A number as a sheet stores it (``25``, ``-1.5E-3``); ``ValueError`` for anything else
+    (``NaN``, ``inf``, ``1_000``, a number too large for a float)."""
+    number = float(text) if _NUMBER.fullmatch(text) else math.nan
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return number
 
 
 def _rows(data: bytes) -> Iterator[etree._Element]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from corpus.builders import rewrite_parts
+from reading import text as report_text
 from workbooks import EXAMPLE, edit_workbook, named_cell_ref
 
 import bdt_docx
@@ -65,10 +66,12 @@ def test_a_damaged_cell_is_named(tmp_path, name, cell):
     assert "ô bị hỏng" in problem.message
 
 
-def test_not_a_number_in_a_whole_number_cell(tmp_path):
-    change = lambda c: re.sub(r"<v>[^<]*</v>", "<v>NaN</v>", c)  # noqa: E731
+@pytest.mark.parametrize("stored", ["NaN", "inf", "1_000", "1" * 5000, " 25"])
+def test_a_stored_number_no_spreadsheet_writes_is_a_damaged_cell(tmp_path, stored):
+    change = lambda c: re.sub(r"<v>[^<]*</v>", f"<v>{stored}</v>", c)  # noqa: E731
     (problem,) = problems(edit_cell_xml(tmp_path, "tong_so_nguoi", change))
-    assert problem.field == "tong_so_nguoi" and "số lẻ nan" in problem.message
+    assert (problem.field, problem.cell) == ("tong_so_nguoi", named_cell_ref("tong_so_nguoi")[1])
+    assert "ô bị hỏng" in problem.message
 
 
 @pytest.mark.parametrize(
@@ -101,3 +104,92 @@ def test_a_name_over_a_merged_block_reads_its_first_cell(tmp_path):
     assert bdt_docx.read_workbook(workbook)["ky_hieu"] == "BC-BDT"
     with Workbook(workbook) as reader:
         assert reader.merged("Thông tin") is reader.merged("Thông tin")  # read once
+
+
+# -- broken files found by fuzzing (issue 13): a located WorkbookError, or read right ------
+
+TABLE = "xl/tables/table1.xml"
+
+
+def _in(part: str, old: bytes, new: bytes):
+    """A ``rewrite_parts`` change replacing ``old`` by ``new`` once in ``part``."""
+
+    def change(name: str, data: bytes) -> bytes:
+        if name != part:
+            return data
+        assert old in data, (part, old)
+        return data.replace(old, new, 1)
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _in(SHEET, b'<row r="5"', '<row r="²"'.encode()),
+        _in(SHEET, b'<row r="5"', b'<row r="' + b"9" * 5000 + b'"'),
+        _in(SHEET, b'<row r="5"', b'<row r="2000000"'),
+        _in(TABLE, b'headerRowCount="1"', 'headerRowCount="²"'.encode()),
+        _in(TABLE, b'headerRowCount="1"', b'headerRowCount="' + b"1" * 5000 + b'"'),
+        _in(TABLE, b'ref="A4:C6"', b'ref="A4:B6"'),
+    ],
+    ids=["superscript row", "huge row", "row past the grid", "superscript count", "huge count",
+         "table narrower than its columns"],
+)  # fmt: skip
+def test_a_broken_number_in_a_part_is_a_workbook_error(tmp_path, change):
+    workbook = rewrite_parts(EXAMPLE, tmp_path / "w.xlsx", change)
+    with pytest.raises(WorkbookError) as caught:
+        bdt_docx.read_workbook(workbook)
+    assert "sổ Excel bị hỏng" in str(caught.value)
+
+
+def test_a_comment_in_a_relationships_part_is_ignored(tmp_path):
+    comment = b"<!-- written by hand --><Relationship "
+    rels = "xl/worksheets/_rels/sheet2.xml.rels"
+    workbook = rewrite_parts(
+        EXAMPLE,
+        tmp_path / "w.xlsx",
+        lambda part, data: (
+            data.replace(b"<Relationship ", comment, 1)
+            if part in (rels, "_rels/.rels", "xl/_rels/workbook.xml.rels")
+            else data
+        ),
+    )
+    context = bdt_docx.read_workbook(workbook)
+    assert context["van_ban"][0]["so_ky_hieu"] == "201/BDT-TTrTT"
+
+
+def test_a_whole_number_of_5000_digits_typed_as_text_is_refused(tmp_path):
+    workbook = edit_workbook(tmp_path / "w.xlsx", {"tong_so_nguoi": "1" * 5000})
+    (problem,) = problems(workbook)
+    assert problem.cell == named_cell_ref("tong_so_nguoi")[1]
+    assert "số quá lớn" in problem.message
+
+
+def test_an_escaped_lone_surrogate_is_shown_as_a_replacement_character(tmp_path):
+    ref = named_cell_ref("ky_hieu")[1]
+    workbook = edit_cell_xml(
+        tmp_path,
+        "ky_hieu",
+        lambda _: f'<c r="{ref}" t="inlineStr"><is><t>BC_xD800_-_xD83D__xDE00_</t></is></c>',
+    )
+    assert bdt_docx.read_workbook(workbook)["ky_hieu"] == "BC\ufffd-\U0001f600"
+    report = bdt_docx.fill_report(workbook, output=tmp_path / "r.docx")
+    assert "BC\ufffd-\U0001f600" in report_text(report)
+
+
+def test_a_table_over_the_whole_grid_is_read_in_time(tmp_path):
+    columns = "".join(f'<tableColumn id="{i}" name="c{i}"/>' for i in range(4, 16385))
+    workbook = rewrite_parts(
+        EXAMPLE,
+        tmp_path / "w.xlsx",
+        lambda part, data: (
+            data.replace(b'ref="A4:C6"', b'ref="A4:XFD1048576"')
+            .replace(b'count="3">', b'count="16384">')
+            .replace(b"</tableColumns>", columns.encode() + b"</tableColumns>")
+            if part == TABLE
+            else data
+        ),
+    )
+    rows = bdt_docx.read_workbook(workbook)["van_ban"]
+    assert [row["so_ky_hieu"] for row in rows] == ["201/BDT-TTrTT", "91/PĐTĐ-BDT"]
