@@ -633,8 +633,25 @@ _IN_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 _XML_ESCAPES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
 
 
+#: The filter a paragraph's only tag goes through: its value's lines become paragraphs.
+PARAGRAPH_FILTER = "bdt_docx_paragraphs"
+_WHOLE_VALUE = re.compile(r"\s*\{\{(-?)(?![prc]\s|tr\s)((?:(?!\}\}|\{\{|\{%).)*?)(-?)\}\}\s*", re.S)
+
+
 def jinja_source(part: CleanPart) -> str:
-    """The Jinja source of a cleaned part: each paragraph on a line of its own."""
+    """The Jinja source of a cleaned part: each paragraph on a line of its own.
+
+    A paragraph whose only text is one ``{{ value }}`` prints it through
+    :data:`PARAGRAPH_FILTER`, so that a value of several lines becomes one paragraph per line
+    with this paragraph's formatting (indent, justification, spacing), not lines stretched
+    by line breaks.
+    """
+    for p in part.root.iter(f"{_W}p"):
+        texts = [t for t in _owned(p, f"{_W}t") if t.text]
+        found = _WHOLE_VALUE.fullmatch(texts[0].text or "") if len(texts) == 1 else None
+        if found:
+            left, body, right = found.groups()
+            texts[0].text = f"{{{{{left} ({body.strip()})|{PARAGRAPH_FILTER} {right}}}}}"
     xml = _DECLARATION + etree.tostring(part.root, encoding="unicode")
     source = _IN_TAG.sub(_unescape, DocxTemplate.patch_xml(None, xml))
     return _PARAGRAPH_START.sub(r"\n<w:p\1", source)

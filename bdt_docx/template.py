@@ -22,14 +22,23 @@ from pathlib import Path
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 from jinja2 import Template as JinjaTemplate
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 from markupsafe import Markup, escape
 
 from bdt_docx.errors import Problem, TemplateError
 from bdt_docx.fields import Fields, description_path, embedded_description
 from bdt_docx.filters import FILTERS
 from bdt_docx.output import Member, deflate
-from bdt_docx.package import Package, PackageError
-from bdt_docx.tags import CleanPart, Finding, analyse_parts, jinja_message, jinja_source, read_part
+from bdt_docx.package import Package, PackageError, parse_xml
+from bdt_docx.tags import (
+    PARAGRAPH_FILTER,
+    CleanPart,
+    Finding,
+    analyse_parts,
+    jinja_message,
+    jinja_source,
+    read_part,
+)
 from bdt_docx.text import normalize_text
 
 __all__ = [
@@ -57,7 +66,9 @@ RENDERED_TYPES = frozenset(
         "application/vnd.openxmlformats-package.core-properties+xml",
     }
 )
+SETTINGS_TYPE = _WML + "settings+xml"
 _CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TAGS = re.compile(r"<[^>]+>")
 # docxtpl turns these in the rendered XML into braces; a value must not be able to.
 _DOCXTPL_MARKERS = re.compile(r"\{_([{%])|([}%])_\}")
@@ -80,10 +91,17 @@ def _inert_marker(match: re.Match[str]) -> str:
     return match[0].replace("_", "&#95;")
 
 
+def _as_paragraphs(value: object) -> Markup:
+    """A value filling a paragraph of its own: each line break starts a new paragraph
+    (docxtpl's ``\\a``, which repeats the paragraph's and the run's properties)."""
+    return Markup(str(_as_docx_text(value)).replace("\n", "\a"))
+
+
 def make_environment() -> SandboxedEnvironment:
     """The Jinja environment every template is rendered in (sandboxed, escaped, strict)."""
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_as_docx_text)
     env.filters.update(FILTERS)
+    env.filters[PARAGRAPH_FILTER] = _as_paragraphs
     return env
 
 
@@ -158,6 +176,11 @@ def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> P
         with Package(path) as package:
             raw, rendered = read_parts(package)
             embedded = embedded_description(package)
+            settings = _part_names(package, {SETTINGS_TYPE})
+        raw = [
+            (info, _unstretched_breaks(data) if info.filename in settings else data)
+            for info, data in raw
+        ]
         clean = {
             info.filename: read_part(info.filename, data)
             for info, data in raw
@@ -198,17 +221,61 @@ def read_parts(package: Package) -> tuple[list[tuple[zipfile.ZipInfo, bytes]], s
     rendered with Jinja. Raises :class:`PackageError` for a package that is not a .docx."""
     if "word/document.xml" not in package.names:
         raise PackageError("thiếu word/document.xml")
-    rendered = _rendered_part_names(package)
+    rendered = _part_names(package, RENDERED_TYPES)
     return [(info, package.read(info.filename)) for info in package.infolist()], rendered
 
 
-def _rendered_part_names(package: Package) -> set[str]:
+def _part_names(package: Package, content_types: frozenset[str] | set[str]) -> set[str]:
     types = package.read_xml("[Content_Types].xml")
     return {
         override.get("PartName", "").lstrip("/")
         for override in types.iterfind(f"{_CT}Override")
-        if override.get("ContentType") in RENDERED_TYPES
+        if override.get("ContentType") in content_types
     }
+
+
+# Children of w:compat that come before w:doNotExpandShiftReturn (schema order), and the
+# children of w:settings that come after w:compat.
+_BEFORE_SHIFT_RETURN = frozenset(
+    {"useSingleBorderforContiguousCells", "wpJustification", "noTabHangInd", "noLeading",
+     "spaceForUL", "noColumnBalance", "balanceSingleByteDoubleByteWidth", "noExtraLineSpacing",
+     "doNotLeaveBackslashAlone", "ulTrailSpace"}
+)  # fmt: skip
+_AFTER_COMPAT = frozenset(
+    {"docVars", "rsids", "mathPr", "attachedSchema", "themeFontLang", "clrSchemeMapping",
+     "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade", "captions",
+     "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
+     "doNotEmbedSmartTags", "decimalSymbol", "listSeparator"}
+)  # fmt: skip
+
+
+def _unstretched_breaks(data: bytes) -> bytes:
+    """The settings part with ``w:doNotExpandShiftReturn``: a line break inside a justified
+    paragraph (a value of several lines in running text) ends a line without stretching it,
+    in Word and in LibreOffice."""
+    root = parse_xml(data, "word/settings.xml")
+    if root.find(f"{_W}compat/{_W}doNotExpandShiftReturn") is not None:
+        return data
+    compat = root.find(f"{_W}compat")
+    if compat is None:
+        compat = etree.Element(f"{_W}compat")
+        _insert_before(root, compat, _AFTER_COMPAT)
+    mark = etree.Element(f"{_W}doNotExpandShiftReturn")
+    after = [c for c in compat if etree.QName(c).localname not in _BEFORE_SHIFT_RETURN]
+    if after:
+        after[0].addprevious(mark)
+    else:
+        compat.append(mark)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _insert_before(parent: etree._Element, child: etree._Element, later: frozenset[str]) -> None:
+    """Put ``child`` before the first child of ``parent`` named in ``later`` (or last)."""
+    following = [c for c in parent if etree.QName(c).localname in later]
+    if following:
+        following[0].addprevious(child)
+    else:
+        parent.append(child)
 
 
 def _prepare_part(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
 from lxml import etree
+from needs import require_program
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SEED = Path(__file__).parent / "data" / "ban_goc_bao_cao_2021.txt"
@@ -46,7 +49,13 @@ def text(docx: Path) -> str:
 
 def lines(docx: Path) -> list[str]:
     """Every non-empty line of the body (tables included), white space collapsed."""
-    body = part_xml(docx).find(f"{W}body")
+    return document_lines(part_xml(docx))
+
+
+def document_lines(document: etree._Element | bytes) -> list[str]:
+    """:func:`lines` of a parsed ``word/document.xml`` (or its bytes)."""
+    root = etree.fromstring(document) if isinstance(document, bytes) else document
+    body = root.find(f"{W}body")
     out = []
     for p in body.iter(f"{W}p"):
         for line in paragraph_text(p).split("\n"):
@@ -73,3 +82,21 @@ def seed_lines() -> list[str]:
 def allowed_slips(text: str) -> str:
     """The two slips of the original the report may make consistent."""
     return re.sub(r"2021 ?- ?2026", "2021 - 2026", text).replace("ban Dân tộc", "Ban Dân tộc")
+
+
+def pdftotext(*args: str) -> str:
+    """The output of ``pdftotext ARGS -`` (poppler; the test skips without it, except in CI)."""
+    program = require_program("pdftotext", shutil.which("pdftotext"))
+    result = subprocess.run([str(program), *args, "-"], capture_output=True, check=True, timeout=60)
+    return result.stdout.decode("utf-8")
+
+
+_WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+)
+
+
+def pdf_words(document: Path, page: int = 1) -> list[tuple[float, float, float, float, str]]:
+    """The words on ``page`` of a PDF as LibreOffice laid them out: (x0, y0, x1, y1, text)."""
+    text = pdftotext("-f", str(page), "-l", str(page), "-bbox", str(document))
+    return [(*map(float, m.groups()[:4]), m.group(5)) for m in _WORD.finditer(text)]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from docxtpl import DocxTemplate
 from lxml import etree
+from reading import document_lines
 from workbooks import EXAMPLE, TEMPLATE, edit_workbook, named_cell_ref
 
 from bdt_docx import cli
@@ -231,7 +232,14 @@ def test_document_xml_is_what_docxtpl_renders(name, variants, tmp_path):
     result = fill_reports([variants[name]], TEMPLATE, tmp_path)
     with zipfile.ZipFile(result.reports[0]) as package:
         got = package.read("word/document.xml")
-    assert canonical(got) == canonical(expected)
+    if name == "xuong_dong":
+        # The one difference on purpose: a value of several lines filling a paragraph of
+        # its own (han_che) gives paragraphs where docxtpl gives line breaks.
+        assert document_lines(got) == document_lines(expected) and canonical(got) != canonical(
+            expected
+        )
+    else:
+        assert canonical(got) == canonical(expected)
 
 
 # -- the command --------------------------------------------------------------------------

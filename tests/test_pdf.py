@@ -8,7 +8,6 @@ and ``tests/test_macro_libreoffice.py`` uses it too.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -16,7 +15,8 @@ import time
 from pathlib import Path
 
 import pytest
-from needs import require_libreoffice, require_program
+from needs import require_libreoffice
+from reading import pdf_words, pdftotext
 
 import bdt_docx
 from bdt_docx import pdf
@@ -283,36 +283,20 @@ def report_pdf(tmp_path_factory) -> Path:
     return pdf.convert_to_pdf(report)
 
 
-def _pdftotext(*args: str) -> str:
-    program = require_program("pdftotext", shutil.which("pdftotext"))
-    result = subprocess.run([str(program), *args, "-"], capture_output=True, check=True, timeout=60)
-    return result.stdout.decode("utf-8")
-
-
-_WORD = re.compile(
-    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
-)
-
-
-def _words(document: Path, page: int) -> list[tuple[float, float, float, float, str]]:
-    text = _pdftotext("-f", str(page), "-l", str(page), "-bbox", str(document))
-    return [(*map(float, m.groups()[:4]), m.group(5)) for m in _WORD.finditer(text)]
-
-
 def test_pdf_is_made_beside_the_report(report_pdf):
     assert report_pdf.name == "bao_cao_bau_cu_2021.pdf"
     assert report_pdf.read_bytes().startswith(b"%PDF")
-    assert "BÁO CÁO" in _pdftotext(str(report_pdf))
+    assert "BÁO CÁO" in pdftotext(str(report_pdf))
     leftovers = [p.name for p in report_pdf.parent.iterdir() if p.name.startswith(TEMP_PREFIX)]
     assert leftovers == []
 
 
 def test_page_numbers_start_on_page_two_centred_at_the_top(report_pdf):
-    first = _words(report_pdf, 1)
+    first = pdf_words(report_pdf, 1)
     top_of_body = min(w[1] for w in first if not w[4].isdigit())
     assert not [w for w in first if w[4].isdigit() and w[3] <= top_of_body], "page 1 numbered"
 
-    second = _words(report_pdf, 2)
+    second = pdf_words(report_pdf, 2)
     numbers = [w for w in second if w[4] == "2"]
     body = [w for w in second if w not in numbers]
     assert numbers, "no page number on page 2"
@@ -324,7 +308,7 @@ def test_page_numbers_start_on_page_two_centred_at_the_top(report_pdf):
 
 
 def test_quoc_hieu_is_on_one_line(report_pdf):
-    words = _words(report_pdf, 1)
+    words = pdf_words(report_pdf, 1)
     expected = QUOC_HIEU.split()
     lines = {}
     for word in words:
