@@ -14,7 +14,8 @@ The flow, one module per stage::
 is a thin layer over them.
 
 The public names are imported lazily, so that ``import bdt_docx`` (and ``bdt-docx --help``)
-stays fast: docxtpl and lxml load only when a report is made.
+stays fast: docxtpl and lxml load only when a report is made; ``dir(bdt_docx)`` lists them
+all the same.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ _EXPORTS = {
     "PreparedTemplate": "bdt_docx.template",
     "BdtDocxError": "bdt_docx.errors",
     "BdtDocxWarning": "bdt_docx.errors",
+    "ContextError": "bdt_docx.errors",
     "WorkbookError": "bdt_docx.errors",
     "TemplateError": "bdt_docx.errors",
     "OutputError": "bdt_docx.errors",
@@ -49,6 +51,7 @@ __all__ = [
     "BatchResult",
     "BdtDocxError",
     "BdtDocxWarning",
+    "ContextError",
     "ConversionError",
     "Failure",
     "OutputError",
@@ -74,6 +77,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from bdt_docx.errors import (
         BdtDocxError,
         BdtDocxWarning,
+        ContextError,
         ConversionError,
         OutputError,
         Problem,
@@ -89,3 +93,9 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value
         return value
     raise AttributeError(f"module 'bdt_docx' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public API (imported lazily, so not yet in the module's namespace) and the
+    module's own attributes."""
+    return sorted(set(globals()) | set(__all__))

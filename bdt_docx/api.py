@@ -2,7 +2,7 @@
 
 - :func:`read_workbook`: workbook → checked context (stages 1–2);
 - :func:`render_report`: context → report (stages 3–5), for scripts whose data come from
-  elsewhere;
+  elsewhere (checked as a workbook's are: :func:`~bdt_docx.validate.check_context`);
 - :func:`fill_report`: both in one call.
 """
 
@@ -13,11 +13,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from bdt_docx.arguments import flag_argument, mapping_argument, path_argument
 from bdt_docx.errors import ConversionError, OutputError
 from bdt_docx.output import check_destination, write_package
 from bdt_docx.render import render_parts
 from bdt_docx.template import PreparedTemplate, prepare_template
-from bdt_docx.validate import read_context
+from bdt_docx.validate import check_context, read_context
 from bdt_docx.workbook import Workbook
 
 __all__ = ["fill_report", "read_workbook", "render_report"]
@@ -31,10 +32,14 @@ CONVERTED_SUFFIXES = (".ods", ".fods", ".xls")
 WORKBOOK_SUFFIXES = READ_SUFFIXES + CONVERTED_SUFFIXES
 
 
-def _template(template: PathLike | PreparedTemplate | None) -> PreparedTemplate:
+def template_argument(template: object, function: str) -> PreparedTemplate:
+    """``template`` prepared: a :class:`PreparedTemplate` as it is, ``None`` the shipped one,
+    a path prepared; a ``TypeError`` naming ``function`` for anything else."""
     if isinstance(template, PreparedTemplate):
         return template
-    return prepare_template(template)
+    if template is None:
+        return prepare_template()
+    return prepare_template(path_argument(template, function, "template"))
 
 
 def read_workbook(
@@ -43,8 +48,8 @@ def read_workbook(
     """Read ``xlsx`` and check it against the template's fields (the shipped template by
     default). Returns the render context; raises :class:`~bdt_docx.WorkbookError` listing
     every problem, each with its field, sheet and cell."""
-    prepared = _template(template)
-    path = Path(xlsx)
+    path = path_argument(xlsx, "read_workbook", "xlsx")
+    prepared = template_argument(template, "read_workbook")
     if path.suffix.lower() in CONVERTED_SUFFIXES:
         from bdt_docx.pdf import converted_workbook
 
@@ -67,11 +72,24 @@ def render_report(
 ) -> Path:
     """Render ``context`` into ``template`` and write the report to ``output``.
 
-    Nothing is written when anything fails; an existing ``output`` is replaced only with
-    ``overwrite=True``. Returns the report's path.
+    ``context`` is checked against the template's fields exactly as :func:`read_workbook`
+    checks a workbook (types, required values, bounds such as "không được lớn hơn tổng số",
+    list lengths; ``"25"`` becomes 25 and ``"09/06/2021"`` a date); what does not fit raises
+    :class:`~bdt_docx.ContextError`, each problem naming its field. Nothing is written when
+    anything fails; an existing ``output`` is replaced only with ``overwrite=True``. Returns
+    the report's path.
     """
-    prepared = _template(template)
-    destination = _report_destination(output, overwrite)
+    context = mapping_argument(context, "render_report", "context")
+    overwrite = flag_argument(overwrite, "render_report", "overwrite")
+    destination = _report_destination(path_argument(output, "render_report", "output"), overwrite)
+    prepared = template_argument(template, "render_report")
+    return _write(prepared, check_context(context, prepared.fields), destination, overwrite)
+
+
+def _write(
+    prepared: PreparedTemplate, context: Mapping[str, Any], destination: Path, overwrite: bool
+) -> Path:
+    """Render a checked context and write the report."""
     parts = render_parts(prepared, context)
     return write_package(parts, destination, overwrite=overwrite)
 
@@ -91,17 +109,21 @@ def fill_report(
     fails the docx is kept and :class:`~bdt_docx.ConversionError` says so (its ``report``).
     Returns the docx path.
     """
-    workbook = Path(xlsx)
+    workbook = path_argument(xlsx, "fill_report", "xlsx")
+    overwrite = flag_argument(overwrite, "fill_report", "overwrite")
+    pdf = flag_argument(pdf, "fill_report", "pdf")
     destination = _report_destination(
-        output if output is not None else workbook.with_suffix(".docx"), overwrite
+        workbook.with_suffix(".docx")
+        if output is None
+        else path_argument(output, "fill_report", "output"),
+        overwrite,
     )
     if destination.resolve() == workbook.resolve():
         raise OutputError("báo cáo không được ghi đè lên chính sổ Excel", destination)
     if pdf:
         check_destination(destination.with_suffix(".pdf"), overwrite)
-    prepared = _template(template)
-    context = read_workbook(workbook, prepared)
-    report = render_report(context, prepared, destination, overwrite=overwrite)
+    prepared = template_argument(template, "fill_report")
+    report = _write(prepared, read_workbook(workbook, prepared), destination, overwrite)
     if pdf:
         from bdt_docx.pdf import convert_to_pdf
 
@@ -114,9 +136,8 @@ def fill_report(
     return report
 
 
-def _report_destination(output: PathLike, overwrite: bool) -> Path:
+def _report_destination(destination: Path, overwrite: bool) -> Path:
     """Where a report may be written: a ``.docx`` path the caller is allowed to (re)write."""
-    destination = Path(output)
     if destination.suffix.lower() != ".docx":
         raise OutputError("tên tệp báo cáo phải có đuôi .docx", destination)
     check_destination(destination, overwrite)

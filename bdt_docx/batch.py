@@ -27,7 +27,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from bdt_docx.api import WORKBOOK_SUFFIXES, fill_report
+from bdt_docx.api import WORKBOOK_SUFFIXES, fill_report, template_argument
+from bdt_docx.arguments import flag_argument, path_argument, paths_argument
 from bdt_docx.errors import (
     BdtDocxError,
     OutputError,
@@ -109,9 +110,9 @@ class BatchResult:
         return "\n".join(lines)
 
 
-def find_workbooks(paths: Iterable[PathLike]) -> list[Path]:
-    """The workbooks named by ``paths``: files as given, folders expanded to the workbooks
-    directly inside them (.xlsx, .xlsm, .ods, sorted by name).
+def find_workbooks(paths: PathLike | Iterable[PathLike]) -> list[Path]:
+    """The workbooks named by ``paths`` (one path, or several): files as given, folders
+    expanded to the workbooks directly inside them (.xlsx, .xlsm, .ods, sorted by name).
 
     Excel's lock files (``~$*``) and bdt_docx's temporary files are skipped, and a file named
     twice is kept once. Raises :class:`WorkbookError` for a path that does not exist and when
@@ -119,7 +120,7 @@ def find_workbooks(paths: Iterable[PathLike]) -> list[Path]:
     """
     found: list[Path] = []
     seen: set[Path] = set()
-    given = [Path(p) for p in paths]
+    given = paths_argument(paths, "find_workbooks", "paths")
     for path in given:
         if path.is_dir():
             candidates = sorted(
@@ -167,7 +168,7 @@ def report_paths(workbooks: Sequence[Path], output_dir: Path | None) -> list[Pat
 
 
 def fill_reports(
-    workbooks: Iterable[PathLike],
+    workbooks: PathLike | Iterable[PathLike],
     template: PathLike | PreparedTemplate | None = None,
     output_dir: PathLike | None = None,
     *,
@@ -177,6 +178,8 @@ def fill_reports(
     progress: bool = False,
 ) -> BatchResult:
     """Fill one report per workbook; return what was written and what failed.
+
+    ``workbooks`` is one path (``"a.xlsx"``) or several.
 
     ``output_dir`` (created if missing) receives every report, named as
     :func:`report_paths` says; ``None`` puts each report beside its workbook. ``jobs``
@@ -189,10 +192,12 @@ def fill_reports(
     ``output_dir``, or beside the reports when they all share one folder. Raises
     :class:`~bdt_docx.TemplateError` for a broken template (before any report is made) and
     :class:`~bdt_docx.OutputError` when ``output_dir`` cannot be created, and ``ValueError``
-    for a negative ``jobs``.
+    for a negative ``jobs``; an argument of the wrong type is a ``TypeError`` naming it.
     """
-    sources = [Path(w) for w in workbooks]
-    prepared = template if isinstance(template, PreparedTemplate) else prepare_template(template)
+    sources = paths_argument(workbooks, "fill_reports", "workbooks")
+    overwrite = flag_argument(overwrite, "fill_reports", "overwrite")
+    pdf = flag_argument(pdf, "fill_reports", "pdf")
+    prepared = template_argument(template, "fill_reports")
     workers = _worker_count(jobs, len(sources))
     folder = _output_folder(output_dir)
     destinations = report_paths(sources, folder)
@@ -318,6 +323,10 @@ def _fill_in_pool(
 def _worker_count(jobs: int | None, tasks: int) -> int:
     if jobs is None:
         jobs = os.cpu_count() or 1
+    if not isinstance(jobs, int) or isinstance(jobs, bool):
+        raise TypeError(
+            f"fill_reports(): 'jobs' cần một số nguyên hoặc None, không phải {type(jobs).__name__}"
+        )
     if jobs < 1:
         raise ValueError(f"jobs phải là số tiến trình từ 1 trở lên (hoặc None), nhận được {jobs}")
     return min(jobs, tasks)
@@ -329,7 +338,7 @@ def _worker_count(jobs: int | None, tasks: int) -> int:
 def _output_folder(output_dir: PathLike | None) -> Path | None:
     if output_dir is None:
         return None
-    folder = Path(output_dir)
+    folder = path_argument(output_dir, "fill_reports", "output_dir")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

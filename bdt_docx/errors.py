@@ -17,6 +17,7 @@ from pathlib import Path
 __all__ = [
     "BdtDocxError",
     "BdtDocxWarning",
+    "ContextError",
     "ConversionError",
     "OutputError",
     "Problem",
@@ -105,6 +106,16 @@ class WorkbookError(BdtDocxError):
     """The workbook cannot be read, or its data do not fit the template's fields."""
 
     summary = "Lỗi trong sổ Excel"
+
+
+class ContextError(BdtDocxError):
+    """The data given to :func:`~bdt_docx.render_report` do not fit the template's fields.
+
+    The same checks as a workbook's (types, required values, bounds, list lengths), on a
+    context a program built: each problem names its field, and in a list the row (from 1).
+    """
+
+    summary = "Lỗi trong dữ liệu điền báo cáo"
 
 
 class TemplateError(BdtDocxError):

@@ -41,7 +41,7 @@ __all__ = [
 FieldType = Literal["text", "integer", "date"]
 TYPES: tuple[str, ...] = ("text", "integer", "date")
 #: How each type is named to a clerk.
-TYPE_LABELS = {"text": "chữ", "integer": "số nguyên", "date": "ngày (dd/mm/yyyy)"}
+TYPE_LABELS = {"text": "chữ", "integer": "số nguyên", "date": "ngày dạng dd/mm/yyyy"}
 
 #: What a TOML value may be for each kind of key of a description (checked by
 #: :meth:`Fields.load`): ``str``, ``bool``, ``int`` (not a boolean), a list, or a single value.

@@ -25,6 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup, escape
 
+from bdt_docx.arguments import path_argument
 from bdt_docx.errors import Problem, TemplateError
 from bdt_docx.fields import Fields, description_path, embedded_description
 from bdt_docx.filters import FILTERS
@@ -152,7 +153,10 @@ def prepare_template(template: str | os.PathLike[str] | None = None) -> Prepared
     its field description), so preparing the same template again is free. Raises
     :class:`TemplateError` for a missing or broken template.
     """
-    path = Path(template) if template is not None else default_template()
+    if template is None:
+        path = default_template()
+    else:
+        path = path_argument(template, "prepare_template", "template")
     try:
         stat = path.stat()
     except OSError as exc:

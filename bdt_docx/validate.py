@@ -4,6 +4,9 @@
 sheet, converts each value to its type and checks its constraints. It collects every problem
 and raises them together in one :class:`~bdt_docx.WorkbookError`, each with its field, sheet
 and cell, so that a clerk fixes the workbook in one round.
+
+:func:`check_context` puts a context built by a program through the same conversions and
+checks, and raises :class:`~bdt_docx.ContextError` (no workbook is involved).
 """
 
 from __future__ import annotations
@@ -12,19 +15,19 @@ import datetime as dt
 import math
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import InvalidOperation
 from typing import Any
 
-from bdt_docx.errors import BdtDocxWarning, Problem, WorkbookError
+from bdt_docx.errors import BdtDocxWarning, ContextError, Problem, WorkbookError
 from bdt_docx.fields import TYPE_LABELS, Column, Fields, FieldSpec, TableSpec
 from bdt_docx.filters import so
 from bdt_docx.legacy import ENCODING_LABELS, repair
 from bdt_docx.text import clean_text, slug
 from bdt_docx.workbook import Area, Cell, NameLookupError, Workbook, cell_ref
 
-__all__ = ["convert", "read_context"]
+__all__ = ["check_context", "convert", "read_context"]
 
 _DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 # A whole number typed as text: plain digits, or groups of three after "." or a space.
@@ -64,21 +67,21 @@ def _to_integer(value: object) -> int:
     if isinstance(value, (int, float)):
         number = float(value)
         if not math.isfinite(number) or abs(number) >= 10**_MAX_DIGITS:
-            raise ValueProblem(f"cần một số nguyên, ô có số quá lớn {_number(number)}")
+            raise ValueProblem(f"cần một số nguyên, không phải số quá lớn {_number(number)}")
         shown = float(f"{number:.{_MAX_DIGITS}g}")  # what the cell shows: 24.999999999999996 → 25
         if not shown.is_integer():
-            raise ValueProblem(f"cần một số nguyên, ô có số lẻ {_number(number)}")
+            raise ValueProblem(f"cần một số nguyên, không phải số lẻ {_number(number)}")
         return int(shown)
     text = clean_text(str(value))
     if _INT_TEXT.fullmatch(text):
         digits = re.sub("[^0-9+-]", "", text)
         if len(digits.lstrip("+-")) > _MAX_DIGITS:
-            raise ValueProblem(f"cần một số nguyên, ô có số quá lớn ({len(digits)} chữ số)")
+            raise ValueProblem(f"cần một số nguyên, không phải số quá lớn ({len(digits)} chữ số)")
         return int(digits)
     if re.fullmatch(r"[+-]?[0-9]+,[0-9]+", text):
-        raise ValueProblem(f"cần một số nguyên, ô có số lẻ {text}")
+        raise ValueProblem(f"cần một số nguyên, không phải số lẻ {text}")
     shown = text if len(text) <= 60 else text[:60] + "…"
-    raise ValueProblem(f"cần một số nguyên, ô có chữ '{shown}'")
+    raise ValueProblem(f"cần một số nguyên, không phải chữ '{shown}'")
 
 
 def _to_date(value: object) -> dt.date:
@@ -87,11 +90,13 @@ def _to_date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValueProblem(f"cần một ngày, ô có số {_number(value)}; hãy nhập ngày dạng dd/mm/yyyy")
+        raise ValueProblem(
+            f"cần một ngày, không phải số {_number(value)}; hãy nhập ngày dạng dd/mm/yyyy"
+        )
     text = clean_text(str(value))
     match = _DATE_TEXT.match(text)
     if not match:
-        raise ValueProblem(f"cần một ngày dạng dd/mm/yyyy, ô có '{text}'")
+        raise ValueProblem(f"cần một ngày dạng dd/mm/yyyy, không phải '{text}'")
     day, month, year = (int(part) for part in match.groups())
     try:
         return dt.date(year, month, day)
@@ -148,6 +153,9 @@ class _List:
 
 class _Reader:
     """One validation run: it accumulates problems instead of stopping at the first."""
+
+    #: How a blank required value is told.
+    blank = "ô trống"
 
     def __init__(self, workbook: Workbook, fields: Fields) -> None:
         self.workbook = workbook
@@ -263,19 +271,26 @@ class _Reader:
             )
             return None
         raw = cell.value if cell is not None else None
+        return self.typed(raw, Problem("", field, sheet, ref), type_, required, label)
+
+    def typed(self, raw: object, place: Problem, type_: str, required: bool, label: str) -> Any:
+        """``raw`` converted to ``type_``, or None after recording a problem at ``place``
+        (whose message, if any, opens the problem's)."""
         if _is_blank(raw):
             if required:
-                self.problems.append(
-                    Problem(f"ô trống, cần nhập {label} ({TYPE_LABELS[type_]})", field, sheet, ref)
-                )
+                self.add(place, f"{self.blank}, cần nhập {label} ({TYPE_LABELS[type_]})")
             return None
         if type_ == "text" and isinstance(raw, str):
-            raw = _from_legacy(raw, Problem("", field, sheet, ref))
+            raw = _from_legacy(raw, place)
         try:
             return convert(raw, type_)
         except ValueProblem as exc:
-            self.problems.append(Problem(str(exc), field, sheet, ref))
+            self.add(place, str(exc))
             return None
+
+    def add(self, place: Problem, message: str) -> None:
+        """Record a problem at ``place``."""
+        self.problems.append(replace(place, message=place.message + message))
 
     def list_rows(self, cells: dict, where: _List, spec: TableSpec) -> list[dict[str, Any]]:
         area = where.data
@@ -314,19 +329,18 @@ class _Reader:
                     value = value.rstrip(column.strip_end).rstrip()
                 record[column.name] = value
             rows.append(record)
-        if len(rows) < spec.min_rows and columns:
-            self.problems.append(
-                Problem(
-                    f"danh sách '{spec.label}' cần ít nhất {spec.min_rows} dòng",
-                    spec.name,
-                    area.sheet,
-                    area.ref,
-                )
-            )
+        if columns:
+            self.check_length(rows, spec, Problem("", spec.name, area.sheet, area.ref))
         return rows
 
-    def check_bounds(self, context: dict[str, Any], places: dict[str, Area]) -> None:
-        """Bounds of whole numbers: their own first, then against fields that passed theirs."""
+    def check_length(self, rows: list[dict[str, Any]], spec: TableSpec, place: Problem) -> None:
+        """A list needs at least ``spec.min_rows`` rows."""
+        if len(rows) < spec.min_rows:
+            self.add(place, f"danh sách '{spec.label}' cần ít nhất {spec.min_rows} dòng")
+
+    def check_bounds(self, context: dict[str, Any], places: Mapping[str, Area]) -> None:
+        """Bounds of whole numbers: their own first, then against fields that passed theirs
+        (``places``: the cell of each field, where there is one)."""
         specs = [s for s in self.fields.values.values() if isinstance(context.get(s.name), int)]
         valid = {}
         for spec in specs:
@@ -334,7 +348,7 @@ class _Reader:
             if spec.min is not None and value < spec.min:
                 self._bound(
                     spec,
-                    places[spec.name],
+                    places.get(spec.name),
                     value,
                     "là số âm ({v}), cần từ 0 trở lên"
                     if spec.min == 0
@@ -342,7 +356,9 @@ class _Reader:
                     spec.min,
                 )
             elif spec.max is not None and value > spec.max:
-                self._bound(spec, places[spec.name], value, "{v} không được lớn hơn {m}", spec.max)
+                self._bound(
+                    spec, places.get(spec.name), value, "{v} không được lớn hơn {m}", spec.max
+                )
             else:
                 valid[spec.name] = value
         for spec in specs:
@@ -353,7 +369,7 @@ class _Reader:
             if low is not None and value < low:
                 self._bound(
                     spec,
-                    places[spec.name],
+                    places.get(spec.name),
                     value,
                     "{v} không được nhỏ hơn {label} ({m})",
                     low,
@@ -362,7 +378,7 @@ class _Reader:
             elif high is not None and value > high:
                 self._bound(
                     spec,
-                    places[spec.name],
+                    places.get(spec.name),
                     value,
                     "{v} không được lớn hơn {label} ({m})",
                     high,
@@ -372,7 +388,7 @@ class _Reader:
     def _bound(
         self,
         spec: FieldSpec,
-        place: Area,
+        place: Area | None,
         value: int,
         text: str,
         bound: int,
@@ -380,7 +396,8 @@ class _Reader:
     ) -> None:
         label = self.fields.values[other].label.lower() if other else ""
         message = text.format(v=value, m=bound, label=label)
-        self.problems.append(Problem(message, spec.name, place.sheet, place.ref))
+        where = (place.sheet, place.ref) if place is not None else (None, None)
+        self.problems.append(Problem(message, spec.name, *where))
 
 
 def read_context(workbook: Workbook, fields: Fields) -> dict[str, Any]:
@@ -423,6 +440,112 @@ def read_context(workbook: Workbook, fields: Fields) -> dict[str, Any]:
     if reader.problems:
         raise WorkbookError(reader.problems, workbook.shown_as)
     return context
+
+
+#: What a value of a context may be: what a cell can hold (None is a blank).
+_SCALARS = (str, int, float, dt.date, dt.time)
+
+
+class _ContextReader(_Reader):
+    """The checks of :class:`_Reader` on a context built by a program: no workbook, no cells.
+
+    Each problem names its field (and, in a list, the row counted from 1).
+    """
+
+    blank = "chưa có giá trị"
+
+    def __init__(self, fields: Fields) -> None:  # no workbook: only the checks are shared
+        self.fields = fields
+        self.problems = []
+
+    def read(self, context: Mapping[str, Any]) -> dict[str, Any]:
+        value_specs = dict(self.fields.values)
+        table_specs = dict(self.fields.tables)
+        if self.fields.derived:  # a custom template's variable may be given a list
+            for name in list(value_specs):
+                if _is_rows(context.get(name)):
+                    value_specs.pop(name)
+                    table_specs[name] = _rows_table(name, context[name])
+        checked: dict[str, Any] = {}
+        for name, spec in value_specs.items():
+            if self.present(context, name, spec.label, TYPE_LABELS[spec.type]):
+                checked[name] = self.scalar(
+                    context[name], Problem("", name), spec.type, spec.required, spec.label
+                )
+        for name, spec in table_specs.items():
+            if self.present(context, name, spec.label, "danh sách"):
+                checked[name] = self.rows(context[name], spec)
+        self.check_bounds(checked, {})
+        return checked
+
+    def present(self, context: Mapping[str, Any], name: str, label: str, kind: str) -> bool:
+        if name in context:
+            return True
+        self.add(Problem("", name), f"thiếu trường này: {label} ({kind})")
+        return False
+
+    def scalar(self, value: object, place: Problem, type_: str, required: bool, label: str) -> Any:
+        if value is None or isinstance(value, _SCALARS):
+            return self.typed(value, place, type_, required, label)
+        self.add(place, f"cần {TYPE_LABELS[type_]}, không phải kiểu {type(value).__name__}")
+        return None
+
+    def rows(self, value: object, spec: TableSpec) -> list[dict[str, Any]] | None:
+        if not _is_rows(value):
+            self.add(
+                Problem("", spec.name),
+                "cần một danh sách các dòng (list các dict, khóa là tên cột), không phải "
+                f"kiểu {type(value).__name__}",
+            )
+            return None
+        rows = []
+        for number, row in enumerate(value, 1):
+            if not isinstance(row, Mapping):
+                self.add(
+                    Problem(f"dòng {number}: ", spec.name),
+                    f"cần một dict (tên cột → giá trị), không phải kiểu {type(row).__name__}",
+                )
+            elif not all(_is_blank(v) for v in row.values()):
+                rows.append(self.record(row, number, spec))
+        self.check_length(rows, spec, Problem("", spec.name))
+        return rows
+
+    def record(self, row: Mapping[str, Any], number: int, spec: TableSpec) -> dict[str, Any]:
+        record = {}
+        for column in spec.columns:
+            place = Problem(f"dòng {number}: ", f"{spec.name}.{column.name}")
+            value = self.scalar(
+                row.get(column.name), place, column.type, column.required, column.header
+            )
+            if isinstance(value, str) and column.strip_end:
+                value = value.rstrip(column.strip_end).rstrip()
+            record[column.name] = value
+        return record
+
+
+def check_context(context: Mapping[str, Any], fields: Fields) -> dict[str, Any]:
+    """A context built by a program, checked as :func:`read_context` checks a workbook's.
+
+    Every field of ``fields`` must be present; each value goes through the same conversion
+    (``"25"`` → 25, ``"09/06/2021"`` → a date), required, bound and list checks, and a value
+    of a type no cell can hold (a list for a number) is refused. Returns the typed context of
+    the fields; raises :class:`ContextError` listing every problem, each naming its field.
+    """
+    reader = _ContextReader(fields)
+    checked = reader.read(context)
+    if reader.problems:
+        raise ContextError(reader.problems)
+    return checked
+
+
+def _is_rows(value: object) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray))
+
+
+def _rows_table(name: str, rows: Sequence[Any]) -> TableSpec:
+    """A custom template's list given by a program: one optional text column per key."""
+    keys = dict.fromkeys(k for row in rows if isinstance(row, Mapping) for k in row)
+    return TableSpec(name, name, tuple(Column(k, k, required=False) for k in keys))
 
 
 def _from_legacy(text: str, where: Problem) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import shutil
 import sys
 import tempfile
 import zipfile
@@ -37,7 +38,10 @@ bt = _load_builder()
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
-    return bt.build(tmp_path_factory.mktemp("tpl") / "bao_cao.docx")
+    """The built template with the shipped field description beside it."""
+    path = bt.build(tmp_path_factory.mktemp("tpl") / "bao_cao.docx")
+    shutil.copy(ROOT / "templates" / "bao_cao_thi_dua_bau_cu.toml", path.with_suffix(".toml"))
+    return path
 
 
 def render(path: Path, **changes) -> docx.Document:

@@ -43,7 +43,7 @@ def test_example_reads_typed_values():
 @pytest.mark.parametrize(
     ("name", "value", "words"),
     [
-        ("tong_so_nguoi", "hai mươi", "cần một số nguyên, ô có chữ 'hai mươi'"),
+        ("tong_so_nguoi", "hai mươi", "cần một số nguyên, không phải chữ 'hai mươi'"),
         ("so_nguoi_du_hoi_nghi", 2.5, "số lẻ 2,5"),
         ("so_nguoi_ung_cu", -1, "số âm"),
         ("so_nguoi_di_bau_cu", 26, "không được lớn hơn tổng số công chức, người lao động (25)"),

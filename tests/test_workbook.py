@@ -46,7 +46,7 @@ def test_a_number_typed_into_a_date_cell_is_refused_with_its_cell(tmp_path):
     workbook = edit_workbook(tmp_path / "w.xlsx", {"ngay_ban_hanh": 20210609})
     (problem,) = problems(workbook)
     assert (problem.field, problem.cell) == ("ngay_ban_hanh", named_cell_ref("ngay_ban_hanh")[1])
-    assert "cần một ngày, ô có số 20.210.609" in problem.message
+    assert "cần một ngày, không phải số 20.210.609" in problem.message
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from bdt_docx.arguments import path_argument
 from bdt_docx.check.body import (
     abstract,
     abstract_line,
@@ -142,6 +143,8 @@ def check(docx: str | Path | bytes) -> CheckReport:
     malformed XML or XML declaring a ``<!DOCTYPE``. ``DocumentError`` is defined in
     :mod:`bdt_docx.formatting`, which reads the file, and exported here.
     """
+    if not isinstance(docx, bytes):
+        docx = path_argument(docx, "check", "docx", "một đường dẫn hoặc nội dung tệp (bytes)")
     document = Document(docx)
     layout = Layout(document)
     report = CheckReport(document.name)

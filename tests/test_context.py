@@ -1,0 +1,184 @@
+"""A context built by a script: checked as a workbook is, refused naming the field.
+
+And the arguments of every public function: a wrong type is a ``TypeError`` that names the
+function and the argument, never an error from deep inside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from reading import lines
+from workbooks import EXAMPLE, TEMPLATE, edit_workbook
+
+import bdt_docx
+from bdt_docx import ContextError, WorkbookError
+from bdt_docx.check import check
+
+
+@pytest.fixture(scope="module")
+def context() -> dict:
+    return bdt_docx.read_workbook(EXAMPLE)
+
+
+def context_problems(context: dict, tmp_path: Path, **changes) -> list:
+    tmp_path.mkdir(exist_ok=True)
+    out = tmp_path / "r.docx"
+    with pytest.raises(ContextError) as caught:
+        bdt_docx.render_report(context | changes, output=out)
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    return caught.value.problems
+
+
+def test_more_voters_than_staff_is_refused_not_printed(context, tmp_path):
+    """Today's bug: 99 voters of 25 printed "396% (99/25 người)"."""
+    out = tmp_path / "r.docx"
+    with pytest.raises(ContextError) as caught:
+        bdt_docx.render_report(context | {"so_nguoi_di_bau_cu": 99}, output=out)
+    error = caught.value
+    assert not isinstance(error, WorkbookError) and isinstance(error, bdt_docx.BdtDocxError)
+    assert str(error) == (
+        "Lỗi trong dữ liệu điền báo cáo: so_nguoi_di_bau_cu: 99 không được lớn hơn "
+        "tổng số công chức, người lao động (25)"
+    )
+    assert "sổ Excel" not in str(error) and not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("tong_so_nguoi", "hai mươi"),
+        ("so_nguoi_du_hoi_nghi", 2.5),
+        ("so_nguoi_ung_cu", -1),
+        ("so_nguoi_di_bau_cu", 26),
+        ("tong_so_nguoi", 0),
+        ("nhiem_ky_den", 2020),
+        ("ngay_ban_hanh", "31/02/2021"),
+        ("ngay_huong_dan_khen_thuong", "tháng tư"),
+        ("ngay_ban_hanh", 20210609),
+        ("nguoi_ky", "   "),
+    ],
+)
+def test_a_bad_value_gets_the_workbooks_message(context, tmp_path, name, value):
+    with pytest.raises(WorkbookError) as caught:
+        bdt_docx.read_workbook(edit_workbook(tmp_path / "w.xlsx", {name: value}))
+    (from_workbook,) = caught.value.problems
+    (from_context,) = context_problems(context, tmp_path / "out", **{name: value})
+    assert from_context.field == from_workbook.field == name
+    assert (from_context.sheet, from_context.cell, from_context.file) == (None, None, None)
+    # A blank is a blank value, not a blank cell; every other word is the workbook's.
+    assert from_context.message == from_workbook.message.replace("ô trống", "chưa có giá trị")
+
+
+def test_values_are_converted_as_a_workbooks_cells_are(context, tmp_path):
+    changes = {"so_nguoi_di_bau_cu": "24", "ngay_ban_hanh": "10/06/2021", "so_van_ban": 12.0}
+    out = bdt_docx.render_report(context | changes, output=tmp_path / "r.docx")
+    text = "\n".join(lines(out))
+    assert "(24/25 người)" in text
+    assert "ngày 10 tháng 6 năm 2021" in text
+    assert "Số: 12/BC-BDT" in text
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"tong_so_nguoi": [25]}, "tong_so_nguoi", "cần số nguyên, không phải kiểu list"),
+        (
+            {"ngay_ban_hanh": {"d": 9}},
+            "ngay_ban_hanh",
+            "cần ngày dạng dd/mm/yyyy, không phải kiểu dict",
+        ),
+        ({"van_ban": "201/BDT"}, "van_ban", "cần một danh sách các dòng"),
+        ({"van_ban": [("1/BDT", "09/04/2021", "x")]}, "van_ban", "dòng 1: cần một dict"),
+        (
+            {"van_ban": [{"so_ky_hieu": "1/BDT", "ngay": "30/02/2021", "trich_yeu": "x"}]},
+            "van_ban.ngay",
+            "dòng 1: ngày 30/02/2021 không có thật",
+        ),
+        (
+            {"van_ban": [{"ngay": dt.date(2021, 4, 9), "trich_yeu": "x"}]},
+            "van_ban.so_ky_hieu",
+            "dòng 1: chưa có giá trị, cần nhập Số, ký hiệu (chữ)",
+        ),
+        ({"noi_nhan": []}, "noi_nhan", "cần ít nhất 1 dòng"),
+    ],
+)
+def test_a_wrong_type_or_row_names_its_field(context, tmp_path, changes, field, words):
+    (problem,) = context_problems(context, tmp_path, **changes)
+    assert problem.field == field
+    assert words in problem.message
+
+
+def test_a_missing_field_is_named_with_its_label(context, tmp_path):
+    partial = {k: v for k, v in context.items() if k not in ("nguoi_ky", "van_ban")}
+    with pytest.raises(ContextError) as caught:
+        bdt_docx.render_report(partial, output=tmp_path / "r.docx")
+    assert [str(p) for p in caught.value.problems] == [
+        "nguoi_ky: thiếu trường này: Họ và tên người ký (chữ)",
+        "van_ban: thiếu trường này: Văn bản đã ban hành (danh sách)",
+    ]
+
+
+def test_blank_rows_are_skipped_and_every_problem_is_listed(context, tmp_path):
+    rows = [{"noi_nhan": "UBND tỉnh"}, {"noi_nhan": "  "}, {"noi_nhan": None}]
+    out = bdt_docx.render_report(context | {"noi_nhan": rows}, output=tmp_path / "r.docx")
+    got = lines(out)
+    assert got[got.index("Nơi nhận:") + 1 : got.index("Nơi nhận:") + 3] == [
+        "- UBND tỉnh.",
+        "KT. TRƯỞNG BAN",
+    ]
+    problems = context_problems(context, tmp_path / "x", tong_so_nguoi="?", nguoi_ky=None)
+    assert [p.field for p in problems] == ["tong_so_nguoi", "nguoi_ky"]
+
+
+def test_dir_lists_the_public_api_before_it_is_imported():
+    names = dir(bdt_docx)
+    assert set(bdt_docx.__all__) <= set(names)
+    assert {"fill_report", "render_report", "ContextError", "__version__"} <= set(names)
+    assert names == sorted(names)
+
+
+def test_one_workbook_given_as_a_string_is_one_workbook(tmp_path):
+    workbook = edit_workbook(tmp_path / "a.xlsx", {})
+    result = bdt_docx.fill_reports(str(workbook), TEMPLATE, tmp_path / "out")
+    assert result.ok and result.reports == [tmp_path / "out" / "a.docx"]
+    assert bdt_docx.find_workbooks(str(workbook)) == [workbook]
+
+
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [
+        (lambda: bdt_docx.fill_report(None), "fill_report(): 'xlsx' cần một đường dẫn"),
+        (lambda: bdt_docx.fill_report(b"a.xlsx"), "'xlsx' cần một đường dẫn"),
+        (lambda: bdt_docx.fill_report(EXAMPLE, 3), "fill_report(): 'template' cần"),
+        (lambda: bdt_docx.fill_report(EXAMPLE, output=5), "'output' cần một đường dẫn"),
+        (lambda: bdt_docx.fill_report(EXAMPLE, overwrite="no"), "'overwrite' cần True hoặc False"),
+        (
+            lambda: bdt_docx.fill_report(EXAMPLE, pdf="yes"),
+            "'pdf' cần True hoặc False, không phải str",
+        ),
+        (lambda: bdt_docx.read_workbook(42), "read_workbook(): 'xlsx' cần một đường dẫn"),
+        (lambda: bdt_docx.read_workbook(EXAMPLE, ["mau.docx"]), "'template' cần"),
+        (lambda: bdt_docx.render_report(None), "render_report(): 'context' cần một dict"),
+        (lambda: bdt_docx.render_report([("a", 1)]), "'context' cần một dict"),
+        (lambda: bdt_docx.render_report({}, output=7), "render_report(): 'output' cần"),
+        (lambda: bdt_docx.fill_reports(5), "fill_reports(): 'workbooks' cần một đường dẫn"),
+        (lambda: bdt_docx.fill_reports([EXAMPLE, 5]), "'workbooks[1]' cần một đường dẫn"),
+        (lambda: bdt_docx.fill_reports([EXAMPLE], jobs="2"), "'jobs' cần một số nguyên hoặc None"),
+        (lambda: bdt_docx.fill_reports([EXAMPLE], output_dir=3), "'output_dir' cần một đường dẫn"),
+        (lambda: bdt_docx.find_workbooks(None), "find_workbooks(): 'paths' cần"),
+        (
+            lambda: check(None),
+            "check(): 'docx' cần một đường dẫn hoặc nội dung tệp (bytes)",
+        ),
+        (lambda: bdt_docx.prepare_template(3), "prepare_template(): 'template' cần một đường dẫn"),
+    ],
+)
+def test_a_wrong_argument_type_is_named(call, words, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(TypeError) as caught:
+        call()
+    assert words in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
