@@ -60,6 +60,7 @@ __all__ = [
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 
 #: Namespace prefixes used in the XPath expressions of this module.
 NS = {
@@ -116,14 +117,21 @@ def emu_to_pt(emu: float) -> float:
     return emu / EMU_PER_PT
 
 
+#: Largest magnitude an integer attribute may have; beyond it (``1e999``, ``inf``, a
+#: 5,000-digit number) the attribute is treated as unusable, like a malformed one.
+MAX_ATTRIBUTE = 10**9
+
+
 def _int(value: str | None, default: int | None = None) -> int | None:
-    """An integer attribute (``"567"``; Word also writes ``"567.0"``), or ``default``."""
-    if value is None:
+    """An integer attribute (``"567"``; Word also writes ``"567.0"``), or ``default`` when it
+    is absent, malformed, not finite or beyond :data:`MAX_ATTRIBUTE`."""
+    if value is None or len(value) > 32:
         return default
     try:
-        return round(float(value))
+        number = float(value)
     except ValueError:
         return default
+    return round(number) if abs(number) <= MAX_ATTRIBUTE else default
 
 
 def _on(element: etree._Element | None) -> bool | None:
@@ -674,8 +682,8 @@ def _vml_point(text: str) -> tuple[float, float]:
     """A VML point ``"10pt,2.5pt"`` in points (bare numbers are pixels)."""
     coordinates = []
     for piece in [*text.split(","), "0"][:2]:
-        match = re.fullmatch(r"\s*(-?[\d.]+)\s*([a-z]*)\s*", piece)
-        if not match:
+        match = re.fullmatch(r"\s*(-?\d{0,9}(?:\.\d{0,9})?)\s*([a-z]*)\s*", piece)
+        if not match or match[1] in ("", "-", ".", "-."):
             coordinates.append(0.0)
             continue
         coordinates.append(float(match[1]) * _VML_UNITS.get(match[2] or "px", 0.75))
@@ -789,13 +797,17 @@ class Cell:
 
     @cached_property
     def width(self) -> int:
-        """Width in twips: ``w:tcW`` in twips when set, else the grid columns it covers."""
+        """Width in twips: the grid columns it covers (as Word lays the table out), else
+        ``w:tcW`` in twips."""
+        grid = sum(self.table.grid[self.grid_start : self.grid_start + self.grid_span])
+        if grid > 0:
+            return grid
         width = _child(self._direct, "tcW")
         if width is not None and width.get(_w("type"), "dxa") == "dxa":
             value = _int(width.get(_w("w")), 0) or 0
             if value > 0:
                 return value
-        return sum(self.table.grid[self.grid_start : self.grid_start + self.grid_span])
+        return 0
 
     def margin(self, side: str) -> int:
         """Cell margin in twips on ``side``: ``w:tcMar`` of the cell, else the table's."""
@@ -965,6 +977,24 @@ class Document:
         targets = [r.target for r in self._relationships(part).values() if r.type == rel_type]
         return targets[0] if targets else fallback
 
+    @cached_property
+    def saved_pages(self) -> int | None:
+        """How many pages the program that saved the file counted: ``Pages`` of
+        ``docProps/app.xml``, or one more than Word's ``w:lastRenderedPageBreak`` marks,
+        whichever is more; None when the file tells neither."""
+        counts = []
+        try:
+            app = self._xml("docProps/app.xml")
+        except DocumentError:  # the count is a hint: a damaged part only loses it
+            app = None
+        pages = None if app is None else app.find(f"{{{_APP_NS}}}Pages")
+        if pages is not None and (_int(pages.text) or 0) > 0:
+            counts.append(_int(pages.text) or 0)
+        breaks = sum(1 for _ in self.element.iter(_w("lastRenderedPageBreak")))
+        if breaks:
+            counts.append(breaks + 1)
+        return max(counts) if counts else None
+
     @property
     def language(self) -> str | None:
         """The document's default language (``w:docDefaults`` ``w:lang/@w:val``)."""
@@ -1038,7 +1068,8 @@ def _read_story(
             for row_element in _children(element, "tr"):
                 row = Row(row_element, table, len(table.rows))
                 table.rows.append(row)
-                grid = 0
+                before = row_element.find("w:trPr/w:gridBefore", NS)
+                grid = max(0, _int(None if before is None else before.get(_w("val")), 0) or 0)
                 for cell_element in _children(row_element, "tc"):
                     new = Cell(cell_element, row, len(row.cells), grid)
                     row.cells.append(new)

@@ -166,8 +166,9 @@ BROKEN: list[tuple[str, str, tuple[Edit, ...]]] = [
     ("noi_dung.co_chu", "body style at 12 pt (through a style)",
      (style_edit(f'{BODY_STYLE}<w:name w:val="NoiDung"/>',
                  f'{BODY_STYLE}<w:name w:val="NoiDung"/><w:rPr><w:sz w:val="24"/></w:rPr>'),)),
-    ("noi_dung.can_le", "body style aligned left",
-     (style_edit('<w:jc w:val="both"/>', '<w:jc w:val="left"/>'),)),
+    ("noi_dung.can_le", "body style aligned left (a paragraph of two lines shows it)",
+     (style_edit('<w:jc w:val="both"/>', '<w:jc w:val="left"/>'),
+      replace("báo cáo như sau:", "báo cáo kết quả thi đua trong cuộc bầu cử như sau:"))),
     ("noi_dung.thut_dau_dong", "first-line indent 1.5 cm",
      (style_edit('<w:ind w:firstLine="567"/>', '<w:ind w:firstLine="850"/>'),)),
     ("noi_dung.khoang_cach_doan", "no space after paragraphs",
@@ -331,3 +332,35 @@ def test_unreadable_document_raises_document_error(tmp_path, suffix, make, reaso
 def test_missing_document_raises_document_error(tmp_path) -> None:
     with pytest.raises(DocumentError, match="không đọc được tệp"):
         check(tmp_path / "khong_co.docx")
+
+
+BIG = "9" * 5000
+
+
+@pytest.mark.parametrize(
+    ("edit", "rule", "found"),
+    [
+        (replace('w:top="1134"', 'w:top="1e999"'), "trang.le", "lề trên 0 mm"),
+        (replace('w:left="1701"', f'w:left="{BIG}"'), "trang.le", "lề trái 0 mm"),
+        (replace(">Số: 05/BC-BDT<", f">Số: {BIG}/BC-BDT<"), "dau.so_ky_hieu", "số «999999999999»"),
+        (replace("ngày 09 tháng", f"ngày {BIG} tháng"), "dau.dia_danh_ngay", "ngày «999999999999»"),
+        (replace("tháng 6 năm", f"tháng {BIG} năm"), "dau.dia_danh_ngay", "tháng «999999999999»"),
+    ],
+    ids=["margin 1e999", "margin of 5,000 digits", "number of 5,000 digits", "day", "month"],
+)
+def test_numbers_out_of_range_are_problems_not_crashes(edit: Edit, rule: str, found: str) -> None:
+    report = check(render(edit))
+    assert found in [f.found for f in report.failures if f.rule == rule], report.to_text()
+
+
+@pytest.mark.parametrize("value", ["inf", "1e999", "-5", BIG])
+def test_a_grid_span_out_of_range_counts_as_one_column(value: str) -> None:
+    cell = "<w:tc><w:tcPr>"
+
+    def edit(parts: dict[str, str]) -> None:
+        assert cell in parts[DOCUMENT]
+        spanned = f'{cell}<w:gridSpan w:val="{value}"/>'
+        parts[DOCUMENT] = parts[DOCUMENT].replace(cell, spanned, 1)
+
+    report = check(render(edit))
+    assert report.ok, report.to_text()

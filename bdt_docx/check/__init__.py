@@ -1,31 +1,29 @@
-"""Check a .docx report against the format of Nghị định 30/2020/NĐ-CP (Phụ lục I).
+"""Check a .docx against the format of Nghị định 30/2020/NĐ-CP (Phụ lục I), for its kind.
 
 ``check(path_or_bytes)`` reads the document with :mod:`bdt_docx.formatting` (effective
-formatting, styles and theme fonts resolved) and runs every rule of :data:`RULES` on it.
-Each rule is a small function that yields what it finds wrong; a rule that finds nothing
-gives one "pass" finding. The :class:`CheckReport` lists every finding (rule id, verdict,
-where, what was found, what is expected, in Vietnamese) and reads as text or as a dict
-for JSON.
+formatting, styles and theme fonts resolved), finds its parts and recognises its kind
+(:mod:`~bdt_docx.check.layout`, :mod:`~bdt_docx.check.kinds`), then runs each rule of
+:data:`RULES` that applies to that kind. The rules live with the part of the page they
+judge: :mod:`~bdt_docx.check.page` (paper, margins, fonts, page numbers),
+:mod:`~bdt_docx.check.header` (the header block), :mod:`~bdt_docx.check.body` (tên loại,
+trích yếu, text) and :mod:`~bdt_docx.check.closing` (Nơi nhận, signature).
 
-How the parts of the report are found:
-
-* the header block is the first table of the body, before the title: its left column holds
-  the agencies then ``Số: …``; its right column the Quốc hiệu, the Tiêu ngữ, then the place
-  and date (found by their ``ngày … tháng … năm`` pattern);
-* the title (tên loại) is the first paragraph after it whose text is all capitals;
-* the trích yếu is the text under the title down to its short line (or, with no line, the
-  first paragraph after the title);
-* the body is the text paragraphs after it, down to the closing table (Nơi nhận on the
-  left, the signature on the right): the first table after the title.
+Each rule is a small function that yields what it finds: a failure where the document
+breaks the rule, a warning where the rule cannot decide. A rule that finds nothing gives
+one "pass" finding; a rule about a part the kind does not have (the tên loại of a Công văn)
+gives one "skip" finding saying so. The :class:`CheckReport` lists every finding (rule id,
+verdict, where, what was found, what is expected there, in Vietnamese) and reads as text
+or as a dict for JSON.
 
 A file that is not a readable .docx (a .txt, an .xlsx, a damaged or encrypted zip) raises
-:class:`DocumentError`.
+:class:`DocumentError`; nothing else in the file (numbers out of range in the XML or the
+text included) makes the check fail.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from bdt_docx.arguments import path_argument
@@ -64,7 +62,7 @@ from bdt_docx.check.page import (
     page_number_format,
     paper,
 )
-from bdt_docx.check.report import FAIL, PASS, WARN, CheckReport, Finding, Issue
+from bdt_docx.check.report import FAIL, PASS, SKIP, WARN, CheckReport, Finding, Issue
 from bdt_docx.formatting import Document, DocumentError
 
 __all__ = [
@@ -78,16 +76,28 @@ __all__ = [
     "check",
 ]
 
-MAX_ISSUES_PER_RULE = 10
+#: What a kind lacks, said when a rule about it does not apply.
+_PART_NAMES = {
+    "ten_loai": "tên loại",
+    "trich_yeu": "trích yếu dưới tên loại",
+    "de_muc": "đề mục «I.» và tên khoản «1.» kiểu báo cáo",
+}
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule of the decree: its id, what it requires (Vietnamese), and its check."""
+    """A rule of the decree: its id, what it requires (Vietnamese), the part of the page it
+    is about and its check.
+
+    ``title`` may name the document's own tên loại and số (``{ten_loai}``, ``{so}``).
+    ``part`` is a part a kind may have (:data:`bdt_docx.check.kinds.Kind.parts`); the rule
+    is checked only on documents of a kind that has it (None: every document).
+    """
 
     id: str
     title: str
     check: Callable[[Layout], Iterable[Issue]]
+    part: str | None = None
 
 
 #: Every rule, in the order of the document.
@@ -98,45 +108,60 @@ RULES: tuple[Rule, ...] = (
     Rule("phong_chu.ten", "Phông chữ Times New Roman, kể cả đầu trang", font_name),
     Rule("phong_chu.mau", "Chữ màu đen", font_colour),
     Rule("ngon_ngu", "Ngôn ngữ của văn bản là tiếng Việt (vi-VN)", language),
-    Rule("dau.bang", "Phần đầu là bảng 2 cột không viền", header_table),
+    Rule("dau.bang", "Phần đầu là bảng 2 cột không viền", header_table, "dau"),
     Rule("dau.co_quan_chu_quan", "Cơ quan chủ quản in hoa, đứng, không đậm, cỡ 12-13",
-         parent_agency),
-    Rule("dau.co_quan_ban_hanh", "Cơ quan ban hành in hoa, đậm, cỡ 12-13", issuing_agency),
+         parent_agency, "dau"),
+    Rule("dau.co_quan_ban_hanh", "Cơ quan ban hành in hoa, đậm, cỡ 12-13", issuing_agency,
+         "dau"),
     Rule("dau.duong_ke_co_quan", "Đường kẻ liền dưới cơ quan ban hành, dài 1/3-1/2 dòng chữ",
-         agency_line),
-    Rule("dau.so_ky_hieu", "Số, ký hiệu «Số: 05/BC-BDT», cỡ 13, chữ đứng", number),
+         agency_line, "dau"),
+    Rule("dau.so_ky_hieu", "Số, ký hiệu «{so}», cỡ 13, chữ đứng", number, "dau"),
     Rule("dau.quoc_hieu", f"Quốc hiệu «{QUOC_HIEU}» đậm, cỡ 12-13, trên một dòng",
-         national_title),
-    Rule("dau.tieu_ngu", f"Tiêu ngữ «{TIEU_NGU}» đậm, cỡ 13-14", motto),
-    Rule("dau.duong_ke_tieu_ngu", "Đường kẻ liền dưới Tiêu ngữ, dài bằng dòng chữ", motto_line),
+         national_title, "dau"),
+    Rule("dau.tieu_ngu", f"Tiêu ngữ «{TIEU_NGU}» đậm, cỡ 13-14", motto, "dau"),
+    Rule("dau.duong_ke_tieu_ngu", "Đường kẻ liền dưới Tiêu ngữ, dài bằng dòng chữ", motto_line,
+         "dau"),
     Rule("dau.dia_danh_ngay", "Địa danh, ngày tháng nghiêng, cỡ 13-14, «ngày 09 tháng 6 năm …»",
-         place_date),
-    Rule("tieu_de.ten_loai", "Tên loại «BÁO CÁO» in hoa, đậm, căn giữa, cỡ 13-14", title),
-    Rule("tieu_de.trich_yeu", "Trích yếu đậm, căn giữa, cỡ 13-14", abstract),
+         place_date, "dau"),
+    Rule("tieu_de.ten_loai", "Tên loại «{ten_loai}» in hoa, đậm, căn giữa, cỡ 13-14", title,
+         "ten_loai"),
+    Rule("tieu_de.trich_yeu", "Trích yếu đậm, căn giữa, cỡ 13-14", abstract, "trich_yeu"),
     Rule("tieu_de.duong_ke_trich_yeu", "Đường kẻ liền dưới trích yếu, dài 1/3-1/2 dòng chữ",
-         abstract_line),
-    Rule("noi_dung.co_chu", "Nội dung cỡ chữ 13-14", body_size),
-    Rule("noi_dung.can_le", "Nội dung căn đều hai bên", body_alignment),
-    Rule("noi_dung.thut_dau_dong", "Thụt đầu dòng 1 cm hoặc 1,27 cm", body_indent),
-    Rule("noi_dung.khoang_cach_doan", "Cách đoạn tối thiểu 6 pt", paragraph_spacing),
-    Rule("noi_dung.gian_dong", "Giãn dòng từ 1 đến 1,5 dòng", line_spacing),
-    Rule("noi_dung.de_muc", "Đề mục «I.» in hoa, đậm; tên khoản «1.» đậm", headings),
-    Rule("noi_dung.ket_thuc", "Nội dung kết thúc bằng «./.»", body_end),
-    Rule("cuoi.bang", "Phần cuối là bảng 2 cột không viền", closing_table),
-    Rule("cuoi.noi_nhan", "«Nơi nhận:» đậm nghiêng, cỡ 12, sát lề trái", recipients_heading),
+         abstract_line, "trich_yeu"),
+    Rule("noi_dung.co_chu", "Nội dung cỡ chữ 13-14", body_size, "noi_dung"),
+    Rule("noi_dung.can_le", "Nội dung căn đều hai bên", body_alignment, "noi_dung"),
+    Rule("noi_dung.thut_dau_dong", "Thụt đầu dòng từ 1 cm đến 1,27 cm", body_indent,
+         "noi_dung"),
+    Rule("noi_dung.khoang_cach_doan", "Cách đoạn tối thiểu 6 pt", paragraph_spacing,
+         "noi_dung"),
+    Rule("noi_dung.gian_dong", "Giãn dòng từ 1 đến 1,5 dòng", line_spacing, "noi_dung"),
+    Rule("noi_dung.de_muc", "Đề mục «I.» in hoa, đậm; tên khoản «1.» đậm", headings, "de_muc"),
+    Rule("noi_dung.ket_thuc", "Nội dung kết thúc bằng «./.»", body_end, "noi_dung"),
+    Rule("cuoi.bang", "Phần cuối là bảng 2 cột không viền", closing_table, "cuoi"),
+    Rule("cuoi.noi_nhan", "«Nơi nhận:» đậm nghiêng, cỡ 12, sát lề trái", recipients_heading,
+         "cuoi"),
     Rule("cuoi.danh_sach_nhan", "Mỗi nơi nhận một dòng «- …;», dòng cuối «.», cỡ 11, đứng",
-         recipients),
+         recipients, "cuoi"),
     Rule("cuoi.chu_ky", "Quyền hạn, chức vụ in hoa đậm; họ tên đậm; căn giữa, cỡ 13-14",
-         signature),
+         signature, "cuoi"),
     Rule("so_trang.trang_dau", "Không đánh số trang đầu", first_page_number),
-    Rule("so_trang.dinh_dang", "Số trang ở giữa đầu trang, cỡ 13-14, chữ đứng",
+    Rule("so_trang.dinh_dang", "Số trang ở giữa đầu trang từ trang 2, cỡ 13-14, chữ đứng",
          page_number_format),
 )
 # fmt: on
 
 
+def _undecided(issue: Issue) -> Issue:
+    """A failure in a document without a header block (an appendix, a programme sent with
+    a letter) as a warning: the decree's layout may not be meant for it."""
+    if issue.verdict != FAIL:
+        return issue
+    return replace(issue, verdict=WARN, found=f"{issue.found} (văn bản không có phần đầu)")
+
+
 def check(docx: str | Path | bytes) -> CheckReport:
-    """Check a .docx (a path or its bytes) against every rule of :data:`RULES`.
+    """Check a .docx (a path or its bytes) against the rules of :data:`RULES` that apply to
+    its kind (the report says which kind was recognised, and from what).
 
     Raises :class:`DocumentError` (a :class:`~bdt_docx.errors.BdtDocxError`) when the file
     is not a readable .docx: not a zip, no Word body, a damaged, encrypted or oversized part,
@@ -147,25 +172,19 @@ def check(docx: str | Path | bytes) -> CheckReport:
         docx = path_argument(docx, "check", "docx", "một đường dẫn hoặc nội dung tệp (bytes)")
     document = Document(docx)
     layout = Layout(document)
-    report = CheckReport(document.name)
+    kind = layout.kind
+    report = CheckReport(document.name, kind.name, layout.kind_reason)
+    names = {"ten_loai": kind.title if kind.code else "BÁO CÁO, TỜ TRÌNH…", "so": layout.example}
     for rule in RULES:
-        issues = list(rule.check(layout))
-        if not issues:
-            report.findings.append(Finding(rule.id, rule.title, PASS, "", "", ""))
+        heading = rule.title.format(**names)
+        if rule.part is not None and not kind.has(rule.part):
+            reason = f"{kind.name} không có {_PART_NAMES.get(rule.part, rule.part)}"
+            report.findings.append(Finding(rule.id, heading, SKIP, "", reason, ""))
             continue
-        for issue in issues[:MAX_ISSUES_PER_RULE]:
-            report.findings.append(Finding(rule.id, rule.title, **asdict(issue)))
-        if len(issues) > MAX_ISSUES_PER_RULE:
-            rest = len(issues) - MAX_ISSUES_PER_RULE
-            worst = FAIL if any(i.verdict == FAIL for i in issues) else WARN
-            report.findings.append(
-                Finding(
-                    rule.id,
-                    rule.title,
-                    worst,
-                    "nhiều chỗ khác",
-                    f"và {rest} chỗ khác",
-                    issues[-1].expected,
-                )
-            )
+        issues = list(rule.check(layout))
+        if layout.header_table is None and rule.part is not None:
+            issues = [_undecided(issue) for issue in issues]
+        if not issues:
+            report.findings.append(Finding(rule.id, heading, PASS, "", "", ""))
+        report.findings += [Finding(rule.id, heading, **asdict(issue)) for issue in issues]
     return report

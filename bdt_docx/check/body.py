@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from bdt_docx.check.common import (
@@ -14,6 +15,7 @@ from bdt_docx.check.common import (
     SHORT_LINE,
     clean,
     format_issues,
+    is_caps,
     line_issues,
     locate,
     missing,
@@ -22,16 +24,21 @@ from bdt_docx.check.common import (
     unchecked,
     widest_line,
 )
-from bdt_docx.check.layout import Layout
+from bdt_docx.check.layout import Layout, pieces_of
 from bdt_docx.check.report import FAIL, Issue
 from bdt_docx.filters import so
 from bdt_docx.formatting import Paragraph, twips_to_mm, twips_to_pt
 
+#: Word's default tab stops, every 1,27 cm (720 twips).
+DEFAULT_TAB = 720
+
 
 def title(layout: Layout) -> Iterator[Issue]:
     """Tên loại (``BÁO CÁO``): upper case, bold, centred, 13-14 pt."""
+    kind = layout.kind
+    expected = f"«{kind.title}»" if kind.code else "tên loại (BÁO CÁO, TỜ TRÌNH…)"
     if layout.title is None:
-        yield from missing("tên loại văn bản", "«BÁO CÁO» in hoa, đậm, căn giữa")
+        yield from missing(f"tên loại {expected}", f"{expected} in hoa, đậm, căn giữa")
         return
     yield from format_issues(
         layout.title, "tên loại", sizes=(13, 14), bold=True, upper=True, align="center"
@@ -40,7 +47,9 @@ def title(layout: Layout) -> Iterator[Issue]:
 
 def abstract(layout: Layout) -> Iterator[Issue]:
     """Trích yếu: bold, centred, 13-14 pt."""
-    if not layout.trich_yeu:
+    if layout.title is None:
+        yield from unchecked("tên loại", "trích yếu đậm, căn giữa, dưới tên loại")
+    elif not layout.trich_yeu:
         yield from missing("trích yếu", "trích yếu đậm, căn giữa, dưới tên loại")
     for p in layout.trich_yeu:
         yield from format_issues(p, "trích yếu", sizes=(13, 14), bold=True, align="center")
@@ -51,20 +60,47 @@ def abstract_line(layout: Layout) -> Iterator[Issue]:
     if not layout.trich_yeu:
         yield from unchecked("trích yếu", f"đường kẻ liền {SHORT_LINE[1]}")
     else:
-        width = layout.text_width(layout.trich_yeu)
+        width = layout.text_width(pieces_of(layout.trich_yeu))
         yield from line_issues(layout.trich_yeu_line, "dưới trích yếu", width, SHORT_LINE)
 
 
 def _is_heading(layout: Layout, paragraph: Paragraph) -> bool:
-    """``I. …`` always; ``1. …`` when it is one line not ending a sentence (a khoản title)."""
+    """``I. …`` always; ``1. …`` when it is one line ending no sentence (a khoản title), not
+    a sentence that introduces a list (``…:``)."""
     text = clean(paragraph.text)
     if ROMAN_HEADING.match(text):
         return True
     return (
         bool(ARABIC_HEADING.match(text))
-        and not text.endswith((".", ";"))
+        and not text.endswith((".", ";", ":"))
         and (widest_line(paragraph) <= layout.available(paragraph))
     )
+
+
+def _is_structural(paragraph: Paragraph) -> bool:
+    """Lines ND30 centres that are not body text: the authority line and "QUYẾT ĐỊNH:" of a
+    Quyết định, headings of a Phần, Chương or Mục (and the caption under them)."""
+    text = clean(paragraph.text)
+    return paragraph.alignment == "center" and (is_caps(text) or bool(_PART_HEADING.match(text)))
+
+
+_PART_HEADING = re.compile(r"^(Phần|Chương|Mục)\s+([IVXLC]+|\d+)\b")
+
+
+def _text(layout: Layout) -> list[Paragraph]:
+    """The body paragraphs that are running text (headings and centred lines aside)."""
+    return [p for p in layout.body if not _is_heading(layout, p) and not _is_structural(p)]
+
+
+def _lead(paragraph: Paragraph) -> int:
+    """How far, in twips, the first line's text starts from the paragraph's left indent:
+    the first-line indent, then any tabs the line starts with (to Word's default stops,
+    every 1,27 cm). A stray space is not counted."""
+    position = paragraph.left_indent + paragraph.first_line_indent
+    text = paragraph.text.lstrip(" \xa0")
+    for _ in range(len(text) - len(text.lstrip("\t"))):
+        position = (position // DEFAULT_TAB + 1) * DEFAULT_TAB
+    return position - paragraph.left_indent
 
 
 def _body_found(layout: Layout, primary: bool = False) -> Iterator[Issue]:
@@ -82,28 +118,35 @@ def body_size(layout: Layout) -> Iterator[Issue]:
 
 
 def body_alignment(layout: Layout) -> Iterator[Issue]:
-    """Body paragraphs (headings aside) justified."""
+    """Body text justified (headings and centred structural lines aside). A left-aligned
+    paragraph that fits on one line prints as a justified one, and passes."""
     yield from _body_found(layout)
-    for p in layout.body:
-        if not _is_heading(layout, p):
-            yield from format_issues(p, "nội dung", align="both")
+    for p in _text(layout):
+        one_line = widest_line(p) + twips_to_pt(max(0, _lead(p))) <= layout.available(p)
+        if p.alignment == "left" and one_line:
+            continue
+        yield from format_issues(p, "nội dung", align="both")
 
 
 def body_indent(layout: Layout) -> Iterator[Issue]:
-    """First-line indent of 1 cm or 1.27 cm (± 0.5 mm), headings aside."""
+    """First-line indent from 1 cm to 1,27 cm (± 0.5 mm), headings aside; a leading Tab
+    counts as the indent it prints (1,27 cm at Word's default stops)."""
     yield from _body_found(layout)
-    for p in layout.body:
-        indent = p.first_line_indent
-        if _is_heading(layout, p) or any(abs(indent - i) <= INDENT_TOLERANCE for i in INDENTS):
+    low, high = INDENTS
+    for p in _text(layout):
+        indent = _lead(p)
+        if low - INDENT_TOLERANCE <= indent <= high + INDENT_TOLERANCE:
             continue
         found = f"thụt đầu dòng {so(twips_to_mm(indent) / 10, 2)} cm"
-        yield Issue(FAIL, locate(p, "nội dung"), found, "thụt đầu dòng 1 cm hoặc 1,27 cm")
+        yield Issue(FAIL, locate(p, "nội dung"), found, "thụt đầu dòng từ 1 cm đến 1,27 cm")
 
 
 def paragraph_spacing(layout: Layout) -> Iterator[Issue]:
     """At least 6 pt between body paragraphs (space after one plus space before the next)."""
     yield from _body_found(layout)
     for first, second in zip(layout.body, layout.body[1:], strict=False):
+        if _is_structural(first) or _is_structural(second):
+            continue
         same = first.style_id == second.style_id
         after = 0 if same and first.contextual_spacing else first.space_after
         before = 0 if same and second.contextual_spacing else second.space_before
@@ -132,7 +175,8 @@ def line_spacing(layout: Layout) -> Iterator[Issue]:
 
 
 def headings(layout: Layout) -> Iterator[Issue]:
-    """``I. …`` headings upper case and bold; ``1. …`` khoản titles bold."""
+    """``I. …`` headings upper case and bold; ``1. …`` khoản titles bold (in the kinds that
+    have such headings: Báo cáo, Kế hoạch…)."""
     yield from _body_found(layout)
     for p in layout.body:
         text = clean(p.text)

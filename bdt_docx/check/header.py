@@ -4,160 +4,193 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bdt_docx.check import kinds
 from bdt_docx.check.common import (
     DATE,
     MOTTO_LINE,
     NUMBER,
-    NUMBER_START,
     QUOC_HIEU,
     SHORT_LINE,
     TIEU_NGU,
+    Piece,
     borderless_two_columns,
-    clean,
+    fold,
     format_issues,
     line_issues,
     locate,
     missing,
+    pieces,
     pt_text,
-    unchecked,
+    skipped,
+    small_int,
     widest_line,
 )
 from bdt_docx.check.layout import Layout
-from bdt_docx.check.report import FAIL, Issue
+from bdt_docx.check.report import FAIL, WARN, Issue
 from bdt_docx.formatting import Paragraph
+
+_NO_HEADER = "văn bản không có phần đầu (Quốc hiệu, số, ký hiệu)"
 
 
 def header_table(layout: Layout) -> Iterator[Issue]:
     """The header block is a borderless two-column table before the title."""
+    if layout.header_table is None:
+        found = f"không tìm thấy phần đầu: {_NO_HEADER[8:]}"
+        expected = "phần đầu ở đầu trang 1 (trừ phụ lục, tài liệu kèm theo)"
+        yield Issue(WARN, "đầu trang 1", found, expected)
+        return
     yield from borderless_two_columns(layout.header_table, "phần đầu")
 
 
-def _agencies(layout: Layout) -> tuple[list[Paragraph], list[Paragraph]]:
-    """(cơ quan chủ quản, cơ quan ban hành) paragraphs of the header's left column."""
-    left = [
-        p
-        for p in layout.header_column(right=False)
-        if not clean(p.text).startswith("Số") and not DATE.match(clean(p.text))
-    ]
-    return (left[:1], left[1:]) if len(left) >= 2 else ([], left)
+def _header_found(layout: Layout) -> Iterator[Issue]:
+    if layout.header_table is None:
+        yield from skipped(_NO_HEADER)
 
 
 def parent_agency(layout: Layout) -> Iterator[Issue]:
     """Cơ quan chủ quản: upper case, upright, not bold, 12-13 pt (may be absent)."""
-    if layout.header_table is None:
-        yield from unchecked("phần đầu", "cơ quan chủ quản in hoa, không đậm")
-    for p in _agencies(layout)[0]:
+    yield from _header_found(layout)
+    for line in layout.parent:
         yield from format_issues(
-            p, "cơ quan chủ quản", sizes=(12, 13), bold=False, italic=False, upper=True
+            line, "cơ quan chủ quản", sizes=(12, 13), bold=False, italic=False, upper=True
         )
 
 
 def issuing_agency(layout: Layout) -> Iterator[Issue]:
     """Cơ quan ban hành: upper case, bold, 12-13 pt."""
-    issuers = _agencies(layout)[1]
-    if not issuers:
+    yield from _header_found(layout)
+    if layout.header_table is not None and not layout.issuer:
         yield from missing("tên cơ quan ban hành", "tên cơ quan ban hành ở cột trái phần đầu")
-    for p in issuers:
-        yield from format_issues(p, "cơ quan ban hành", sizes=(12, 13), bold=True, upper=True)
+    for line in layout.issuer:
+        yield from format_issues(line, "cơ quan ban hành", sizes=(12, 13), bold=True, upper=True)
 
 
 def agency_line(layout: Layout) -> Iterator[Issue]:
     """A solid line under the issuing agency, 1/3 to 1/2 of its text."""
-    issuers = _agencies(layout)[1]
-    if not issuers:
-        yield from unchecked("tên cơ quan ban hành", f"đường kẻ liền {SHORT_LINE[1]}")
-    else:
-        line = layout.line_below(issuers[-1])
-        yield from line_issues(
-            line, "dưới cơ quan ban hành", layout.text_width(issuers), SHORT_LINE
-        )
+    yield from _header_found(layout)
+    if not layout.issuer:
+        return
+    first = layout.issuer[0].paragraph
+    column = layout.column_after(first)
+    line = layout.line_below(first, column[1:])
+    # a name on two lines: the line is measured against the line of text it fits best
+    (low, high), widths = SHORT_LINE[0], [layout.text_width([p]) for p in layout.issuer]
+    fitting = [w for w in widths if line is not None and w and low <= line.length / w <= high]
+    width = fitting[0] if fitting else max(widths)
+    yield from line_issues(line, "dưới cơ quan ban hành", width, SHORT_LINE)
 
 
 def number(layout: Layout) -> Iterator[Issue]:
     """``Số: 05/BC-BDT``: leading zero below 10 (or blank), ký hiệu in capitals, 13 pt."""
-    paragraph = layout.header_paragraph(NUMBER_START)
-    if paragraph is None:
-        yield from missing("số, ký hiệu", "«Số: 05/BC-BDT» ở cột trái phần đầu")
+    yield from _header_found(layout)
+    if layout.header_table is None:
         return
-    text, where = clean(paragraph.shown_text), locate(paragraph, "số, ký hiệu")
-    match = NUMBER.match(text)
+    paragraph, example = layout.number, layout.example
+    if paragraph is None:
+        yield from missing("số, ký hiệu", f"«{example}» ở cột trái phần đầu")
+        return
+    line = next(p for p in _lines(paragraph) if fold(p.text).startswith("SỐ"))
+    where = locate(paragraph, "số, ký hiệu")
+    match = NUMBER.match(line.text)
     if match is None:
-        yield Issue(FAIL, where, f"«{text}»", "«Số: 05/BC-BDT» hoặc «Số:      /BC-BDT»")
+        yield Issue(FAIL, where, f"«{line.text}»", f"«{example}» hoặc «Số:      /…»")
     else:
-        value = match["number"]
-        if value and value != f"{int(value):02d}":
-            yield Issue(FAIL, where, f"số «{value}»", f"số «{int(value):02d}»")
+        value, code = match["number"], match["code"]
+        if value and (small_int(value) is None or value != f"{int(value):02d}"):
+            good = f"{int(value):02d}" if small_int(value) is not None else "05"
+            yield Issue(FAIL, where, f"số «{value[:12]}»", f"số «{good}» (có số 0 khi dưới 10)")
         if not value and not match["gap"]:
-            yield Issue(FAIL, where, f"«{text}» không chừa chỗ ghi số", "«Số:      /BC-BDT»")
-        code = match["code"]
-        if not code or code != code.upper():
-            yield Issue(FAIL, where, f"ký hiệu «{code}»", "ký hiệu in hoa, ví dụ BC-BDT")
-    yield from format_issues(paragraph, "số, ký hiệu", sizes=(13, 13), italic=False)
+            yield Issue(FAIL, where, f"«{line.text}» không chừa chỗ ghi số", "«Số:      /…»")
+        head, _, rest = code.partition("-")
+        if (
+            not code
+            or rest != rest.upper()
+            or (head != head.upper() and head not in kinds.MIXED_CASE_CODES)
+        ):
+            yield Issue(FAIL, where, f"ký hiệu «{code}»", f"ký hiệu in hoa, ví dụ «{example}»")
+    yield from format_issues(line, "số, ký hiệu", sizes=(13, 13), italic=False)
 
 
-def _motto_lines(layout: Layout) -> tuple[Paragraph | None, Paragraph | None]:
-    """(Quốc hiệu, Tiêu ngữ): the first two text paragraphs of the header's right column."""
-    right = [p for p in layout.header_column(right=True) if not DATE.match(clean(p.text))]
-    return (right[0] if right else None), (right[1] if len(right) > 1 else None)
+def _lines(paragraph: Paragraph) -> list[Piece]:
+    """The lines of ``paragraph`` that hold words."""
+    return [p for p in pieces(paragraph) if p.text]
 
 
 def national_title(layout: Layout) -> Iterator[Issue]:
     """Quốc hiệu: the exact text, bold, 12-13 pt, on one line."""
-    paragraph = _motto_lines(layout)[0]
-    if paragraph is None:
-        yield from missing("Quốc hiệu", QUOC_HIEU)
+    yield from _header_found(layout)
+    if layout.header_table is None:
         return
-    where, text = locate(paragraph, "Quốc hiệu"), clean(paragraph.shown_text)
-    if text != QUOC_HIEU:
+    lines = layout.quoc_hieu
+    if not lines:
+        yield from missing("Quốc hiệu", f"«{QUOC_HIEU}» ở cột phải phần đầu")
+        return
+    where = locate(lines[0].paragraph, "Quốc hiệu")
+    text = " ".join(p.text for p in lines)
+    if fold(text) != QUOC_HIEU or " ".join(text.split()) != QUOC_HIEU:
         yield Issue(FAIL, where, f"«{text}»", f"«{QUOC_HIEU}»")
-    yield from format_issues(paragraph, "Quốc hiệu", sizes=(12, 13), bold=True)
-    width, room = widest_line(paragraph), layout.available(paragraph)
-    if width > room or "\n" in paragraph.text:
+    for line in lines:
+        yield from format_issues(line, "Quốc hiệu", sizes=(12, 13), bold=True)
+    if len(lines) > 1:
+        found = " / ".join(f"«{p.text}»" for p in lines)
+        yield Issue(FAIL, where, f"xuống dòng: {found}", "Quốc hiệu trên một dòng")
+        return
+    width, room = widest_line(lines[0]), layout.available(lines[0].paragraph)
+    if width > room + 0.5:
         found = f"dòng chữ dài {pt_text(width)}, ô chỉ rộng {pt_text(room)}: xuống dòng"
         yield Issue(FAIL, where, found, "Quốc hiệu trên một dòng")
 
 
 def motto(layout: Layout) -> Iterator[Issue]:
     """Tiêu ngữ: ``Độc lập - Tự do - Hạnh phúc``, bold, 13-14 pt."""
-    paragraph = _motto_lines(layout)[1]
-    if paragraph is None:
-        yield from missing("Tiêu ngữ", TIEU_NGU)
+    yield from _header_found(layout)
+    line = layout.tieu_ngu
+    if layout.header_table is not None and line is None:
+        yield from missing("Tiêu ngữ", f"«{TIEU_NGU}» dưới Quốc hiệu")
+    if line is None:
         return
-    text = clean(paragraph.shown_text)
-    if text != TIEU_NGU:
-        yield Issue(FAIL, locate(paragraph, "Tiêu ngữ"), f"«{text}»", f"«{TIEU_NGU}»")
-    yield from format_issues(paragraph, "Tiêu ngữ", sizes=(13, 14), bold=True)
+    if line.text != TIEU_NGU:
+        yield Issue(FAIL, locate(line.paragraph, "Tiêu ngữ"), f"«{line.text}»", f"«{TIEU_NGU}»")
+    yield from format_issues(line, "Tiêu ngữ", sizes=(13, 14), bold=True)
 
 
 def motto_line(layout: Layout) -> Iterator[Issue]:
     """A solid line under the Tiêu ngữ, as long as its text."""
-    paragraph = _motto_lines(layout)[1]
-    if paragraph is None:
-        yield from unchecked("Tiêu ngữ", f"đường kẻ liền {MOTTO_LINE[1]}")
-    else:
-        line = layout.line_below(paragraph)
-        width = layout.text_width([paragraph])
-        yield from line_issues(line, "dưới Tiêu ngữ", width, MOTTO_LINE)
+    yield from _header_found(layout)
+    if layout.tieu_ngu is None:
+        return
+    start = layout.quoc_hieu[0].paragraph if layout.quoc_hieu else layout.tieu_ngu.paragraph
+    column = layout.column_after(start)
+    line = layout.line_below(start, column[1:])
+    width = layout.text_width([layout.tieu_ngu])
+    yield from line_issues(line, "dưới Tiêu ngữ", width, MOTTO_LINE)
 
 
 def place_date(layout: Layout) -> Iterator[Issue]:
     """``Cao Bằng, ngày 09 tháng 6 năm 2021``: italic, 13-14 pt, leading zeros as the rule."""
-    paragraph = layout.header_paragraph(DATE)
-    expected = "«Cao Bằng, ngày 09 tháng 6 năm 2021»"
-    if paragraph is None:
+    yield from _header_found(layout)
+    if layout.header_table is None:
+        return
+    line: Piece | None = layout.date
+    expected = "«<Địa danh>, ngày 09 tháng 6 năm 2021» ở cột phải, dưới Tiêu ngữ"
+    if line is None:
         yield from missing("địa danh, ngày tháng", expected)
         return
-    where, match = locate(paragraph, "địa danh, ngày tháng"), DATE.match(clean(paragraph.text))
+    where, match = locate(line.paragraph, "địa danh, ngày tháng"), DATE.match(line.text)
     assert match is not None
     place, day, month = match["place"].strip(), match["day"], match["month"]
     if not place[:1].isupper():
         yield Issue(FAIL, where, f"địa danh «{place}»", "địa danh viết hoa chữ đầu")
-    if day and (day != f"{int(day):02d}" or not 1 <= int(day) <= 31):
-        yield Issue(FAIL, where, f"ngày «{day}»", f"ngày «{int(day):02d}» (có số 0 khi dưới 10)")
-    if month:
-        good = f"{int(month):02d}" if int(month) <= 2 else str(int(month))
-        if month != good or not 1 <= int(month) <= 12:
-            yield Issue(
-                FAIL, where, f"tháng «{month}»", f"tháng «{good}» (số 0 chỉ cho tháng 1, 2)"
-            )
-    yield from format_issues(paragraph, "địa danh, ngày tháng", sizes=(13, 14), italic=True)
+    value = small_int(day, 31)
+    if day and (value is None or value < 1 or day != f"{value:02d}"):
+        good = f"«{value:02d}» (có số 0 khi dưới 10)" if value else "từ 01 đến 31"
+        yield Issue(FAIL, where, f"ngày «{day[:12]}»", f"ngày {good}")
+    value = small_int(month, 12)
+    if month and (value is None or value < 1 or month != _month(value)):
+        good = f"«{_month(value)}» (số 0 chỉ cho tháng 1, 2)" if value else "từ 1 đến 12"
+        yield Issue(FAIL, where, f"tháng «{month[:12]}»", f"tháng {good}")
+    yield from format_issues(line, "địa danh, ngày tháng", sizes=(13, 14), italic=True)
+
+
+def _month(value: int) -> str:
+    return f"{value:02d}" if value <= 2 else str(value)

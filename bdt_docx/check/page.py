@@ -18,33 +18,65 @@ from bdt_docx.check.common import (
 from bdt_docx.check.layout import Layout
 from bdt_docx.check.report import FAIL, WARN, Issue
 from bdt_docx.filters import so
-from bdt_docx.formatting import HeaderPart, Paragraph, twips_to_mm
+from bdt_docx.formatting import HeaderPart, Paragraph, Section, twips_to_mm
+
+#: Paper sizes a document may be set on, in twips (short side, long side).
+PAPERS = {
+    "A4": A4,
+    "A5": (8391, 11906),
+    "A3": (16838, 23811),
+    "Letter": (12240, 15840),
+    "Legal": (12240, 20160),
+}
+_SIDES = {"top": "trên", "bottom": "dưới", "left": "trái", "right": "phải"}
+#: Margins of a landscape section (an appendix turned for a wide table, which Phụ lục I
+#: allows). ND30 gives the margins of a portrait page; on a landscape one the bound edge
+#: may be the left or the bottom, so top and bottom may go to 35 mm, and a left margin
+#: under 30 mm is a warning, not an error.
+LANDSCAPE_MARGINS = {"top": (20, 35), "bottom": (20, 35), "left": (15, 35), "right": (15, 20)}
+
+
+def _paper_name(size: tuple[int, int]) -> str:
+    short, long = sorted(size)
+    for name, (a, b) in PAPERS.items():
+        if abs(short - a) <= 20 and abs(long - b) <= 20:
+            return name
+    return "khác A4"
 
 
 def paper(layout: Layout) -> Iterator[Issue]:
-    """Every section is A4 portrait."""
+    """Every section on A4; the first one portrait (later ones may be landscape for a wide
+    table, as Phụ lục I allows)."""
     for number, section in enumerate(layout.document.sections, 1):
         size = (section.page_width or 0, section.page_height or 0)
-        portrait = section.orientation == "portrait"
-        if any(abs(a - b) > 20 for a, b in zip(size, A4, strict=True)) or not portrait:
-            found = f"{so(twips_to_mm(size[0]), 1)} x {so(twips_to_mm(size[1]), 1)} mm"
-            found += "" if portrait else ", trang ngang"
-            yield Issue(FAIL, f"mục {number}", f"khổ {found}", "A4 dọc 210 x 297 mm")
+        short, long = sorted(size)
+        name = _paper_name(size)
+        if name != "A4":
+            found = f"khổ {name} {so(twips_to_mm(short), 1)} x {so(twips_to_mm(long), 1)} mm"
+            yield Issue(FAIL, f"mục {number}", found, "khổ A4 (210 x 297 mm)")
+        landscape = section.orientation == "landscape" or size[0] > size[1]
+        if number == 1 and landscape:
+            yield Issue(
+                FAIL, "mục 1", "trang ngang", "trang dọc (trang ngang chỉ cho bảng rộng ở phụ lục)"
+            )
 
 
 def margins(layout: Layout) -> Iterator[Issue]:
-    """Page margins within the decree's ranges."""
-    names = {"top": "trên", "bottom": "dưới", "left": "trái", "right": "phải"}
+    """Page margins within the decree's ranges (those of a landscape section: see
+    :data:`LANDSCAPE_MARGINS`)."""
     for number, section in enumerate(layout.document.sections, 1):
-        for side, bounds in MARGINS.items():
+        size = (section.page_width or 0, section.page_height or 0)
+        landscape = number > 1 and (section.orientation == "landscape" or size[0] > size[1])
+        for side, bounds in (LANDSCAPE_MARGINS if landscape else MARGINS).items():
             value = twips_to_mm(section.margin(side) or 0)
+            found = f"lề {_SIDES[side]} {so(value, 1)} mm"
+            expected = f"lề {_SIDES[side]} {bounds[0]}-{bounds[1]} mm"
+            expected += " (trang ngang)" if landscape else ""
             if not within(value, bounds, MM_TOLERANCE):
-                yield Issue(
-                    FAIL,
-                    f"mục {number}",
-                    f"lề {names[side]} {so(value, 1)} mm",
-                    f"lề {names[side]} {bounds[0]}-{bounds[1]} mm",
-                )
+                yield Issue(FAIL, f"mục {number}", found, expected)
+            elif landscape and side == "left" and not within(value, MARGINS["left"], MM_TOLERANCE):
+                found += " (trang ngang)"
+                yield Issue(WARN, f"mục {number}", found, "lề trái 30-35 mm như trang dọc")
 
 
 def _all_paragraphs(layout: Layout) -> Iterator[Paragraph]:
@@ -99,24 +131,35 @@ def _is_page(instruction: str) -> bool:
     return instruction.split()[:1] == ["PAGE"]
 
 
+def _numbered_first_page(section: Section) -> list[Paragraph]:
+    """The PAGE fields that print on the first page of ``section``."""
+    kind = "first" if section.title_page else "default"
+    parts = [section.headers.get(kind), section.footers.get(kind)]
+    return [p for part in parts for p in _page_fields(part)]
+
+
 def first_page_number(layout: Layout) -> Iterator[Issue]:
-    """No number on page 1: ``w:titlePg`` set and no PAGE field in the first-page header."""
-    section = layout.section
-    if not section.title_page:
-        found = "trang đầu dùng chung đầu trang (không có titlePg)"
-        yield Issue(FAIL, "mục 1", found, "trang đầu có đầu trang riêng, không số trang")
-    elif _page_fields(section.headers.get("first")):
-        yield Issue(FAIL, "đầu trang của trang đầu", "có số trang", "không đánh số trang đầu")
+    """No number on page 1 (``w:titlePg`` with a first-page header without PAGE)."""
+    for p in _numbered_first_page(layout.section):
+        where = locate(p, "số trang")
+        yield Issue(FAIL, where, "trang 1 có số trang", "không đánh số trang đầu (titlePg)")
 
 
 def page_number_format(layout: Layout) -> Iterator[Issue]:
-    """A PAGE field in the default header, centred, 13-14 pt, upright."""
+    """From page 2, a PAGE field in the header, centred, 13-14 pt, upright. A document of
+    one page (as the program that saved it counted) needs none."""
     section = layout.section
     paragraphs = _page_fields(section.headers.get("default"))
     if not paragraphs:
+        pages = layout.document.saved_pages
+        if pages == 1:
+            return
         in_footer = any(_page_fields(f) for f in section.footers.values())
-        found = "số trang ở chân trang" if in_footer else "không có trường PAGE ở đầu trang"
-        yield Issue(FAIL, "đầu trang mặc định", found, "số trang ở giữa đầu trang")
+        found = "số trang ở chân trang" if in_footer else "không có số trang ở đầu trang"
+        if pages is None:
+            found += " (không rõ văn bản có mấy trang)"
+        verdict = FAIL if pages else WARN
+        yield Issue(verdict, "đầu trang mặc định", found, "số trang ở giữa đầu trang, từ trang 2")
         return
     for p in paragraphs:
         runs = text_runs(p) or p.runs

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-PASS, FAIL, WARN = "pass", "fail", "warn"
-VERDICT_LABELS = {PASS: "ĐẠT", FAIL: "KHÔNG ĐẠT", WARN: "CẢNH BÁO"}
+PASS, FAIL, WARN, SKIP = "pass", "fail", "warn", "skip"
+VERDICT_LABELS = {PASS: "ĐẠT", FAIL: "KHÔNG ĐẠT", WARN: "CẢNH BÁO", SKIP: "KHÔNG ÁP DỤNG"}
+#: The text report lists at most this many places of one rule and counts the rest (the
+#: dict for JSON lists them all).
+MAX_LISTED = 10
 
 
 @dataclass(frozen=True)
 class Issue:
-    """Something a rule found wrong: ``verdict`` (``fail`` or ``warn``), the place, what was
-    found and what the decree expects, in Vietnamese."""
+    """Something a rule found: ``verdict`` (``fail``, ``warn``, or ``skip`` when the rule does
+    not apply to the document), the place, what was found and what the decree expects
+    there, in Vietnamese."""
 
     verdict: str
     where: str
@@ -25,7 +29,8 @@ class Finding:
     """The result of a rule at one place of the document.
 
     ``rule`` is the rule id (``trang.kho_giay``), ``title`` what it requires, ``verdict``
-    ``pass``, ``fail`` or ``warn``; ``where``, ``found`` and ``expected`` are Vietnamese.
+    ``pass``, ``fail``, ``warn`` or ``skip``; ``where``, ``found`` and ``expected`` are
+    Vietnamese.
     """
 
     rule: str
@@ -44,6 +49,8 @@ class Finding:
         head = f"[{VERDICT_LABELS[self.verdict]}] {self.rule} — {self.title}"
         if self.verdict == PASS:
             return head
+        if self.verdict == SKIP:
+            return f"{head}: {self.found}"
         return f"{head}\n    {self.where}: {self.found} (cần: {self.expected})"
 
 
@@ -52,6 +59,10 @@ class CheckReport:
     """Every finding of a check; :attr:`ok` when none is a failure."""
 
     file: str
+    kind: str = "văn bản"
+    """The kind of document recognised (``Công văn``, ``Báo cáo``…)."""
+    kind_reason: str = ""
+    """What it was recognised by (``tên loại «BÁO CÁO»``, ``ký hiệu «TTr-SNV»``…)."""
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -74,16 +85,30 @@ class CheckReport:
         return {f.rule for f in self.failures}
 
     def to_text(self) -> str:
-        """A readable Vietnamese report: a summary line, then one entry per finding."""
+        """A readable Vietnamese report: the kind, a summary line, then the findings (at most
+        :data:`MAX_LISTED` places per rule, the rest counted)."""
         verdict = "ĐẠT" if self.ok else "KHÔNG ĐẠT"
         lines = [
             f"Kiểm tra thể thức (Nghị định 30/2020/NĐ-CP): {self.file}",
+            f"Loại văn bản: {self.kind} (nhận ra từ {self.kind_reason})",
             f"Kết quả: {verdict} — {len(self.failures)} lỗi, {len(self.warnings)} cảnh báo.",
             "",
         ]
-        lines += [f.to_text() for f in self.findings]
+        listed: dict[str, int] = {}
+        for finding in self.findings:
+            listed[finding.rule] = listed.get(finding.rule, 0) + 1
+            if listed[finding.rule] <= MAX_LISTED:
+                lines.append(finding.to_text())
+        for rule, count in listed.items():
+            if count > MAX_LISTED:
+                lines.append(f"    ({rule}: và {count - MAX_LISTED} chỗ khác, xem --json)")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, object]:
-        """``{"file", "ok", "findings": [...]}``, ready for :func:`json.dumps`."""
-        return {"file": self.file, "ok": self.ok, "findings": [f.to_dict() for f in self.findings]}
+        """``{"file", "kind", "ok", "findings": [...]}``, ready for :func:`json.dumps`."""
+        return {
+            "file": self.file,
+            "kind": self.kind,
+            "ok": self.ok,
+            "findings": [f.to_dict() for f in self.findings],
+        }
