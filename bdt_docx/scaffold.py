@@ -2,7 +2,9 @@
 
 Built from the template's field description: a sheet with one labelled row per value (the
 named cell beside its Vietnamese label, a hint after it), then one sheet per list holding an
-Excel table with its headers. Whole numbers and dates get Excel data validation; date cells
+Excel table with its headers and :data:`SPARE_ROWS` bordered blank rows (LibreOffice Calc does
+not grow a list when a row is typed under it, so the rows to type into are already inside and
+visibly so). Whole numbers and dates get Excel data validation; date cells
 are formatted ``dd/mm/yyyy`` so that an English-locale Excel does not read 09/06 as
 6 September. With ``example=True`` the original report's values are filled in.
 
@@ -42,6 +44,8 @@ MAX_SHEET_TITLE = 31
 _TITLE_FORBIDDEN = re.compile(r"[/\\?*\[\]:]")
 #: Excel reserves this sheet title (for change tracking).
 _RESERVED_TITLES = {"history"}
+#: Blank rows each list of a new workbook has below its example rows.
+SPARE_ROWS = 50
 _FONT = "Times New Roman"
 _THIN = Side(style="thin", color="999999")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -204,25 +208,33 @@ def _list_sheet(book: Workbook, spec: TableSpec, example: bool) -> None:
     sheet["A1"].font = Font(name=_FONT, bold=True, size=13)
     sheet["A2"] = spec.hint
     sheet["A2"].font = Font(name=_FONT, italic=True, size=11)
+    sheet["A3"] = (
+        "Nhập vào các dòng có kẻ ô (đó là danh sách). Cần thêm dòng thì chèn dòng bên trong "
+        "danh sách (chuột phải → Chèn dòng), đừng gõ ngay bên dưới."
+    )
+    sheet["A3"].font = Font(name=_FONT, italic=True, size=11, color="666666")
     first = 4
     for col, column in enumerate(spec.columns, 1):
         cell = sheet.cell(first, col, column.header)
         cell.font = Font(name=_FONT, bold=True, size=12)
+        cell.border = _BOX
     rows = [list(r) for r in spec.example] if example else []
-    if not rows:
-        rows = [[None] * len(spec.columns)]  # a table needs one row; a blank row is no row
+    # Spare blank rows inside the list (a blank row is no row), bordered so that a clerk
+    # sees where the list ends: LibreOffice Calc does not grow a list typed under it.
+    rows += [[None] * len(spec.columns)] * SPARE_ROWS
     for offset, values in enumerate(rows, 1):
         for col, (column, value) in enumerate(zip(spec.columns, values, strict=True), 1):
             cell = sheet.cell(first + offset, col, _typed(value, column.type))
             cell.font = Font(name=_FONT, size=12)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.border = _BOX
     last = first + len(rows)
     ref = f"A{first}:{get_column_letter(len(spec.columns))}{last}"
     table = Table(displayName=spec.name, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     sheet.add_table(table)
     for col, column in enumerate(spec.columns, 1):
-        _column_setup(sheet, col, column, first + 1, max(last, first + 200))
+        _column_setup(sheet, col, column, first + 1, last)
     sheet.freeze_panes = f"A{first + 1}"
     _print_setup(sheet)
 

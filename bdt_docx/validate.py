@@ -25,7 +25,7 @@ from bdt_docx.fields import TYPE_LABELS, Column, Fields, FieldSpec, TableSpec
 from bdt_docx.filters import so
 from bdt_docx.legacy import ENCODING_LABELS, repair
 from bdt_docx.text import clean_text, slug
-from bdt_docx.workbook import Area, Cell, NameLookupError, Workbook, cell_ref
+from bdt_docx.workbook import MAX_ROW, Area, Cell, NameLookupError, Workbook, cell_ref
 
 __all__ = ["check_context", "convert", "read_context"]
 
@@ -35,6 +35,8 @@ _INT_TEXT = re.compile(r"[+-]?(?:[0-9]{1,3}(?:([. \u00a0])[0-9]{3})(?:\1[0-9]{3}
 #: Excel keeps 15 significant digits; a whole number beyond them is not what was typed.
 _MAX_DIGITS = 15
 _RENAMED = r"^{name}_?\d+$"
+#: How many rows under a list are looked at for rows typed outside it.
+_BELOW_ROWS = 1000
 
 
 class ValueProblem(ValueError):
@@ -143,12 +145,24 @@ def _rows_inside(cells: dict, area: Area) -> dict[int, dict[int, Cell]]:
 
 @dataclass
 class _List:
-    """Where a list sits: its header cells and its data rows."""
+    """Where a list sits: its header cells, its data rows and the rows right below it."""
 
     name: str
     data: Area
     headers: tuple[str, ...] | None  # None: read from the first row of ``header_area``
-    header_area: Area | None = None
+    header_area: Area | None
+    #: The rows right under the list (its totals row included), where a clerk may have
+    #: typed rows the list does not cover; None when the list reaches the sheet's end.
+    below: Area | None
+    is_table: bool
+
+
+def _below(area: Area) -> Area | None:
+    """The rows under ``area`` that are looked at for rows typed outside the list."""
+    if area.max_row >= MAX_ROW:
+        return None
+    last = min(MAX_ROW, area.max_row + _BELOW_ROWS)
+    return Area(area.sheet, area.max_row + 1, area.min_col, last, area.max_col)
 
 
 class _Reader:
@@ -190,7 +204,12 @@ class _Reader:
     def locate_list(self, spec_name: str) -> _List | None:
         table = self.workbook.tables().get(spec_name.lower())
         if table is not None:
-            return _List(spec_name, table.data_area, table.headers)
+            a = table.area
+            header = None
+            if table.header_rows:
+                row = a.min_row + table.header_rows - 1
+                header = Area(a.sheet, row, a.min_col, row, a.max_col)
+            return _List(spec_name, table.data_area, table.headers, header, _below(a), True)
         try:
             area = self.workbook.find_name(spec_name)
         except NameLookupError:
@@ -198,7 +217,7 @@ class _Reader:
             return None
         header = Area(area.sheet, area.min_row, area.min_col, area.min_row, area.max_col)
         data = Area(area.sheet, area.min_row + 1, area.min_col, area.max_row, area.max_col)
-        return _List(spec_name, data, None, header)
+        return _List(spec_name, data, None, header, _below(area), False)
 
     def _missing_list_reason(self, name: str) -> str:
         renamed = [
@@ -262,8 +281,11 @@ class _Reader:
         if cell is not None and cell.unsaved_formula:
             self.problems.append(
                 Problem(
-                    "ô có công thức nhưng Excel chưa lưu kết quả của nó. Hãy mở sổ trong "
-                    "Excel (hoặc LibreOffice), nhấn Ctrl+Alt+F9 để tính lại rồi lưu",
+                    "ô có công thức nhưng sổ không lưu kết quả đã tính của nó (sổ do "
+                    "chương trình như xlsxwriter, pandas, openpyxl ghi ra, hay Excel chưa "
+                    "tính lại), nên không biết ô hiện gì. Hãy mở sổ trong Excel, nhấn "
+                    "Ctrl+Alt+F9 để tính lại rồi lưu (LibreOffice Calc: Data → Calculate → "
+                    "Recalculate Hard, rồi lưu kiểu Excel 2007-365)",
                     field,
                     sheet,
                     ref,
@@ -295,7 +317,13 @@ class _Reader:
     def list_rows(self, cells: dict, where: _List, spec: TableSpec) -> list[dict[str, Any]]:
         area = where.data
         headers = _headers(cells, where)
-        positions = {slug(text): area.min_col + i for i, text in enumerate(headers)}
+        positions: dict[str, int] = {}
+        for i, text in enumerate(headers):
+            key, col = slug(text), area.min_col + i
+            if key in positions and any(c.name == key for c in spec.columns):
+                self._same_header(where, spec, positions[key], col, headers)
+            positions.setdefault(key, col)
+        self._rows_below(cells, where, spec)
         columns: list[tuple[Column, int]] = []
         for column in spec.columns:
             if column.name not in positions:
@@ -332,6 +360,66 @@ class _Reader:
         if columns:
             self.check_length(rows, spec, Problem("", spec.name, area.sheet, area.ref))
         return rows
+
+    def _same_header(
+        self, where: _List, spec: TableSpec, first: int, second: int, headers: tuple[str, ...]
+    ) -> None:
+        """Two columns of a list whose headers give the same key: which one is meant?"""
+        start = where.data.min_col
+        shown = f"'{headers[first - start]}' và '{headers[second - start]}'"
+        h = where.header_area
+        places = (
+            f"ô {cell_ref(h.min_row, first)} và {cell_ref(h.min_row, second)}"
+            if h is not None
+            else f"cột {first - start + 1} và {second - start + 1}"
+        )
+        self.problems.append(
+            Problem(
+                f"danh sách '{spec.label}' có hai cột cùng tiêu đề {shown} ({places}); hãy "
+                "đổi tên một cột để biết cột nào là số liệu",
+                spec.name,
+                where.data.sheet,
+                h.ref if h is not None else None,
+            )
+        )
+
+    def _rows_below(self, cells: dict, where: _List, spec: TableSpec) -> None:
+        """Refuse rows typed right under a list, which the list does not cover."""
+        if where.below is None:
+            return
+        rows = _rows_inside(cells, where.below)
+        last = where.below.min_row - 1
+        while last + 1 in rows and not all(_is_blank_cell(c) for c in rows[last + 1].values()):
+            last += 1
+        if last < where.below.min_row:
+            return
+        a = where.below
+        found = Area(a.sheet, a.min_row, a.min_col, last, a.max_col)
+        span = f"dòng {a.min_row}" if last == a.min_row else f"các dòng {a.min_row}–{last}"
+        if where.is_table:
+            extend = (
+                "Excel: chọn một ô trong bảng → Table Design → Resize Table, chọn lại vùng "
+                f"kể cả {span}; LibreOffice Calc: Data → Define Range, chọn tên "
+                f"'{spec.name}' rồi chọn lại vùng (Range) kể cả {span}"
+            )
+        else:
+            extend = (
+                "Excel: Formulas → Name Manager, sửa vùng (Refers to) của tên "
+                f"'{spec.name}' cho bao cả {span}; LibreOffice Calc: Sheet → Named Ranges "
+                "and Expressions → Manage (Ctrl+F3), sửa vùng của tên đó"
+            )
+        self.problems.append(
+            Problem(
+                f"{span} ngay dưới danh sách '{spec.label}' có số liệu nhưng nằm ngoài danh "
+                f"sách (danh sách chỉ đến dòng {a.min_row - 1}), nên sẽ bị bỏ khỏi báo cáo. "
+                f"Hãy mở rộng danh sách: {extend}. Lần sau, chèn dòng bên trong danh sách "
+                "(chuột phải vào một dòng của danh sách → Insert/Chèn dòng). Nếu các dòng "
+                "này không thuộc danh sách, hãy để một dòng trống giữa chúng và danh sách",
+                spec.name,
+                a.sheet,
+                found.ref,
+            )
+        )
 
     def check_length(self, rows: list[dict[str, Any]], spec: TableSpec, place: Problem) -> None:
         """A list needs at least ``spec.min_rows`` rows."""
@@ -426,7 +514,9 @@ def read_context(workbook: Workbook, fields: Fields) -> dict[str, Any]:
         if found is not None:
             lists[name] = found
     areas = list(places.values())
-    areas += [a for found in lists.values() for a in (found.data, found.header_area) if a]
+    areas += [
+        a for found in lists.values() for a in (found.data, found.header_area, found.below) if a
+    ]
     cells = workbook.fetch(areas)
     context: dict[str, Any] = {}
     for name, area in places.items():

@@ -288,6 +288,10 @@ class Workbook:
         if book.tag != f"{_M}workbook":
             raise PackageError("tệp không phải sổ Excel (không có phần workbook)")
         rels = self._relationships(self._workbook_part)
+        calc = book.find(f"{_M}calcPr")
+        #: Set by programs that write formulas without computing them (xlsxwriter, pandas,
+        #: openpyxl): the values saved with formulas are placeholders, not results.
+        self._recalc_on_load = calc is not None and calc.get("fullCalcOnLoad") in ("1", "true")
         pr = book.find(f"{_M}workbookPr")
         self._epoch = (
             CALENDAR_MAC_1904
@@ -469,9 +473,12 @@ class Workbook:
         if kind == "inlineStr":
             si = c.find(f"{_M}is")
             return Cell(sheet, ref, _string_item(si) if si is not None else None)
-        if text is None or text == "":
-            if c.find(f"{_M}f") is not None:
+        if c.find(f"{_M}f") is not None:
+            if self._recalc_on_load or v is None or (text is None and kind != "str"):
                 return Cell(sheet, ref, unsaved_formula=True)
+            if kind == "str" and not text:  # a formula whose result is "" (=IF(A1="";""))
+                return Cell(sheet, ref, "")
+        if text is None or text == "":
             return None
         if kind == "s":
             return Cell(sheet, ref, self._shared_strings()[int(text)])

@@ -15,7 +15,9 @@ import bdt_docx
 from bdt_docx.cli import EXIT_CODES, main
 from bdt_docx.errors import TemplateError
 from bdt_docx.fields import Column, Fields, FieldSpec, TableSpec
-from bdt_docx.scaffold import VALUES_SHEET, _sheet_title, new_workbook
+from bdt_docx.scaffold import SPARE_ROWS, VALUES_SHEET, _sheet_title, new_workbook
+from bdt_docx.validate import read_context
+from bdt_docx.workbook import Workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "templates" / "bao_cao_thi_dua_bau_cu.docx"
@@ -227,3 +229,19 @@ def test_example_row_of_the_wrong_length_is_a_template_error(tmp_path) -> None:
     assert [p.field for p in caught.value.problems] == ["a", "ds"]
     assert "2 giá trị nhưng danh sách có 1 cột" in caught.value.problems[1].message
     assert caught.value.file is None
+
+
+def test_init_lists_have_bordered_spare_rows_a_clerk_types_into(tmp_path) -> None:
+    fields = _list_fields("Nơi nhận")
+    path = new_workbook(tmp_path / "so_lieu.xlsx", fields, example=True)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Nơi nhận"]
+    assert sheet.tables["ds_0"].ref == f"A4:A{5 + SPARE_ROWS}"  # the example row + spares
+    assert all(sheet.cell(r, 1).border.bottom.style == "thin" for r in range(4, 6 + SPARE_ROWS))
+    for row in range(6, 6 + SPARE_ROWS):  # typed in the next rows, as in Calc: no resizing
+        sheet.cell(row, 1, f"nơi {row}")
+    book.save(path)
+    with Workbook(path) as workbook:
+        context = read_context(workbook, fields)
+    typed = [f"nơi {r}" for r in range(6, 6 + SPARE_ROWS)]
+    assert [r["ten"] for r in context["ds_0"]] == ["x", *typed]

@@ -193,3 +193,150 @@ def test_a_table_over_the_whole_grid_is_read_in_time(tmp_path):
     )
     rows = bdt_docx.read_workbook(workbook)["van_ban"]
     assert [row["so_ky_hieu"] for row in rows] == ["201/BDT-TTrTT", "91/PĐTĐ-BDT"]
+
+
+# -- never a silently wrong or missing figure (issue 8) ------------------------------------
+
+
+def test_rows_typed_right_below_a_table_are_refused_with_the_fix(tmp_path):
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    import openpyxl
+
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Văn bản đã ban hành"]  # the table van_ban covers A4:C6
+    sheet["A7"], sheet["C7"] = "15/BDT", "Kế hoạch tuyên truyền"
+    sheet["A8"] = "16/BDT"
+    sheet["A10"] = "Ghi chú: một dòng trống phía trên, không thuộc danh sách"
+    book.save(workbook)
+    (problem,) = problems(workbook)
+    assert (problem.field, problem.sheet, problem.cell) == (
+        "van_ban",
+        "Văn bản đã ban hành",
+        "A7:C8",
+    )
+    assert "các dòng 7–8 ngay dưới danh sách" in problem.message
+    assert "Resize Table" in problem.message and "Data → Define Range" in problem.message
+
+
+def test_a_note_after_a_blank_row_below_a_list_is_not_part_of_it(tmp_path):
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    import openpyxl
+
+    book = openpyxl.load_workbook(workbook)
+    book["Văn bản đã ban hành"]["A8"] = "Ghi chú"
+    book.save(workbook)
+    assert len(bdt_docx.read_workbook(workbook)["van_ban"]) == 2
+
+
+def _as_named_range(workbook: Path, headers: tuple[str, str]) -> Path:
+    """Replace the table noi_nhan by a named range over it with two columns ``headers``."""
+    import openpyxl
+    from openpyxl.workbook.defined_name import DefinedName
+
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Nơi nhận"]
+    ref = sheet.tables["noi_nhan"].ref
+    del sheet.tables["noi_nhan"]
+    first, last = ref.split(":")
+    sheet["A4"], sheet["B4"] = headers
+    last = "B" + last[1:]
+    book.defined_names["noi_nhan"] = DefinedName(
+        "noi_nhan", attr_text=f"'Nơi nhận'!${first[0]}${first[1:]}:${last[0]}${last[1:]}"
+    )
+    book.save(workbook)
+    return workbook
+
+
+def test_two_list_columns_with_the_same_header_name_both_cells(tmp_path):
+    workbook = _as_named_range(edit_workbook(tmp_path / "w.xlsx"), ("Nơi nhận", "NƠI NHẬN"))
+    (problem,) = problems(workbook)
+    assert (problem.field, problem.sheet) == ("noi_nhan", "Nơi nhận")
+    assert "ô A4 và B4" in problem.message
+
+
+def test_rows_below_a_named_range_say_how_to_extend_it(tmp_path):
+    workbook = _as_named_range(edit_workbook(tmp_path / "w.xlsx"), ("Nơi nhận", "Ghi chú"))
+    import openpyxl
+
+    book = openpyxl.load_workbook(workbook)
+    last_row = max(r for r in range(1, 50) if book["Nơi nhận"].cell(r, 1).value)
+    book["Nơi nhận"].cell(last_row + 1, 1, "Sở Tài chính;")
+    book.save(workbook)
+    (problem,) = problems(workbook)
+    assert problem.cell == f"A{last_row + 1}:B{last_row + 1}"
+    assert "Name Manager" in problem.message and "Named Ranges" in problem.message
+
+
+def _without_recalculation(change):
+    """A ``rewrite_parts`` change that also clears the example's fullCalcOnLoad (which
+    openpyxl sets) so that saved formula results are Excel's."""
+
+    def both(part: str, data: bytes) -> bytes:
+        if part == "xl/workbook.xml":
+            return data.replace(b' fullCalcOnLoad="1"', b"")
+        return change(part, data)
+
+    return both
+
+
+def _cell_in_sheet1(name: str, xml: str):
+    ref = named_cell_ref(name)[1]
+    pattern = re.compile(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)'.encode(), re.DOTALL)
+
+    def change(part: str, data: bytes) -> bytes:
+        if part != SHEET:
+            return data
+        return pattern.sub(xml.format(ref=ref).encode(), data, count=1)
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("name", "xml", "expected"),
+    [
+        ("so_van_ban", '<c r="{ref}" t="str"><f>IF(1=0,1,"")</f><v></v></c>', None),
+        ("tong_so_nguoi", '<c r="{ref}"><f>A1</f><v>24.999999999999996</v></c>', 25),
+        ("tong_so_nguoi", '<c r="{ref}"><v>25.000000000000004</v></c>', 25),
+        ("nguoi_ky", '<c r="{ref}" t="str"><f>"Hà Văn Vui"</f><v>Hà Văn Vui</v></c>',
+         "Hà Văn Vui"),
+    ],
+)  # fmt: skip
+def test_saved_formula_results_are_what_excel_shows(tmp_path, name, xml, expected):
+    workbook = rewrite_parts(
+        EXAMPLE, tmp_path / "w.xlsx", _without_recalculation(_cell_in_sheet1(name, xml))
+    )
+    assert bdt_docx.read_workbook(workbook)[name] == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [(24.5, "số lẻ 24,5"), ("2 5", "ô có chữ '2 5'"), ("25,5", "số lẻ 25,5")],
+)
+def test_a_value_that_is_not_clearly_a_whole_number_is_refused(tmp_path, typed, reason):
+    (problem,) = problems(edit_workbook(tmp_path / "w.xlsx", {"tong_so_nguoi": typed}))
+    assert reason in problem.message
+
+
+def test_space_grouped_thousands_are_a_whole_number(tmp_path):
+    workbook = edit_workbook(tmp_path / "w.xlsx", {"nhiem_ky_tu": "2 021"})
+    assert bdt_docx.read_workbook(workbook)["nhiem_ky_tu"] == 2021
+
+
+def test_saved_values_of_a_workbook_marked_for_recalculation_are_not_trusted(tmp_path):
+    """openpyxl and xlsxwriter set fullCalcOnLoad: the value saved with a formula is a
+    placeholder (xlsxwriter writes 0), never a result."""
+    xml = '<c r="{ref}"><f>SUM(B18:B19)</f><v>0</v></c>'
+    workbook = rewrite_parts(EXAMPLE, tmp_path / "w.xlsx", _cell_in_sheet1("tong_so_nguoi", xml))
+    (problem,) = problems(workbook)
+    assert problem.cell == named_cell_ref("tong_so_nguoi")[1]
+    assert "không lưu kết quả đã tính" in problem.message
+
+
+def test_a_list_row_of_formulas_without_results_is_refused_not_dropped(tmp_path):
+    workbook = edit_workbook(
+        tmp_path / "w.xlsx",
+        tables={"noi_nhan": [["UBND tỉnh;"], ['="Sở Nội vụ;"'], ["Lưu: VT."]]},
+    )
+    (problem,) = problems(workbook)
+    assert (problem.field, problem.sheet) == ("noi_nhan.noi_nhan", "Nơi nhận")
+    assert "không lưu kết quả đã tính" in problem.message
