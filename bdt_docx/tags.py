@@ -70,6 +70,8 @@ BLOCKING = frozenset(
         "unsupported",
         "unknown-variable",
         "refused",
+        "too-deep",
+        "too-large",
     }
 )
 #: Findings that are information, not faults: the template fills as it is.
@@ -94,6 +96,16 @@ _PART_LABELS = (
     ("core", "thuộc tính tài liệu"),
 )
 _QUOTE_LENGTH = 120
+# Limits on an (untrusted) template, far above what a real report needs (the largest of the
+# real Word reports among tests/needs' shared files has a 450-row table), so that preparing
+# any template takes bounded time; SECURITY.md states them.
+#: Deepest nesting of blocks ({% if %}, {% for %}…) inside one another: Jinja compiles a
+#: template to Python, whose compiler stops at 100 levels of indentation and 20 nested loops.
+MAX_NESTING = 12
+#: Most rows in one table of a template (its rows of data come from the workbook).
+MAX_TABLE_ROWS = 5_000
+#: Most cells in one row of a table: Word's own limit.
+MAX_TABLE_COLUMNS = 63
 
 
 @dataclass(frozen=True)
@@ -232,10 +244,69 @@ def _own_text(p: etree._Element) -> str:
     return "".join(t.text or "" for t in _owned(p, f"{_W}t"))
 
 
-def _paragraphs(part: str, root: etree._Element) -> Iterator[_Paragraph]:
+class _Grid:
+    """The tables, rows and cells of a part, numbered in one pass in document order.
+
+    :attr:`number` gives a table's number in the part, a row's in its table and a cell's in
+    its row; :attr:`size` a table's count of rows and a row's count of cells. Rows and cells
+    may sit inside content controls (``w:sdt``), hence the walks to the nearest ancestor.
+    """
+
+    def __init__(self, root: etree._Element) -> None:
+        self.number: dict[etree._Element, int] = {}
+        self.size: dict[etree._Element, int] = {}
+        tables = 0
+        for element in root.iter(f"{_W}tbl", f"{_W}tr", f"{_W}tc"):
+            if element.tag == f"{_W}tbl":
+                tables += 1
+                self.number[element] = tables
+                continue
+            owner = next(element.iterancestors(_OWNER[element.tag]), None)
+            if owner is not None:
+                self.size[owner] = self.number[element] = self.size.get(owner, 0) + 1
+
+    def place(self, cell: etree._Element) -> tuple[str, etree._Element | None]:
+        """``bảng 1, hàng 2, ô 1`` for ``cell``, and the row it is in."""
+        row = next(cell.iterancestors(f"{_W}tr"), None)
+        table = next(row.iterancestors(f"{_W}tbl"), None) if row is not None else None
+        where = [
+            f"{label} {self.number.get(element, 0)}"
+            for label, element in (("bảng", table), ("hàng", row), ("ô", cell))
+            if element is not None
+        ]
+        return ", ".join(where), row
+
+    def check_sizes(self, part: str, analysis: Analysis) -> None:
+        """Tables past :data:`MAX_TABLE_ROWS` rows or :data:`MAX_TABLE_COLUMNS` cells in a
+        row are refused."""
+        for element, size in self.size.items():
+            is_table = element.tag == f"{_W}tbl"
+            limit = MAX_TABLE_ROWS if is_table else MAX_TABLE_COLUMNS
+            if size <= limit:
+                continue
+            table = element if is_table else next(element.iterancestors(f"{_W}tbl"))
+            where = f"bảng {self.number[table]}"
+            if not is_table:
+                where += f", hàng {self.number.get(element, 0)}"
+            reason = (
+                f"bảng có {size} hàng, quá giới hạn {limit} hàng của một mẫu: mẫu chỉ cần hàng "
+                "tiêu đề và hàng {%tr for %}, các dòng do sổ Excel điền"
+                if is_table
+                else f"hàng có {size} ô, quá giới hạn {limit} ô (Word cũng không tạo được bảng "
+                "rộng hơn)"
+            )
+            paragraph = _Paragraph(part, _join(_part_label(part), where), "", None, None)
+            analysis.add("too-large", reason, _Tag("expr", "", "", paragraph, 0, 0))
+
+
+_OWNER = {f"{_W}tr": f"{_W}tbl", f"{_W}tc": f"{_W}tr"}
+
+
+def _paragraphs(part: str, root: etree._Element, grid: _Grid) -> Iterator[_Paragraph]:
     """The paragraphs of a part in document order, tables and their cells included.
 
     A part without paragraphs (document properties) gives one paragraph per element text.
+    Each row's and cell's text is read once: linear in the part's size.
     """
     label = _part_label(part)
     if root.find(f".//{_W}p") is None:
@@ -244,26 +315,29 @@ def _paragraphs(part: str, root: etree._Element) -> Iterator[_Paragraph]:
                 name = etree.QName(element).localname
                 yield _Paragraph(part, _join(label, f"mục {name}"), element.text, None, None)
         return
-    tables = list(root.iter(f"{_W}tbl"))  # held, so that lxml keeps the same proxies
+    texts: dict[etree._Element, str] = {}  # rows' and cells' text, read once each
+    totals: dict[etree._Element, int] = {}  # per cell: its paragraphs
+    seen: dict[etree._Element, int] = {}  # per cell: its paragraphs met so far
     body_count = 0
     for p in root.iter(f"{_W}p"):
-        cell = next(p.iterancestors(f"{_W}tc"), None)
-        if cell is None:
+        cells = list(p.iterancestors(f"{_W}tc"))
+        if not cells:
             body_count += 1
             yield _Paragraph(part, _join(label, f"đoạn {body_count}"), _own_text(p), None, None)
             continue
-        # Rows and cells may sit inside content controls (w:sdt), hence the ancestor walks.
-        row = next(cell.iterancestors(f"{_W}tr"))
-        table = next(row.iterancestors(f"{_W}tbl"))
-        rows = [r for r in table.iter(f"{_W}tr") if next(r.iterancestors(f"{_W}tbl")) == table]
-        cells = [c for c in row.iter(f"{_W}tc") if next(c.iterancestors(f"{_W}tr")) == row]
-        cell_paragraphs = list(cell.iter(f"{_W}p"))
-        where = (
-            f"bảng {tables.index(table) + 1}, hàng {rows.index(row) + 1}, ô {cells.index(cell) + 1}"
-        )
-        if len(cell_paragraphs) > 1:
-            where += f", đoạn {cell_paragraphs.index(p) + 1}"
-        yield _Paragraph(part, _join(label, where), _own_text(p), _text(row), _text(cell))
+        for cell in cells:
+            seen[cell] = seen.get(cell, 0) + 1
+        cell = cells[0]
+        where, row = grid.place(cell)
+        if cell not in texts:
+            texts[cell] = _text(cell)
+            totals[cell] = sum(1 for _ in cell.iter(f"{_W}p"))
+        if totals[cell] > 1:
+            where += f", đoạn {seen[cell]}"
+        if row is not None and row not in texts:
+            texts[row] = _text(row)
+        row_text = texts[row] if row is not None else None
+        yield _Paragraph(part, _join(label, where), _own_text(p), row_text, texts[cell])
 
 
 def _join(label: str, where: str) -> str:
@@ -429,6 +503,14 @@ class _Checker:
         keyword = tag.keyword
         if keyword in _BLOCKS or (keyword == "set" and "=" not in tag.body):
             self.stack.append(tag)
+            if len(self.stack) == MAX_NESTING + 1:
+                self.analysis.add(
+                    "too-deep",
+                    f"thẻ {tag.show()} mở khối thứ {MAX_NESTING + 1} lồng trong nhau, quá giới "
+                    f"hạn {MAX_NESTING} tầng của một mẫu: báo cáo thật không cần nhiều tầng "
+                    "{% if %}/{% for %} lồng nhau như vậy, và trình dịch mẫu có giới hạn số tầng",
+                    tag,
+                )
         elif keyword in _MIDDLE:
             top = self.stack[-1] if self.stack else None
             if top is None or top.keyword not in _MIDDLE[keyword]:
@@ -699,8 +781,10 @@ def analyse_parts(parts: Iterable[CleanPart], env: Environment) -> Analysis:
     """Check the tags of the cleaned ``parts`` against ``env``'s filters and tests."""
     analysis = Analysis()
     for part in parts:
+        grid = _Grid(part.root)
+        grid.check_sizes(part.name, analysis)
         checker = _Checker(env, analysis)
-        for paragraph in _paragraphs(part.name, part.root):
+        for paragraph in _paragraphs(part.name, part.root, grid):
             for tag in _tags(paragraph, analysis):
                 checker.tag(tag)
         checker.finish()

@@ -44,6 +44,7 @@ from bdt_docx.text import normalize_text
 
 __all__ = [
     "DEFAULT_TEMPLATE_NAME",
+    "MAX_TEMPLATE_XML_BYTES",
     "PreparedTemplate",
     "default_template",
     "make_environment",
@@ -68,6 +69,11 @@ RENDERED_TYPES = frozenset(
     }
 )
 SETTINGS_TYPE = _WML + "settings+xml"
+#: Largest inflated size of the parts rendered with Jinja (document, headers…), together:
+#: far above a real report (the largest real Word report among tests/needs' shared files
+#: has a 1.7 MB document), so that preparing any template takes bounded time and memory.
+MAX_TEMPLATE_XML_BYTES = 4 * 1024 * 1024
+
 _CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TAGS = re.compile(r"<[^>]+>")
@@ -204,6 +210,16 @@ def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> P
         ) from exc
     except TemplateSyntaxError as exc:
         raise TemplateError(_syntax_problem(exc), path) from exc
+    except (RecursionError, SyntaxError) as exc:
+        # Jinja's parser and compiler recurse, and Python's compiler refuses code nested too
+        # deeply (100 levels of indentation, 20 nested loops): tags past that (a thousand
+        # parentheses, blocks in XML attributes, where the analysis does not look) are
+        # refused here rather than crash.
+        raise TemplateError(
+            "thẻ lồng nhau quá sâu (ngoặc, {% if %}, {% for %} trong nhau), quá giới hạn của "
+            "trình dịch mẫu; báo cáo thật không cần nhiều tầng như vậy",
+            path,
+        ) from exc
     variables = frozenset().union(*(part.variables for part in parts)) - set(env.globals)
     # (range, dict, loop helpers are Jinja's own globals, not the workbook's)
     description = description_path(path)
@@ -222,11 +238,25 @@ def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> P
 
 def read_parts(package: Package) -> tuple[list[tuple[zipfile.ZipInfo, bytes]], set[str]]:
     """Every part of a template package (entry and bytes, in order) and the names of those
-    rendered with Jinja. Raises :class:`PackageError` for a package that is not a .docx."""
+    rendered with Jinja. Raises :class:`PackageError` for a package that is not a .docx, and
+    :class:`TemplateError` when the rendered parts inflate past
+    :data:`MAX_TEMPLATE_XML_BYTES`."""
     if "word/document.xml" not in package.names:
         raise PackageError("thiếu word/document.xml")
     rendered = _part_names(package, RENDERED_TYPES)
-    return [(info, package.read(info.filename)) for info in package.infolist()], rendered
+    parts, size = [], 0
+    for info in package.infolist():
+        data = package.read(info.filename)
+        size += len(data) if info.filename in rendered else 0
+        if size > MAX_TEMPLATE_XML_BYTES:
+            raise TemplateError(
+                f"phần chữ của mẫu giải nén ra hơn {MAX_TEMPLATE_XML_BYTES // 2**20} MB, quá "
+                "giới hạn của một mẫu (báo cáo thật dài cả trăm trang cũng chưa tới 2 MB): "
+                "mẫu có thể là tệp độc hại",
+                package.path,
+            )
+        parts.append((info, data))
+    return parts, rendered
 
 
 def _part_names(package: Package, content_types: frozenset[str] | set[str]) -> set[str]:

@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from corpus import zipsurgery
 from corpus.builders import EXAMPLE, TEMPLATE
@@ -129,4 +130,103 @@ _XML_CASES = [
     ),
 ]
 
-CASES: list[Case] = _zip_cases() + _XML_CASES
+
+def paragraph(text: str) -> bytes:
+    """A Word paragraph of one run holding ``text``."""
+    return f'<w:p><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'.encode()
+
+
+def table(rows: int, columns: int = 1) -> bytes:
+    """A Word table of ``rows`` × ``columns`` cells, each holding ``x``."""
+    cell = b"<w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc>"
+    grid = b"<w:tblGrid>" + b"<w:gridCol/>" * columns + b"</w:tblGrid>"
+    return b"<w:tbl>" + grid + (b"<w:tr>" + cell * columns + b"</w:tr>") * rows + b"</w:tbl><w:p/>"
+
+
+def with_body(extra: bytes) -> Callable[[bytes], bytes]:
+    """A builder: the document with ``extra`` added at the end of its body."""
+
+    def change(name: str, data: bytes) -> bytes:
+        if name != "word/document.xml":
+            return data
+        end = data.rindex(b"<w:sectPr")
+        return data[:end] + extra + data[end:]
+
+    return lambda seed: zipsurgery.rewritten(seed, change)
+
+
+def _nested(opening: str, closing: str, depth: int) -> bytes:
+    """``depth`` paragraphs opening blocks, one of text, ``depth`` closing them."""
+    return paragraph(opening) * depth + paragraph("x") + paragraph(closing) * depth
+
+
+_TEMPLATE_CASES = [
+    # RecursionError in Jinja's parser, lint and prepare alike.
+    Case(
+        "template-1000-parentheses",
+        "template",
+        with_body(paragraph("{{ " + "(" * 1000 + "1" + ")" * 1000 + " }}")),
+        (7, 4),
+        "lồng nhau quá sâu",
+    ),
+    Case(
+        "template-1000-nested-ifs",
+        "template",
+        with_body(paragraph("{% if true %}" * 1000 + "x" + "{% endif %}" * 1000)),
+        (7, 4),
+        "quá giới hạn 12 tầng",
+    ),
+    # IndentationError from Python's compiler ("too many levels of indentation").
+    Case(
+        "template-100-nested-ifs",
+        "template",
+        with_body(_nested("{%p if true %}", "{%p endif %}", 100)),
+        (7, 4),
+        "quá giới hạn 12 tầng",
+    ),
+    # SyntaxError from Python's compiler ("too many statically nested blocks").
+    Case(
+        "template-30-nested-fors",
+        "template",
+        with_body(paragraph("{% for i in [1] %}" * 30 + "x" + "{% endfor %}" * 30)),
+        (7, 4),
+        "quá giới hạn 12 tầng",
+    ),
+    # Blocks in an attribute: lint does not see them, Jinja compiles them.
+    Case(
+        "template-100-nested-ifs-in-an-attribute",
+        "template",
+        with_body(
+            f'<w:p><w:pPr><w:pStyle w:val="{"{% if true %}" * 100}{"{% endif %}" * 100}"/>'
+            "</w:pPr></w:p>".encode()
+        ),
+        (7, 4),
+        "lồng nhau quá sâu",
+    ),
+    # A 10 KB template whose 3,000-row table took minutes to lint and prepare.
+    Case("template-table-3000-rows", "template", with_body(table(3000)), (0, 0), "Đã tạo"),
+    Case(
+        "template-table-5001-rows",
+        "template",
+        with_body(table(5001)),
+        (7, 4),
+        "quá giới hạn 5000 hàng",
+    ),
+    Case(
+        "template-table-64-columns",
+        "template",
+        with_body(table(2, 64)),
+        (7, 4),
+        "quá giới hạn 63 ô",
+    ),
+    # A 79 KB template whose document inflates to 15.8 MB: 45 s and 3 GB to prepare.
+    Case(
+        "template-document-16-mb",
+        "template",
+        with_body(paragraph("x" * 100) * 110_000),
+        (7, 4),
+        "quá giới hạn của một mẫu",
+    ),
+]
+
+CASES: list[Case] = _zip_cases() + _XML_CASES + _TEMPLATE_CASES

@@ -21,7 +21,8 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.builders import EXAMPLE
+from bdt_docx.fields import description_path
+from corpus.builders import EXAMPLE, TEMPLATE
 
 #: The commands each kind of file goes through ({file}: the file, {folder}: a scratch folder).
 COMMANDS = {
@@ -82,6 +83,8 @@ def run_file(kind: str, file: Path, folder: Path) -> Outcome:
     commands = [
         [arg.format(file=file, folder=folder) for arg in command] for command in COMMANDS[kind]
     ]
+    if kind == "template":  # the shipped template's field description goes beside it
+        description_path(file).write_bytes(description_path(TEMPLATE).read_bytes())
     log = folder / "output.txt"
     codes_file = folder / "codes.txt"
     codes_file.unlink(missing_ok=True)
