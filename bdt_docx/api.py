@@ -121,7 +121,10 @@ def fill_report(
     if destination.resolve() == workbook.resolve():
         raise OutputError("báo cáo không được ghi đè lên chính sổ Excel", destination)
     if pdf:
-        check_destination(destination.with_suffix(".pdf"), overwrite)
+        try:
+            check_destination(destination.with_suffix(".pdf"), overwrite)
+        except OutputError as exc:
+            raise exc.about("tệp PDF") from exc
     prepared = template_argument(template, "fill_report")
     report = _write(prepared, read_workbook(workbook, prepared), destination, overwrite)
     if pdf:

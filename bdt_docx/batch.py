@@ -221,7 +221,7 @@ def fill_reports(
                 _summary_csv(outcomes), summary_folder / SUMMARY_NAME, overwrite=True
             )
         except OutputError as exc:
-            result.summary_error = exc
+            result.summary_error = exc.about("bảng tổng hợp")
     return result
 
 

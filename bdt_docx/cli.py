@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,13 +36,14 @@ EXIT_CODES = {
 }
 
 EPILOG = """\
-mã thoát (exit codes):
+mã thoát:
   0  xong
   1  lỗi không mong đợi (hãy báo bộ phận IT)
   2  gõ lệnh sai
   3  lỗi trong sổ Excel (số liệu hoặc tệp), hoặc tệp đầu vào không đọc được
   4  lỗi trong mẫu báo cáo
-  5  không ghi được báo cáo (đã có, đang mở trong Word, không có thư mục, không có quyền)
+  5  không ghi được tệp: báo cáo, PDF, sổ mới, tệp kết quả (đã có, đang mở trong Word,
+     không có thư mục, không có quyền, sai đuôi)
   6  không chuyển được sang PDF (tệp .docx vẫn được giữ)
   7  check/lint: tài liệu hoặc mẫu có lỗi thể thức
 
@@ -50,6 +53,39 @@ ví dụ:
   bdt-docx fill so_lieu.xlsx --json --result ketqua.json
   bdt-docx fields --workbook so_lieu.xlsx
 """
+
+
+#: argparse's own words, by their gettext message id, in Vietnamese (those a user can meet).
+_ARGPARSE_WORDS = {
+    "usage: ": "cách dùng: ",
+    "the following arguments are required: %s": "thiếu đối số: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "không có lựa chọn %(value)r (chọn một trong: %(choices)s)"
+    ),
+    "unrecognized arguments: %s": "không hiểu đối số: %s",
+    "expected one argument": "cần một giá trị theo sau",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "tùy chọn %(option)s chưa rõ: có thể là %(matches)s"
+    ),
+    "ignored explicit argument %r": "tùy chọn này không nhận giá trị %r",
+    "not allowed with argument %s": "không dùng cùng lúc với %s",
+    "argument %(argument_name)s: %(message)s": "đối số %(argument_name)s: %(message)s",
+}
+
+
+@contextmanager
+def _argparse_in_vietnamese() -> Iterator[None]:
+    """argparse speaks Vietnamese while the command line is read and help is printed.
+
+    argparse looks its messages up through the module's ``_`` (gettext); it is swapped for
+    :data:`_ARGPARSE_WORDS` for the time of the ``with`` block, then put back.
+    """
+    english = argparse._  # type: ignore[attr-defined]
+    argparse._ = lambda text: _ARGPARSE_WORDS.get(text, text)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = english  # type: ignore[attr-defined]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,12 +99,20 @@ class _Parser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        # Python 3.10 formats "argument X: ..." without asking gettext.
+        message = re.sub(r"^argument ", "đối số ", message)
         self.print_usage(sys.stderr)
         self.exit(EXIT_CODES["usage"], f"{self.prog}: gõ lệnh sai: {message}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``bdt-docx`` and its sub-commands."""
+    """The argument parser of ``bdt-docx`` and its sub-commands.
+
+    The options are spelled the same in every sub-command: ``-t/--template`` is the
+    template, ``-w/--workbook`` a workbook given as an option, ``--overwrite``, ``--json``
+    and ``--result`` mean the same everywhere. argparse's own words are Vietnamese inside
+    :func:`main`.
+    """
     parser = _Parser(
         prog="bdt-docx",
         description="Điền Báo cáo đúng thể thức Nghị định 30/2020/NĐ-CP từ sổ Excel.",
@@ -89,17 +133,25 @@ def build_parser() -> argparse.ArgumentParser:
     fill.add_argument(
         "workbooks",
         nargs="+",
-        metavar="WORKBOOK",
+        metavar="SỔ_EXCEL",
         help="sổ Excel (.xlsx, .xlsm, .ods, .xls), nhiều sổ, hoặc một thư mục",
     )
-    fill.add_argument("-t", "--template", help="mẫu .docx (mặc định: mẫu kèm theo)")
-    fill.add_argument("-o", "--output", help="tệp báo cáo (mặc định: cạnh sổ Excel, đuôi .docx)")
-    fill.add_argument("-d", "--output-dir", help="thư mục chứa báo cáo khi điền nhiều sổ")
+    _add_template_option(fill)
+    fill.add_argument(
+        "-o",
+        "--output",
+        metavar="BÁO_CÁO.docx",
+        help="tệp báo cáo (mặc định: cạnh sổ Excel, đuôi .docx)",
+    )
+    fill.add_argument(
+        "-d", "--output-dir", metavar="THƯ_MỤC", help="thư mục chứa báo cáo khi điền nhiều sổ"
+    )
     fill.add_argument(
         "-j",
         "--jobs",
         type=_jobs,
         default=1,
+        metavar="SỐ",
         help="số tiến trình khi điền nhiều sổ (0: mọi lõi CPU)",
     )
     fill.add_argument("--overwrite", action="store_true", help="ghi đè báo cáo đã có")
@@ -107,29 +159,40 @@ def build_parser() -> argparse.ArgumentParser:
     _add_json_options(fill)
 
     init = commands.add_parser("init", help="tạo sổ Excel mới, sẵn sàng để điền số liệu")
-    init.add_argument("workbook", metavar="NEW.xlsx", help="tên sổ Excel mới")
-    init.add_argument("-t", "--template", help="mẫu .docx (mặc định: mẫu kèm theo)")
+    init.add_argument("workbook", metavar="SỔ_MỚI.xlsx", help="tên sổ Excel mới (đuôi .xlsx)")
+    _add_template_option(init)
     init.add_argument("--example", action="store_true", help="điền sẵn số liệu của báo cáo mẫu")
     init.add_argument("--overwrite", action="store_true", help="ghi đè sổ đã có")
     _add_json_options(init)
 
     fields = commands.add_parser("fields", help="liệt kê các trường mẫu cần (và sổ đã có chưa)")
-    fields.add_argument("template", nargs="?", help="mẫu .docx (mặc định: mẫu kèm theo)")
-    fields.add_argument("-w", "--workbook", help="đối chiếu với sổ Excel này")
+    template = fields.add_mutually_exclusive_group()
+    _add_template_option(template)
+    # The template as a positional argument: the old spelling, kept working, not shown.
+    template.add_argument("template_given", nargs="?", metavar="MẪU.docx", help=argparse.SUPPRESS)
+    fields.add_argument("-w", "--workbook", metavar="SỔ_EXCEL", help="đối chiếu với sổ Excel này")
     _add_json_options(fields)
 
     check = commands.add_parser("check", help="kiểm tra thể thức ND30 của một tệp .docx")
-    check.add_argument("document", metavar="FILE.docx")
+    check.add_argument("document", metavar="BÁO_CÁO.docx", help="tài liệu cần kiểm tra")
     _add_json_options(check)
 
     lint = commands.add_parser("lint", help="kiểm tra thẻ Jinja của một mẫu .docx")
-    lint.add_argument("template", metavar="TEMPLATE.docx")
+    lint.add_argument("template", metavar="MẪU.docx", help="mẫu cần kiểm tra")
     _add_json_options(lint)
 
     install = commands.add_parser("install-macro", help="cài macro vào LibreOffice của bạn")
-    install.add_argument("--profile", help="thư mục hồ sơ LibreOffice (mặc định: của bạn)")
+    install.add_argument(
+        "--profile", metavar="THƯ_MỤC", help="thư mục hồ sơ LibreOffice (mặc định: của bạn)"
+    )
     _add_json_options(install)
     return parser
+
+
+def _add_template_option(parser: argparse._ActionsContainer) -> None:
+    parser.add_argument(
+        "-t", "--template", metavar="MẪU.docx", help="mẫu .docx (mặc định: mẫu kèm theo)"
+    )
 
 
 def _jobs(text: str) -> int:
@@ -143,7 +206,7 @@ def _add_json_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json", action="store_true", help="in kết quả dạng JSON (ASCII) ở dòng cuối stdout"
     )
-    parser.add_argument("--result", metavar="FILE", help="ghi kết quả JSON (UTF-8) vào tệp")
+    parser.add_argument("--result", metavar="TỆP.json", help="ghi kết quả JSON (UTF-8) vào tệp")
 
 
 class Outcome:
@@ -260,11 +323,22 @@ def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) 
 
 
 def _cmd_init(args: argparse.Namespace, outcome: Outcome) -> None:
+    from bdt_docx.errors import OutputError
     from bdt_docx.scaffold import new_workbook
     from bdt_docx.template import prepare_template
 
+    target = Path(args.workbook)
+    if target.suffix.lower() != ".xlsx":
+        raise OutputError(
+            f"tên sổ Excel mới phải có đuôi .xlsx (ví dụ: {target.stem or 'so_lieu'}.xlsx)",
+            target,
+            "sổ Excel",
+        )
     fields = prepare_template(args.template).fields
-    path = new_workbook(args.workbook, fields, example=args.example, overwrite=args.overwrite)
+    try:
+        path = new_workbook(target, fields, example=args.example, overwrite=args.overwrite)
+    except OutputError as exc:
+        raise exc.about("sổ Excel") from exc
     outcome.output = str(path)
     outcome.lines.append(f"Đã tạo sổ Excel: {path}")
     if not args.example:
@@ -276,7 +350,7 @@ def _cmd_init(args: argparse.Namespace, outcome: Outcome) -> None:
 def _cmd_fields(args: argparse.Namespace, outcome: Outcome) -> None:
     from bdt_docx.report_fields import describe_fields
 
-    lines, data, problems = describe_fields(args.template, args.workbook)
+    lines, data, problems = describe_fields(args.template or args.template_given, args.workbook)
     outcome.listing = True
     outcome.lines.extend(lines)
     outcome.extra["fields"] = data
@@ -334,10 +408,11 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``bdt-docx`` with ``argv`` (default: the process's); return the exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help(sys.stderr)
-        return EXIT_CODES["usage"]
+    with _argparse_in_vietnamese():
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return EXIT_CODES["usage"]
     from bdt_docx.errors import BdtDocxError, Problem, collect_warnings
 
     outcome = Outcome()
@@ -383,7 +458,7 @@ def _report(args: argparse.Namespace, outcome: Outcome) -> None:
         try:
             write_bytes(text.encode("utf-8"), Path(args.result), overwrite=True)
         except OutputError as exc:
-            print(f"Không ghi được tệp kết quả: {exc}", file=sys.stderr)
+            print(exc.about("tệp kết quả"), file=sys.stderr)
             if outcome.code == 0:
                 outcome.code = EXIT_CODES["output"]
 

@@ -125,9 +125,31 @@ class TemplateError(BdtDocxError):
 
 
 class OutputError(BdtDocxError):
-    """The report cannot be written where it was asked (exists, locked, no folder, no right)."""
+    """A file cannot be written where it was asked (exists, locked, no folder, no right).
 
-    summary = "Không ghi được báo cáo"
+    ``what`` names the file for the clerk: the report unless told otherwise (``"sổ Excel"``
+    for ``bdt-docx init``, ``"tệp kết quả"`` for ``--result``…).
+    """
+
+    def __init__(
+        self,
+        problems: str | Problem | list[Problem],
+        file: str | Path | None = None,
+        what: str = "báo cáo",
+    ) -> None:
+        self.what = what
+        super().__init__(problems, file)
+
+    @property
+    def summary(self) -> str:  # type: ignore[override]
+        return f"Không ghi được {self.what}"
+
+    def __reduce__(self) -> tuple[type[OutputError], tuple[list[Problem], str | None, str]]:
+        return (type(self), (self.problems, self.file, self.what))
+
+    def about(self, what: str) -> OutputError:
+        """The same error, told about ``what`` (``"sổ Excel"``) rather than a report."""
+        return OutputError(self.problems, self.file, what)
 
 
 class ConversionError(BdtDocxError):

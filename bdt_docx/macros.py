@@ -106,6 +106,10 @@ def install_libreoffice_macro(profile_dir: Path | None = None) -> Path:
             f"không tạo được thư mục macro ({exc.strerror or exc}). Hãy đóng LibreOffice, "
             "kiểm tra quyền ghi vào hồ sơ LibreOffice rồi thử lại",
             folder,
+            "macro",
         ) from exc
     source = macro_file(LIBREOFFICE_MACRO)
-    return write_bytes(source.read_bytes(), folder / LIBREOFFICE_MACRO, overwrite=True)
+    try:
+        return write_bytes(source.read_bytes(), folder / LIBREOFFICE_MACRO, overwrite=True)
+    except OutputError as exc:
+        raise exc.about("macro") from exc
