@@ -174,7 +174,7 @@ def check(docx: str | Path | bytes) -> CheckReport:
     layout = Layout(document)
     kind = layout.kind
     report = CheckReport(document.name, kind.name, layout.kind_reason)
-    names = {"ten_loai": kind.title if kind.code else "BÁO CÁO, TỜ TRÌNH…", "so": layout.example}
+    names = {"ten_loai": kind.title if kind.code else "TÊN LOẠI", "so": layout.example}
     for rule in RULES:
         heading = rule.title.format(**names)
         if rule.part is not None and not kind.has(rule.part):
