@@ -19,6 +19,7 @@ import csv
 import io
 import os
 import sys
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -184,8 +185,11 @@ def fill_reports(
     ``output_dir`` (created if missing) receives every report, named as
     :func:`report_paths` says; ``None`` puts each report beside its workbook. ``jobs``
     worker processes share the work (``None``: one per CPU core; ``1``: this process only).
-    With ``pdf=True`` each report is also converted to PDF; a failed conversion is a
-    failure, but the .docx stays. ``progress=True`` draws a progress bar on stderr.
+    With ``pdf=True`` each report is also converted to PDF, once all are written, by as
+    many LibreOffice runs side by side as there are jobs (each converting its share of the
+    reports in one start: :func:`bdt_docx.pdf.convert_many`); a failed conversion is a
+    failure, but the .docx stays. ``progress=True`` draws a progress bar on stderr, which
+    counts the PDFs too.
 
     A workbook's problems never stop the batch: they are listed in
     :attr:`BatchResult.failures`. A summary (:data:`SUMMARY_NAME`) is written in
@@ -202,15 +206,17 @@ def fill_reports(
     folder = _output_folder(output_dir)
     destinations = report_paths(sources, folder)
     tasks = list(zip(sources, destinations, strict=True))
-    bar = _ProgressBar(len(tasks)) if progress else None
+    bar = _ProgressBar(len(tasks), pdfs=len(tasks) if pdf else 0) if progress else None
     outcomes: list[_Outcome] = []
     if workers <= 1:
         for workbook, destination in tasks:
-            outcomes.append(_fill_one(prepared, workbook, destination, overwrite, pdf))
+            outcomes.append(_fill_one(prepared, workbook, destination, overwrite))
             if bar is not None:
                 bar.advance(outcomes[-1:])
     else:
-        outcomes = _fill_in_pool(prepared.path, tasks, workers, overwrite, pdf, bar)
+        outcomes = _fill_in_pool(prepared.path, tasks, workers, overwrite, bar)
+    if pdf:
+        outcomes = _add_pdfs(outcomes, overwrite, workers, bar)
     if bar is not None:
         bar.close()
     result = _collect(outcomes)
@@ -241,16 +247,16 @@ class _Outcome:
 
 
 def _fill_one(
-    prepared: PreparedTemplate, workbook: Path, destination: Path, overwrite: bool, pdf: bool
+    prepared: PreparedTemplate, workbook: Path, destination: Path, overwrite: bool
 ) -> _Outcome:
     """Fill one workbook, keeping the warnings it raised (they cannot cross a process)."""
     with collect_warnings() as found:
-        outcome = _fill_one_quietly(prepared, workbook, destination, overwrite, pdf)
+        outcome = _fill_one_quietly(prepared, workbook, destination, overwrite)
     return replace(outcome, warnings=tuple(found)) if found else outcome
 
 
 def _fill_one_quietly(
-    prepared: PreparedTemplate, workbook: Path, destination: Path, overwrite: bool, pdf: bool
+    prepared: PreparedTemplate, workbook: Path, destination: Path, overwrite: bool
 ) -> _Outcome:
     try:
         report = fill_report(workbook, prepared, destination, overwrite=overwrite)
@@ -263,15 +269,31 @@ def _fill_one_quietly(
             workbook,
         )
         return _Outcome(workbook, destination, error=error)
-    if not pdf:
-        return _Outcome(workbook, destination, report)
-    from bdt_docx.pdf import convert_to_pdf
+    return _Outcome(workbook, destination, report)
 
-    try:
-        made = convert_to_pdf(report, overwrite=overwrite)
-    except BdtDocxError as exc:
-        return _Outcome(workbook, destination, report, error=exc)
-    return _Outcome(workbook, destination, report, made)
+
+def _add_pdfs(
+    outcomes: list[_Outcome], overwrite: bool, instances: int, bar: _ProgressBar | None
+) -> list[_Outcome]:
+    """Convert every report written to PDF; a report whose PDF fails gets that error."""
+    from bdt_docx.pdf import convert_many
+
+    written = [i for i, outcome in enumerate(outcomes) if outcome.error is None]
+    if bar is not None:
+        bar.expect_pdfs(len(written))
+    made = convert_many(
+        [outcomes[i].destination for i in written],
+        overwrite=overwrite,
+        instances=instances,
+        progress=bar.advance_pdfs if bar is not None else None,
+    )
+    outcomes = list(outcomes)
+    for index, pdf in zip(written, made, strict=True):
+        if isinstance(pdf, Path):
+            outcomes[index] = replace(outcomes[index], pdf=pdf)
+        else:
+            outcomes[index] = replace(outcomes[index], error=pdf)
+    return outcomes
 
 
 # -- worker processes ---------------------------------------------------------------------
@@ -286,10 +308,10 @@ def _start_worker(template: Path) -> None:
     _worker_template = prepare_template(template)
 
 
-def _fill_chunk(tasks: list[tuple[Path, Path]], overwrite: bool, pdf: bool) -> list[_Outcome]:
+def _fill_chunk(tasks: list[tuple[Path, Path]], overwrite: bool) -> list[_Outcome]:
     assert _worker_template is not None, "worker started without its template"
     return [
-        _fill_one(_worker_template, workbook, destination, overwrite, pdf)
+        _fill_one(_worker_template, workbook, destination, overwrite)
         for workbook, destination in tasks
     ]
 
@@ -299,16 +321,13 @@ def _fill_in_pool(
     tasks: list[tuple[Path, Path]],
     workers: int,
     overwrite: bool,
-    pdf: bool,
     bar: _ProgressBar | None,
 ) -> list[_Outcome]:
     size = max(1, min(_MAX_CHUNK, len(tasks) // (workers * 4)))
     chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
     results: list[list[_Outcome]] = [[] for _ in chunks]
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(template,)) as pool:
-        futures = {
-            pool.submit(_fill_chunk, chunk, overwrite, pdf): i for i, chunk in enumerate(chunks)
-        }
+        futures = {pool.submit(_fill_chunk, chunk, overwrite): i for i, chunk in enumerate(chunks)}
         try:
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
@@ -389,15 +408,23 @@ def _summary_csv(outcomes: list[_Outcome]) -> bytes:
 
 
 class _ProgressBar:
-    """A one-line progress bar on stderr: ``[#####.....] 30/60, 2 lỗi``."""
+    """A one-line progress bar on stderr: ``[#####.....] 30/60, PDF 12/58, 2 lỗi``.
+
+    The PDFs are counted from threads (one per LibreOffice run), hence the lock.
+    """
 
     WIDTH = 30
 
-    def __init__(self, total: int, stream: Callable[[str], object] | None = None) -> None:
+    def __init__(
+        self, total: int, pdfs: int = 0, stream: Callable[[str], object] | None = None
+    ) -> None:
         self.total = total
         self.done = 0
         self.failed = 0
+        self.pdfs = pdfs
+        self.pdfs_done = 0
         self._write = stream or sys.stderr.write
+        self._lock = threading.Lock()
         self._draw()
 
     def advance(self, outcomes: Iterable[_Outcome]) -> None:
@@ -407,13 +434,27 @@ class _ProgressBar:
             self.failed += outcome.error is not None
         self._draw()
 
+    def expect_pdfs(self, count: int) -> None:
+        """Set how many PDFs will be made (the reports written)."""
+        self.pdfs = count
+        self._draw()
+
+    def advance_pdfs(self, count: int) -> None:
+        """Count ``count`` more PDFs done and redraw."""
+        with self._lock:
+            self.pdfs_done += count
+            self._draw()
+
     def close(self) -> None:
         """End the bar's line."""
         self._write("\n")
 
     def _draw(self) -> None:
-        filled = self.WIDTH * self.done // self.total if self.total else self.WIDTH
+        steps, done = self.total + self.pdfs, self.done + self.pdfs_done
+        filled = self.WIDTH * done // steps if steps else self.WIDTH
+        pdfs = f", PDF {self.pdfs_done}/{self.pdfs}" if self.pdfs else ""
         errors = f", {self.failed} lỗi" if self.failed else ""
         self._write(
-            f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {self.done}/{self.total}{errors}"
+            f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] "
+            f"{self.done}/{self.total}{pdfs}{errors}"
         )

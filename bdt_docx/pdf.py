@@ -29,14 +29,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bdt_docx.errors import ConversionError, OutputError, WorkbookError
+from bdt_docx.errors import BdtDocxError, ConversionError, OutputError, WorkbookError
 from bdt_docx.output import TEMP_PREFIX, check_destination
 
 __all__ = [
     "SOFFICE_ENV",
+    "convert_many",
     "convert_to_pdf",
     "converted_workbook",
     "find_soffice",
@@ -48,8 +51,10 @@ __all__ = [
 
 #: Environment variable naming the LibreOffice program (``soffice``/``soffice.exe``) to use.
 SOFFICE_ENV = "BDT_DOCX_SOFFICE"
-#: Seconds a conversion may take before LibreOffice is stopped.
+#: Seconds one document's conversion may take before LibreOffice is stopped.
 DEFAULT_TIMEOUT = 120.0
+#: How often a running LibreOffice is looked at (for the files it has done).
+_POLL_SECONDS = 0.2
 #: LibreOffice filter writing an .xlsx workbook.
 XLSX_FILTER = "xlsx:Calc MS Excel 2007 XML"
 #: Suffix of the temporary folder LibreOffice writes a PDF into, beside the report.
@@ -185,9 +190,50 @@ def run_conversion(
     program = soffice or find_soffice()
     if program is None:
         raise ConversionError(install_hint(), source)
-    source, out_dir = Path(source).resolve(), Path(out_dir).resolve()
-    extension = convert_to.split(":", 1)[0]
-    expected = out_dir / f"{source.stem}.{extension}"
+    source = Path(source).resolve()
+    returncode, output = _convert(program, [source], convert_to, Path(out_dir).resolve(), timeout)
+    expected = _produced(source, convert_to, Path(out_dir).resolve())
+    if not _written(expected):
+        raise ConversionError(_not_written(convert_to, returncode, output), source)
+    return expected
+
+
+def _produced(source: Path, convert_to: str, out_dir: Path) -> Path:
+    """Where LibreOffice writes the conversion of ``source``: ``out_dir/<stem>.<ext>``."""
+    return out_dir / f"{source.stem}.{convert_to.split(':', 1)[0]}"
+
+
+def _written(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _not_written(convert_to: str, returncode: int, output: str) -> str:
+    """Why LibreOffice wrote nothing, with the end of what it said."""
+    tail = _meaningful(output)[-_STDERR_TAIL:] or "(LibreOffice không báo gì)"
+    return (
+        f"LibreOffice không tạo được tệp .{convert_to.split(':', 1)[0]} (mã thoát {returncode}). "
+        f"Thông báo của LibreOffice: {tail}"
+    )
+
+
+def _convert(
+    program: Path,
+    sources: Sequence[Path],
+    convert_to: str,
+    out_dir: Path,
+    timeout: float,
+    watch: Callable[[], int] | None = None,
+) -> tuple[int, str]:
+    """One ``soffice --convert-to`` run over ``sources`` (in that order), in a fresh profile
+    and a clean environment; returns its exit code and output.
+
+    LibreOffice is stopped when it runs ``timeout`` seconds without ``watch()`` (a count of
+    the files done so far) growing: a long batch may take as long as it needs, one document
+    may not take longer than ``timeout``.
+    """
     with tempfile.TemporaryDirectory(prefix="bdt-docx-lo-profile-") as profile:
         command = [
             str(program),
@@ -197,33 +243,35 @@ def run_conversion(
             convert_to,
             "--outdir",
             str(out_dir),
-            str(source),
+            *(str(source) for source in sources),
         ]
         scratch = Path(profile) / "tmp"  # LibreOffice's own temporary files, removed with it
         scratch.mkdir()
         env = soffice_environment()
         env.update(TMPDIR=str(scratch), TMP=str(scratch), TEMP=str(scratch))
-        returncode, stderr = _run_bounded(command, timeout, source, env)
-    if not expected.is_file() or expected.stat().st_size == 0:
-        tail = _meaningful(stderr)[-_STDERR_TAIL:] or "(LibreOffice không báo gì)"
-        raise ConversionError(
-            f"LibreOffice không tạo được tệp .{extension} (mã thoát {returncode}). "
-            f"Thông báo của LibreOffice: {tail}",
-            source,
-        )
-    return expected
+        return _run_bounded(command, timeout, sources[0], env, watch)
 
 
 def _meaningful(output: str) -> str:
-    """LibreOffice's output without its harmless noise (the Java warning)."""
-    lines = [line for line in output.splitlines() if "javaldx" not in line]
+    """LibreOffice's output without its harmless noise (the Java warning, and the line it
+    prints for every file it starts converting)."""
+    lines = [
+        line
+        for line in output.splitlines()
+        if "javaldx" not in line and not line.startswith("convert ")
+    ]
     return "\n".join(lines).strip()
 
 
 def _run_bounded(
-    command: list[str], timeout: float, source: Path, env: dict[str, str]
+    command: list[str],
+    timeout: float,
+    source: Path,
+    env: dict[str, str],
+    watch: Callable[[], int] | None = None,
 ) -> tuple[int, str]:
-    """Run ``command`` in its own process group; kill the group after ``timeout`` seconds."""
+    """Run ``command`` in its own process group; kill the group once it has run
+    ``timeout`` seconds since it started or since ``watch()`` last grew."""
     options: dict[str, object] = {}
     if sys.platform == "win32":
         options["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.CREATE_NO_WINDOW
@@ -242,8 +290,18 @@ def _run_bounded(
         raise ConversionError(
             f"không chạy được LibreOffice ({command[0]}): {exc.strerror or exc}", source
         ) from exc
+    deadline, done = time.monotonic() + timeout, 0
     try:
-        stdout, stderr = process.communicate(timeout=timeout)
+        while True:
+            try:
+                stdout, stderr = process.communicate(timeout=min(_POLL_SECONDS, timeout))
+                break
+            except subprocess.TimeoutExpired:
+                now = watch() if watch is not None else done
+                if now > done:
+                    deadline, done = time.monotonic() + timeout, now
+                elif time.monotonic() >= deadline:
+                    raise
     except subprocess.TimeoutExpired:
         _kill_tree(process)
         raise ConversionError(
@@ -291,32 +349,197 @@ def convert_to_pdf(
     temporary folder beside the report, and the PDF is moved into place once complete.
     Raises :class:`~bdt_docx.ConversionError` when LibreOffice is missing, too slow, or fails.
     """
-    source = Path(docx)
-    target = source.with_suffix(".pdf")
-    if not source.is_file():
-        raise ConversionError("không có tệp báo cáo để chuyển sang PDF", source)
-    check_destination(target, overwrite)
-    program = find_soffice()
-    if program is None:
-        raise ConversionError(install_hint(), source)
-    remove_stale_folders(source.parent)
-    try:
-        work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, suffix=PDF_WORK_SUFFIX, dir=source.parent))
-    except OSError as exc:
-        raise OutputError(f"không tạo được thư mục tạm ({exc.strerror or exc})", target) from exc
-    try:
-        produced = run_conversion(source, "pdf", work, timeout=timeout, soffice=program)
-        check_destination(target, overwrite)  # again: a PDF may have appeared meanwhile
+    (made,) = convert_many([docx], overwrite=overwrite, timeout=timeout)
+    if isinstance(made, BdtDocxError):
+        raise made
+    return made
+
+
+def convert_many(
+    reports: Sequence[str | os.PathLike[str]],
+    *,
+    overwrite: bool = False,
+    timeout: float | None = None,
+    instances: int = 1,
+    progress: Callable[[int], object] | None = None,
+) -> list[Path | BdtDocxError]:
+    """Make ``<stem>.pdf`` beside each report with as few LibreOffice starts as can be;
+    return, for each report in order, its PDF or the error that kept it from having one.
+
+    The reports of a folder are shared between at most ``instances`` LibreOffice runs
+    working side by side, each converting its share in one ``soffice --convert-to pdf``
+    call (fresh profile, clean environment, a temporary folder beside the reports). A run
+    is stopped when one document takes longer than ``timeout`` seconds (``None``:
+    :data:`DEFAULT_TIMEOUT`). A report that
+    LibreOffice cannot convert, or that stops it, fails with that reason, and the reports
+    after it are converted by a new run. ``progress(n)`` is called, from the runs'
+    threads, each time ``n`` more PDFs are done.
+    """
+    sources = [Path(report) for report in reports]
+    limit = DEFAULT_TIMEOUT if timeout is None else timeout
+    results: dict[int, Path | BdtDocxError] = {}
+    groups: dict[tuple[Path, int], list[int]] = {}
+    stems: Counter[tuple[Path, str]] = Counter()
+    for index, source in enumerate(sources):
         try:
-            os.replace(produced, target)
-        except OSError as exc:
-            raise OutputError(
-                "không ghi được tệp PDF: không có quyền ghi, hoặc tệp đang mở trong chương "
-                f"trình khác (trình đọc PDF). Hãy đóng tệp rồi thử lại ({exc.strerror or exc})",
-                target,
-            ) from exc
+            if not source.is_file():
+                raise ConversionError("không có tệp báo cáo để chuyển sang PDF", source)
+            check_destination(source.with_suffix(".pdf"), overwrite)
+        except BdtDocxError as exc:
+            results[index] = exc
+            continue
+        # LibreOffice names each PDF after its report: within one run, stems must differ.
+        stem = (source.parent, source.stem.casefold())
+        groups.setdefault((source.parent, stems[stem]), []).append(index)
+        stems[stem] += 1
+    program = find_soffice() if groups else None
+    shares: list[list[int]] = []
+    for indices in groups.values():
+        pieces = max(1, min(len(indices), instances // len(groups)))
+        shares += (indices[i::pieces] for i in range(pieces))
+
+    def convert(share: list[int]) -> None:
+        share_sources = [sources[i] for i in share]
+        if program is None:
+            made: list[Path | BdtDocxError] = [
+                ConversionError(install_hint(), source) for source in share_sources
+            ]
+        else:
+            made = _convert_share(program, share_sources, overwrite, limit, progress)
+        results.update(zip(share, made, strict=True))
+
+    if len(shares) > 1 and instances > 1:
+        with ThreadPoolExecutor(min(instances, len(shares))) as pool:
+            list(pool.map(convert, shares))
+    else:
+        for share in shares:
+            convert(share)
+    return [results[index] for index in range(len(sources))]
+
+
+def _convert_share(
+    program: Path,
+    sources: list[Path],
+    overwrite: bool,
+    timeout: float,
+    progress: Callable[[int], object] | None,
+) -> list[Path | BdtDocxError]:
+    """Convert ``sources`` (reports of one folder, distinct stems) in as few runs as their
+    failures allow; each report's PDF, or its error, in order."""
+    folder = sources[0].parent
+    remove_stale_folders(folder)
+    try:
+        work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, suffix=PDF_WORK_SUFFIX, dir=folder))
+    except OSError as exc:
+        reason = f"không tạo được thư mục tạm ({exc.strerror or exc})"
+        return [OutputError(reason, source.with_suffix(".pdf")) for source in sources]
+    made: dict[Path, Path | BdtDocxError] = {}
+    try:
+        remaining, stalled = sources, False
+        while remaining:
+            remaining, stopped, completed = _run_share(
+                program, remaining, work, overwrite, timeout, made, progress
+            )
+            if stopped is not None and not completed and stalled:
+                # Twice running, LibreOffice stopped before finishing any PDF: it is
+                # LibreOffice itself that fails, for every report.
+                made.update((source, ConversionError(stopped, source)) for source in remaining)
+                remaining = []
+            stalled = stopped is not None and not completed
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return [made[source] for source in sources]
+
+
+def _run_share(
+    program: Path,
+    sources: list[Path],
+    work: Path,
+    overwrite: bool,
+    timeout: float,
+    made: dict[Path, Path | BdtDocxError],
+    progress: Callable[[int], object] | None,
+) -> tuple[list[Path], str | None, bool]:
+    """One LibreOffice run over ``sources``: record in ``made`` the reports it settled;
+    return those still to convert, why the run stopped early (``None`` if it did not) and
+    whether it completed any PDF.
+
+    LibreOffice converts in order and skips a file it cannot read. After a normal end,
+    every PDF written is complete and a report without one could not be read. After an
+    early end (time limit, crash), a PDF counts only when complete (its ``%%EOF`` written);
+    the report after the last complete one is the one LibreOffice was on: it fails with
+    the reason, and the reports it had not reached, or skipped, go to the next run. While
+    LibreOffice runs, ``progress`` is told of each PDF once the next one has begun.
+    """
+    told = 0
+
+    def tell(done: int) -> None:
+        nonlocal told
+        if progress is not None and done > told:
+            progress(done - told)
+            told = done
+
+    def watch() -> int:
+        begun = len(os.listdir(work))
+        tell(begun - 1)
+        return begun
+
+    stopped: str | None = None
+    try:
+        returncode, output = _convert(
+            program, [source.resolve() for source in sources], "pdf", work.resolve(), timeout, watch
+        )
+    except ConversionError as exc:
+        stopped = exc.problems[0].message if exc.problems else str(exc)
+    produced = [_produced(source, "pdf", work) for source in sources]
+    written = [_written(pdf) for pdf in produced]
+    if stopped is None and returncode != 0 and not all(written):
+        stopped = _not_written("pdf", returncode, output)
+    remaining: list[Path] = []
+    if stopped is None:
+        for source, pdf, was_written in zip(sources, produced, written, strict=True):
+            made[source] = (
+                _move_into_place(pdf, source.with_suffix(".pdf"), overwrite)
+                if was_written
+                else ConversionError(_not_written("pdf", returncode, output), source)
+            )
+        completed = any(written)
+    else:
+        complete = [w and _complete_pdf(pdf) for pdf, w in zip(produced, written, strict=True)]
+        current = max((i for i, c in enumerate(complete) if c), default=-1) + 1
+        for source, pdf, is_complete in zip(sources[:current], produced, complete, strict=False):
+            if is_complete:
+                made[source] = _move_into_place(pdf, source.with_suffix(".pdf"), overwrite)
+            else:
+                remaining.append(source)
+        made[sources[current]] = ConversionError(stopped, sources[current])
+        remaining += sources[current + 1 :]
+        completed = current > 0
+    tell(sum(isinstance(made.get(source), Path) for source in sources))
+    for leftover in work.iterdir():  # a PDF cut short
+        leftover.unlink()
+    return remaining, stopped, completed
+
+
+def _complete_pdf(path: Path) -> bool:
+    """Whether the PDF at ``path`` was written to its end (``%%EOF`` in its last kilobyte)."""
+    with path.open("rb") as stream:
+        stream.seek(max(0, path.stat().st_size - 1024))
+        return b"%%EOF" in stream.read()
+
+
+def _move_into_place(produced: Path, target: Path, overwrite: bool) -> Path | OutputError:
+    try:
+        check_destination(target, overwrite)  # again: a PDF may have appeared meanwhile
+        os.replace(produced, target)
+    except OutputError as exc:
+        return exc
+    except OSError as exc:
+        return OutputError(
+            "không ghi được tệp PDF: không có quyền ghi, hoặc tệp đang mở trong chương "
+            f"trình khác (trình đọc PDF). Hãy đóng tệp rồi thử lại ({exc.strerror or exc})",
+            target,
+        )
     return target
 
 

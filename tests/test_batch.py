@@ -168,10 +168,7 @@ def test_an_existing_report_is_a_failure_not_an_overwrite(tmp_path, variants):
 def test_a_failed_pdf_is_a_failure_but_the_docx_stays(tmp_path, variants, monkeypatch):
     import bdt_docx.pdf
 
-    def no_libreoffice(docx, *, overwrite=False):
-        raise ConversionError("máy chưa có LibreOffice", docx)
-
-    monkeypatch.setattr(bdt_docx.pdf, "convert_to_pdf", no_libreoffice)
+    monkeypatch.setattr(bdt_docx.pdf, "find_soffice", lambda: None)
     result = fill_reports([variants["vi_du"]], TEMPLATE, tmp_path, pdf=True)
     assert result.reports == [tmp_path / "vi_du.docx"] and result.reports[0].exists()
     (failure,) = result.failures
@@ -180,7 +177,7 @@ def test_a_failed_pdf_is_a_failure_but_the_docx_stays(tmp_path, variants, monkey
     assert "tệp .docx vẫn được giữ" in result.describe()
     rows = list(csv.DictReader(io.StringIO(result.summary_path.read_text("utf-8-sig"))))
     assert rows[0]["Kết quả"] == "đã tạo .docx, lỗi PDF"
-    assert rows[0]["Lỗi"] == "máy chưa có LibreOffice"
+    assert "Không tìm thấy LibreOffice" in rows[0]["Lỗi"]
 
 
 def test_two_jobs_give_the_same_result_and_errors(inbox, tmp_path):

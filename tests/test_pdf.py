@@ -272,6 +272,134 @@ def test_stale_folder_cleanup_keeps_files_and_links(tmp_path):
     assert (target / "a.txt").is_file() and link.is_symlink() and plain.is_file()
 
 
+# --- batches: one LibreOffice run for many reports ---------------------------------------
+
+#: A fake soffice converting every file it is given, in order, into ``--outdir``; each run
+#: adds a line to ``runs.log``. Reports named ``hong*`` cannot be read (skipped, as
+#: LibreOffice does), ``treo*`` hang, ``sap*`` crash LibreOffice after half a PDF.
+_CONVERTS_IN_ORDER = """\
+echo run >> "$(dirname "$0")/runs.log"
+skip=; out=; files=
+for a; do
+  if [ "$skip" = outdir ]; then out="$a"; skip=; continue; fi
+  if [ -n "$skip" ]; then skip=; continue; fi
+  case "$a" in --outdir) skip=outdir;; --convert-to) skip=1;; -*) ;; *) files="$files $a";; esac
+done
+for f in $files; do
+  b=$(basename "$f"); b=${b%.*}
+  case "$b" in
+    hong*) echo "Error: source file could not be loaded" >&2;;
+    treo*) sleep 60;;
+    sap*) printf "%%PDF-1.4 half" > "$out/$b.pdf"; exit 139;;
+    *) printf "%%PDF-1.4 $b\\n%%%%EOF\\n" > "$out/$b.pdf";;
+  esac
+done"""
+
+
+def _batch(tmp_path: Path, monkeypatch, names: list[str], **options: object):
+    """Fill a report per name with the fake LibreOffice; the result and its runs."""
+    monkeypatch.setenv(pdf.SOFFICE_ENV, str(_fake_soffice(tmp_path, _CONVERTS_IN_ORDER)))
+    if not EXAMPLE.is_file():
+        pytest.skip("examples/bao_cao_bau_cu_2021.xlsx không có")
+    books = tmp_path / "so"
+    books.mkdir()
+    for name in names:
+        shutil.copyfile(EXAMPLE, books / f"{name}.xlsx")
+    result = bdt_docx.fill_reports(
+        bdt_docx.find_workbooks([books]), _template(), tmp_path / "out", pdf=True, **options
+    )
+    log = tmp_path / "runs.log"
+    return result, len(log.read_text().splitlines()) if log.exists() else 0
+
+
+@posix_only
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_batch_starts_libreoffice_once_per_job(tmp_path, monkeypatch, jobs):
+    names = ["a", "b", "c", "d", "e"]
+    result, runs = _batch(tmp_path, monkeypatch, names, jobs=jobs)
+    assert result.ok and runs == jobs
+    assert result.pdfs == [tmp_path / "out" / f"{name}.pdf" for name in names]
+    assert all(p.read_bytes().startswith(b"%PDF-1.4 " + p.stem.encode()) for p in result.pdfs)
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(TEMP_PREFIX)]
+
+
+@posix_only
+def test_a_report_libreoffice_cannot_read_fails_alone(tmp_path, monkeypatch):
+    result, runs = _batch(tmp_path, monkeypatch, ["a", "hong", "x"])
+    assert runs == 1
+    assert [p.name for p in result.pdfs] == ["a.pdf", "x.pdf"]
+    (failure,) = result.failures
+    assert failure.workbook.name == "hong.xlsx" and failure.report == tmp_path / "out/hong.docx"
+    assert "source file could not be loaded" in str(failure.error)
+    assert "convert " not in str(failure.error)
+    assert "tệp .docx vẫn được giữ" in result.describe()
+
+
+@posix_only
+def test_a_report_that_hangs_is_stopped_and_the_others_get_their_pdf(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf, "DEFAULT_TIMEOUT", 1.0)
+    started = time.monotonic()
+    result, runs = _batch(tmp_path, monkeypatch, ["a", "b", "treo", "x"])
+    assert time.monotonic() - started < 30
+    assert [p.name for p in result.pdfs] == ["a.pdf", "b.pdf", "x.pdf"]
+    (failure,) = result.failures
+    assert failure.workbook.name == "treo.xlsx" and "quá 1 giây" in str(failure.error)
+    assert runs == 2  # stopped at treo, then one for x
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "a.docx", "a.pdf", "b.docx", "b.pdf", "tong_hop_bao_cao.csv", "treo.docx", "x.docx",
+        "x.pdf",
+    ]  # fmt: skip
+
+
+@posix_only
+def test_a_report_that_crashes_libreoffice_fails_alone(tmp_path, monkeypatch):
+    result, runs = _batch(tmp_path, monkeypatch, ["a", "sap", "x", "y"])
+    assert [p.name for p in result.pdfs] == ["a.pdf", "x.pdf", "y.pdf"]
+    assert [p.read_bytes()[:10] for p in result.pdfs] == [b"%PDF-1.4 a", b"%PDF-1.4 x",
+                                                          b"%PDF-1.4 y"]  # fmt: skip
+    (failure,) = result.failures
+    assert failure.workbook.name == "sap.xlsx" and "mã thoát 139" in str(failure.error)
+    assert not (tmp_path / "out" / "sap.pdf").exists()  # never the half-written one
+    assert runs == 2
+
+
+@posix_only
+def test_a_libreoffice_that_always_fails_is_tried_twice_not_per_report(tmp_path, monkeypatch):
+    monkeypatch.setenv(pdf.SOFFICE_ENV, str(_fake_soffice(tmp_path, "echo run >> "
+        f"'{tmp_path}/runs.log'; echo 'Fatal exception: Signal 6' >&2; exit 134")))  # fmt: skip
+    reports = []
+    for name in ("a", "b", "c", "d"):
+        reports.append(tmp_path / f"{name}.docx")
+        reports[-1].write_bytes(b"PK")
+    made = pdf.convert_many(reports)
+    assert all(isinstance(m, ConversionError) and "Signal 6" in str(m) for m in made)
+    assert [m.file for m in made] == [str(r) for r in reports]
+    assert len((tmp_path / "runs.log").read_text().splitlines()) == 2
+
+
+@posix_only
+def test_reports_of_two_folders_with_the_same_name(tmp_path, monkeypatch):
+    monkeypatch.setenv(pdf.SOFFICE_ENV, str(_fake_soffice(tmp_path, _CONVERTS_IN_ORDER)))
+    reports = [
+        tmp_path / "q1" / "so.docx",
+        tmp_path / "q2" / "so.docx",
+        tmp_path / "q2" / "SO.DOCX",
+    ]
+    for report in reports:
+        report.parent.mkdir(exist_ok=True)
+        report.write_bytes(b"PK")
+    assert pdf.convert_many(reports, instances=2) == [r.with_suffix(".pdf") for r in reports]
+    # One run per folder, and another for a stem already taken (case aside) in its run.
+    assert len((tmp_path / "runs.log").read_text().splitlines()) == 3
+
+
+@posix_only
+def test_the_progress_bar_counts_the_pdfs(tmp_path, monkeypatch, capsys):
+    result, _ = _batch(tmp_path, monkeypatch, ["a", "hong", "x"], progress=True)
+    assert len(result.pdfs) == 2
+    assert capsys.readouterr().err.rstrip().endswith("] 3/3, PDF 2/3")
+
+
 # --- with LibreOffice ------------------------------------------------------------------------
 
 
@@ -349,6 +477,22 @@ def test_ods_workbook_reads_like_the_xlsx(tmp_path):
     from_xlsx = bdt_docx.read_workbook(EXAMPLE, _template())
     assert from_ods == from_xlsx
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bao_cao_bau_cu_2021.ods"]
+
+
+def test_a_batch_with_pdfs(tmp_path):
+    require_libreoffice()
+    folder = tmp_path / "so"
+    folder.mkdir()
+    for name in ("xa_a", "xa_b", "xa_c"):
+        shutil.copyfile(EXAMPLE, folder / f"{name}.xlsx")
+    out = tmp_path / "out"
+    books = bdt_docx.find_workbooks([folder])
+    result = bdt_docx.fill_reports(books, _template(), out, pdf=True, jobs=2)
+    assert result.ok
+    assert result.pdfs == [out / f"{name}.pdf" for name in ("xa_a", "xa_b", "xa_c")]
+    for made in result.pdfs:
+        assert "BÁO CÁO" in _pdftotext(str(made))
+    assert not [p.name for p in out.iterdir() if p.name.startswith(TEMP_PREFIX)]
 
 
 def test_relative_paths_work(tmp_path, monkeypatch):
