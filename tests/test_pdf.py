@@ -491,7 +491,7 @@ def test_a_batch_with_pdfs(tmp_path):
     assert result.ok
     assert result.pdfs == [out / f"{name}.pdf" for name in ("xa_a", "xa_b", "xa_c")]
     for made in result.pdfs:
-        assert "BÁO CÁO" in _pdftotext(str(made))
+        assert "BÁO CÁO" in pdftotext(str(made))
     assert not [p.name for p in out.iterdir() if p.name.startswith(TEMP_PREFIX)]
 
 
