@@ -175,9 +175,13 @@ class Fields:
         return cls(values, tables, title=data.get("template", {}).get("title", ""))
 
     @classmethod
-    def for_variables(cls, variables: set[str]) -> Fields:
-        """The contract of a template without a description: each variable a required text."""
-        specs = {name: FieldSpec(name=name, label=name) for name in sorted(variables)}
+    def for_variables(cls, variables: set[str], optional: frozenset[str] = frozenset()) -> Fields:
+        """The contract of a template without a description: each variable a text, required
+        unless the template guards it (``optional``: ``|default``, ``is defined``)."""
+        specs = {
+            name: FieldSpec(name=name, label=name, required=name not in optional)
+            for name in sorted(variables)
+        }
         return cls(specs, {}, derived=True)
 
     def origin(self) -> str:

@@ -4,23 +4,34 @@ Rendering follows docxtpl step for step (Jinja, then docxtpl's own listing resol
 turns a line break in a value into ``<w:br/>``), so that a report's ``word/document.xml``
 is the XML plain ``DocxTemplate.render`` would give for the same context and environment.
 Each rendered part is then parsed strictly: a template whose output is not well-formed XML
-is refused here, before anything is written.
+is refused here, before anything is written; tables whose rows no longer fit their column
+grid (after ``{%tc for %}`` loops and merges) get the grid docxtpl would rebuild. docxtpl's
+``RichText``, ``RichTextParagraph`` and ``Listing`` print their XML as in docxtpl; its other
+objects (``InlineImage``, ``Subdoc``) are refused, never dropped.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError as JinjaError
+from lxml import etree
 
 from bdt_docx.errors import Problem, TemplateError, WorkbookError
 from bdt_docx.output import Member, deflate
 from bdt_docx.package import PackageError, parse_xml
-from bdt_docx.template import Part, PreparedTemplate, paragraph_at
+from bdt_docx.template import (
+    DOCXTPL_MARKUP,
+    Part,
+    PreparedTemplate,
+    docxtpl_object,
+    paragraph_at,
+    unsupported_object,
+)
 
 __all__ = ["render_parts"]
 
@@ -31,6 +42,8 @@ _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
 #: Rendered parts are compressed for speed (a third of the time of zlib's default level, for
 #: a report about a kilobyte larger); the parts that never change were compressed once.
 _FAST = zlib.Z_BEST_SPEED
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_DEPTH = 4  # how deep into lists and dicts docxtpl objects are looked for
 _DOCXTPL_ESCAPES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
 
 
@@ -41,11 +54,15 @@ def render_parts(template: PreparedTemplate, context: Mapping[str, Any]) -> list
     Raises :class:`WorkbookError` when the context lacks a variable the template uses and
     :class:`TemplateError` when the template fails while rendering or gives broken XML.
     """
-    missing = sorted(template.variables - set(context))
-    if missing:
-        raise WorkbookError(
-            [Problem("mẫu cần giá trị này nhưng dữ liệu không có", field=name) for name in missing]
-        )
+    missing = sorted(template.variables - template.optional - set(context))
+    problems = [Problem("mẫu cần giá trị này nhưng dữ liệu không có", field=n) for n in missing]
+    problems += [
+        Problem(unsupported_object(kind), field=name)
+        for name, kind in _objects(context)
+        if kind not in DOCXTPL_MARKUP
+    ]
+    if problems:
+        raise WorkbookError(problems)
     return [
         part.member or deflate(part.info, _render_part(template, part, context), _FAST)
         for part in template.parts
@@ -68,14 +85,75 @@ def _render_part(template: PreparedTemplate, part: Part, context: Mapping[str, A
         xml = _renumber_drawings(xml)
     data = xml.encode("utf-8")
     try:
-        parse_xml(data, part.info.filename)
+        root = parse_xml(data, part.info.filename)
     except PackageError as exc:
         raise TemplateError(
             f"mẫu sinh ra XML hỏng trong {part.info.filename} ({exc.reason}); hãy kiểm tra "
             "các thẻ {%p %}, {%tr %} và thẻ nằm giữa các định dạng",
             template.path,
         ) from exc
+    if "<w:tbl" in xml and _rebuild_grids(root):
+        data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return data
+
+
+def _objects(value: object, name: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
+    """docxtpl's objects in a context (``(where, class name)``), lists and dicts included."""
+    kind = docxtpl_object(value)
+    if kind is not None:
+        yield name, kind
+    elif depth < _DEPTH and isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _objects(item, f"{name}.{key}" if name else str(key), depth + 1)
+    elif depth < _DEPTH and isinstance(value, (list, tuple)):
+        for index, item in enumerate(value, 1):
+            yield from _objects(item, f"{name}[{index}]", depth + 1)
+
+
+def _rebuild_grids(root: etree._Element) -> bool:
+    """Fit each table's column grid to its rows, as docxtpl does after rendering.
+
+    A ``{%tc for %}`` loop can give rows more cells than the grid has columns, and merges
+    or loops fewer: columns are added (the table keeps its width, shared evenly) or the last
+    ones removed (their width spread over the others). True when a grid changed.
+    """
+    changed = False
+    for table in root.iter(f"{_W}tbl"):
+        grid = table.find(f"{_W}tblGrid")
+        if grid is None:
+            continue
+        rows = list(table.iter(f"{_W}tr"))
+        columns = grid.findall(f"{_W}gridCol")
+        cells = max((len(row.findall(f"{_W}tc")) for row in rows), default=0)
+        total = sum(_width(column) for column in columns)
+        if cells > len(columns) > 0 and total > 0:
+            scale = len(columns) / cells
+            for column in columns:
+                column.set(f"{_W}w", str(int(_width(column) * scale)))
+            for _ in range(cells - len(columns)):
+                etree.SubElement(grid, f"{_W}gridCol", {f"{_W}w": str(int(total / cells))})
+            changed = True
+            columns = grid.findall(f"{_W}gridCol")
+        spans = max((sum(map(_span, row.findall(f"{_W}tc"))) for row in rows), default=0)
+        extra = len(columns) - spans
+        if extra > 0:
+            kept, dropped = columns[:-extra], columns[-extra:]
+            share = int(sum(map(_width, dropped)) / len(kept)) if kept else 0
+            for column in dropped:
+                grid.remove(column)
+            for column in kept:
+                column.set(f"{_W}w", str(int(_width(column) + share)))
+            changed = True
+    return changed
+
+
+def _width(column: etree._Element) -> float:
+    return float(column.get(f"{_W}w", 0))
+
+
+def _span(cell: etree._Element) -> int:
+    span = cell.find(f"{_W}tcPr/{_W}gridSpan")
+    return int(span.get(f"{_W}val", 1)) if span is not None else 1
 
 
 def _resolve_listing(xml: str) -> str:

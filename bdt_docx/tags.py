@@ -87,6 +87,8 @@ _DOCXTPL_PREFIX = re.compile(r"^-?(p|tr|tc|r)\s")
 _DOCXTPL_ONLY = frozenset({"vm", "hm", "colspan", "cellbg"})
 _BLOCKS = frozenset({"if", "for", "macro", "call", "filter", "with", "block", "autoescape", "raw"})
 _MIDDLE = {"elif": {"if"}, "else": {"if", "for"}}
+#: Filters and tests that make the variable they apply to optional.
+_GUARDS = frozenset({"default", "d", "defined", "undefined"})
 _UNSUPPORTED = frozenset({"include", "import", "from", "extends"})
 _PART_LABELS = (
     ("header", "đầu trang"),
@@ -191,6 +193,8 @@ class Analysis:
 
     findings: list[Finding] = field(default_factory=list)
     uses: dict[str, _Tag] = field(default_factory=dict)
+    #: Variables the template guards with ``|default(…)`` or ``is defined``: not required.
+    optional: set[str] = field(default_factory=set)
 
     @property
     def blocking(self) -> list[Finding]:
@@ -445,6 +449,8 @@ class _Checker:
 
     def _names(self, tree: nodes.Template, tag: _Tag) -> None:
         for node in tree.find_all((nodes.Filter, nodes.Test)):
+            if node.name in _GUARDS and isinstance(node.node, nodes.Name):
+                self.analysis.optional.add(node.node.name)
             known = self.env.filters if isinstance(node, nodes.Filter) else self.env.tests
             if node.name not in known:
                 is_filter = isinstance(node, nodes.Filter)
@@ -590,15 +596,16 @@ _CHANGE_RECORDS = tuple(
     )
 )  # fmt: skip
 _MARKS = (f"{_W}proofErr",)
-# Marks without text that may sit inside a tag; a tag's run keeps none of them.
+# What may sit inside a tag besides its text: marks, and run content that is not text
+# (field characters, tabs, breaks). A tag keeps none of them, as with docxtpl.
 _INNER_MARKS = tuple(
     f"{_W}{name}"
     for name in (
         "bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd", "permStart",
-        "permEnd", "lastRenderedPageBreak",
+        "permEnd", "lastRenderedPageBreak", "fldChar", "instrText", "tab", "br", "cr", "sym",
+        "noBreakHyphen", "softHyphen", "ptab",
     )
 )  # fmt: skip
-_FIELD_PIECES = (f"{_W}fldChar", f"{_W}instrText")
 _PRESERVE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
@@ -661,8 +668,8 @@ def _gather_tags(p: etree._Element) -> None:
     """Put each complete tag of paragraph ``p`` in one run, with straight quotes.
 
     The text of a tag that Word spread over several runs moves into the run where the tag
-    starts; marks without text inside it (bookmarks, comment ranges, field characters)
-    go. Tags across paragraphs are left as they are, for the analysis to report.
+    starts; what else is inside it (bookmarks, comment ranges, field characters, tabs)
+    goes. Tags across paragraphs are left as they are, for the analysis to report.
     """
     texts = _owned(p, f"{_W}t")
     joined = "".join(t.text or "" for t in texts)
@@ -689,21 +696,15 @@ def _gather_tags(p: etree._Element) -> None:
 
 
 def _drop_inner_marks(p: etree._Element, spans: list[tuple[int, int]]) -> None:
-    """Remove the marks and field runs of ``p`` that sit strictly inside a tag."""
+    """Remove the marks and the run content other than text that sit strictly inside a tag
+    of ``p``."""
     offset, inside = 0, []
     for element in p.iter():
         if next(element.iterancestors(f"{_W}p"), None) is not p:
             continue
         if element.tag == f"{_W}t":
             offset += len(element.text or "")
-        elif any(start < offset < end for start, end in spans) and (
-            element.tag in _INNER_MARKS
-            or (
-                element.tag == f"{_W}r"
-                and element.find(f"{_W}t") is None
-                and any(element.iter(*_FIELD_PIECES))
-            )
-        ):
+        elif element.tag in _INNER_MARKS and any(start < offset < end for start, end in spans):
             inside.append(element)
     for element in inside:
         _drop(element)

@@ -90,8 +90,31 @@ def _as_docx_text(value: object) -> Markup:
     """
     if isinstance(value, Markup):
         return value
+    kind = docxtpl_object(value)
+    if kind in DOCXTPL_MARKUP:  # run or paragraph XML built by the caller's code
+        return Markup(value.__html__())  # type: ignore[attr-defined]
+    if kind is not None:
+        raise TypeError(unsupported_object(kind))
     text = escape(normalize_text(str(value)) if value is not None else "")
     return Markup(_DOCXTPL_MARKERS.sub(_inert_marker, str(text)))
+
+
+#: docxtpl's objects that print XML of their own, rendered as docxtpl renders them.
+DOCXTPL_MARKUP = frozenset({"RichText", "RichTextParagraph", "Listing"})
+
+
+def docxtpl_object(value: object) -> str | None:
+    """The class name of one of docxtpl's objects (``RichText``, ``InlineImage``…), or None."""
+    kind = type(value)
+    return kind.__name__ if kind.__module__.split(".")[0] == "docxtpl" else None
+
+
+def unsupported_object(kind: str) -> str:
+    """Why a docxtpl object other than :data:`DOCXTPL_MARKUP` is refused (Vietnamese)."""
+    return (
+        f"giá trị là đối tượng {kind} của docxtpl, mà bdt_docx không đưa vào báo cáo (chỉ "
+        f"nhận chữ, số, ngày, danh sách và {', '.join(sorted(DOCXTPL_MARKUP))})"
+    )
 
 
 def _inert_marker(match: re.Match[str]) -> str:
@@ -148,6 +171,8 @@ class PreparedTemplate:
     variables: frozenset[str]
     fields: Fields
     environment: SandboxedEnvironment
+    #: Variables guarded by ``|default(…)`` or ``is defined``: a context may lack them.
+    optional: frozenset[str] = frozenset()
     #: What the tag analysis found that does not stop the template (``bdt-docx lint``).
     findings: tuple[Finding, ...] = ()
 
@@ -222,18 +247,19 @@ def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> P
         ) from exc
     variables = frozenset().union(*(part.variables for part in parts)) - set(env.globals)
     # (range, dict, loop helpers are Jinja's own globals, not the workbook's)
+    optional = frozenset(analysis.optional & variables)
     description = description_path(path)
     if description.exists():
         fields = Fields.load(description)
     elif embedded is not None:
         fields = Fields.parse(embedded, path, embedded=True)
     else:
-        fields = Fields.for_variables(set(variables))
+        fields = Fields.for_variables(set(variables), optional)
     try:
-        fields.check_covers(set(variables), path)
+        fields.check_covers(set(variables - optional), path)
     except TemplateError as exc:
         raise TemplateError(analysis.locate(exc.problems), path) from exc
-    return PreparedTemplate(path, parts, variables, fields, env, tuple(analysis.findings))
+    return PreparedTemplate(path, parts, variables, fields, env, optional, tuple(analysis.findings))
 
 
 def read_parts(package: Package) -> tuple[list[tuple[zipfile.ZipInfo, bytes]], set[str]]:

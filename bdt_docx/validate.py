@@ -503,6 +503,8 @@ def read_context(workbook: Workbook, fields: Fields) -> dict[str, Any]:
             if name.lower() in workbook.tables() or _is_block(workbook, name):
                 value_specs.pop(name)
                 table_specs[name] = TableSpec(name, name, ())
+            elif not value_specs[name].required and not _has_name(workbook, name):
+                value_specs.pop(name)  # guarded by |default or "is defined" in the template
     places = {}
     for spec in value_specs.values():
         area = reader.locate_value(spec)
@@ -656,6 +658,14 @@ def _from_legacy(text: str, where: Problem) -> str:
             stacklevel=4,
         )
     return fixed
+
+
+def _has_name(workbook: Workbook, name: str) -> bool:
+    try:
+        workbook.find_name(name)
+    except NameLookupError:
+        return False
+    return True
 
 
 def _is_block(workbook: Workbook, name: str) -> bool:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 
+import pytest
 from corpus.builders import docx_template
+from reading import lines
 from workbooks import TEMPLATE
 
+from bdt_docx.api import render_report
+from bdt_docx.errors import WorkbookError
 from bdt_docx.lint import lint_template
 from bdt_docx.report_fields import describe_fields
 from bdt_docx.template import prepare_template
@@ -44,3 +48,24 @@ def test_fields_and_lint_say_what_is_assumed_without_a_description(tmp_path):
     assert "mỗi biến được coi là chữ bắt buộc" in lines[0]
     (note,) = lint_template(template)
     assert note.note and note.message in lines[0]
+
+
+def test_default_and_is_defined_make_a_variable_optional(tmp_path):
+    template = docx_template(
+        tmp_path,
+        [
+            "Kính gửi {{ noi_gui|default('Sở Nội vụ') }}",
+            "{% if ghi_chu is defined %}Ghi chú: {{ ghi_chu }}{% endif %}Hết.",
+            "Ngày {{ ngay }}",
+        ],
+    )
+    prepared = prepare_template(template)
+    assert prepared.optional == {"noi_gui", "ghi_chu"}
+    assert not prepared.fields.values["noi_gui"].required
+    assert prepared.fields.values["ngay"].required
+    out = render_report({"ngay": "09/06/2021"}, template, tmp_path / "a.docx")
+    assert lines(out) == ["Kính gửi Sở Nội vụ", "Hết.", "Ngày 09/06/2021"]
+    out = render_report({"ngay": "1", "ghi_chu": "x"}, template, tmp_path / "b.docx")
+    assert "Ghi chú: xHết." in lines(out)
+    with pytest.raises(WorkbookError, match="dữ liệu không có"):
+        render_report({}, template, tmp_path / "c.docx")
