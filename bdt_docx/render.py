@@ -21,7 +21,7 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateError as JinjaError
 from lxml import etree
 
-from bdt_docx.errors import Problem, TemplateError, WorkbookError
+from bdt_docx.errors import ContextError, Problem, TemplateError, WorkbookError
 from bdt_docx.output import Member, deflate
 from bdt_docx.package import PackageError, parse_xml
 from bdt_docx.template import (
@@ -51,18 +51,22 @@ def render_parts(template: PreparedTemplate, context: Mapping[str, Any]) -> list
     """The parts of the report, compressed, in the template's order (the parts without tags
     as they were compressed once when the template was prepared).
 
-    Raises :class:`WorkbookError` when the context lacks a variable the template uses and
+    Raises :class:`WorkbookError` when the context lacks a variable the template uses,
+    :class:`ContextError` when it holds a docxtpl object that cannot go in a report, and
     :class:`TemplateError` when the template fails while rendering or gives broken XML.
     """
     missing = sorted(template.variables - template.optional - set(context))
-    problems = [Problem("mẫu cần giá trị này nhưng dữ liệu không có", field=n) for n in missing]
-    problems += [
+    if missing:
+        raise WorkbookError(
+            [Problem("mẫu cần giá trị này nhưng dữ liệu không có", field=name) for name in missing]
+        )
+    unsupported = [
         Problem(unsupported_object(kind), field=name)
         for name, kind in _objects(context)
         if kind not in DOCXTPL_MARKUP
     ]
-    if problems:
-        raise WorkbookError(problems)
+    if unsupported:
+        raise ContextError(unsupported)
     return [
         part.member or deflate(part.info, _render_part(template, part, context), _FAST)
         for part in template.parts

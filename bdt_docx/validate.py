@@ -551,13 +551,16 @@ class _ContextReader(_Reader):
         self.problems = []
 
     def read(self, context: Mapping[str, Any]) -> dict[str, Any]:
+        if self.fields.derived:
+            # A template without a description types nothing: its values go in as given,
+            # as docxtpl takes them (numbers, lists, dicts, docxtpl's objects); only the
+            # variables it needs (not guarded by |default or "is defined") must be there.
+            for name, spec in self.fields.values.items():
+                if spec.required:
+                    self.present(context, name, spec.label, "giá trị")
+            return dict(context)
         value_specs = dict(self.fields.values)
         table_specs = dict(self.fields.tables)
-        if self.fields.derived:  # a custom template's variable may be given a list
-            for name in list(value_specs):
-                if _is_rows(context.get(name)):
-                    value_specs.pop(name)
-                    table_specs[name] = _rows_table(name, context[name])
         checked: dict[str, Any] = {}
         for name, spec in value_specs.items():
             if self.present(context, name, spec.label, TYPE_LABELS[spec.type]):
@@ -632,12 +635,6 @@ def check_context(context: Mapping[str, Any], fields: Fields) -> dict[str, Any]:
 
 def _is_rows(value: object) -> bool:
     return isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray))
-
-
-def _rows_table(name: str, rows: Sequence[Any]) -> TableSpec:
-    """A custom template's list given by a program: one optional text column per key."""
-    keys = dict.fromkeys(k for row in rows if isinstance(row, Mapping) for k in row)
-    return TableSpec(name, name, tuple(Column(k, k, required=False) for k in keys))
 
 
 def _from_legacy(text: str, where: Problem) -> str:

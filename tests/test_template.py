@@ -11,7 +11,7 @@ from reading import lines
 from workbooks import TEMPLATE
 
 from bdt_docx.api import render_report
-from bdt_docx.errors import WorkbookError
+from bdt_docx.errors import ContextError
 from bdt_docx.lint import lint_template
 from bdt_docx.report_fields import describe_fields
 from bdt_docx.template import prepare_template
@@ -67,5 +67,5 @@ def test_default_and_is_defined_make_a_variable_optional(tmp_path):
     assert lines(out) == ["Kính gửi Sở Nội vụ", "Hết.", "Ngày 09/06/2021"]
     out = render_report({"ngay": "1", "ghi_chu": "x"}, template, tmp_path / "b.docx")
     assert "Ghi chú: xHết." in lines(out)
-    with pytest.raises(WorkbookError, match="dữ liệu không có"):
+    with pytest.raises(ContextError, match="ngay: thiếu trường này"):
         render_report({}, template, tmp_path / "c.docx")
