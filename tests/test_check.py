@@ -198,8 +198,10 @@ BROKEN: list[tuple[str, str, tuple[Edit, ...]]] = [
 def test_conforming_report_passes_every_rule() -> None:
     report = check(render())
     assert report.ok, report.to_text()
-    assert [f.verdict for f in report.findings] == ["pass"] * len(RULES)
-    assert {f.rule for f in report.findings} == {rule.id for rule in RULES}
+    assert report.kind == "Báo cáo"
+    verdicts = {f.rule: f.verdict for f in report.findings}
+    assert verdicts == {rule.id: "pass" for rule in RULES} | {"dau.trich_yeu_cong_van": "skip"}
+    assert len(report.findings) == len(RULES)
 
 
 @pytest.mark.parametrize(
@@ -213,7 +215,8 @@ def test_broken_variant_fails_its_rule_only(rule: str, edits: tuple[Edit, ...]) 
 
 def test_every_rule_has_a_broken_variant() -> None:
     covered = {rule for rule, _, _ in BROKEN}
-    assert {rule.id for rule in RULES} - covered == {"ngon_ngu"}  # a warning: tested below
+    # ngon_ngu is a warning (tested below); a Báo cáo has no "V/v" (see test_check_layouts)
+    assert {rule.id for rule in RULES} - covered == {"ngon_ngu", "dau.trich_yeu_cong_van"}
 
 
 def test_missing_language_is_a_warning() -> None:

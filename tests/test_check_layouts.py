@@ -128,6 +128,21 @@ def test_a_cong_van_skips_the_title_rules_and_speaks_of_its_own_number() -> None
     assert "(nhận ra từ trích yếu «V/v báo cáo kết quả thi đua»)" in report.to_text()
 
 
+@pytest.mark.parametrize(
+    "edit",
+    [
+        replace('<w:sz w:val="24"/></w:rPr><w:t xml:space="preserve">V/v',
+                '<w:sz w:val="24"/><w:b/><w:i/></w:rPr><w:t xml:space="preserve">V/v'),
+        replace('<w:sz w:val="24"/></w:rPr><w:t xml:space="preserve">V/v',
+                '<w:sz w:val="28"/></w:rPr><w:t xml:space="preserve">V/v'),
+    ],
+    ids=["italic", "14 pt"],
+)  # fmt: skip
+def test_a_cong_van_abstract_out_of_format_fails(edit: Edit) -> None:
+    report = check(render(*CONG_VAN, edit))
+    assert report.failed_rules() == {"dau.trich_yeu_cong_van"}, report.to_text()
+
+
 def test_a_tab_led_paragraph_without_its_tab_has_no_indent() -> None:
     report = check(render(style_edit('<w:ind w:firstLine="567"/>', ""), tab_led("Thực hiện")))
     failed = [(f.rule, f.where[:20], f.found) for f in report.failures]

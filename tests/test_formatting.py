@@ -229,6 +229,45 @@ def test_cell_widths_and_margins() -> None:
     assert (right.grid_start, right.content_width) == (1, 1500 - 158)
 
 
+def test_the_grid_sets_cell_widths_and_grid_before_shifts_cells() -> None:
+    shifted = (
+        '<w:tbl><w:tblGrid><w:gridCol w:w="300"/><w:gridCol w:w="3000"/>'
+        '<w:gridCol w:w="5000"/></w:tblGrid><w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr>'
+        '<w:tc><w:tcPr><w:tcW w:w="2800" w:type="dxa"/></w:tcPr><w:p/></w:tc>'
+        "<w:tc><w:p/></w:tc></w:tr></w:tbl>"
+    )
+    first, second = open_doc(shifted).tables[0].cells
+    assert (first.grid_start, first.width) == (1, 3000)  # the grid, not the stale tcW
+    assert (second.grid_start, second.width) == (2, 5000)
+
+
+@pytest.mark.parametrize("value", ["1e999", "inf", "-inf", "nan", "9" * 5000, "1" * 40])
+def test_numbers_out_of_range_in_attributes_are_unusable_not_errors(value: str) -> None:
+    body = (
+        '<w:tbl><w:tblGrid><w:gridCol w:w="2000"/></w:tblGrid><w:tr><w:tc><w:tcPr>'
+        f'<w:gridSpan w:val="{value}"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>'
+        + paragraph("x", f'<w:ind w:firstLine="{value}"/>', f'<w:sz w:val="{value}"/>')
+    )
+    section = f'<w:sectPr><w:pgSz w:w="{value}" w:h="16838"/></w:sectPr>'
+    document = open_doc(body, section=section)
+    assert next(document.tables[0].cells).grid_span == 1
+    text = document.paragraphs[1]
+    assert (text.first_line_indent, text.runs[0].size) == (0, 10.0)
+    assert document.sections[0].page_width is None
+
+
+@pytest.mark.parametrize(
+    ("app", "breaks", "pages"),
+    [("<Pages>3</Pages>", 0, 3), ("", 2, 3), ("<Pages>1</Pages>", 0, 1), ("", 0, None),
+     ("<Pages>x</Pages>", 0, None), ("<Pages>1</Pages>", 4, 5)],
+)  # fmt: skip
+def test_saved_pages_as_the_saving_program_counted(app: str, breaks: int, pages) -> None:
+    run = "<w:p><w:r><w:lastRenderedPageBreak/><w:t>x</w:t></w:r></w:p>" * breaks
+    ns = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+    extra = {"docProps__app": f'<Properties xmlns="{ns}">{app}</Properties>'} if app else {}
+    assert open_doc(paragraph("x") + run, **extra).saved_pages == pages
+
+
 def test_sections_headers_and_inheritance() -> None:
     first_section = (
         '<w:p><w:pPr><w:sectPr><w:headerReference w:type="default" r:id="rIdHeader1"/>'

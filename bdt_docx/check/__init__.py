@@ -45,6 +45,7 @@ from bdt_docx.check.header import (
     agency_line,
     header_table,
     issuing_agency,
+    letter_abstract,
     motto,
     motto_line,
     national_title,
@@ -81,6 +82,7 @@ _PART_NAMES = {
     "ten_loai": "tên loại",
     "trich_yeu": "trích yếu dưới tên loại",
     "de_muc": "đề mục «I.» và tên khoản «1.» kiểu báo cáo",
+    "trich_yeu_vv": "trích yếu «V/v …» ở phần đầu (chỉ Công văn có)",
 }
 
 
@@ -116,6 +118,8 @@ RULES: tuple[Rule, ...] = (
     Rule("dau.duong_ke_co_quan", "Đường kẻ liền dưới cơ quan ban hành, dài 1/3-1/2 dòng chữ",
          agency_line, "dau"),
     Rule("dau.so_ky_hieu", "Số, ký hiệu «{so}», cỡ 13, chữ đứng", number, "dau"),
+    Rule("dau.trich_yeu_cong_van", "Trích yếu «V/v …» dưới số, ký hiệu, cỡ 12-13, chữ đứng, "
+         "căn giữa", letter_abstract, "trich_yeu_vv"),
     Rule("dau.quoc_hieu", f"Quốc hiệu «{QUOC_HIEU}» đậm, cỡ 12-13, trên một dòng",
          national_title, "dau"),
     Rule("dau.tieu_ngu", f"Tiêu ngữ «{TIEU_NGU}» đậm, cỡ 13-14", motto, "dau"),

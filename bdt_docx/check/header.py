@@ -116,6 +116,19 @@ def _lines(paragraph: Paragraph) -> list[Piece]:
     return [p for p in pieces(paragraph) if p.text]
 
 
+def letter_abstract(layout: Layout) -> Iterator[Issue]:
+    """The trích yếu of a Công văn: "V/v …" under the số, 12-13 pt, upright, centred."""
+    yield from _header_found(layout)
+    if layout.header_table is None:
+        return
+    if not layout.vv:
+        yield from missing("trích yếu «V/v …»", "«V/v …» căn giữa dưới số, ký hiệu")
+    for paragraph in layout.vv:
+        yield from format_issues(
+            paragraph, "trích yếu công văn", sizes=(12, 13), italic=False, align="center"
+        )
+
+
 def national_title(layout: Layout) -> Iterator[Issue]:
     """Quốc hiệu: the exact text, bold, 12-13 pt, on one line."""
     yield from _header_found(layout)
