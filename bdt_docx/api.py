@@ -112,14 +112,13 @@ def fill_report(
     workbook = path_argument(xlsx, "fill_report", "xlsx")
     overwrite = flag_argument(overwrite, "fill_report", "overwrite")
     pdf = flag_argument(pdf, "fill_report", "pdf")
-    destination = _report_destination(
+    destination = report_destination(
+        workbook,
         workbook.with_suffix(".docx")
         if output is None
         else path_argument(output, "fill_report", "output"),
         overwrite,
     )
-    if destination.resolve() == workbook.resolve():
-        raise OutputError("báo cáo không được ghi đè lên chính sổ Excel", destination)
     if pdf:
         try:
             check_destination(destination.with_suffix(".pdf"), overwrite)
@@ -137,6 +136,15 @@ def fill_report(
             failure.report = report
             raise failure from exc
     return report
+
+
+def report_destination(workbook: Path, destination: Path, overwrite: bool) -> Path:
+    """Where the report of ``workbook`` may be written: ``destination``, a ``.docx`` path
+    the caller is allowed to (re)write that is not the workbook itself."""
+    _report_destination(destination, overwrite)
+    if destination.resolve() == workbook.resolve():
+        raise OutputError("báo cáo không được ghi đè lên chính sổ Excel", destination)
+    return destination
 
 
 def _report_destination(destination: Path, overwrite: bool) -> Path:

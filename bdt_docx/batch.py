@@ -22,13 +22,13 @@ import sys
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
 
-from bdt_docx.api import WORKBOOK_SUFFIXES, fill_report, template_argument
+from bdt_docx.api import WORKBOOK_SUFFIXES, read_workbook, report_destination, template_argument
 from bdt_docx.arguments import flag_argument, path_argument, paths_argument
 from bdt_docx.errors import (
     BdtDocxError,
@@ -37,7 +37,8 @@ from bdt_docx.errors import (
     WorkbookError,
     collect_warnings,
 )
-from bdt_docx.output import TEMP_PREFIX, write_bytes
+from bdt_docx.output import TEMP_PREFIX, Finisher, write_bytes
+from bdt_docx.render import render_parts
 from bdt_docx.template import PreparedTemplate, prepare_template
 
 __all__ = [
@@ -209,10 +210,10 @@ def fill_reports(
     bar = _ProgressBar(len(tasks), pdfs=len(tasks) if pdf else 0) if progress else None
     outcomes: list[_Outcome] = []
     if workers <= 1:
-        for workbook, destination in tasks:
-            outcomes.append(_fill_one(prepared, workbook, destination, overwrite))
+        for chunk in _chunks(tasks, _MAX_CHUNK):
+            outcomes += _fill_chunk_with(prepared, chunk, overwrite)
             if bar is not None:
-                bar.advance(outcomes[-1:])
+                bar.advance(outcomes[-len(chunk) :])
     else:
         outcomes = _fill_in_pool(prepared.path, tasks, workers, overwrite, bar)
     if pdf:
@@ -246,30 +247,61 @@ class _Outcome:
     warnings: tuple[Problem, ...] = ()
 
 
+def _fill_chunk_with(
+    prepared: PreparedTemplate, tasks: list[tuple[Path, Path]], overwrite: bool
+) -> list[_Outcome]:
+    """Fill the workbooks of ``tasks``; their reports are finished (on disk, in place) in
+    the background while the next ones are made (:class:`~bdt_docx.output.Finisher`)."""
+    with Finisher() as finisher:
+        started = [_fill_one(prepared, *task, overwrite, finisher) for task in tasks]
+    return [_settle(outcome, pending) for outcome, pending in started]
+
+
 def _fill_one(
-    prepared: PreparedTemplate, workbook: Path, destination: Path, overwrite: bool
-) -> _Outcome:
-    """Fill one workbook, keeping the warnings it raised (they cannot cross a process)."""
+    prepared: PreparedTemplate,
+    workbook: Path,
+    destination: Path,
+    overwrite: bool,
+    finisher: Finisher,
+) -> tuple[_Outcome, Future[Path] | None]:
+    """Fill one workbook, keeping the warnings it raised (they cannot cross a process);
+    the report's write is still finishing (the future) unless it failed."""
     with collect_warnings() as found:
-        outcome = _fill_one_quietly(prepared, workbook, destination, overwrite)
-    return replace(outcome, warnings=tuple(found)) if found else outcome
+        outcome, pending = _fill_one_quietly(prepared, workbook, destination, overwrite, finisher)
+    return (replace(outcome, warnings=tuple(found)) if found else outcome), pending
 
 
 def _fill_one_quietly(
-    prepared: PreparedTemplate, workbook: Path, destination: Path, overwrite: bool
-) -> _Outcome:
+    prepared: PreparedTemplate,
+    workbook: Path,
+    destination: Path,
+    overwrite: bool,
+    finisher: Finisher,
+) -> tuple[_Outcome, Future[Path] | None]:
     try:
-        report = fill_report(workbook, prepared, destination, overwrite=overwrite)
+        report_destination(workbook, destination, overwrite)
+        parts = render_parts(prepared, read_workbook(workbook, prepared))
+        pending = finisher.write_package(parts, destination, overwrite=overwrite)
     except BdtDocxError as exc:
-        return _Outcome(workbook, destination, error=exc)
+        return _Outcome(workbook, destination, error=exc), None
     except _UNFORESEEN as exc:
         error = WorkbookError(
             f"không xử lý được sổ này ({type(exc).__name__}: {exc}). Hãy mở sổ trong Excel, "
             "lưu lại rồi thử lại; nếu vẫn lỗi, gửi tệp cho bộ phận IT",
             workbook,
         )
-        return _Outcome(workbook, destination, error=error)
-    return _Outcome(workbook, destination, report)
+        return _Outcome(workbook, destination, error=error), None
+    return _Outcome(workbook, destination), pending
+
+
+def _settle(outcome: _Outcome, pending: Future[Path] | None) -> _Outcome:
+    """The outcome once its report is written (or could not be moved into place)."""
+    if pending is None:
+        return outcome
+    try:
+        return replace(outcome, report=pending.result())
+    except OutputError as exc:
+        return replace(outcome, error=exc)
 
 
 def _add_pdfs(
@@ -310,10 +342,7 @@ def _start_worker(template: Path) -> None:
 
 def _fill_chunk(tasks: list[tuple[Path, Path]], overwrite: bool) -> list[_Outcome]:
     assert _worker_template is not None, "worker started without its template"
-    return [
-        _fill_one(_worker_template, workbook, destination, overwrite)
-        for workbook, destination in tasks
-    ]
+    return _fill_chunk_with(_worker_template, tasks, overwrite)
 
 
 def _fill_in_pool(
@@ -323,8 +352,7 @@ def _fill_in_pool(
     overwrite: bool,
     bar: _ProgressBar | None,
 ) -> list[_Outcome]:
-    size = max(1, min(_MAX_CHUNK, len(tasks) // (workers * 4)))
-    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+    chunks = _chunks(tasks, max(1, min(_MAX_CHUNK, len(tasks) // (workers * 4))))
     results: list[list[_Outcome]] = [[] for _ in chunks]
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(template,)) as pool:
         futures = {pool.submit(_fill_chunk, chunk, overwrite): i for i, chunk in enumerate(chunks)}
@@ -337,6 +365,10 @@ def _fill_in_pool(
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     return [outcome for chunk in results for outcome in chunk]
+
+
+def _chunks(tasks: list[tuple[Path, Path]], size: int) -> list[list[tuple[Path, Path]]]:
+    return [tasks[i : i + size] for i in range(0, len(tasks), size)]
 
 
 def _worker_count(jobs: int | None, tasks: int) -> int:

@@ -165,6 +165,28 @@ def test_an_existing_report_is_a_failure_not_an_overwrite(tmp_path, variants):
     assert fill_reports(books, TEMPLATE, out, overwrite=True).ok
 
 
+def test_a_report_that_cannot_be_moved_into_place_fails_alone(tmp_path, variants, monkeypatch):
+    """The last step of a write (after the disk has the file) runs in the background: a
+    report Word holds open fails there, and only that one."""
+    import bdt_docx.output
+
+    replace_file = bdt_docx.output.os.replace
+
+    def word_holds(source, target):
+        if Path(target).name == "vi_du.docx":
+            raise PermissionError(13, "The process cannot access the file")
+        return replace_file(source, target)
+
+    monkeypatch.setattr(bdt_docx.output.os, "replace", word_holds)
+    out = tmp_path / "out"
+    result = fill_reports([variants["vi_du"], variants["nhieu_dong"]], TEMPLATE, out)
+    assert [p.name for p in result.reports] == ["nhieu_dong.docx"]
+    (failure,) = result.failures
+    assert isinstance(failure.error, OutputError) and "đang mở" in str(failure.error)
+    assert failure.report is None
+    assert sorted(p.name for p in out.iterdir()) == ["nhieu_dong.docx", SUMMARY_NAME]
+
+
 def test_a_failed_pdf_is_a_failure_but_the_docx_stays(tmp_path, variants, monkeypatch):
     import bdt_docx.pdf
 
