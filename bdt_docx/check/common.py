@@ -31,7 +31,6 @@ PT_TOLERANCE = 0.01
 ROMAN_HEADING = re.compile(r"^[IVXLC]+\.\s")
 ARABIC_HEADING = re.compile(r"^\d+\.\s")
 RULE_TEXT = re.compile(r"^[_\-\u2010\u2013\u2014.\u2026\s]{3,}$")
-NUMBER_START = re.compile(r"^số", re.IGNORECASE)
 NUMBER = re.compile(r"^Số:(?P<gap>\s*)(?P<number>\d*)\s*/(?P<code>\S*)$")
 DATE = re.compile(
     r"^(?P<place>[^,]+),\s*ngày\s+(?P<day>\d*)\s+tháng\s+(?P<month>\d*)\s+năm\s*(?P<year>\d*)$"

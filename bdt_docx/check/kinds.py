@@ -9,8 +9,9 @@ Công văn, a "V/v …" line under the số; the authority line and "QUYẾT Đ�
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
+
+from bdt_docx.check.common import fold
 
 #: Parts every kind has.
 COMMON = frozenset({"dau", "noi_dung", "cuoi"})
@@ -96,15 +97,10 @@ UNKNOWN = Kind("văn bản", "", COMMON | TITLED)
 MIXED_CASE_CODES = frozenset(k.code for k in KINDS if k.code and k.code != k.code.upper())
 
 
-def _fold(text: str) -> str:
-    """Upper case, NFC, single spaces, for comparing a tên loại with the text of a line."""
-    return " ".join(unicodedata.normalize("NFC", text).upper().replace("HOÀ", "HÒA").split())
-
-
 def by_title(text: str) -> Kind | None:
     """The kind whose tên loại is ``text`` (``"BÁO CÁO"``, ``"Tờ trình"``), if any."""
-    folded = _fold(text)
-    return next((k for k in KINDS if k.code and _fold(k.name) == folded), None)
+    folded = fold(text)
+    return next((k for k in KINDS if k.code and fold(k.name) == folded), None)
 
 
 def by_code(symbol: str) -> Kind | None:
