@@ -169,16 +169,24 @@ def format_issues(
     for flag, name, value in (("bold", "đậm", bold), ("italic", "nghiêng", italic)):
         if value is None:
             continue
-        if value and not all(getattr(r, flag) for r in runs):
-            yield Issue(FAIL, where, f"có chữ không {name}", f"chữ {name}")
-        if not value and any(getattr(r, flag) for r in runs):
-            yield Issue(FAIL, where, f"có chữ {name}", f"chữ không {name}")
+        wrong = [r for r in runs if getattr(r, flag) != value]
+        if wrong:
+            shown = ", ".join(_quote(r.shown_text) for r in wrong[:3])
+            shown += ", …" if len(wrong) > 3 else ""
+            found = f"có chữ {'không ' if value else ''}{name}: {shown}"
+            yield Issue(FAIL, where, found, f"chữ {'' if value else 'không '}{name}")
     text = line.text
     if upper and text != text.upper():
         yield Issue(FAIL, where, f"«{text}» không in hoa", "chữ in hoa")
     if align is not None and paragraph.alignment != align:
         found = ALIGN_NAMES.get(paragraph.alignment, paragraph.alignment)
         yield Issue(FAIL, where, f"căn lề «{found}»", f"căn lề «{ALIGN_NAMES[align]}»")
+
+
+def _quote(text: str, limit: int = 40) -> str:
+    """``«text»``, cleaned, cut to ``limit`` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return f"«{text[:limit]}…»" if len(text) > limit else f"«{text}»"
 
 
 ALIGN_NAMES = {"left": "trái", "center": "giữa", "right": "phải", "both": "đều hai bên"}
