@@ -29,14 +29,18 @@ from bdt_docx.package import Package, PackageError
 __all__ = ["Area", "Cell", "NameLookupError", "TableInfo", "Workbook", "parse_reference"]
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#: The namespace of Excel's "Strict Open XML Spreadsheet" files.
+_STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 _M = f"{{{_MAIN}}}"
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _REFERENCE = re.compile(
     r"^(?:'(?P<quoted>(?:[^']|'')+)'|(?P<bare>[^'!]+))!"
-    r"\$?(?P<c1>[A-Za-z]{1,3})\$?(?P<r1>[0-9]{1,7})"
-    r"(?::\$?(?P<c2>[A-Za-z]{1,3})\$?(?P<r2>[0-9]{1,7}))?$"
+    r"(?:\$?(?P<c1>[A-Za-z]{1,3})\$?(?P<r1>[0-9]{1,7})"
+    r"(?::\$?(?P<c2>[A-Za-z]{1,3})\$?(?P<r2>[0-9]{1,7}))?"
+    r"|\$?(?P<wc1>[A-Za-z]{1,3}):\$?(?P<wc2>[A-Za-z]{1,3})"  # whole columns: $A:$C
+    r"|\$?(?P<wr1>[0-9]{1,7}):\$?(?P<wr2>[0-9]{1,7}))$"  # whole rows: $2:$9
 )
+_STRUCTURED = re.compile(r"^(?P<table>[^\[\]!]+)\[.*\]$")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 #: Excel's grid: the last row and column a sheet can have.
@@ -50,6 +54,28 @@ _FEED_BYTES = 256 * 1024
 CALENDAR_WINDOWS_1900 = dt.datetime(1899, 12, 30)
 CALENDAR_MAC_1904 = dt.datetime(1904, 1, 1)
 _ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")
+_QUOTED = re.compile(r'"[^"]*"')
+_ELAPSED_CODE = re.compile(r"\[(?:h+|m+|s+)\]", re.IGNORECASE)
+_MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=[\"']([^\"']*)[\"']")
+#: What a cell's number format shows, besides a number.
+_DATE, _ELAPSED = "date", "elapsed"
+#: Built-in formats that show dates or times: Excel's (14–22, 45–47) and those of East Asian
+#: Excel and WPS (27–36, 50–58).
+_BUILTIN_DATE_IDS = {str(i) for i in (*range(14, 23), *range(27, 37), 45, 47, *range(50, 59))}
+#: Excel's built-in number formats (the codes it does not write into styles.xml). 14 is the
+#: short date of the machine's language (month first in the US); the East Asian dates are
+#: given as short dates, their times as times.
+BUILTIN_FORMATS = {
+    "0": "General", "1": "0", "2": "0.00", "3": "#,##0", "4": "#,##0.00",
+    "9": "0%", "10": "0.00%", "11": "0.00E+00", "12": "# ?/?", "13": "# ??/??",
+    "14": "mm-dd-yy", "15": "d-mmm-yy", "16": "d-mmm", "17": "mmm-yy", "18": "h:mm AM/PM",
+    "19": "h:mm:ss AM/PM", "20": "h:mm", "21": "h:mm:ss", "22": "m/d/yy h:mm",
+    **dict.fromkeys(map(str, (27, 28, 29, 30, 31, 36, *range(50, 59))), "yyyy-mm-dd"),
+    "32": "h:mm", "33": "h:mm:ss", "34": "h:mm", "35": "h:mm:ss",
+    "37": "#,##0 ;(#,##0)", "38": "#,##0 ;(#,##0)", "39": "#,##0.00;(#,##0.00)",
+    "40": "#,##0.00;(#,##0.00)", "45": "mm:ss", "46": "[h]:mm:ss", "47": "mm:ss.0",
+    "48": "##0.0E+0", "49": "@",
+}  # fmt: skip
 _FORMAT_LITERALS = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')
 _DATE_CODE = re.compile(r"(?<![_\\])[dmhysDMHYS]")
 
@@ -127,7 +153,8 @@ class Area:
 class Cell:
     """A cell's value and where it is. ``error`` is Excel's error text (``#REF!``);
     ``unsaved_formula`` is true for a formula whose result Excel never saved; ``damaged``
-    for a cell whose stored value cannot be read (written so by a faulty program)."""
+    for a cell whose stored value cannot be read (written so by a faulty program). A cell
+    with an elapsed-time format (``[h]:mm:ss``) holds a ``datetime.timedelta``."""
 
     sheet: str
     ref: str
@@ -135,6 +162,8 @@ class Cell:
     error: str | None = None
     unsaved_formula: bool = False
     damaged: bool = False
+    #: The cell's number format code (``0.00%``, ``dd/mm/yyyy``; ``General`` by default).
+    number_format: str = "General"
 
 
 @dataclass(frozen=True)
@@ -181,11 +210,26 @@ def parse_reference(text: str) -> Area:
     if not match:
         if "," in text:
             raise NameLookupError(f"tên trỏ tới nhiều vùng ({text}), cần một ô hoặc một vùng")
+        if structured := _STRUCTURED.match(text):
+            raise NameLookupError(
+                f"tên trỏ tới bảng '{structured['table']}' ({text}), không tới ô; hãy đặt "
+                "tên cho chính ô hoặc vùng (Formulas → Define Name)"
+            )
         raise NameLookupError(f"tên không trỏ tới ô nào ({text})")
     sheet = match["quoted"].replace("''", "'") if match["quoted"] else match["bare"]
-    c1, r1 = column_index_from_string(match["c1"].upper()), int(match["r1"])
-    c2 = column_index_from_string(match["c2"].upper()) if match["c2"] else c1
-    r2 = int(match["r2"]) if match["r2"] else r1
+    if sheet.startswith("["):
+        raise NameLookupError(
+            f"tên trỏ tới một sổ Excel khác ({text}); hãy chép số liệu vào sổ này"
+        )
+    if match["wc1"]:
+        c1, c2 = (column_index_from_string(match[g].upper()) for g in ("wc1", "wc2"))
+        r1, r2 = 1, MAX_ROW
+    elif match["wr1"]:
+        c1, c2, r1, r2 = 1, MAX_COL, int(match["wr1"]), int(match["wr2"])
+    else:
+        c1, r1 = column_index_from_string(match["c1"].upper()), int(match["r1"])
+        c2 = column_index_from_string(match["c2"].upper()) if match["c2"] else c1
+        r2 = int(match["r2"]) if match["r2"] else r1
     if not (min(r1, r2) >= 1 and max(r1, r2) <= MAX_ROW and max(c1, c2) <= MAX_COL):
         raise NameLookupError(f"tên trỏ ra ngoài trang tính ({text})")
     return Area(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
@@ -201,11 +245,18 @@ def _count(text: str, part: str, high: int) -> int:
 
 
 def _string_item(si: etree._Element) -> str:
-    """The text of a shared or inline string (rich text runs joined, phonetics left out)."""
-    direct = si.find(f"{_M}t")
-    if direct is not None:
-        return unescape(direct.text or "")
-    return "".join(unescape(t.text or "") for t in si.iterfind(f"{_M}r/{_M}t"))
+    """The text of a shared or inline string: its plain text and rich text runs in order,
+    phonetic guides left out."""
+    texts = []
+    for child in si:
+        if not isinstance(child.tag, str):
+            continue
+        local = etree.QName(child).localname
+        if local == "t":
+            texts.append(child.text or "")
+        elif local == "r":
+            texts += [t.text or "" for t in child if etree.QName(t).localname == "t"]
+    return unescape("".join(texts))
 
 
 class Workbook:
@@ -220,6 +271,7 @@ class Workbook:
         self.path = Path(path)
         self.shown_as = Path(shown_as) if shown_as is not None else self.path
         self._package = self._open(self.path, self.shown_as)
+        self._names_by_case: dict[str, str] | None = None
         try:
             with self._reading():
                 self._read_structure()
@@ -227,7 +279,7 @@ class Workbook:
             self._package.close()
             raise
         self._strings: list[str] | None = None
-        self._date_styles: set[int] | None = None
+        self._styles: list[tuple[str, str]] | None = None
         self._tables: dict[str, TableInfo] | None = None
         self._merged: dict[str, list[Area]] = {}
 
@@ -283,16 +335,22 @@ class Workbook:
         ]
         if not office:
             raise PackageError("không có phần sổ làm việc (workbook)")
-        self._workbook_part = office[0]
+        self._workbook_part = self._part_name(office[0])
         book = package.read_xml(self._workbook_part)
-        if book.tag != f"{_M}workbook":
-            raise PackageError("tệp không phải sổ Excel (không có phần workbook)")
+        namespace = etree.QName(book).namespace
+        if etree.QName(book).localname != "workbook" or namespace not in (_MAIN, _STRICT_MAIN):
+            raise PackageError(
+                "phần chính không phải sổ làm việc Excel; hãy mở tệp trong Excel rồi Lưu "
+                "thành (Save As) kiểu 'Excel Workbook (*.xlsx)'"
+            )
+        #: The namespace of the workbook's parts: transitional or Strict.
+        self._m = f"{{{namespace}}}"
         rels = self._relationships(self._workbook_part)
-        calc = book.find(f"{_M}calcPr")
+        calc = book.find(f"{self._m}calcPr")
         #: Set by programs that write formulas without computing them (xlsxwriter, pandas,
         #: openpyxl): the values saved with formulas are placeholders, not results.
         self._recalc_on_load = calc is not None and calc.get("fullCalcOnLoad") in ("1", "true")
-        pr = book.find(f"{_M}workbookPr")
+        pr = book.find(f"{self._m}workbookPr")
         self._epoch = (
             CALENDAR_MAC_1904
             if pr is not None and pr.get("date1904") in ("1", "true")
@@ -301,17 +359,18 @@ class Workbook:
         #: sheet name → (part path, visible)
         self.sheets: dict[str, tuple[str, bool]] = {}
         self._sheet_order: list[str] = []
-        for sheet in book.iterfind(f"{_M}sheets/{_M}sheet"):
+        for sheet in book.iterfind(f"{self._m}sheets/{self._m}sheet"):
             name = sheet.get("name", "")
-            target = rels.get(sheet.get(f"{{{_REL}}}id", ""))
+            rel_id = next((v for k, v in sheet.items() if k.endswith("}id")), "")
+            target = rels.get(rel_id)
             if target:
-                self.sheets[name] = (target, sheet.get("state", "visible") == "visible")
+                self.sheets[name] = (target[1], sheet.get("state", "visible") == "visible")
             self._sheet_order.append(name)
         #: lower-case defined name → list of (scope sheet or None, reference text, name)
         self._names: dict[str, list[tuple[str | None, str, str]]] = {}
-        for item in book.iterfind(f"{_M}definedNames/{_M}definedName"):
+        for item in book.iterfind(f"{self._m}definedNames/{self._m}definedName"):
             name = item.get("name", "")
-            if name.startswith("_xlnm.") or item.get("hidden") in ("1", "true"):
+            if name.startswith("_xlnm."):
                 continue
             scope = item.get("localSheetId")
             sheet = None
@@ -320,9 +379,26 @@ class Workbook:
             self._names.setdefault(name.lower(), []).append((sheet, item.text or "", name))
         self._rels = rels
 
-    def _relationships(self, part: str) -> dict[str, str]:
-        """Relationship id → target part path, for ``part`` (empty when it has none)."""
-        return {rel_id: rel.target for rel_id, rel in self._package.relationships(part).items()}
+    def _relationships(self, part: str) -> dict[str, tuple[str, str]]:
+        """Relationship id → (type's last word, target part), for ``part`` (empty when it has
+        none). Targets are matched to the package's parts whatever their case, as Excel
+        does (``xl/SharedStrings.xml``)."""
+        return {
+            rel_id: (rel.type.rsplit("/", 1)[-1], self._part_name(rel.target))
+            for rel_id, rel in self._package.relationships(part).items()
+        }
+
+    def _part_name(self, target: str) -> str:
+        """The package's own spelling of part ``target`` (part names ignore case)."""
+        if target in self._package.names:
+            return target
+        if self._names_by_case is None:
+            self._names_by_case = {name.lower(): name for name in self._package.names}
+        return self._names_by_case.get(target.lower(), target)
+
+    def _related(self, kind: str) -> str | None:
+        """The workbook's part related as ``kind`` (``styles``, ``sharedStrings``)."""
+        return next((target for k, target in self._rels.values() if k == kind), None)
 
     # -- names and tables -----------------------------------------------------------------
 
@@ -354,8 +430,8 @@ class Workbook:
             tables = {}
             with self._reading():
                 for sheet, (part, _visible) in self.sheets.items():
-                    for target in self._relationships(part).values():
-                        if target.startswith("xl/tables/") or "/tables/" in target:
+                    for kind, target in self._relationships(part).values():
+                        if kind == "table":
                             table = self._read_table(sheet, target)
                             tables[table.name.lower()] = table
             self._tables = tables
@@ -369,7 +445,7 @@ class Workbook:
         except NameLookupError as exc:
             raise PackageError(f"bảng '{name}' không có vùng hợp lệ", part) from exc
         headers = tuple(
-            unescape(column.get("name", "")) for column in root.iterfind(f"{_M}tableColumns/*")
+            unescape(column.get("name", "")) for column in root.iterfind(f"{self._m}tableColumns/*")
         )
         width = area.max_col - area.min_col + 1
         if len(headers) != width:
@@ -414,24 +490,23 @@ class Workbook:
     def merged(self, sheet: str) -> list[Area]:
         """The merged blocks of ``sheet`` (read once per sheet, and only when asked)."""
         if sheet not in self._merged:
-            part = self.sheets[sheet][0]
             with self._reading():
-                root = self._package.read_xml(part)
-            blocks = []
-            for m in root.iterfind(f"{_M}mergeCells/{_M}mergeCell"):
-                with suppress(NameLookupError):  # a malformed block merges nothing
-                    blocks.append(parse_reference(f"'{sheet}'!{m.get('ref', '')}"))
-            self._merged[sheet] = blocks
+                self._merged[sheet] = _merged_blocks(sheet, self._sheet_xml(sheet))
         return self._merged[sheet]
+
+    def _sheet_xml(self, sheet: str) -> bytes:
+        return self._package.read(self.sheets[sheet][0])
 
     def _read_sheet(self, sheet: str, areas: list[Area]) -> dict[tuple[str, int, int], Cell]:
         part = self.sheets[sheet][0]
-        data = self._package.read(part)
+        data = self._sheet_xml(sheet)
+        if sheet not in self._merged:
+            self._merged[sheet] = _merged_blocks(sheet, data)
         last_row = max(area.max_row for area in areas)
         cells = {}
         row_number = 0
         try:
-            for row in _rows(data):
+            for row in _rows(data, self._m):
                 row_number = _count(row.get("r", str(row_number + 1)), part, MAX_ROW)
                 if row_number > last_row:
                     break
@@ -440,7 +515,7 @@ class Workbook:
                 ]
                 if spans:
                     col = 0
-                    for c in row.iterfind(f"{_M}c"):
+                    for c in row.iterfind(f"{self._m}c"):
                         col = self._column(c.get("r"), col)
                         if any(low <= col <= high for low, high in spans):
                             cell = self._cell(sheet, row_number, col, c)
@@ -449,6 +524,7 @@ class Workbook:
                 row.clear(keep_tail=False)
         except etree.XMLSyntaxError as exc:
             raise PackageError(f"phần {part} bị hỏng ({exc.msg})", part) from exc
+        _blank_under_merges(cells, self._merged[sheet], areas)
         return cells
 
     @staticmethod
@@ -467,13 +543,14 @@ class Workbook:
 
     def _cell_value(self, sheet: str, row: int, col: int, c: etree._Element) -> Cell | None:
         kind = c.get("t", "n")
-        v = c.find(f"{_M}v")
+        v = c.find(f"{self._m}v")
         text = v.text if v is not None else None
         ref = cell_ref(row, col)
+        code, style = self._style(c.get("s") or "0")
         if kind == "inlineStr":
-            si = c.find(f"{_M}is")
+            si = c.find(f"{self._m}is")
             return Cell(sheet, ref, _string_item(si) if si is not None else None)
-        if c.find(f"{_M}f") is not None:
+        if c.find(f"{self._m}f") is not None:
             if self._recalc_on_load or v is None or (text is None and kind != "str"):
                 return Cell(sheet, ref, unsaved_formula=True)
             if kind == "str" and not text:  # a formula whose result is "" (=IF(A1="";""))
@@ -489,40 +566,46 @@ class Workbook:
         if kind == "e":
             return Cell(sheet, ref, error=text)
         if kind == "d":
-            return Cell(sheet, ref, dt.datetime.fromisoformat(text))
+            return Cell(sheet, ref, _iso_date(text), number_format=code)
         number = _number(text)
-        if int(c.get("s", "0")) in self._date_style_ids():
+        if style == _ELAPSED:
+            return Cell(sheet, ref, dt.timedelta(days=number), number_format=code)
+        if style == _DATE:
             try:
-                return Cell(sheet, ref, from_excel(number, self._epoch))
+                return Cell(sheet, ref, from_excel(number, self._epoch), number_format=code)
             except (OverflowError, ValueError):  # 20210609 typed into a date cell
                 return Cell(sheet, ref, number)
-        return Cell(sheet, ref, number)
+        return Cell(sheet, ref, number, number_format=code)
 
     def _shared_strings(self) -> list[str]:
         if self._strings is None:
-            parts = [t for t in self._rels.values() if t.endswith("sharedStrings.xml")]
+            part = self._related("sharedStrings")
             self._strings = []
-            if parts:
-                root = self._package.read_xml(parts[0])
-                self._strings = [_string_item(si) for si in root.iterfind(f"{_M}si")]
+            if part is not None:
+                root = self._package.read_xml(part)
+                self._strings = [_string_item(si) for si in root.iterfind(f"{self._m}si")]
         return self._strings
 
-    def _date_style_ids(self) -> set[int]:
-        if self._date_styles is None:
-            self._date_styles = set()
-            parts = [t for t in self._rels.values() if t.endswith("styles.xml")]
-            if parts:
-                root = self._package.read_xml(parts[0])
+    def _style(self, index: str) -> tuple[str, str]:
+        """The number format code of cell style ``index`` and what it shows (a date, an
+        elapsed time or a number); ``ValueError`` for an index no program writes."""
+        if self._styles is None:
+            self._styles = []
+            part = self._related("styles")
+            if part is not None:
+                root = self._package.read_xml(part)
                 custom = {
-                    int(f.get("numFmtId", "0")): f.get("formatCode", "")
-                    for f in root.iterfind(f"{_M}numFmts/{_M}numFmt")
+                    f.get("numFmtId", ""): f.get("formatCode", "")
+                    for f in root.iterfind(f"{self._m}numFmts/{self._m}numFmt")
                 }
-                for index, xf in enumerate(root.iterfind(f"{_M}cellXfs/{_M}xf")):
-                    fmt_id = int(xf.get("numFmtId", "0"))
-                    code = custom.get(fmt_id, "")  # built-in dates: the ids below
-                    if is_date_format(code) or 14 <= fmt_id <= 22 or 45 <= fmt_id <= 47:
-                        self._date_styles.add(index)
-        return self._date_styles
+                for xf in root.iterfind(f"{self._m}cellXfs/{self._m}xf"):
+                    fmt_id = xf.get("numFmtId", "0")
+                    code = custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id, "General")
+                    self._styles.append((code, _format_kind(code, fmt_id)))
+        if not re.fullmatch(r"[0-9]{1,9}", index):
+            raise ValueError(index)
+        position = int(index)
+        return self._styles[position] if position < len(self._styles) else ("General", "")
 
 
 def _number(text: str) -> float:
@@ -534,12 +617,76 @@ def _number(text: str) -> float:
     return number
 
 
-def _rows(data: bytes) -> Iterator[etree._Element]:
+def _iso_date(text: str) -> dt.datetime | dt.time:
+    """A date stored as ISO 8601 text (``t="d"``): ``2021-06-09``, ``2021-06-09T08:00:00Z``,
+    or a time of day alone (``12:30:00``); the time zone, if any, is left out as Excel
+    shows the wall time written."""
+    text = text.strip().removesuffix("Z").removesuffix("z")
+    if re.fullmatch(r"[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?", text):
+        return dt.time.fromisoformat(text)
+    if len(text) > 40:
+        raise ValueError(text)
+    return dt.datetime.fromisoformat(text).replace(tzinfo=None)
+
+
+def _format_kind(code: str, fmt_id: str) -> str:
+    """What a number format shows: an elapsed time (``[h]:mm:ss``), a date or time, or a
+    number (``""``)."""
+    first = _QUOTED.sub("", code.split(";")[0])
+    if fmt_id == "46" or _ELAPSED_CODE.search(first):
+        return _ELAPSED
+    if fmt_id in _BUILTIN_DATE_IDS or is_date_format(code):
+        return _DATE
+    return ""
+
+
+def _merged_blocks(sheet: str, data: bytes) -> list[Area]:
+    """The merged blocks of a sheet's XML (they follow its cells, so they are found without
+    parsing the cells again)."""
+    after = max(data.rfind(b"sheetData"), 0)
+    blocks = []
+    for match in _MERGE_CELL.finditer(data, after):
+        with suppress(NameLookupError, UnicodeDecodeError):  # a malformed block merges nothing
+            blocks.append(parse_reference(f"'{sheet}'!{match[1].decode()}"))
+    return blocks
+
+
+def _blank_under_merges(
+    cells: dict[tuple[str, int, int], Cell], blocks: list[Area], areas: list[Area]
+) -> None:
+    """Drop the cells a merged block hides (all but its first): Excel shows them blank."""
+    near = [
+        b
+        for b in blocks
+        if not b.is_cell
+        and any(
+            b.min_row <= a.max_row
+            and a.min_row <= b.max_row
+            and b.min_col <= a.max_col
+            and a.min_col <= b.max_col
+            for a in areas
+        )
+    ]
+    if not near:
+        return
+    for key in list(cells):
+        _sheet, row, col = key
+        for b in near:
+            if (
+                b.min_row <= row <= b.max_row
+                and b.min_col <= col <= b.max_col
+                and (row, col) != (b.min_row, b.min_col)
+            ):
+                del cells[key]
+                break
+
+
+def _rows(data: bytes, namespace: str) -> Iterator[etree._Element]:
     """The ``<row>`` elements of a sheet's XML, parsed a slice at a time (a reader that stops
     early leaves the rest unparsed; faster than ``iterparse`` over a stream)."""
     parser = etree.XMLPullParser(
         events=("end",),
-        tag=f"{_M}row",
+        tag=f"{namespace}row",
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
