@@ -60,6 +60,14 @@ CONG_VAN = (
             + paragraph("V/v báo cáo kết quả thi đua", CENTER, '<w:sz w:val="24"/>')),
 )  # fmt: skip
 
+AUTHORITY = paragraph("TRƯỞNG BAN DÂN TỘC", CENTER, BOLD)
+DECIDES = paragraph("QUYẾT ĐỊNH:", CENTER, BOLD)
+QUYET_DINH = (
+    replace(">BÁO CÁO<", ">QUYẾT ĐỊNH<"),
+    replace("05/BC-BDT", "05/QĐ-BDT"),
+    replace(ABSTRACT_LINE, ABSTRACT_LINE + AUTHORITY + DECIDES),
+)
+
 LAYOUTS: list[tuple[str, str, tuple[Edit, ...]]] = [
     ("agency name on two lines, both bold", "Báo cáo",
      (replace(PARENT + ISSUER, paragraph("ỦY BAN NHÂN DÂN", CENTER, BOLD + SIZE_13)
@@ -90,6 +98,7 @@ LAYOUTS: list[tuple[str, str, tuple[Edit, ...]]] = [
      (replace(">BÁO CÁO<", ">TỜ TRÌNH<"), replace("05/BC-BDT", "05/TTr-BDT"),
       restyle("I. KẾT QUẢ", rpr=""), restyle("1. Công tác", rpr=""))),
     ("Công văn: V/v under the số, no tên loại", "Công văn", CONG_VAN),
+    ("Quyết định: authority line and QUYẾT ĐỊNH: centred", "Quyết định", QUYET_DINH),
     ("one page without page numbers, as Word counted", "Báo cáo",
      (no_page_numbers, app_pages(1))),
     ("closing table nested in a table of one cell", "Báo cáo",
@@ -141,6 +150,21 @@ def test_a_cong_van_skips_the_title_rules_and_speaks_of_its_own_number() -> None
 def test_a_cong_van_abstract_out_of_format_fails(edit: Edit) -> None:
     report = check(render(*CONG_VAN, edit))
     assert report.failed_rules() == {"dau.trich_yeu_cong_van"}, report.to_text()
+
+
+@pytest.mark.parametrize(
+    ("edit", "found"),
+    [
+        (replace(DECIDES, paragraph("QUYẾT ĐỊNH:", CENTER)), "có chữ không đậm: «QUYẾT ĐỊNH:»"),
+        (replace(AUTHORITY, ""), "không tìm thấy thẩm quyền ban hành"),
+        (replace(DECIDES, ""), "không tìm thấy «QUYẾT ĐỊNH:»"),
+    ],
+    ids=["QUYẾT ĐỊNH: not bold", "no authority line", "no QUYẾT ĐỊNH:"],
+)
+def test_a_quyet_dinh_without_its_centred_lines_fails(edit: Edit, found: str) -> None:
+    report = check(render(*QUYET_DINH, edit))
+    assert report.failed_rules() == {"noi_dung.tham_quyen"}, report.to_text()
+    assert [f.found for f in report.failures] == [found]
 
 
 def test_a_tab_led_paragraph_without_its_tab_has_no_indent() -> None:

@@ -30,6 +30,7 @@ from bdt_docx.arguments import path_argument
 from bdt_docx.check.body import (
     abstract,
     abstract_line,
+    authority,
     body_alignment,
     body_end,
     body_indent,
@@ -82,6 +83,7 @@ _PART_NAMES = {
     "ten_loai": "tên loại",
     "trich_yeu": "trích yếu dưới tên loại",
     "de_muc": "đề mục «I.» và tên khoản «1.» kiểu báo cáo",
+    "tham_quyen": "dòng thẩm quyền và «QUYẾT ĐỊNH:» (chỉ Quyết định, Nghị quyết có)",
     "trich_yeu_vv": "trích yếu «V/v …» ở phần đầu (chỉ Công văn có)",
 }
 
@@ -132,6 +134,8 @@ RULES: tuple[Rule, ...] = (
     Rule("tieu_de.trich_yeu", "Trích yếu đậm, căn giữa, cỡ 13-14", abstract, "trich_yeu"),
     Rule("tieu_de.duong_ke_trich_yeu", "Đường kẻ liền dưới trích yếu, dài 1/3-1/2 dòng chữ",
          abstract_line, "trich_yeu"),
+    Rule("noi_dung.tham_quyen", "Thẩm quyền ban hành và «QUYẾT ĐỊNH:» in hoa, đậm, căn giữa",
+         authority, "tham_quyen"),
     Rule("noi_dung.co_chu", "Nội dung cỡ chữ 13-14", body_size, "noi_dung"),
     Rule("noi_dung.can_le", "Nội dung căn đều hai bên", body_alignment, "noi_dung"),
     Rule("noi_dung.thut_dau_dong", "Thụt đầu dòng từ 1 cm đến 1,27 cm", body_indent,

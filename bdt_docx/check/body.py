@@ -14,6 +14,7 @@ from bdt_docx.check.common import (
     ROMAN_HEADING,
     SHORT_LINE,
     clean,
+    fold,
     format_issues,
     is_caps,
     line_issues,
@@ -186,6 +187,29 @@ def headings(layout: Layout) -> Iterator[Issue]:
             runs = text_runs(p)
             if runs and not runs[0].bold:
                 yield Issue(FAIL, locate(p, "tên khoản"), f"«{text[:40]}» không đậm", "chữ đậm")
+
+
+_DECIDES = re.compile(r"^QUYẾT (ĐỊNH|NGHỊ)\s*:?$")
+
+
+def authority(layout: Layout) -> Iterator[Issue]:
+    """Quyết định, Nghị quyết: the authority line ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …") first,
+    and "QUYẾT ĐỊNH:" (or "QUYẾT NGHỊ:") before the articles: upper case, bold, centred,
+    13-14 pt."""
+    yield from _body_found(layout)
+    decides = next((p for p in layout.body if _DECIDES.match(fold(p.text))), None)
+    word = "QUYẾT NGHỊ" if layout.kind.name == "Nghị quyết" else "QUYẾT ĐỊNH"
+    if decides is None and layout.body:
+        yield from missing(f"«{word}:»", f"«{word}:» in hoa, đậm, căn giữa, trước các điều")
+    first = [p for p in layout.body[:1] if p is not decides and is_caps(p.text)]
+    if layout.body and not first:
+        yield from missing(
+            "thẩm quyền ban hành", "dòng thẩm quyền (CHỦ TỊCH ỦY BAN NHÂN DÂN …) trước các căn cứ"
+        )
+    lines = [(p, "thẩm quyền ban hành") for p in first]
+    lines += [(decides, f"«{word}:»")] if decides is not None else []
+    for p, what in lines:
+        yield from format_issues(p, what, sizes=(13, 14), bold=True, upper=True, align="center")
 
 
 def body_end(layout: Layout) -> Iterator[Issue]:
