@@ -12,6 +12,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from lxml import etree
 
 import bdt_docx
 from bdt_docx.fields import embedded_description
@@ -107,10 +108,24 @@ def test_agency_line_is_a_third_to_a_half_of_the_name():
 
 def test_header_texts_fit():
     right = bt.pt(bt.content_w(bt.HEADER_COLS[1]))
-    assert be_rong(bt.QUOC_HIEU, 12, True) <= right
-    assert round(be_rong(bt.TIEU_NGU, 13, True) * 20) == bt.TIEU_NGU_LINE
+    assert be_rong(bt.QUOC_HIEU, 13, True) <= right
+    assert round(be_rong(bt.TIEU_NGU, 14, True) * 20) == bt.TIEU_NGU_LINE
     widest = bt.pt(bt.TEXT_W)
     assert widest / 3 <= bt.pt(bt.TRICH_YEU_LINE) <= widest / 2
+
+
+def test_header_sizes_and_short_lines_as_in_the_official_sample(template):
+    """Quốc hiệu 13, Tiêu ngữ 14, the date no larger than the Tiêu ngữ, thin (0.5 pt) lines."""
+    document = render(template)
+    quoc_hieu, tieu_ngu = document.tables[0].rows[0].cells[1].paragraphs[:2]
+    date = document.tables[0].rows[1].cells[1].paragraphs[0]
+    assert (quoc_hieu.text, tieu_ngu.text) == (bt.QUOC_HIEU, bt.TIEU_NGU)
+    assert all(r.font.size is None for p in (quoc_hieu, tieu_ngu, date) for r in p.runs)
+    assert quoc_hieu.style.font.size.pt == 13 and tieu_ngu.style.font.size.pt == 14
+    assert date.style.font.size.pt <= tieu_ngu.style.font.size.pt
+    styles = etree.fromstring(zipfile.ZipFile(template).read("word/styles.xml"))
+    line = styles.find(f".//{W}style[@{W}styleId='DuongKe']//{W}pBdr/{W}bottom")
+    assert line.get(f"{W}sz") == "4"
 
 
 def test_agency_line_chain_picks_the_right_variant(template, tmp_path):

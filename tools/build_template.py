@@ -78,8 +78,18 @@ AGENCY_LINES: list[tuple[float | None, int]] = [
 #: Line under the trích yếu: it wraps on the full text width (~467 pt), so 170 pt lies
 #: between a third and a half of its widest line.
 TRICH_YEU_LINE = 3400
-#: Line under the Tiêu ngữ: exactly as long as the text (13 pt bold).
-TIEU_NGU_LINE = round(be_rong(TIEU_NGU, 13, True) * 20)
+# Sizes of the header block as in the official sample (Mẫu 1.4 of Phụ lục III, the picture
+# nd30-mau-van-ban-co-ten-loai.png) and most real documents: Quốc hiệu 13, Tiêu ngữ 14, the
+# place and date no larger than the Tiêu ngữ.
+QUOC_HIEU_SIZE, TIEU_NGU_SIZE, DATE_SIZE = 13, 14, 14
+#: Line under the Tiêu ngữ: exactly as long as the text (14 pt bold).
+TIEU_NGU_LINE = round(be_rong(TIEU_NGU, TIEU_NGU_SIZE, True) * 20)
+#: Weight of the short lines, in eighths of a point: 0.5 pt, the thin line of the sample.
+LINE_WEIGHT = 4
+#: Space above the title (twips). In the sample the title's capitals sit 43 pt below the
+#: Tiêu ngữ's line (66 px at 110 dpi); here the Số/date row lies between them, and 17 pt
+#: above the title give the same distance (measured the same way on LibreOffice's page 1).
+TITLE_SPACE = 340
 
 
 # --- XML helpers ---------------------------------------------------------------------------
@@ -524,14 +534,14 @@ class Style:
 
 
 BLOCK = spacing() + ind()  # spacing 0, single line, no indent (tables, closing block)
-BOTTOM_LINE = el("pBdr", el("bottom", val="single", sz=6, space=1, color="auto"))
+BOTTOM_LINE = el("pBdr", el("bottom", val="single", sz=LINE_WEIGHT, space=1, color="auto"))
 
 STYLES = [
     Style(
         "TenLoai",
         "Tên loại văn bản",
         next="TrichYeu",
-        ppr=el("keepNext") + spacing(before=240, line=288) + ind() + el("jc", val="center"),
+        ppr=el("keepNext") + spacing(before=TITLE_SPACE, line=288) + ind() + el("jc", val="center"),
         rpr=rpr(bold=True),
     ),
     Style(
@@ -567,10 +577,15 @@ STYLES = [
     Style("KhoiDau", "Khối đầu văn bản", ppr=BLOCK + el("jc", val="center"), rpr=rpr(size=13)),
     Style("CoQuanChuQuan", "Cơ quan chủ quản", based_on="KhoiDau", rpr=rpr(size=13)),
     Style("CoQuanBanHanh", "Cơ quan ban hành", based_on="KhoiDau", rpr=rpr(bold=True, size=13)),
-    Style("QuocHieu", "Quốc hiệu", based_on="KhoiDau", rpr=rpr(bold=True, size=12)),
-    Style("TieuNgu", "Tiêu ngữ", based_on="KhoiDau", rpr=rpr(bold=True, size=13)),
+    Style("QuocHieu", "Quốc hiệu", based_on="KhoiDau", rpr=rpr(bold=True, size=QUOC_HIEU_SIZE)),
+    Style("TieuNgu", "Tiêu ngữ", based_on="KhoiDau", rpr=rpr(bold=True, size=TIEU_NGU_SIZE)),
     Style("SoKyHieu", "Số, ký hiệu", based_on="KhoiDau", rpr=rpr(size=13)),
-    Style("DiaDanhNgay", "Địa danh, ngày tháng", based_on="KhoiDau", rpr=rpr(italic=True, size=14)),
+    Style(
+        "DiaDanhNgay",
+        "Địa danh, ngày tháng",
+        based_on="KhoiDau",
+        rpr=rpr(italic=True, size=DATE_SIZE),
+    ),
     Style(
         "DuongKe",
         "Đường kẻ ngắn",
