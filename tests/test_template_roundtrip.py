@@ -6,6 +6,7 @@ report's text; the field description travels inside the .docx."""
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,29 @@ def test_template_edited_the_way_word_edits_keeps_the_edit_and_the_figures(
     )
     original = next(x for x in seed() if x.startswith("Toàn thể công chức"))
     assert body_lines(report) == [edited if x == original else x for x in seed()]
+
+
+def test_entities_and_a_field_inside_tags_are_read_as_the_tag(tmp_path: Path) -> None:
+    """Quotes written as XML entities, and a field (page number) Word left inside a tag."""
+    field = (
+        '</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r>'
+        '<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r>'
+        '<w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve">'
+    )
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != "word/document.xml":
+            return data
+        quoted = b"{{ '.' if loop.last else ';' }}"
+        assert data.count(quoted) == 2
+        data = data.replace(quoted, b"{{ &quot;.&quot; if loop.last else &apos;;&apos; }}")
+        tag = b"{{ ten_day_du }}"
+        assert data.count(tag) == 1
+        return data.replace(tag, b"{{ ten_day" + field.encode() + b"_du }}")
+
+    template = rewrite_parts(TEMPLATE, tmp_path / "mau.docx", edit)
+    assert lint_template(template) == []
+    report = bdt_docx.fill_report(EXAMPLE, template, tmp_path / "bao_cao.docx")
+    assert body_lines(report) == seed()
+    with zipfile.ZipFile(report) as package:  # the field inside the tag went with it
+        assert b"PAGE" not in package.read("word/document.xml")
