@@ -250,16 +250,18 @@ def stage_split(workbooks: Sequence[Path], out: Path, runs: int) -> dict[str, fl
     around the reports, timers included)."""
     from bdt_docx import api
     from bdt_docx import batch as batch_module
+    from bdt_docx.output import Finisher
     from bdt_docx.template import prepare_template
     from bdt_docx.workbook import Workbook
 
     prepare_template(TEMPLATE)
     clock = StageClock()
+    one = batch_module._fill_one_quietly
     patches: list[tuple[object, str, Any]] = [
-        (batch_module, "fill_report", clock.wrap("total", batch_module.fill_report)),
+        (batch_module, "_fill_one_quietly", clock.wrap("total", one)),
         (api, "read_context", clock.wrap("validate", api.read_context)),
-        (api, "render_parts", clock.wrap("render", api.render_parts)),
-        (api, "write_package", clock.wrap("write", api.write_package)),
+        (batch_module, "render_parts", clock.wrap("render", batch_module.render_parts)),
+        (Finisher, "write_package", clock.wrap("write", Finisher.write_package)),
     ]
     for name, member in vars(Workbook).items():  # every way of reading the workbook
         if callable(member) and (name == "__init__" or not name.startswith("_")):
@@ -501,9 +503,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("read", "đọc sổ / read the workbook (zip, XML of the parts and cells asked)"),
         ("validate", "kiểm tra / validate against the fields"),
         ("render", "điền mẫu / render (Jinja, docxtpl steps, strict parse, deflate)"),
-        ("write", "ghi / write (zip, temporary file, fsync, rename)"),
-        ("rest", "còn lại trong fill_report / the rest of fill_report (path checks)"),
-        ("batch", "lô / the batch (template, names, summary, timing wrappers)"),
+        ("write", "ghi / write (zip, temporary file; fsync and rename in background threads)"),
+        ("rest", "còn lại / the rest for each workbook (path checks, warnings)"),
+        ("batch", "lô / the batch (template, names, waiting for the disk, summary, timers)"),
     ):
         print(f"  {label:<70} {stages.get(stage, 0.0):6.3f} ms")
     print()
