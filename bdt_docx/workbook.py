@@ -43,6 +43,8 @@ _REFERENCE = re.compile(
 _STRUCTURED = re.compile(r"^(?P<table>[^\[\]!]+)\[.*\]$")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
+#: A count or an index as parts store them (ASCII digits, at most nine).
+_WHOLE = re.compile(r"[0-9]{1,9}")
 #: Excel's grid: the last row and column a sheet can have.
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
@@ -238,7 +240,7 @@ def parse_reference(text: str) -> Area:
 def _count(text: str, part: str, high: int) -> int:
     """A whole number from 0 to ``high`` stored in a part's XML (ASCII digits only);
     anything else means the part is damaged."""
-    if re.fullmatch(r"[0-9]{1,9}", text) and int(text) <= high:
+    if _WHOLE.fullmatch(text) and int(text) <= high:
         return int(text)
     shown = text if len(text) <= 20 else text[:20] + "…"
     raise PackageError(f"phần {part} bị hỏng (số '{shown}')", part)
@@ -517,7 +519,7 @@ class Workbook:
                     col = 0
                     for c in row.iterfind(f"{self._m}c"):
                         col = self._column(c.get("r"), col)
-                        if any(low <= col <= high for low, high in spans):
+                        if any(low <= col <= high for low, high in spans) and not self._blank(c):
                             cell = self._cell(sheet, row_number, col, c)
                             if cell is not None:
                                 cells[(sheet, row_number, col)] = cell
@@ -534,6 +536,17 @@ class Workbook:
             if match:
                 return column_index_from_string(match[1].upper())
         return previous + 1
+
+    def _blank(self, c: etree._Element) -> bool:
+        """Whether cell ``c`` holds nothing but a style (the spare rows under a list are
+        such cells): what :meth:`_cell` reads as blank, told without building the cell."""
+        if len(c) or c.get("t") == "inlineStr":
+            return False
+        try:
+            self._style(c.get("s") or "0")
+        except ValueError:  # a damaged style: _cell says so
+            return False
+        return True
 
     def _cell(self, sheet: str, row: int, col: int, c: etree._Element) -> Cell | None:
         try:
@@ -602,7 +615,7 @@ class Workbook:
                     fmt_id = xf.get("numFmtId", "0")
                     code = custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id, "General")
                     self._styles.append((code, _format_kind(code, fmt_id)))
-        if not re.fullmatch(r"[0-9]{1,9}", index):
+        if not _WHOLE.fullmatch(index):
             raise ValueError(index)
         position = int(index)
         return self._styles[position] if position < len(self._styles) else ("General", "")

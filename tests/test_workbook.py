@@ -54,6 +54,7 @@ def test_a_number_typed_into_a_date_cell_is_refused_with_its_cell(tmp_path):
     [
         ("tong_so_nguoi", '<c r="{ref}" s="7"><v>abc</v></c>'),
         ("tong_so_nguoi", '<c r="{ref}" s="x5"><v>25</v></c>'),
+        ("tong_so_nguoi", '<c r="{ref}" s="x5"/>'),  # no value: damaged all the same
         ("ky_hieu", '<c r="{ref}" t="s"><v>99999</v></c>'),
         ("ngay_ban_hanh", '<c r="{ref}" t="d"><v>09/06/2021</v></c>'),
     ],
