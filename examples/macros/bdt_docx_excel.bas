@@ -3,7 +3,13 @@ Attribute VB_Name = "BdtDocx"
 '
 ' Import this file into the workbook that holds the data (Developer > Visual Basic >
 ' File > Import File...), add a button and assign it the macro TaoBaoCao, then save the
-' workbook as .xlsm. Windows only (uses WScript.Shell, ADODB.Stream, user32/shell32).
+' workbook as .xlsm. Or import it once into PERSONAL.XLSB (the Personal Macro Workbook) and
+' give any data workbook a button for PERSONAL.XLSB!TaoBaoCao. Windows only (uses
+' WScript.Shell, ADODB.Stream, user32/shell32).
+'
+' Which workbook the report is made from (TargetWorkbook): the one whose sheet holds the
+' clicked button; run from Alt+F8 or a ribbon button, the one holding the macro, unless that
+' is PERSONAL.XLSB or an add-in (no data there): then the workbook in front, after asking.
 '
 ' Where the bdt-docx command comes from (the ONE place to configure it):
 '   1. the constant BDT_DOCX_CMD below (full path of bdt-docx.exe, or a command line);
@@ -51,7 +57,8 @@ Public Sub TaoBaoCao()
     Dim text As String, overwrite As Boolean, dirty As Boolean, savedAt As Date
     Dim code As Long, ok As Boolean
 
-    Set wb = ThisWorkbook
+    Set wb = TargetWorkbook()
+    If wb Is Nothing Then Exit Sub
     Set fso = CreateObject("Scripting.FileSystemObject")
     Set wsh = CreateObject("WScript.Shell")
     On Error GoTo Failed
@@ -112,7 +119,7 @@ Public Sub TaoBaoCao()
     text = ReadUtf8(fso, resultFile)
     If fso.FileExists(resultFile) Then fso.DeleteFile resultFile, True
     Set data = ParseJson(text)
-    text = ResultMessage(data, code, report, ok)
+    text = ResultMessage(data, code, report, wb.Name, ok)
     If Not ok Then
         Say text, vbCritical
     ElseIf Say(text & vbLf & vbLf & U("M\u1EDF b\u00E1o c\u00E1o ngay?"), vbYesNo + vbInformation) = vbYes Then
@@ -126,9 +133,58 @@ Failed:
     Say U("L\u1ED7i khi t\u1EA1o b\u00E1o c\u00E1o: ") & Err.Description & " (" & Err.Number & ")", vbCritical
 End Sub
 
+' ========================================================================= which workbook
+
+' The workbook to make the report from; Nothing (after saying why) when there is none.
+'   1. Clicked on a button (Application.Caller is its name): the workbook of the sheet that
+'      holds the button, wherever the macro itself is stored.
+'   2. Run from Alt+F8, a ribbon or Quick Access button: the workbook holding the macro
+'      (ThisWorkbook), unless that is PERSONAL.XLSB or an add-in, which hold macros, not
+'      data: then the workbook in front (ActiveWorkbook), after asking, naming both.
+Private Function TargetWorkbook() As Workbook
+    Dim caller As Variant, holder As Object, front As Workbook
+
+    On Error Resume Next
+    caller = Application.Caller
+    If VarType(caller) = vbString Then Set holder = ActiveSheet.Shapes(CStr(caller))
+    On Error GoTo 0
+    If Not holder Is Nothing Then
+        Set TargetWorkbook = ActiveSheet.Parent
+        Exit Function
+    End If
+    If Not IsMacroStore(ThisWorkbook) Then
+        Set TargetWorkbook = ThisWorkbook
+        Exit Function
+    End If
+
+    Set front = ActiveWorkbook
+    If front Is Nothing Then
+        Say U("Kh\u00F4ng c\u00F3 s\u1ED5 s\u1ED1 li\u1EC7u n\u00E0o \u0111ang m\u1EDF. Macro n\u1EB1m trong ") & ThisWorkbook.Name & U(" (s\u1ED5 macro c\u00E1 nh\u00E2n) n\u00EAn n\u00F3 l\u1EA5y s\u1ED5 \u0111ang m\u1EDF ph\u00EDa tr\u01B0\u1EDBc: h\u00E3y m\u1EDF s\u1ED5 s\u1ED1 li\u1EC7u r\u1ED3i b\u1EA5m l\u1EA1i."), vbExclamation
+        Exit Function
+    End If
+    If IsMacroStore(front) Then
+        Say U("S\u1ED5 \u0111ang m\u1EDF ph\u00EDa tr\u01B0\u1EDBc l\u00E0 ") & front.Name & U(", s\u1ED5 ch\u1EE9a macro, kh\u00F4ng ph\u1EA3i s\u1ED5 s\u1ED1 li\u1EC7u. H\u00E3y chuy\u1EC3n sang c\u1EEDa s\u1ED5 c\u1EE7a s\u1ED5 s\u1ED1 li\u1EC7u r\u1ED3i b\u1EA5m l\u1EA1i (ho\u1EB7c b\u1EA5m n\u00FAt T\u1EA1o b\u00E1o c\u00E1o trong s\u1ED5 \u0111\u00F3)."), vbExclamation
+        Exit Function
+    End If
+    If Say(U("Macro n\u1EB1m trong ") & ThisWorkbook.Name & U(" (s\u1ED5 macro c\u00E1 nh\u00E2n), kh\u00F4ng ph\u1EA3i trong s\u1ED5 s\u1ED1 li\u1EC7u, n\u00EAn b\u00E1o c\u00E1o s\u1EBD \u0111\u01B0\u1EE3c t\u1EA1o t\u1EEB s\u1ED5 \u0111ang m\u1EDF ph\u00EDa tr\u01B0\u1EDBc:") & vbLf & vbLf & _
+        front.FullName & vbLf & vbLf & U("T\u1EA1o b\u00E1o c\u00E1o t\u1EEB s\u1ED5 n\u00E0y?"), vbYesNo + vbQuestion) = vbYes Then
+        Set TargetWorkbook = front
+    End If
+End Function
+
+' True for a workbook that stores macros, not data: PERSONAL.XLSB (or any workbook that
+' Excel opens from its XLSTART folder) and add-ins.
+Private Function IsMacroStore(ByVal wb As Workbook) As Boolean
+    If wb.IsAddin Or UCase$(wb.Name) Like "PERSONAL.XL*" Then
+        IsMacroStore = True
+    ElseIf Len(wb.Path) > 0 Then
+        IsMacroStore = (StrComp(wb.Path, Application.StartupPath, vbTextCompare) = 0)
+    End If
+End Function
+
 ' ===================================================================== the command's result
 
-Private Function ResultMessage(ByVal data As Object, ByVal code As Long, ByVal report As String, ByRef ok As Boolean) As String
+Private Function ResultMessage(ByVal data As Object, ByVal code As Long, ByVal report As String, ByVal book As String, ByRef ok As Boolean) As String
     Dim lines As String, count As Long, problem As Variant, text As String
 
     ok = False
@@ -149,14 +205,14 @@ Private Function ResultMessage(ByVal data As Object, ByVal code As Long, ByVal r
 
     If JsonBool(data, "ok") Then
         ok = True
-        text = U("\u0110\u00E3 t\u1EA1o b\u00E1o c\u00E1o:") & vbLf & JsonText(data, "output", report)
+        text = U("\u0110\u00E3 t\u1EA1o b\u00E1o c\u00E1o t\u1EEB s\u1ED5 ") & book & ":" & vbLf & JsonText(data, "output", report)
         If Len(JsonText(data, "pdf", "")) > 0 Then text = text & vbLf & vbLf & U("v\u00E0 b\u1EA3n PDF:") & vbLf & JsonText(data, "pdf", "")
         ResultMessage = text
         Exit Function
     End If
     Select Case code
         Case 3
-            text = U("S\u1ED5 Excel c\u00F3 ") & count & U(" l\u1ED7i c\u1EA7n s\u1EEDa tr\u01B0\u1EDBc khi t\u1EA1o b\u00E1o c\u00E1o:") & vbLf & lines
+            text = U("S\u1ED5 Excel c\u00F3 ") & count & U(" l\u1ED7i c\u1EA7n s\u1EEDa tr\u01B0\u1EDBc khi t\u1EA1o b\u00E1o c\u00E1o t\u1EEB s\u1ED5 ") & book & ":" & vbLf & lines
         Case 5
             text = U("Kh\u00F4ng ghi \u0111\u01B0\u1EE3c b\u00E1o c\u00E1o:") & vbLf & report & vbLf & vbLf & _
                 U("N\u1EBFu b\u00E1o c\u00E1o \u0111ang m\u1EDF trong Word, h\u00E3y \u0111\u00F3ng n\u00F3 r\u1ED3i b\u1EA5m l\u1EA1i n\u00FAt. C\u0169ng ki\u1EC3m tra b\u1EA1n c\u00F3 quy\u1EC1n ghi v\u00E0o th\u01B0 m\u1EE5c \u0111\u00F3.") & vbLf & lines
@@ -218,7 +274,7 @@ Private Function FindCommand(ByVal fso As Object, ByVal wsh As Object) As String
         If fso.FileExists(value) Then
             FindCommand = Quote(value)
         Else
-            FindCommand = value   ' a command line, e.g. "C:\Python311\python.exe" -m bdt_docx.cli
+            FindCommand = value   ' a command line, e.g. "C:\Python312\python.exe" -m bdt_docx
         End If
         Exit Function
     End If
