@@ -78,8 +78,9 @@ def _render_part(template: PreparedTemplate, part: Part, context: Mapping[str, A
     try:
         xml = part.compiled.render(context)
     # The template's own code runs here: a type or arithmetic error in it ({{ ten + 1 }},
-    # a filter given text instead of a date) is the template's fault, told as such.
-    except (JinjaError, TypeError, ValueError, ArithmeticError) as exc:
+    # a filter given text instead of a date), a macro calling itself without end, is the
+    # template's fault, told as such.
+    except (JinjaError, TypeError, ValueError, ArithmeticError, RecursionError) as exc:
         raise TemplateError(_runtime_problem(part, exc), template.path) from exc
     xml = _PARAGRAPH_BREAK.sub(r"<w:p\1", xml)
     for marker, brace in _DOCXTPL_ESCAPES:
@@ -188,4 +189,5 @@ def _runtime_problem(part: Part, exc: Exception) -> Problem:
             line = tb.tb_lineno
         tb = tb.tb_next
     detail = paragraph_at(part.source, line) if line and part.source else ""
-    return Problem(f"lỗi khi điền mẫu ({part.info.filename}{detail}): {exc}")
+    reason = "macro gọi lại chính nó không dừng" if isinstance(exc, RecursionError) else exc
+    return Problem(f"lỗi khi điền mẫu ({part.info.filename}{detail}): {reason}")

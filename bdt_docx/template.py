@@ -321,7 +321,11 @@ def _unstretched_breaks(data: bytes) -> bytes:
         compat = etree.Element(f"{_W}compat")
         _insert_before(root, compat, _AFTER_COMPAT)
     mark = etree.Element(f"{_W}doNotExpandShiftReturn")
-    after = [c for c in compat if etree.QName(c).localname not in _BEFORE_SHIFT_RETURN]
+    after = [
+        c
+        for c in compat.iterchildren(etree.Element)  # comments and PIs have no name
+        if etree.QName(c).localname not in _BEFORE_SHIFT_RETURN
+    ]
     if after:
         after[0].addprevious(mark)
     else:
@@ -331,7 +335,7 @@ def _unstretched_breaks(data: bytes) -> bytes:
 
 def _insert_before(parent: etree._Element, child: etree._Element, later: frozenset[str]) -> None:
     """Put ``child`` before the first child of ``parent`` named in ``later`` (or last)."""
-    following = [c for c in parent if etree.QName(c).localname in later]
+    following = [c for c in parent.iterchildren(etree.Element) if etree.QName(c).localname in later]
     if following:
         following[0].addprevious(child)
     else:

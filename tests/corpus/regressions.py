@@ -13,6 +13,7 @@ each in a child process with the fuzzer's time and memory limits (:mod:`corpus.f
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -112,6 +113,14 @@ def _comment_in_rels(name: str, data: bytes) -> bytes:
     return data
 
 
+def _comment_in_settings(name: str, data: bytes) -> bytes:
+    if name == "word/settings.xml":
+        return data.replace(b"<w:compat>", b"<w:compat><!-- x --><?mso x?>", 1).replace(
+            b"<w:settings ", b"<!-- y --><w:settings ", 1
+        )
+    return data
+
+
 _XML_CASES = [
     # Every .rels part starts with a comment: relationships are read, comments skipped.
     Case(
@@ -127,6 +136,14 @@ _XML_CASES = [
         lambda data: zipsurgery.rewritten(data, _comment_in_rels),
         (0,),
         "ĐẠT",
+    ),
+    # A comment and a processing instruction among the settings the report adds to.
+    Case(
+        "template-comment-in-settings",
+        "template",
+        lambda data: zipsurgery.rewritten(data, _comment_in_settings),
+        (0, 0),
+        "Đã tạo",
     ),
 ]
 
@@ -203,6 +220,14 @@ _TEMPLATE_CASES = [
         (7, 4),
         "lồng nhau quá sâu",
     ),
+    # A macro that calls itself: RecursionError while rendering.
+    Case(
+        "template-recursive-macro",
+        "template",
+        with_body(paragraph("{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}")),
+        (0, 4),
+        "macro gọi lại chính nó",
+    ),
     # A 10 KB template whose 3,000-row table took minutes to lint and prepare.
     Case("template-table-3000-rows", "template", with_body(table(3000)), (0, 0), "Đã tạo"),
     Case(
@@ -229,4 +254,138 @@ _TEMPLATE_CASES = [
     ),
 ]
 
-CASES: list[Case] = _zip_cases() + _XML_CASES + _TEMPLATE_CASES
+
+def replaced(part: str, pattern: bytes, replacement: bytes) -> Callable[[bytes], bytes]:
+    """A builder: the first match of ``pattern`` in ``part`` replaced (``re.sub``)."""
+
+    def change(name: str, data: bytes) -> bytes:
+        if name != part:
+            return data
+        changed = re.sub(pattern, replacement, data, count=1)
+        assert changed != data, f"{pattern!r} not found in {part}"
+        return changed
+
+    return lambda seed: zipsurgery.rewritten(seed, change)
+
+
+_SHEET = "xl/worksheets/sheet1.xml"  # 'Thông tin': the named cells
+_TABLE = "xl/tables/table1.xml"  # van_ban, columns A:C
+_DIGITS = b"9" * 5000
+
+_WORKBOOK_CASES = [
+    # Row numbers and counts read with int(): "²" is a digit to str.isdigit, not to int().
+    Case(
+        "workbook-row-r-superscript",
+        "workbook",
+        replaced(_SHEET, rb'<row r="17"', '<row r="²"'.encode()),
+        (3,),
+        "sheet1.xml",
+    ),
+    Case(
+        "workbook-row-r-5000-digits",
+        "workbook",
+        replaced(_SHEET, rb'<row r="17"', b'<row r="' + _DIGITS + b'"'),
+        (3,),
+        "sheet1.xml",
+    ),
+    Case(
+        "workbook-header-row-count-superscript",
+        "workbook",
+        replaced(_TABLE, rb'headerRowCount="1"', 'headerRowCount="²"'.encode()),
+        (3,),
+        "table1.xml",
+    ),
+    # A table whose ref is narrower than its columns (KeyError).
+    Case(
+        "workbook-table-narrower-than-columns",
+        "workbook",
+        replaced(_TABLE, rb'ref="A4:C', b'ref="A4:B'),
+        (3,),
+        "van_ban",
+    ),
+    # A 5,000-digit integer: past Python's limit on converting digits to int.
+    Case(
+        "workbook-5000-digit-integer",
+        "workbook",
+        replaced(_SHEET, rb"<v>25</v>", b"<v>" + _DIGITS + b"</v>"),
+        (3,),
+        "B17",
+    ),
+    Case(
+        "workbook-5000-digit-integer-typed-as-text",
+        "workbook",
+        replaced(
+            _SHEET,
+            rb'<c r="B17"[^>]*>.*?</c>',
+            b'<c r="B17" t="inlineStr"><is><t>' + _DIGITS + b"</t></is></c>",
+        ),
+        (3,),
+        "B17",
+    ),
+    # "_xD800_" decodes to a lone surrogate, which UTF-8 cannot carry (nor --result): it is
+    # read as U+FFFD.
+    Case(
+        "workbook-lone-surrogate",
+        "workbook",
+        replaced(
+            _SHEET,
+            rb'<c r="B27"[^>]*>.*?</c>',
+            b'<c r="B27" t="inlineStr"><is><t>H\xc3\xa0 _xD800_ Vui</t></is></c>',
+        ),
+        (0,),
+        "Đã tạo",
+    ),
+    # A table over the whole grid: rows up to 1,048,576 were walked (a hang).
+    Case(
+        "workbook-table-over-the-whole-grid",
+        "workbook",
+        replaced(_TABLE, rb'ref="A4:C[0-9]+"', b'ref="A4:XFD1048576"'),
+        (3,),
+        "van_ban",
+    ),
+]
+
+_DOCUMENT = "word/document.xml"
+_REPORT_CASES = [
+    # Numbers in the page setup read with float(): 1e999 is infinity (OverflowError).
+    Case(
+        "report-margin-1e999",
+        "report",
+        replaced(_DOCUMENT, rb'w:top="1134"', b'w:top="1e999"'),
+        (7,),
+        "lề",
+    ),
+    Case(
+        "report-grid-span-inf",
+        "report",
+        replaced(_DOCUMENT, rb"<w:tcPr>", b'<w:tcPr><w:gridSpan w:val="inf"/>'),
+        (0,),
+        "ĐẠT",
+    ),
+    # 5,000 digits in the date line and in the document's number (ValueError).
+    Case(
+        "report-date-5000-digit-month",
+        "report",
+        replaced(_DOCUMENT, "tháng 6 ".encode(), "tháng ".encode() + _DIGITS + b" "),
+        (7,),
+        "tháng",
+    ),
+    Case(
+        "report-date-5000-digit-day",
+        "report",
+        replaced(
+            _DOCUMENT, "ngày 09 tháng 6".encode(), "ngày ".encode() + _DIGITS + " tháng 6".encode()
+        ),
+        (7,),
+        "ngày",
+    ),
+    Case(
+        "report-number-5000-digits",
+        "report",
+        replaced(_DOCUMENT, "Số:       /".encode(), "Số: ".encode() + _DIGITS + b"/"),
+        (7,),
+        "số",
+    ),
+]
+
+CASES: list[Case] = _zip_cases() + _XML_CASES + _TEMPLATE_CASES + _WORKBOOK_CASES + _REPORT_CASES

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bdt_docx.fields import description_path
+from bdt_docx.output import TEMP_PREFIX
 from corpus.builders import EXAMPLE, TEMPLATE
 
 #: The commands each kind of file goes through ({file}: the file, {folder}: a scratch folder).
@@ -53,6 +54,7 @@ class Outcome:
     output: str  # what the commands printed (stdout and stderr)
     signal: int | None  # the signal that ended the child, if one did
     seconds: float
+    leftovers: tuple[str, ...] = ()  # half-written files left in the folder
 
     def broken(self) -> str | None:
         """How the contract was broken (``None``: it was kept)."""
@@ -67,6 +69,8 @@ class Outcome:
             return f"exit codes {self.codes}: {self.error_line()}"
         if "Traceback" in self.output:
             return "traceback printed"
+        if self.leftovers:
+            return f"files left behind: {', '.join(self.leftovers)}"
         return None
 
     def error_line(self) -> str:
@@ -100,7 +104,8 @@ def run_file(kind: str, file: Path, folder: Path) -> Outcome:
     output = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
     codes = tuple(int(c) for c in codes_file.read_text().split()) if codes_file.exists() else ()
     killed = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
-    return Outcome(codes if killed is None else (), output, killed, seconds)
+    leftovers = tuple(p.name for p in folder.glob(f"{TEMP_PREFIX}*"))
+    return Outcome(codes if killed is None else (), output, killed, seconds, leftovers)
 
 
 def _address_space() -> int:
