@@ -12,6 +12,7 @@ objects (``InlineImage``, ``Subdoc``) are refused, never dropped.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zlib
 from collections.abc import Iterator, Mapping
@@ -29,6 +30,7 @@ from bdt_docx.template import (
     Part,
     PreparedTemplate,
     docxtpl_object,
+    fit_grids,
     paragraph_at,
     unsupported_object,
 )
@@ -42,8 +44,8 @@ _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
 #: Rendered parts are compressed for speed (a third of the time of zlib's default level, for
 #: a report about a kilobyte larger); the parts that never change were compressed once.
 _FAST = zlib.Z_BEST_SPEED
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DEPTH = 4  # how deep into lists and dicts docxtpl objects are looked for
+_PLAIN = (str, int, float, dt.date, type(None))
 _DOCXTPL_ESCAPES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
 
 
@@ -97,13 +99,15 @@ def _render_part(template: PreparedTemplate, part: Part, context: Mapping[str, A
             "các thẻ {%p %}, {%tr %} và thẻ nằm giữa các định dạng",
             template.path,
         ) from exc
-    if "<w:tbl" in xml and _rebuild_grids(root):
+    if part.fit_grids and fit_grids(root):
         data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return data
 
 
 def _objects(value: object, name: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
     """docxtpl's objects in a context (``(where, class name)``), lists and dicts included."""
+    if isinstance(value, _PLAIN):
+        return
     kind = docxtpl_object(value)
     if kind is not None:
         yield name, kind
@@ -113,52 +117,6 @@ def _objects(value: object, name: str = "", depth: int = 0) -> Iterator[tuple[st
     elif depth < _DEPTH and isinstance(value, (list, tuple)):
         for index, item in enumerate(value, 1):
             yield from _objects(item, f"{name}[{index}]", depth + 1)
-
-
-def _rebuild_grids(root: etree._Element) -> bool:
-    """Fit each table's column grid to its rows, as docxtpl does after rendering.
-
-    A ``{%tc for %}`` loop can give rows more cells than the grid has columns, and merges
-    or loops fewer: columns are added (the table keeps its width, shared evenly) or the last
-    ones removed (their width spread over the others). True when a grid changed.
-    """
-    changed = False
-    for table in root.iter(f"{_W}tbl"):
-        grid = table.find(f"{_W}tblGrid")
-        if grid is None:
-            continue
-        rows = list(table.iter(f"{_W}tr"))
-        columns = grid.findall(f"{_W}gridCol")
-        cells = max((len(row.findall(f"{_W}tc")) for row in rows), default=0)
-        total = sum(_width(column) for column in columns)
-        if cells > len(columns) > 0 and total > 0:
-            scale = len(columns) / cells
-            for column in columns:
-                column.set(f"{_W}w", str(int(_width(column) * scale)))
-            for _ in range(cells - len(columns)):
-                etree.SubElement(grid, f"{_W}gridCol", {f"{_W}w": str(int(total / cells))})
-            changed = True
-            columns = grid.findall(f"{_W}gridCol")
-        spans = max((sum(map(_span, row.findall(f"{_W}tc"))) for row in rows), default=0)
-        extra = len(columns) - spans
-        if extra > 0:
-            kept, dropped = columns[:-extra], columns[-extra:]
-            share = int(sum(map(_width, dropped)) / len(kept)) if kept else 0
-            for column in dropped:
-                grid.remove(column)
-            for column in kept:
-                column.set(f"{_W}w", str(int(_width(column) + share)))
-            changed = True
-    return changed
-
-
-def _width(column: etree._Element) -> float:
-    return float(column.get(f"{_W}w", 0))
-
-
-def _span(cell: etree._Element) -> int:
-    span = cell.find(f"{_W}tcPr/{_W}gridSpan")
-    return int(span.get(f"{_W}val", 1)) if span is not None else 1
 
 
 def _resolve_listing(xml: str) -> str:

@@ -77,6 +77,8 @@ MAX_TEMPLATE_XML_BYTES = 4 * 1024 * 1024
 _CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TAGS = re.compile(r"<[^>]+>")
+# Tags between table cells, or in a cell's span, once docxtpl has placed them.
+_CELL_TAGS = re.compile(r'[%}#]\}\s*<w:tc[ >]|</w:tc>\s*\{[%{#]|w:gridSpan w:val="\{\{')
 # docxtpl turns these in the rendered XML into braces; a value must not be able to.
 _DOCXTPL_MARKERS = re.compile(r"\{_([{%])|([}%])_\}")
 
@@ -160,6 +162,10 @@ class Part:
     #: The variables the part uses that it does not set itself.
     variables: frozenset[str] = frozenset()
     member: Member | None = None
+    #: True when a table's grid may not fit its rows after rendering: tags change how many
+    #: cells a row has (docxtpl's ``{%tc %}``, ``hm``, ``vm``, ``colspan``), or the
+    #: template's own grid does not fit. The grids are then fitted (:func:`fit_grids`).
+    fit_grids: bool = False
 
 
 @dataclass(frozen=True)
@@ -353,7 +359,55 @@ def _prepare_part(
     tree = env.parse(source, name=info.filename, filename=info.filename)
     code = env.compile(tree, name=info.filename, filename=info.filename)
     compiled = env.template_class.from_code(env, code, env.make_globals(None))
-    return Part(info, data, source, compiled, frozenset(meta.find_undeclared_variables(tree)))
+    variables = frozenset(meta.find_undeclared_variables(tree))
+    fit = bool(_CELL_TAGS.search(source)) or fit_grids(clean.root)  # (source already made)
+    return Part(info, data, source, compiled, variables, fit_grids=fit)
+
+
+def fit_grids(root: etree._Element) -> bool:
+    """Fit each table's column grid to its rows, as docxtpl does after rendering.
+
+    A ``{%tc for %}`` loop can give rows more cells than the grid has columns, and merges
+    or loops fewer: columns are added (the table keeps its width, shared evenly) or the last
+    ones removed (their width spread over the others). True when a grid changed.
+    """
+    changed = False
+    for table in root.iter(f"{_W}tbl"):
+        grid = table.find(f"{_W}tblGrid")
+        if grid is None:
+            continue
+        rows = list(table.iter(f"{_W}tr"))
+        columns = grid.findall(f"{_W}gridCol")
+        cells = max((len(row.findall(f"{_W}tc")) for row in rows), default=0)
+        total = sum(_width(column) for column in columns)
+        if cells > len(columns) > 0 and total > 0:
+            scale = len(columns) / cells
+            for column in columns:
+                column.set(f"{_W}w", str(int(_width(column) * scale)))
+            for _ in range(cells - len(columns)):
+                etree.SubElement(grid, f"{_W}gridCol", {f"{_W}w": str(int(total / cells))})
+            changed = True
+            columns = grid.findall(f"{_W}gridCol")
+        spans = max((sum(map(_span, row.findall(f"{_W}tc"))) for row in rows), default=0)
+        extra = len(columns) - spans
+        if extra > 0:
+            kept, dropped = columns[:-extra], columns[-extra:]
+            share = int(sum(map(_width, dropped)) / len(kept)) if kept else 0
+            for column in dropped:
+                grid.remove(column)
+            for column in kept:
+                column.set(f"{_W}w", str(int(_width(column) + share)))
+            changed = True
+    return changed
+
+
+def _width(column: etree._Element) -> float:
+    return float(column.get(f"{_W}w", 0))
+
+
+def _span(cell: etree._Element) -> int:
+    span = cell.find(f"{_W}tcPr/{_W}gridSpan")
+    return int(span.get(f"{_W}val", 1)) if span is not None else 1
 
 
 def paragraph_at(source: str, line: int) -> str:
