@@ -36,6 +36,7 @@ from bdt_docx.errors import (
     Problem,
     WorkbookError,
     collect_warnings,
+    os_reason,
 )
 from bdt_docx.output import TEMP_PREFIX, Finisher, write_bytes
 from bdt_docx.render import render_parts
@@ -393,9 +394,7 @@ def _output_folder(output_dir: PathLike | None) -> Path | None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(
-            f"không tạo được thư mục báo cáo ({exc.strerror or exc})", folder
-        ) from exc
+        raise OutputError(f"không tạo được thư mục báo cáo ({os_reason(exc)})", folder) from exc
     return folder
 
 

@@ -8,6 +8,7 @@ so a program can show them as a list and a person reads them in one go.
 
 from __future__ import annotations
 
+import errno
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ __all__ = [
     "TemplateError",
     "WorkbookError",
     "collect_warnings",
+    "os_reason",
 ]
 
 
@@ -170,6 +172,31 @@ class BdtDocxWarning(UserWarning):
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         super().__init__(str(problem))
+
+
+#: What the operating system said, in Vietnamese, for the errors a clerk meets.
+_OS_REASONS = {
+    errno.ENOENT: "không có tệp hoặc thư mục này",
+    errno.EACCES: "không có quyền",
+    errno.EPERM: "không có quyền",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.EISDIR: "đây là một thư mục",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.EBUSY: "tệp đang được chương trình khác dùng",
+    errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài",
+}
+#: Windows' own error numbers: a file open in another program, a network drive gone.
+_WINDOWS_REASONS = {32: "tệp đang mở trong chương trình khác", 53: "không thấy ổ mạng"}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an operating-system call failed, in Vietnamese where the error is a common one
+    (the system's own words otherwise: they are in the system's language)."""
+    reason = _WINDOWS_REASONS.get(getattr(exc, "winerror", None) or 0) or _OS_REASONS.get(
+        exc.errno or 0
+    )
+    return reason or exc.strerror or str(exc)
 
 
 @contextmanager

@@ -19,7 +19,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from bdt_docx.errors import BdtDocxError, OutputError
+from bdt_docx.errors import BdtDocxError, OutputError, os_reason
 from bdt_docx.output import write_bytes
 
 __all__ = [
@@ -103,7 +103,7 @@ def install_libreoffice_macro(profile_dir: Path | None = None) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(
-            f"không tạo được thư mục macro ({exc.strerror or exc}). Hãy đóng LibreOffice, "
+            f"không tạo được thư mục macro ({os_reason(exc)}). Hãy đóng LibreOffice, "
             "kiểm tra quyền ghi vào hồ sơ LibreOffice rồi thử lại",
             folder,
             "macro",

@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
-from bdt_docx.errors import OutputError
+from bdt_docx.errors import OutputError, os_reason
 
 __all__ = [
     "TEMP_PREFIX",
@@ -244,7 +244,7 @@ def _reason(exc: OSError) -> str:
         )
     if exc.errno == errno.ENOSPC:
         return "ổ đĩa đã đầy"
-    return f"lỗi hệ thống khi ghi tệp ({exc.strerror or exc})"
+    return f"lỗi hệ thống khi ghi tệp ({os_reason(exc)})"
 
 
 def _remove_stale(folder: Path) -> None:

@@ -28,6 +28,8 @@ from typing import BinaryIO, NamedTuple
 
 from lxml import etree
 
+from bdt_docx.errors import os_reason
+
 __all__ = [
     "MAX_PACKAGE_BYTES",
     "MAX_PART_BYTES",
@@ -159,7 +161,7 @@ class Package:
         try:
             self._file: BinaryIO = BytesIO(source) if in_memory else self.path.open("rb")
         except OSError as exc:
-            raise PackageError(f"không đọc được tệp ({exc.strerror or exc})") from exc
+            raise PackageError(f"không đọc được tệp ({os_reason(exc)})") from exc
         try:
             with self._guard("tệp không phải tệp Office (.xlsx, .docx) hợp lệ"):
                 self._zip = zipfile.ZipFile(self._file)

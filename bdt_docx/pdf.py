@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bdt_docx.errors import BdtDocxError, ConversionError, OutputError, WorkbookError
+from bdt_docx.errors import BdtDocxError, ConversionError, OutputError, WorkbookError, os_reason
 from bdt_docx.output import TEMP_PREFIX, check_destination
 
 __all__ = [
@@ -288,7 +288,7 @@ def _run_bounded(
         )
     except OSError as exc:
         raise ConversionError(
-            f"không chạy được LibreOffice ({command[0]}): {exc.strerror or exc}", source
+            f"không chạy được LibreOffice ({command[0]}): {os_reason(exc)}", source
         ) from exc
     deadline, done = time.monotonic() + timeout, 0
     try:
@@ -431,7 +431,7 @@ def _convert_share(
     try:
         work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, suffix=PDF_WORK_SUFFIX, dir=folder))
     except OSError as exc:
-        reason = f"không tạo được thư mục tạm ({exc.strerror or exc})"
+        reason = f"không tạo được thư mục tạm ({os_reason(exc)})"
         return [OutputError(reason, source.with_suffix(".pdf")) for source in sources]
     made: dict[Path, Path | BdtDocxError] = {}
     try:
@@ -537,7 +537,7 @@ def _move_into_place(produced: Path, target: Path, overwrite: bool) -> Path | Ou
     except OSError as exc:
         return OutputError(
             "không ghi được tệp PDF: không có quyền ghi, hoặc tệp đang mở trong chương "
-            f"trình khác (trình đọc PDF). Hãy đóng tệp rồi thử lại ({exc.strerror or exc})",
+            f"trình khác (trình đọc PDF). Hãy đóng tệp rồi thử lại ({os_reason(exc)})",
             target,
         )
     return target

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from bdt_docx.errors import WorkbookError
+from bdt_docx.errors import WorkbookError, os_reason
 from bdt_docx.package import Package, PackageError
 
 __all__ = ["Area", "Cell", "NameLookupError", "TableInfo", "Workbook", "parse_reference"]
@@ -307,7 +307,7 @@ class Workbook:
         except IsADirectoryError as exc:
             raise WorkbookError("đây là một thư mục, không phải sổ Excel", shown_as) from exc
         except OSError as exc:
-            raise WorkbookError(f"không mở được tệp ({exc.strerror or exc})", shown_as) from exc
+            raise WorkbookError(f"không mở được tệp ({os_reason(exc)})", shown_as) from exc
         if not head:
             raise WorkbookError("tệp rỗng (0 byte), không phải sổ Excel", shown_as)
         if head == _CFB_MAGIC:

@@ -4,6 +4,7 @@ for what they are."""
 
 from __future__ import annotations
 
+import errno
 import pickle
 import re
 import subprocess
@@ -15,7 +16,7 @@ from workbooks import TEMPLATE, edit_workbook
 
 import bdt_docx
 from bdt_docx.cli import main
-from bdt_docx.errors import OutputError
+from bdt_docx.errors import OutputError, os_reason
 
 #: argparse's English, any of which would mean a message escaped translation.
 ENGLISH = re.compile(
@@ -159,3 +160,22 @@ def test_a_pdf_in_the_way_is_called_a_pdf(tmp_path, capsys):
     (tmp_path / "w.pdf").write_bytes(b"%PDF old")
     assert main(["fill", str(workbook), "--pdf"]) == 5
     assert capsys.readouterr().err.startswith(f"Không ghi được tệp PDF ({tmp_path / 'w.pdf'}): ")
+
+
+def test_a_missing_document_is_told_in_vietnamese(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "khong_co.docx")]) == 3
+    err = capsys.readouterr().err
+    assert "không có tệp hoặc thư mục này" in err and "No such file" not in err
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (FileNotFoundError(errno.ENOENT, "No such file or directory"), "không có tệp"),
+        (PermissionError(errno.EACCES, "Permission denied"), "không có quyền"),
+        (OSError(errno.ENOSPC, "No space left on device"), "ổ đĩa đã đầy"),
+        (OSError(errno.EIO, "Input/output error"), "Input/output error"),
+    ],
+)
+def test_system_errors_are_told_in_vietnamese_where_they_are_common(error, words):
+    assert words in os_reason(error)
