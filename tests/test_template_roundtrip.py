@@ -16,6 +16,7 @@ from reading import HEADER_ONLY, allowed_slips, lines, seed_lines
 from workbooks import EXAMPLE, TEMPLATE
 
 import bdt_docx
+from bdt_docx.check import check
 from bdt_docx.fields import Fields
 from bdt_docx.lint import lint_template
 from bdt_docx.pdf import run_conversion
@@ -23,6 +24,11 @@ from bdt_docx.report_fields import describe_fields
 from bdt_docx.template import prepare_template
 
 WRITER_DOCX = "docx:MS Word 2007 XML"
+#: The edited sentence as the report must print it.
+EDITED = (
+    "Toàn thể công chức và người lao động Ban Dân tộc luôn gương mẫu trong thực hiện "
+    "quyền công dân, kết quả 100% (25/25 người) tham gia bầu cử đầy đủ, đúng giờ."
+)
 
 
 def body_lines(report: Path) -> list[str]:
@@ -42,7 +48,58 @@ def saved_by_writer(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
     as_docx = run_conversion(source, WRITER_DOCX, folder / "docx", soffice=soffice)
     odt = run_conversion(source, "odt", folder / "odt", soffice=soffice)
     via_odt = run_conversion(odt, WRITER_DOCX, folder / "odt_docx", soffice=soffice)
-    return {"docx": as_docx, "odt": via_odt}
+    edited = edit_odt(odt, folder / "sua" / "mau.odt")
+    via_edit = run_conversion(edited, WRITER_DOCX, folder / "sua_docx", soffice=soffice)
+    return {"docx": as_docx, "odt": via_odt, "edited": via_edit}
+
+
+# The sentence of the template, edited in Writer's own format: a word added, a sentence
+# changed, part of a tag made bold and a bookmark inside another tag. Writer then writes it
+# as .docx itself.
+ODT_SENTENCE = (
+    "Toàn thể công chức và người lao động {{ ten_co_quan }} gương mẫu trong thực hiện quyền "
+    "công dân, kết quả {{ so_nguoi_di_bau_cu|phan_tram(tong_so_nguoi) }} "
+    "({{ so_nguoi_di_bau_cu }}/{{ tong_so_nguoi }} người) tham gia bầu cử đầy đủ."
+)
+ODT_EDITED = (
+    'Toàn thể công chức và người lao động {{ ten_<text:span text:style-name="TBdtDam">co'
+    "</text:span>_quan }} luôn gương mẫu trong thực hiện quyền công dân, kết quả "
+    '{{ so_nguoi_di_bau_cu|phan_tram(<text:bookmark-start text:name="sua"/>tong_so_nguoi) '
+    '}}<text:bookmark-end text:name="sua"/> ({{ so_nguoi_di_bau_cu }}/{{ tong_so_nguoi }} '
+    "người) tham gia bầu cử đầy đủ, đúng giờ."
+)
+BOLD_STYLE = (
+    '<style:style style:name="TBdtDam" style:family="text">'
+    '<style:text-properties fo:font-weight="bold"/></style:style>'
+)
+
+
+def edit_odt(odt: Path, target: Path) -> Path:
+    """A copy of ``odt`` with the sentence above edited (members kept as they were stored)."""
+    target.parent.mkdir()
+    with zipfile.ZipFile(odt) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename == "content.xml":
+                text = data.decode("utf-8")
+                assert text.count(ODT_SENTENCE) == 1
+                text = text.replace(ODT_SENTENCE, ODT_EDITED)
+                text = text.replace(
+                    "</office:automatic-styles>", BOLD_STYLE + "</office:automatic-styles>", 1
+                )
+                data = text.encode("utf-8")
+            new.writestr(info, data)
+    return target
+
+
+def test_template_edited_in_writer_keeps_the_edit_and_the_figures(
+    saved_by_writer: dict[str, Path], tmp_path: Path
+) -> None:
+    template = saved_by_writer["edited"]
+    assert lint_template(template) == []
+    report = bdt_docx.fill_report(EXAMPLE, template, tmp_path / "bao_cao.docx")
+    original = next(x for x in seed() if x.startswith("Toàn thể công chức"))
+    assert body_lines(report) == [EDITED if x == original else x for x in seed()]
 
 
 @pytest.mark.parametrize("route", ["docx", "odt"])
@@ -55,6 +112,7 @@ def test_template_saved_by_writer_lints_clean_and_fills_the_seed_text(
     assert prepare_template(template).fields == Fields.load(TEMPLATE.with_suffix(".toml"))
     report = bdt_docx.fill_report(EXAMPLE, template, tmp_path / "bao_cao.docx")
     assert body_lines(report) == seed()
+    assert check(report).failures == []  # still within every ND30 rule after Writer
 
 
 def test_copy_renamed_into_another_folder_fills_the_same(tmp_path: Path) -> None:
@@ -109,12 +167,8 @@ def test_template_edited_the_way_word_edits_keeps_the_edit_and_the_figures(
     findings = lint_template(template)
     assert [f.code for f in findings] == ["tracked-changes"] and findings[0].note
     report = bdt_docx.fill_report(EXAMPLE, template, tmp_path / "bao_cao.docx")
-    edited = (
-        "Toàn thể công chức và người lao động Ban Dân tộc luôn gương mẫu trong thực hiện "
-        "quyền công dân, kết quả 100% (25/25 người) tham gia bầu cử đầy đủ, đúng giờ."
-    )
     original = next(x for x in seed() if x.startswith("Toàn thể công chức"))
-    assert body_lines(report) == [edited if x == original else x for x in seed()]
+    assert body_lines(report) == [EDITED if x == original else x for x in seed()]
 
 
 def test_entities_and_a_field_inside_tags_are_read_as_the_tag(tmp_path: Path) -> None:
