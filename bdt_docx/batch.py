@@ -211,10 +211,7 @@ def fill_reports(
     bar = _ProgressBar(len(tasks), pdfs=len(tasks) if pdf else 0) if progress else None
     outcomes: list[_Outcome] = []
     if workers <= 1:
-        for chunk in _chunks(tasks, _MAX_CHUNK):
-            outcomes += _fill_chunk_with(prepared, chunk, overwrite)
-            if bar is not None:
-                bar.advance(outcomes[-len(chunk) :])
+        outcomes = _fill_all(prepared, tasks, overwrite, bar)
     else:
         outcomes = _fill_in_pool(prepared.path, tasks, workers, overwrite, bar)
     if pdf:
@@ -248,13 +245,20 @@ class _Outcome:
     warnings: tuple[Problem, ...] = ()
 
 
-def _fill_chunk_with(
-    prepared: PreparedTemplate, tasks: list[tuple[Path, Path]], overwrite: bool
+def _fill_all(
+    prepared: PreparedTemplate,
+    tasks: list[tuple[Path, Path]],
+    overwrite: bool,
+    bar: _ProgressBar | None = None,
 ) -> list[_Outcome]:
-    """Fill the workbooks of ``tasks``; their reports are finished (on disk, in place) in
-    the background while the next ones are made (:class:`~bdt_docx.output.Finisher`)."""
+    """Fill the workbooks of ``tasks``; each report is finished (on disk, in place) in the
+    background while the next ones are made (:class:`~bdt_docx.output.Finisher`)."""
+    started = []
     with Finisher() as finisher:
-        started = [_fill_one(prepared, *task, overwrite, finisher) for task in tasks]
+        for task in tasks:
+            started.append(_fill_one(prepared, *task, overwrite, finisher))
+            if bar is not None:
+                bar.advance([started[-1][0]])
     return [_settle(outcome, pending) for outcome, pending in started]
 
 
@@ -343,7 +347,7 @@ def _start_worker(template: Path) -> None:
 
 def _fill_chunk(tasks: list[tuple[Path, Path]], overwrite: bool) -> list[_Outcome]:
     assert _worker_template is not None, "worker started without its template"
-    return _fill_chunk_with(_worker_template, tasks, overwrite)
+    return _fill_all(_worker_template, tasks, overwrite)
 
 
 def _fill_in_pool(
@@ -353,7 +357,8 @@ def _fill_in_pool(
     overwrite: bool,
     bar: _ProgressBar | None,
 ) -> list[_Outcome]:
-    chunks = _chunks(tasks, max(1, min(_MAX_CHUNK, len(tasks) // (workers * 4))))
+    size = max(1, min(_MAX_CHUNK, len(tasks) // (workers * 4)))
+    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
     results: list[list[_Outcome]] = [[] for _ in chunks]
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(template,)) as pool:
         futures = {pool.submit(_fill_chunk, chunk, overwrite): i for i, chunk in enumerate(chunks)}
@@ -366,10 +371,6 @@ def _fill_in_pool(
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     return [outcome for chunk in results for outcome in chunk]
-
-
-def _chunks(tasks: list[tuple[Path, Path]], size: int) -> list[list[tuple[Path, Path]]]:
-    return [tasks[i : i + size] for i in range(0, len(tasks), size)]
 
 
 def _worker_count(jobs: int | None, tasks: int) -> int:
