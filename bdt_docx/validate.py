@@ -624,7 +624,9 @@ def check_context(context: Mapping[str, Any], fields: Fields) -> dict[str, Any]:
     Every field of ``fields`` must be present; each value goes through the same conversion
     (``"25"`` → 25, ``"09/06/2021"`` → a date), required, bound and list checks, and a value
     of a type no cell can hold (a list for a number) is refused. Returns the typed context of
-    the fields; raises :class:`ContextError` listing every problem, each naming its field.
+    the fields. Derived fields (a template without a description) only require the variables
+    the template needs, and pass every value as given. Raises :class:`ContextError` listing
+    every problem, each naming its field.
     """
     reader = _ContextReader(fields)
     checked = reader.read(context)
