@@ -179,3 +179,10 @@ def test_a_missing_document_is_told_in_vietnamese(tmp_path, capsys):
 )
 def test_system_errors_are_told_in_vietnamese_where_they_are_common(error, words):
     assert words in os_reason(error)
+
+
+def test_no_command_prints_the_vietnamese_help_and_exits_2(capsys):
+    assert main([]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("cách dùng: bdt-docx")
+    assert ENGLISH.search(captured.err) is None
