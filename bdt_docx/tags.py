@@ -698,14 +698,17 @@ def _gather_tags(p: etree._Element) -> None:
 def _drop_inner_marks(p: etree._Element, spans: list[tuple[int, int]]) -> None:
     """Remove the marks and the run content other than text that sit strictly inside a tag
     of ``p``."""
-    offset, inside = 0, []
+    offset, inside, index = 0, [], 0  # spans are in order: one pass over both
     for element in p.iter():
         if next(element.iterancestors(f"{_W}p"), None) is not p:
             continue
         if element.tag == f"{_W}t":
             offset += len(element.text or "")
-        elif element.tag in _INNER_MARKS and any(start < offset < end for start, end in spans):
-            inside.append(element)
+        elif element.tag in _INNER_MARKS:
+            while index < len(spans) and spans[index][1] <= offset:
+                index += 1
+            if index < len(spans) and spans[index][0] < offset:
+                inside.append(element)
     for element in inside:
         _drop(element)
 
@@ -755,7 +758,7 @@ _JINJA_MESSAGES = (
     (r"Encountered unknown tag (\S+).*", "lệnh {0} không có"),
     (r"unexpected (.+)", "{0} không đúng chỗ"),
     (r"expected an expression.*", "thiếu biểu thức"),
-    (r"tag name expected", "thiếu tên lệnh sau '{%'"),
+    (r"tag name expected", "thiếu tên lệnh sau '{{%'"),  # (braces doubled for format)
     (r"expected name or number", "thiếu tên hoặc số"),
 )
 _TOKEN_NAMES = {
@@ -778,6 +781,26 @@ def jinja_message(message: str) -> str:
 # -- entry points -------------------------------------------------------------------------
 
 
+def _hidden_strays(part: CleanPart, analysis: Analysis) -> None:
+    """Tag delimiters where Word shows no text (attribute values, text outside paragraphs):
+    Jinja compiles them too, and an unclosed one would swallow the rest of the part (and
+    make docxtpl's clean-up take time growing with the square of the part's size)."""
+    label = _part_label(part.name)
+    for element in part.root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = etree.QName(element).localname
+        pieces = [(f"thuộc tính {etree.QName(key).localname} của <{name}>", value)
+                  for key, value in element.attrib.items()]  # fmt: skip
+        if element.text and (
+            element.tag != f"{_W}t" or next(element.iterancestors(f"{_W}p"), None) is None
+        ):
+            pieces.append((f"mục {name}", element.text))
+        for where, text in pieces:
+            if "{" in text or "}" in text:
+                _tags(_Paragraph(part.name, _join(label, where), text, None, None), analysis)
+
+
 def analyse_parts(parts: Iterable[CleanPart], env: Environment) -> Analysis:
     """Check the tags of the cleaned ``parts`` against ``env``'s filters and tests."""
     analysis = Analysis()
@@ -789,6 +812,7 @@ def analyse_parts(parts: Iterable[CleanPart], env: Environment) -> Analysis:
             for tag in _tags(paragraph, analysis):
                 checker.tag(tag)
         checker.finish()
+        _hidden_strays(part, analysis)
         if part.changes:
             analysis.findings.append(
                 Finding(

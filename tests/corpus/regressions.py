@@ -228,6 +228,37 @@ _TEMPLATE_CASES = [
         (0, 4),
         "macro gọi lại chính nó",
     ),
+    # Found by the fuzzer: tags opened in attribute values, where Word shows nothing and the
+    # analysis did not look: docxtpl's clean-up took minutes (the square of the size).
+    Case(
+        "template-unclosed-tags-in-attributes",
+        "template",
+        with_body(b'<w:p><w:pPr><w:pStyle w:val="{{"/></w:pPr></w:p>' * 40_000),
+        (7, 4),
+        "thuộc tính val",
+    ),
+    # 30,000 tags and bookmarks in one paragraph: the marks inside tags were found in
+    # time growing with the square of the paragraph.
+    Case(
+        "template-30000-tags-in-one-paragraph",
+        "template",
+        with_body(
+            b"<w:p>"
+            + b'<w:r><w:t>{{ ten_co_quan }}</w:t></w:r><w:bookmarkStart w:id="1" w:name="x"/>'
+            * 30_000
+            + b"</w:p>"
+        ),
+        (0, 0),
+        "Đã tạo",
+    ),
+    # "tag name expected" told in Vietnamese through str.format, whose braces broke it.
+    Case(
+        "template-empty-statement",
+        "template",
+        with_body(paragraph("{% %}")),
+        (7, 4),
+        "thiếu tên lệnh",
+    ),
     # A 10 KB template whose 3,000-row table took minutes to lint and prepare.
     Case("template-table-3000-rows", "template", with_body(table(3000)), (0, 0), "Đã tạo"),
     Case(
