@@ -189,7 +189,8 @@ class Fields:
         if self.derived:
             return (
                 "Mẫu không có mô tả trường (trong tệp mẫu hay tệp .toml cùng tên bên cạnh): "
-                "mỗi biến được coi là chữ bắt buộc, biến trùng tên một bảng trong sổ là danh sách"
+                "mỗi biến được coi là chữ bắt buộc (trừ biến dùng với |default hay is defined), "
+                "biến trùng tên một bảng trong sổ là danh sách"
             )
         if self.embedded:
             return "Mô tả trường: lưu trong tệp mẫu"
