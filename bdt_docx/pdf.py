@@ -1,14 +1,16 @@
 """Conversions through LibreOffice: the report to PDF, an .ods/.xls workbook to .xlsx.
 
-Both run ``soffice --headless --convert-to`` the same way (:func:`run_conversion`):
+Both run ``soffice --headless --convert-to`` the same way (:func:`run_conversion` for one
+file; :func:`convert_many` gives one run many reports, so that a batch pays LibreOffice's
+start once per job rather than once per report):
 
 - a fresh, temporary user profile per run (``-env:UserInstallation=file:///…``), so a
   LibreOffice the clerk has open, or a broken profile, does not get in the way;
 - a cleaned environment (:func:`soffice_environment`): LibreOffice's embedded Python finds
   its prefix through ``python3`` on ``PATH``, and a virtualenv's or pyenv's ``python3`` first
   on ``PATH`` can crash it, so those are dropped;
-- a time limit, after which the whole process group is killed (and so is it when this
-  process is interrupted, Ctrl+C included, while LibreOffice runs);
+- a time limit for each document, after which the whole process group is killed (and so
+  is it when this process is interrupted, Ctrl+C included, while LibreOffice runs);
 - the result written into a temporary folder and moved into place with :func:`os.replace`,
   so no half-written file ever carries the final name. Such folders that a killed run left
   beside a report are removed by the next conversion there once an hour old
