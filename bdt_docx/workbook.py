@@ -282,6 +282,8 @@ class Workbook:
             raise
         self._strings: list[str] | None = None
         self._styles: list[tuple[str, str]] | None = None
+        #: Style indexes known to be well formed (a cell with one of them and no value is blank).
+        self._plain_styles: set[str] = set()
         self._tables: dict[str, TableInfo] | None = None
         self._merged: dict[str, list[Area]] = {}
 
@@ -515,7 +517,7 @@ class Workbook:
                 spans = [
                     (a.min_col, a.max_col) for a in areas if a.min_row <= row_number <= a.max_row
                 ]
-                if spans:
+                if spans and not self._blank_row(row):
                     col = 0
                     for c in row.iterfind(f"{self._m}c"):
                         col = self._column(c.get("r"), col)
@@ -542,11 +544,20 @@ class Workbook:
         such cells): what :meth:`_cell` reads as blank, told without building the cell."""
         if len(c) or c.get("t") == "inlineStr":
             return False
-        try:
-            self._style(c.get("s") or "0")
-        except ValueError:  # a damaged style: _cell says so
-            return False
+        style = c.get("s") or "0"
+        if style not in self._plain_styles:
+            try:
+                self._style(style)
+            except ValueError:  # a damaged style: _cell says so
+                return False
+            self._plain_styles.add(style)
         return True
+
+    def _blank_row(self, row: etree._Element) -> bool:
+        """Whether every cell of ``row`` is blank (:meth:`_blank`), told without placing
+        each cell in its column: the spare rows under a list are such rows."""
+        cell = f"{self._m}c"
+        return all(c.tag != cell or self._blank(c) for c in row)
 
     def _cell(self, sheet: str, row: int, col: int, c: etree._Element) -> Cell | None:
         try:
