@@ -308,6 +308,48 @@ def relationship(data: bytes, rng: random.Random) -> tuple[bytes, str]:
     return zipsurgery.rewritten(data, change), "relationships changed"
 
 
+#: Content types a part may be given: those rendered with Jinja, those read as workbook or
+#: document parts, and nonsense.
+CONTENT_TYPES = [
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml",
+    "application/vnd.openxmlformats-package.core-properties+xml",
+    "application/xml",
+    "",
+]
+
+
+def content_type(data: bytes, rng: random.Random) -> tuple[bytes, str]:
+    """A part given another content type (a styles part rendered as a document…), or an
+    override pointing at another part, or removed."""
+    what = rng.choice(["ContentType", "PartName", "remove"])
+    target = rng.choice(
+        CONTENT_TYPES if what == "ContentType" else ["/word/styles.xml", "/xl/styles.xml", "/"]
+    )
+
+    def change(part: str, content: bytes) -> bytes:
+        if part != "[Content_Types].xml":
+            return content
+        overrides = list(re.finditer(rb"<Override [^>]*/>", content))
+        if not overrides:
+            return content
+        found = rng.choice(overrides)
+        if what == "remove":
+            new = b""
+        else:
+            new = re.sub(
+                what.encode() + rb'="[^"]*"',
+                lambda _: what.encode() + b'="' + target.encode() + b'"',
+                found[0],
+            )
+        return content[: found.start()] + new + content[found.end() :]
+
+    return zipsurgery.rewritten(data, change), f"content types: {what} {target[-40:]!r}"
+
+
 def drop_part(data: bytes, rng: random.Random) -> tuple[bytes, str]:
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         name = rng.choice(package.namelist())
@@ -389,6 +431,7 @@ MUTATORS: list[tuple[Mutator, int]] = [
     (insert_comment, 1),
     (raw_value, 2),
     (relationship, 2),
+    (content_type, 2),
     (drop_part, 1),
     (duplicate_part, 1),
     (zip_damage, 3),
