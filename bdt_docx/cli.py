@@ -171,6 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
     # The template as a positional argument: the old spelling, kept working, not shown.
     template.add_argument("template_given", nargs="?", metavar="MẪU.docx", help=argparse.SUPPRESS)
     fields.add_argument("-w", "--workbook", metavar="SỔ_EXCEL", help="đối chiếu với sổ Excel này")
+    fields.add_argument(
+        "--embed",
+        metavar="MÔ_TẢ.toml",
+        help="lưu mô tả trường này vào trong mẫu -t, để mọi bản sao của mẫu mang theo nó",
+    )
     _add_json_options(fields)
 
     check = commands.add_parser("check", help="kiểm tra thể thức ND30 của một tệp .docx")
@@ -350,7 +355,16 @@ def _cmd_init(args: argparse.Namespace, outcome: Outcome) -> None:
 def _cmd_fields(args: argparse.Namespace, outcome: Outcome) -> None:
     from bdt_docx.report_fields import describe_fields
 
-    lines, data, problems = describe_fields(args.template or args.template_given, args.workbook)
+    template = args.template or args.template_given
+    if args.embed:
+        from bdt_docx.errors import TemplateError
+        from bdt_docx.template import embed_description
+
+        if template is None:
+            raise TemplateError("--embed cần mẫu để lưu mô tả vào: thêm -t MẪU.docx")
+        outcome.output = str(embed_description(template, args.embed))
+        outcome.lines.append(f"Đã lưu mô tả trường {args.embed} vào mẫu {template}.")
+    lines, data, problems = describe_fields(template, args.workbook)
     outcome.listing = True
     outcome.lines.extend(lines)
     outcome.extra["fields"] = data

@@ -26,7 +26,7 @@ else:  # pragma: no cover - Python 3.10
 from lxml import etree
 
 from bdt_docx.errors import Problem, TemplateError
-from bdt_docx.package import Package, part_path
+from bdt_docx.package import Package
 
 __all__ = [
     "Column",
@@ -36,6 +36,7 @@ __all__ = [
     "custom_properties_xml",
     "description_path",
     "embedded_description",
+    "with_description",
 ]
 
 FieldType = Literal["text", "integer", "date"]
@@ -368,6 +369,7 @@ CUSTOM_PROPERTIES_CONTENT_TYPE = (
     "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 )
 _PACKAGE_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 
 
 def custom_properties_xml(description: str) -> bytes:
@@ -389,16 +391,20 @@ def custom_properties_xml(description: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def custom_properties_part(package: Package) -> str:
+    """The name of ``package``'s custom properties part (where it would be, if it has none)."""
+    return next(
+        (r.target for r in package.relationships("").values() if r.type == CUSTOM_PROPERTIES_TYPE),
+        "docProps/custom.xml",
+    )
+
+
 def embedded_description(package: Package) -> str | None:
     """The description stored in ``package``'s custom properties, or None when it has none.
 
     Raises :class:`PackageError` when the custom properties part is not well-formed XML.
     """
-    name = "docProps/custom.xml"
-    if "_rels/.rels" in package.names:
-        for rel in package.read_xml("_rels/.rels").iter(_PACKAGE_RELS):
-            if rel.get("Type") == CUSTOM_PROPERTIES_TYPE and rel.get("TargetMode") != "External":
-                name = part_path("", rel.get("Target", ""))
+    name = custom_properties_part(package)
     if name not in package.names:
         return None
     chunks = {
@@ -407,3 +413,47 @@ def embedded_description(package: Package) -> str | None:
         if prop.get("name", "").startswith(PROPERTY_PREFIX)
     }
     return "".join(chunks[key] for key in sorted(chunks)) if chunks else None
+
+
+def with_description(package: Package, description: str) -> dict[str, bytes]:
+    """The parts of ``package`` (name → bytes, in order) with ``description`` stored in its
+    custom properties: an older description is replaced, other custom properties are kept,
+    and the part, its content type and its relationship are added when missing."""
+    parts = {info.filename: package.read(info.filename) for info in package.infolist()}
+    name = custom_properties_part(package)
+    fresh = etree.fromstring(custom_properties_xml(description))
+    if name in parts:
+        root = package.read_xml(name)
+        for prop in list(root):
+            if prop.get("name", "").startswith(PROPERTY_PREFIX):
+                root.remove(prop)
+        pid = max((int(p.get("pid", "1")) for p in root if p.get("pid", "").isdigit()), default=1)
+        for number, prop in enumerate(fresh, pid + 1):
+            prop.set("pid", str(number))
+            root.append(prop)
+        parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        return parts
+    parts[name] = custom_properties_xml(description)
+    types = package.read_xml("[Content_Types].xml")
+    etree.SubElement(
+        types,
+        f"{{{_TYPES_NS}}}Override",
+        PartName=f"/{name}",
+        ContentType=CUSTOM_PROPERTIES_CONTENT_TYPE,
+    )
+    parts["[Content_Types].xml"] = etree.tostring(
+        types, xml_declaration=True, encoding="UTF-8", standalone=True
+    )
+    rels = package.read_xml("_rels/.rels")
+    ids = {rel.get("Id") for rel in rels}
+    etree.SubElement(
+        rels,
+        _PACKAGE_RELS,
+        Id=next(f"rIdBdt{n}" for n in range(1, len(ids) + 2) if f"rIdBdt{n}" not in ids),
+        Type=CUSTOM_PROPERTIES_TYPE,
+        Target=name,
+    )
+    parts["_rels/.rels"] = etree.tostring(
+        rels, xml_declaration=True, encoding="UTF-8", standalone=True
+    )
+    return parts

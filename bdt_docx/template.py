@@ -27,9 +27,9 @@ from markupsafe import Markup, escape
 
 from bdt_docx.arguments import path_argument
 from bdt_docx.errors import Problem, TemplateError
-from bdt_docx.fields import Fields, description_path, embedded_description
+from bdt_docx.fields import Fields, description_path, embedded_description, with_description
 from bdt_docx.filters import FILTERS
-from bdt_docx.output import Member, deflate
+from bdt_docx.output import Member, deflate, write_package
 from bdt_docx.package import Package, PackageError, parse_xml
 from bdt_docx.tags import (
     PARAGRAPH_FILTER,
@@ -47,6 +47,7 @@ __all__ = [
     "MAX_TEMPLATE_XML_BYTES",
     "PreparedTemplate",
     "default_template",
+    "embed_description",
     "make_environment",
     "prepare_template",
     "read_parts",
@@ -266,6 +267,40 @@ def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> P
     except TemplateError as exc:
         raise TemplateError(analysis.locate(exc.problems), path) from exc
     return PreparedTemplate(path, parts, variables, fields, env, optional, tuple(analysis.findings))
+
+
+def embed_description(
+    template: str | os.PathLike[str], description: str | os.PathLike[str]
+) -> Path:
+    """Store the field description ``description`` (a .toml file) inside ``template``.
+
+    The template is rewritten in place (atomically), its custom document properties holding
+    the description, so that every copy of it, renamed, moved or saved again by Word or
+    LibreOffice, carries it. The description is checked first: a malformed one, or one
+    without a variable the template needs, is a :class:`TemplateError` and nothing is
+    written. Returns the template's path.
+    """
+    path = Path(template)
+    fields = Fields.load(description)
+    prepared = prepare_template(path)
+    fields.check_covers(set(prepared.variables - prepared.optional), description)
+    text = Path(description).read_text(encoding="utf-8")
+    try:
+        with Package(path) as package:
+            infos = {info.filename: info for info in package.infolist()}
+            parts = with_description(package, text)
+    except PackageError as exc:
+        raise TemplateError(
+            f"tệp mẫu không phải tệp Word .docx hợp lệ: {exc.reason}", path
+        ) from exc
+    members = [deflate(infos.get(name) or _new_entry(name), data) for name, data in parts.items()]
+    return write_package(members, path, overwrite=True)
+
+
+def _new_entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.external_attr = 0o644 << 16
+    return info
 
 
 def read_parts(package: Package) -> tuple[list[tuple[zipfile.ZipInfo, bytes]], set[str]]:

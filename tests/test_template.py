@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import zipfile
 
 import pytest
 from corpus.builders import docx_template
@@ -11,10 +12,12 @@ from reading import lines
 from workbooks import TEMPLATE
 
 from bdt_docx.api import render_report
-from bdt_docx.errors import ContextError
+from bdt_docx.cli import main
+from bdt_docx.errors import ContextError, TemplateError
+from bdt_docx.fields import Fields
 from bdt_docx.lint import lint_template
 from bdt_docx.report_fields import describe_fields
-from bdt_docx.template import prepare_template
+from bdt_docx.template import embed_description, prepare_template
 
 
 def test_prepared_once_and_again_when_its_description_changes(tmp_path):
@@ -69,3 +72,40 @@ def test_default_and_is_defined_make_a_variable_optional(tmp_path):
     assert "Ghi chú: xHết." in lines(out)
     with pytest.raises(ContextError, match="ngay: thiếu trường này"):
         render_report({}, template, tmp_path / "c.docx")
+
+
+DESCRIPTION = (
+    '[fields.noi_gui]\nlabel = "Nơi gửi"\n[fields.so_nguoi]\nlabel = "Số"\ntype = "integer"\n'
+)
+
+
+def test_embedded_description_travels_with_copies_and_replaces_an_older_one(tmp_path):
+    template = docx_template(tmp_path, ["Kính gửi {{ noi_gui }}", "Số người: {{ so_nguoi }}"])
+    description = tmp_path / "mo_ta.toml"
+    description.write_text(DESCRIPTION, encoding="utf-8")
+    assert main(["fields", "-t", str(template), "--embed", str(description)]) == 0
+    description.write_text(DESCRIPTION.replace('"Số"', '"Số người"'), encoding="utf-8")
+    embed_description(template, description)  # again: the older description is replaced
+    copy = tmp_path / "khac" / "ban_sao.docx"
+    copy.parent.mkdir()
+    shutil.copy(template, copy)
+    fields = prepare_template(copy).fields
+    assert fields.embedded and fields == Fields.load(description)
+    assert fields.values["so_nguoi"].label == "Số người"
+    with zipfile.ZipFile(copy) as package:
+        custom = package.read("docProps/custom.xml").decode("utf-8")
+        types = package.read("[Content_Types].xml").decode("utf-8")
+    assert custom.count("bdt_docx.mo_ta_truong.001") == 1
+    assert types.count("/docProps/custom.xml") == 1
+
+
+def test_embedding_a_description_that_lacks_a_variable_writes_nothing(tmp_path, capsys):
+    template = docx_template(tmp_path, ["Kính gửi {{ noi_gui }}", "Ngày {{ ngay }}"])
+    before = template.read_bytes()
+    description = tmp_path / "mo_ta.toml"
+    description.write_text(DESCRIPTION, encoding="utf-8")
+    with pytest.raises(TemplateError, match="ngay"):
+        embed_description(template, description)
+    assert template.read_bytes() == before
+    assert main(["fields", "--embed", str(description)]) == 4
+    assert "-t MẪU.docx" in capsys.readouterr().err
