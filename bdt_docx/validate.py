@@ -24,6 +24,7 @@ from bdt_docx.errors import BdtDocxWarning, ContextError, Problem, WorkbookError
 from bdt_docx.fields import TYPE_LABELS, Column, Fields, FieldSpec, TableSpec
 from bdt_docx.filters import so
 from bdt_docx.legacy import ENCODING_LABELS, repair
+from bdt_docx.numfmt import month_first, shown
 from bdt_docx.text import clean_text, slug
 from bdt_docx.workbook import MAX_ROW, Area, Cell, NameLookupError, Workbook, cell_ref
 
@@ -32,6 +33,8 @@ __all__ = ["check_context", "convert", "read_context"]
 _DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 # A whole number typed as text: plain digits, or groups of three after "." or a space.
 _INT_TEXT = re.compile(r"[+-]?(?:[0-9]{1,3}(?:([. \u00a0])[0-9]{3})(?:\1[0-9]{3})*|[0-9]+)")
+#: Cell values a text field takes as the cell shows them (its number format applied).
+_SHOWN = (int, float, dt.date, dt.time, dt.timedelta)
 #: Excel keeps 15 significant digits; a whole number beyond them is not what was typed.
 _MAX_DIGITS = 15
 _RENAMED = r"^{name}_?\d+$"
@@ -64,7 +67,7 @@ def _to_text(value: object) -> str:
 
 
 def _to_integer(value: object) -> int:
-    if isinstance(value, (bool, dt.date)):
+    if isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
         raise ValueProblem("cần một số nguyên")
     if isinstance(value, (int, float)):
         number = float(value)
@@ -95,6 +98,8 @@ def _to_date(value: object) -> dt.date:
         raise ValueProblem(
             f"cần một ngày, không phải số {_number(value)}; hãy nhập ngày dạng dd/mm/yyyy"
         )
+    if isinstance(value, (dt.time, dt.timedelta)):
+        raise ValueProblem("cần một ngày, không phải giờ; hãy nhập ngày dạng dd/mm/yyyy")
     text = clean_text(str(value))
     match = _DATE_TEXT.match(text)
     if not match:
@@ -293,7 +298,13 @@ class _Reader:
             )
             return None
         raw = cell.value if cell is not None else None
-        return self.typed(raw, Problem("", field, sheet, ref), type_, required, label)
+        place = Problem("", field, sheet, ref)
+        if cell is not None and isinstance(raw, _SHOWN) and not isinstance(raw, bool):
+            if type_ == "text":  # the text the cell shows: 96,67%, 1.500.000 đ, 05, 12:00
+                raw = shown(raw, cell.number_format)
+            elif type_ == "date" and isinstance(raw, dt.datetime):
+                _say_month_first(raw, cell.number_format, place)
+        return self.typed(raw, place, type_, required, label)
 
     def typed(self, raw: object, place: Problem, type_: str, required: bool, label: str) -> Any:
         """``raw`` converted to ``type_``, or None after recording a problem at ``place``
@@ -637,6 +648,24 @@ def check_context(context: Mapping[str, Any], fields: Fields) -> dict[str, Any]:
 
 def _is_rows(value: object) -> bool:
     return isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray))
+
+
+def _say_month_first(date: dt.datetime, code: str, where: Problem) -> None:
+    """Say which date was read from a cell formatted month first (a machine set to US
+    format stores 09/06 typed there as 6 September), when day and month could swap."""
+    if date.day <= 12 and date.day != date.month and month_first(code):
+        warnings.warn(
+            BdtDocxWarning(
+                replace(
+                    where,
+                    message=f"đã đọc ngày {date:%d/%m/%Y} (ngày {date.day} tháng "
+                    f"{date.month} năm {date.year}); ô định dạng tháng trước ngày (kiểu Mỹ). "
+                    "Nếu ngày gõ vào khác ngày này, hãy định dạng ô dd/mm/yyyy (Format Cells "
+                    "→ Custom) rồi gõ lại",
+                )
+            ),
+            stacklevel=4,
+        )
 
 
 def _from_legacy(text: str, where: Problem) -> str:

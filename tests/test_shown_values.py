@@ -1,0 +1,87 @@
+"""A template without a field description prints a cell as the cell shows it (issue 8 §3),
+and a date read from a month-first cell is said in the output."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+from corpus.builders import docx_template
+from reading import text as report_text
+from workbooks import EXAMPLE, edit_workbook
+
+import bdt_docx
+from bdt_docx.errors import BdtDocxWarning
+from bdt_docx.numfmt import shown
+
+CASES = [  # value, number format, what Excel shows on a Vietnamese machine
+    (0.9667, "0.00%", "96,67%"),
+    (1500000, '#,##0 "đ"', "1.500.000 đ"),
+    (1500000, "#,##0 [$đ-42A]", "1.500.000 đ"),
+    (5, "00", "05"),
+    (dt.time(12, 0), "h:mm", "12:00"),
+    (1234.5, "#,##0.00", "1.234,50"),
+    (1234.567, "#,##0.0#", "1.234,57"),
+    (-5, "#,##0;(#,##0)", "(5)"),
+    (0, '#,##0;-#,##0;"-"', "-"),
+    (24.999999999999996, "General", "25"),
+    (0.1 + 0.2, "General", "0,3"),
+    (2.5, "0", "3"),
+    (dt.datetime(2021, 6, 9), "mm-dd-yy", "09/06/2021"),  # built-in 14: the short date
+    (dt.datetime(2021, 6, 9, 14, 5), "dd/mm/yyyy hh:mm", "09/06/2021 14:05"),
+    (dt.timedelta(hours=255, minutes=10, seconds=10), "[h]:mm:ss", "255:10:10"),
+    (12, '"Số "0', "Số 12"),
+]
+
+
+@pytest.mark.parametrize(("value", "code", "expected"), CASES)
+def test_a_value_is_shown_as_its_number_format_shows_it(value, code, expected):
+    assert shown(value, code) == expected
+
+
+def test_a_template_without_description_prints_what_the_cells_show(tmp_path):
+    template = docx_template(
+        tmp_path, ["Tỷ lệ {{ ty_le }}, kinh phí {{ kinh_phi }}, số {{ so }}, lúc {{ gio }}."]
+    )
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for column, (name, value, code) in enumerate(
+        [
+            ("ty_le", 0.9667, "0.00%"),
+            ("kinh_phi", 1500000, '#,##0 "đ"'),
+            ("so", 5, "00"),
+            ("gio", dt.time(12, 0), "h:mm"),
+        ],
+        1,
+    ):
+        cell = sheet.cell(1, column, value)
+        cell.number_format = code
+        book.defined_names[name] = openpyxl.workbook.defined_name.DefinedName(
+            name, attr_text=f"Sheet!${cell.column_letter}$1"
+        )
+    workbook = tmp_path / "so.xlsx"
+    book.save(workbook)
+    report = bdt_docx.fill_report(workbook, template, tmp_path / "r.docx")
+    assert "Tỷ lệ 96,67%, kinh phí 1.500.000 đ, số 05, lúc 12:00." in report_text(report)
+
+
+def test_a_date_from_a_month_first_cell_is_said(tmp_path):
+    workbook = edit_workbook(tmp_path / "w.xlsx", {"ngay_ban_hanh": dt.datetime(2021, 9, 6)})
+    book = openpyxl.load_workbook(workbook)
+    sheet_name, ref = next(iter(book.defined_names["ngay_ban_hanh"].destinations))
+    book[sheet_name][ref.replace("$", "")].number_format = "m/d/yyyy"
+    book.save(workbook)
+    with pytest.warns(BdtDocxWarning) as caught:
+        context = bdt_docx.read_workbook(workbook)
+    assert context["ngay_ban_hanh"] == dt.date(2021, 9, 6)
+    (warning,) = [w.message for w in caught if isinstance(w.message, BdtDocxWarning)]
+    assert "đã đọc ngày 06/09/2021 (ngày 6 tháng 9 năm 2021)" in str(warning)
+
+
+def test_a_day_first_date_is_read_without_a_word():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert bdt_docx.read_workbook(EXAMPLE)["ngay_ban_hanh"] == dt.date(2021, 6, 9)
