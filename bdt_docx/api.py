@@ -15,6 +15,7 @@ from typing import Any
 
 from bdt_docx.arguments import flag_argument, mapping_argument, path_argument
 from bdt_docx.errors import ConversionError, OutputError
+from bdt_docx.ods import ODS_SUFFIXES, OdsWorkbook
 from bdt_docx.output import check_destination, write_package
 from bdt_docx.render import render_parts
 from bdt_docx.template import PreparedTemplate, prepare_template
@@ -25,9 +26,9 @@ __all__ = ["fill_report", "read_workbook", "render_report"]
 
 PathLike = str | os.PathLike[str]
 #: Workbook formats read directly.
-READ_SUFFIXES = (".xlsx", ".xlsm")
+READ_SUFFIXES = (".xlsx", ".xlsm", *ODS_SUFFIXES)
 #: Workbook formats converted to .xlsx through LibreOffice before reading.
-CONVERTED_SUFFIXES = (".ods", ".fods", ".xls")
+CONVERTED_SUFFIXES = (".xls",)
 #: Every workbook format accepted.
 WORKBOOK_SUFFIXES = READ_SUFFIXES + CONVERTED_SUFFIXES
 
@@ -59,7 +60,8 @@ def read_workbook(
 
 
 def _read(path: Path, prepared: PreparedTemplate, shown_as: Path) -> dict[str, Any]:
-    with Workbook(path, shown_as=shown_as) as workbook:
+    reader = OdsWorkbook if path.suffix.lower() in ODS_SUFFIXES else Workbook
+    with reader(path, shown_as=shown_as) as workbook:
         return read_context(workbook, prepared.fields)
 
 

@@ -1,4 +1,4 @@
-"""Conversions through LibreOffice: the report to PDF, an .ods/.xls workbook to .xlsx.
+"""Conversions through LibreOffice: the report to PDF, an .xls workbook to .xlsx.
 
 Both run ``soffice --headless --convert-to`` the same way (:func:`run_conversion` for one
 file; :func:`convert_many` gives one run many reports, so that a batch pays LibreOffice's
@@ -124,7 +124,7 @@ def install_hint() -> str:
         f"{wrong}Không tìm thấy LibreOffice (cần để chuyển đổi tệp). Cách cài: "
         'trên Windows, tải bộ cài "LibreOffice" tại trang libreoffice.org (mục Download) '
         "rồi cài đặt; trên Debian/Ubuntu, chạy 'sudo apt install libreoffice-writer-nogui' "
-        "(thêm 'libreoffice-calc-nogui' để đọc tệp .ods/.xls). Nếu LibreOffice đã cài ở chỗ "
+        "(thêm 'libreoffice-calc-nogui' để đọc tệp .xls). Nếu LibreOffice đã cài ở chỗ "
         f"khác, đặt biến môi trường {SOFFICE_ENV} là đường dẫn tới soffice "
         "(ví dụ C:\\Program Files\\LibreOffice\\program\\soffice.exe)."
     )
@@ -576,7 +576,7 @@ def _save_as_xlsx_hint() -> str:
 def converted_workbook(
     path: str | os.PathLike[str], *, timeout: float = DEFAULT_TIMEOUT
 ) -> Iterator[Path]:
-    """Yield a temporary .xlsx converted from the .ods/.xls workbook ``path``.
+    """Yield a temporary .xlsx converted from the .xls workbook ``path``.
 
     The .xlsx lives in a temporary folder removed on exit. Any failure (LibreOffice missing,
     too slow, or failing) raises :class:`~bdt_docx.WorkbookError` telling the clerk to save

@@ -25,6 +25,7 @@ from bdt_docx.fields import TYPE_LABELS, Column, Fields, FieldSpec, TableSpec
 from bdt_docx.filters import so
 from bdt_docx.legacy import ENCODING_LABELS, repair
 from bdt_docx.numfmt import month_first, shown
+from bdt_docx.ods import OdsWorkbook
 from bdt_docx.text import clean_text, slug
 from bdt_docx.workbook import MAX_ROW, Area, Cell, NameLookupError, Workbook, cell_ref
 
@@ -176,7 +177,7 @@ class _Reader:
     #: How a blank required value is told.
     blank = "ô trống"
 
-    def __init__(self, workbook: Workbook, fields: Fields) -> None:
+    def __init__(self, workbook: Workbook | OdsWorkbook, fields: Fields) -> None:
         self.workbook = workbook
         self.fields = fields
         self.problems: list[Problem] = []
@@ -499,7 +500,7 @@ class _Reader:
         self.problems.append(Problem(message, spec.name, *where))
 
 
-def read_context(workbook: Workbook, fields: Fields) -> dict[str, Any]:
+def read_context(workbook: Workbook | OdsWorkbook, fields: Fields) -> dict[str, Any]:
     """The render context of ``workbook`` for a template with ``fields``.
 
     Values are typed (``int``, ``datetime.date``, NFC ``str``, ``None`` for an optional
@@ -688,7 +689,7 @@ def _from_legacy(text: str, where: Problem) -> str:
     return fixed
 
 
-def _has_name(workbook: Workbook, name: str) -> bool:
+def _has_name(workbook: Workbook | OdsWorkbook, name: str) -> bool:
     try:
         workbook.find_name(name)
     except NameLookupError:
@@ -696,7 +697,7 @@ def _has_name(workbook: Workbook, name: str) -> bool:
     return True
 
 
-def _is_block(workbook: Workbook, name: str) -> bool:
+def _is_block(workbook: Workbook | OdsWorkbook, name: str) -> bool:
     try:
         area = workbook.find_name(name)
     except NameLookupError:

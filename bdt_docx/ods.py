@@ -1,0 +1,371 @@
+"""Reading an OpenDocument spreadsheet (.ods, .fods) directly, as LibreOffice Calc shows it.
+
+Converting an .ods to .xlsx through LibreOffice loses what a clerk sees: a Calc document
+whose null date is 1900-01-01 comes out two days early, and an Excel table's totals row
+saved as .ods becomes a data row. Read directly, a date is the ISO date Calc stores with the
+cell, a list is a database range (Calc's Data → Define Range, an Excel table saved by Calc)
+or a named range, and a last row of ``SUBTOTAL`` formulas is a totals row, not data. No
+LibreOffice is needed.
+
+:class:`OdsWorkbook` answers the questions :mod:`bdt_docx.validate` asks of a
+:class:`~bdt_docx.workbook.Workbook`: names, tables, merged blocks and cells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from bdt_docx.errors import WorkbookError
+from bdt_docx.package import MAX_PART_BYTES, Package, PackageError, parse_xml, refuse_doctype
+from bdt_docx.workbook import (
+    MAX_COL,
+    MAX_ROW,
+    Area,
+    Cell,
+    NameLookupError,
+    TableInfo,
+    cell_ref,
+    column_index_from_string,
+)
+
+__all__ = ["ODS_SUFFIXES", "OdsWorkbook"]
+
+#: Spreadsheet formats read by this module.
+ODS_SUFFIXES = (".ods", ".fods")
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+_O, _T, _X = f"{{{_OFFICE}}}", f"{{{_TABLE}}}", f"{{{_TEXT}}}"
+_ADDRESS = re.compile(
+    r"^\$?(?:'(?P<quoted>(?:[^']|'')+)'|(?P<bare>[^'.:$][^'.:]*))?\.\$?(?P<c1>[A-Za-z]{1,3})"
+    r"\$?(?P<r1>[0-9]{1,7})(?::\$?(?:'(?:[^']|'')+'|[^'.:$][^'.:]*)?\.\$?(?P<c2>[A-Za-z]{1,3})"
+    r"\$?(?P<r2>[0-9]{1,7}))?$"
+)
+_DURATION = re.compile(
+    r"^-?P(?:(?P<d>[0-9]{1,7})D)?T?(?:(?P<h>[0-9]{1,9})H)?(?:(?P<m>[0-9]{1,9})M)?"
+    r"(?:(?P<s>[0-9]{1,9}(?:\.[0-9]+)?)S)?$"
+)
+#: Most cells one read expands from repeated cells (a real list is far smaller).
+MAX_CELLS = 1_000_000
+_DECIMALS = re.compile(r"[.,]([0-9]+)\s*%")
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A run of identical cells: first row and column, how many of each, and the cell."""
+
+    row: int
+    rows: int
+    col: int
+    cols: int
+    element: etree._Element
+
+
+class OdsWorkbook:
+    """An .ods or .fods spreadsheet opened for reading by names and tables."""
+
+    def __init__(self, path: str | Path, shown_as: str | Path | None = None) -> None:
+        self.path = Path(path)
+        self.shown_as = Path(shown_as) if shown_as is not None else self.path
+        root = self._content(self.path, self.shown_as)
+        body = root.find(f"{_O}body/{_O}spreadsheet")
+        if body is None:
+            raise WorkbookError(
+                "tệp không phải bảng tính OpenDocument (.ods). Hãy mở nó trong LibreOffice "
+                "Calc rồi Lưu thành (Save As) kiểu 'ODF Spreadsheet (.ods)'",
+                self.shown_as,
+            )
+        #: sheet name → (sheet name, visible): the same shape as Workbook.sheets
+        self.sheets: dict[str, tuple[str, bool]] = {}
+        self._runs: dict[str, list[_Run]] = {}
+        self._merged: dict[str, list[Area]] = {}
+        self._names: dict[str, list[tuple[str | None, str, str]]] = {}
+        self._tables: dict[str, TableInfo] = {}
+        for table in body.iterfind(f"{_T}table"):
+            name = table.get(f"{_T}name", "")
+            self.sheets[name] = (name, True)
+            try:
+                self._read_table(name, table)
+            except PackageError as exc:
+                raise WorkbookError(exc.reason, self.shown_as) from exc
+            self._read_names(table.find(f"{_T}named-expressions"), name)
+        self._read_names(body.find(f"{_T}named-expressions"), None)
+        for database in body.iterfind(f"{_T}database-ranges/{_T}database-range"):
+            self._read_database_range(database)
+
+    def __enter__(self) -> OdsWorkbook:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Nothing stays open: the document was read whole."""
+
+    # -- opening --------------------------------------------------------------------------
+
+    @staticmethod
+    def _content(path: Path, shown_as: Path) -> etree._Element:
+        """The document's content: content.xml of an .ods, the whole of a flat .fods."""
+        try:
+            if path.suffix.lower() == ".fods":
+                if path.stat().st_size > MAX_PART_BYTES:
+                    raise PackageError("tệp quá lớn")
+                data = path.read_bytes()
+                refuse_doctype(data, path.name)
+                return parse_xml(data, path.name)
+            with Package(path) as package:
+                return package.read_xml("content.xml")
+        except FileNotFoundError as exc:
+            raise WorkbookError("không tìm thấy tệp", shown_as) from exc
+        except OSError as exc:
+            raise WorkbookError(f"không mở được tệp ({exc.strerror or exc})", shown_as) from exc
+        except PackageError as exc:
+            raise WorkbookError(
+                f"bảng tính .ods bị hỏng hoặc không phải tệp .ods: {exc.reason}", shown_as
+            ) from exc
+
+    def _read_table(self, sheet: str, table: etree._Element) -> None:
+        runs: list[_Run] = []
+        blocks: list[Area] = []
+        row = 1
+        for row_element in _rows(table):
+            rows = _repeat(row_element, "number-rows-repeated")
+            col = 1
+            for cell in row_element:
+                if not isinstance(cell.tag, str):
+                    continue
+                cols = _repeat(cell, "number-columns-repeated")
+                if col > MAX_COL or row > MAX_ROW:
+                    break
+                if cell.tag == f"{_T}table-cell" and _has_content(cell):
+                    runs.append(_Run(row, rows, col, cols, cell))
+                    spans = (
+                        _repeat(cell, "number-rows-spanned"),
+                        _repeat(cell, "number-columns-spanned"),
+                    )
+                    if spans != (1, 1):
+                        last = (min(MAX_ROW, row + spans[0] - 1), min(MAX_COL, col + spans[1] - 1))
+                        blocks.append(Area(sheet, row, col, *last))
+                col += cols
+            row += rows
+        self._runs[sheet] = runs
+        self._merged[sheet] = blocks
+
+    def _read_names(self, expressions: etree._Element | None, scope: str | None) -> None:
+        if expressions is None:
+            return
+        for item in expressions.iterfind(f"{_T}named-range"):
+            name = item.get(f"{_T}name", "")
+            address = item.get(f"{_T}cell-range-address", "")
+            self._names.setdefault(name.lower(), []).append((scope, address, name))
+
+    def _read_database_range(self, database: etree._Element) -> None:
+        name = database.get(f"{_T}name", "")
+        if name.startswith("__Anonymous_Sheet_DB__"):
+            return
+        try:
+            area = _area(database.get(f"{_T}target-range-address", ""))
+        except NameLookupError:
+            return  # a range Calc cannot show either
+        if area.sheet not in self.sheets:
+            return
+        header_rows = 0 if database.get(f"{_T}contains-header") == "false" else 1
+        totals = 1 if self._is_totals_row(area) else 0
+        headers = tuple(
+            _text_of(self._cell_at(area.sheet, area.min_row, col)) if header_rows else ""
+            for col in range(area.min_col, area.max_col + 1)
+        )
+        self._tables[name.lower()] = TableInfo(name, area, headers, header_rows, totals)
+
+    def _is_totals_row(self, area: Area) -> bool:
+        """An Excel table's totals row, as Calc keeps it: a last row with SUBTOTAL formulas."""
+        if area.max_row <= area.min_row + 1:
+            return False
+        return any(
+            "SUBTOTAL(" in (cell.get(f"{_T}formula") or "").upper()
+            for cell in (
+                self._cell_at(area.sheet, area.max_row, col)
+                for col in range(area.min_col, area.max_col + 1)
+            )
+            if cell is not None
+        )
+
+    def _cell_at(self, sheet: str, row: int, col: int) -> etree._Element | None:
+        for run in self._runs.get(sheet, ()):
+            if run.row <= row < run.row + run.rows and run.col <= col < run.col + run.cols:
+                return run.element
+        return None
+
+    # -- what validate asks -----------------------------------------------------------------
+
+    def find_name(self, name: str) -> Area:
+        """The area a named range points at (see :meth:`Workbook.find_name`)."""
+        entries = self._names.get(name.lower())
+        if not entries:
+            raise NameLookupError(f"không có tên (Name) '{name}' trong sổ")
+        scoped = [entry for entry in entries if entry[0] is None] or entries
+        if len(scoped) > 1:
+            sheets = ", ".join(f"'{sheet}'" for sheet, _, _ in scoped)
+            raise NameLookupError(
+                f"tên '{name}' chỉ có phạm vi trang tính và có ở nhiều trang ({sheets}); "
+                "hãy để lại một, hoặc đặt phạm vi toàn sổ (Global)"
+            )
+        area = _area(scoped[0][1])
+        if area.sheet not in self.sheets:
+            raise NameLookupError(f"tên '{name}' trỏ tới trang tính '{area.sheet}' không có")
+        return area
+
+    def tables(self) -> dict[str, TableInfo]:
+        """The database ranges (Data → Define Range; Excel tables saved by Calc), by
+        lower-case name."""
+        return self._tables
+
+    def merged(self, sheet: str) -> list[Area]:
+        """The merged blocks of ``sheet``."""
+        return self._merged.get(sheet, [])
+
+    def fetch(self, areas: Iterable[Area]) -> dict[tuple[str, int, int], Cell]:
+        """Every non-blank cell inside ``areas`` (see :meth:`Workbook.fetch`)."""
+        cells: dict[tuple[str, int, int], Cell] = {}
+        for area in areas:
+            for run in self._runs.get(area.sheet, ()):
+                rows = range(max(run.row, area.min_row), min(run.row + run.rows, area.max_row + 1))
+                cols = range(max(run.col, area.min_col), min(run.col + run.cols, area.max_col + 1))
+                if not rows or not cols:
+                    continue
+                if len(cells) + len(rows) * len(cols) > MAX_CELLS:
+                    raise WorkbookError(
+                        f"trang tính '{area.sheet}' lặp một ô ra hơn "
+                        f"{MAX_CELLS:_} ô trong vùng {area.ref}; hãy xóa các ô lặp thừa".replace(
+                            "_", "."
+                        ),
+                        self.shown_as,
+                    )
+                for row in rows:
+                    for col in cols:
+                        if (area.sheet, row, col) not in cells:
+                            cells[(area.sheet, row, col)] = _cell(
+                                area.sheet, cell_ref(row, col), run.element
+                            )
+        return cells
+
+
+def _rows(table: etree._Element) -> Iterator[etree._Element]:
+    """The rows of a sheet, header rows and row groups included, in order."""
+    for child in table:
+        if child.tag == f"{_T}table-row":
+            yield child
+        elif child.tag in (f"{_T}table-rows", f"{_T}table-header-rows", f"{_T}table-row-group"):
+            yield from _rows(child)
+
+
+def _repeat(element: etree._Element, attribute: str) -> int:
+    """A repeat or span count; a count no program writes is a damaged document."""
+    text = element.get(f"{_T}{attribute}", "1")
+    if not re.fullmatch(r"[0-9]{1,8}", text) or int(text) < 1:
+        raise PackageError(f"bảng tính .ods bị hỏng (số lần lặp '{text[:20]}')")
+    return int(text)
+
+
+def _has_content(cell: etree._Element) -> bool:
+    return (
+        cell.get(f"{_O}value-type") is not None
+        or cell.get(f"{_T}formula") is not None
+        or cell.find(f"{_X}p") is not None
+        or cell.get(f"{_T}number-columns-spanned") is not None
+        or cell.get(f"{_T}number-rows-spanned") is not None
+    )
+
+
+def _area(address: str) -> Area:
+    """``$'Nơi nhận'.$A$1:.$B$3`` → :class:`Area`."""
+    match = _ADDRESS.match(address.strip())
+    if not match or not (match["quoted"] or match["bare"]):
+        raise NameLookupError(f"tên không trỏ tới ô nào ({address})")
+    sheet = match["quoted"].replace("''", "'") if match["quoted"] else match["bare"]
+    c1, r1 = column_index_from_string(match["c1"].upper()), int(match["r1"])
+    c2 = column_index_from_string(match["c2"].upper()) if match["c2"] else c1
+    r2 = int(match["r2"]) if match["r2"] else r1
+    if not (min(r1, r2) >= 1 and max(r1, r2) <= MAX_ROW and max(c1, c2) <= MAX_COL):
+        raise NameLookupError(f"tên trỏ ra ngoài trang tính ({address})")
+    return Area(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+
+
+def _text_of(cell: etree._Element | None) -> str:
+    """The text a cell shows: its paragraphs, spaces, tabs and line breaks kept."""
+    if cell is None:
+        return ""
+    return "\n".join(_inline(p) for p in cell.iterfind(f"{_X}p"))
+
+
+def _inline(element: etree._Element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == f"{_X}s":
+            parts.append(" " * _count_attr(child.get(f"{_X}c", "1")))
+        elif child.tag == f"{_X}tab":
+            parts.append("\t")
+        elif child.tag == f"{_X}line-break":
+            parts.append("\n")
+        elif isinstance(child.tag, str) and not child.tag.startswith(f"{{{_OFFICE}}}"):
+            parts.append(_inline(child))  # spans, links
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _count_attr(text: str) -> int:
+    return int(text) if re.fullmatch(r"[0-9]{1,4}", text) else 1
+
+
+def _cell(sheet: str, ref: str, element: etree._Element) -> Cell:
+    kind = element.get(f"{_O}value-type")
+    if element.get(f"{{{_CALCEXT}}}value-type") == "error":
+        return Cell(sheet, ref, error=_text_of(element) or "#VALUE!")
+    try:
+        if kind in ("float", "percentage", "currency"):
+            number = float(element.get(f"{_O}value", ""))
+            code = "General"
+            if kind == "percentage":
+                decimals = _DECIMALS.search(_text_of(element))
+                places = len(decimals[1]) if decimals else 0
+                code = "0" + ("." + "0" * places if places else "") + "%"
+            return Cell(sheet, ref, number, number_format=code)
+        if kind == "date":
+            text = element.get(f"{_O}date-value", "")
+            value = dt.datetime.fromisoformat(text[:26])
+            code = "dd/mm/yyyy hh:mm" if "T" in text and value.time() else "dd/mm/yyyy"
+            return Cell(sheet, ref, value, number_format=code)
+        if kind == "time":
+            value, code = _duration(element.get(f"{_O}time-value", ""))
+            return Cell(sheet, ref, value, number_format=code)
+        if kind == "boolean":
+            return Cell(sheet, ref, element.get(f"{_O}boolean-value") == "true")
+    except ValueError:
+        return Cell(sheet, ref, damaged=True)
+    if kind is None and element.get(f"{_T}formula") is not None:
+        return Cell(sheet, ref, unsaved_formula=True)
+    return Cell(sheet, ref, _text_of(element) if kind == "string" or kind is None else None)
+
+
+def _duration(text: str) -> tuple[dt.time | dt.timedelta, str]:
+    """``PT12H30M00S`` → a time of day, or an elapsed time from 24 hours on."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(text)
+    span = dt.timedelta(
+        days=int(match["d"] or 0),
+        hours=int(match["h"] or 0),
+        minutes=int(match["m"] or 0),
+        seconds=float(match["s"] or 0),
+    )
+    if span < dt.timedelta(days=1) and not text.startswith("-"):
+        return (dt.datetime.min + span).time(), "hh:mm:ss"
+    return span, "[h]:mm:ss"
