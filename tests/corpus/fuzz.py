@@ -25,7 +25,7 @@ each one found becomes a builder in :mod:`corpus.regressions`.
 
 By hand, from the repository (a 30-minute run; ``nice`` on a shared machine)::
 
-    nice .venv/bin/python tests/corpus/fuzz.py --minutes 30 --findings fuzz-findings
+    nice .venv/bin/python tests/corpus/fuzz.py --minutes 30 --real --findings fuzz-findings
 
 The test suite runs a short fixed-seed run (``tests/test_fuzz.py``). Linux only.
 """
@@ -50,6 +50,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: tests/ holds the corpus package
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import pytest
 from lxml import etree
 
 from corpus import zipsurgery
@@ -162,19 +163,23 @@ Mutator = Callable[[bytes, random.Random], tuple[bytes, str]]
 # -- mutators: each takes the package bytes and a generator, returns bytes and what it did -
 
 
-def _xml_parts(data: bytes) -> list[str]:
+def _xml_part(data: bytes, rng: random.Random) -> str | None:
+    """A random XML part, the larger ones (sheets, the document) more often."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        return [name for name in package.namelist() if _XML.search(name)]
+        parts = [info for info in package.infolist() if _XML.search(info.filename)]
+    if not parts:
+        return None
+    weights = [1 + info.file_size**0.5 for info in parts]
+    return rng.choices(parts, weights)[0].filename
 
 
 def _edit_xml(
     data: bytes, rng: random.Random, edit: Callable[[etree._Element, random.Random], str]
 ) -> tuple[bytes, str]:
     """Parse a random XML part, let ``edit`` change its tree, write it back."""
-    parts = _xml_parts(data)
-    if not parts:
+    name = _xml_part(data, rng)
+    if name is None:
         return data, "skipped (no XML)"
-    name = rng.choice(parts)
     said = [name]
 
     def change(part: str, content: bytes) -> bytes:
@@ -278,8 +283,7 @@ def insert_comment(data: bytes, rng: random.Random) -> tuple[bytes, str]:
 
 def raw_value(data: bytes, rng: random.Random) -> tuple[bytes, str]:
     """Raw bytes written into an attribute value of a random XML part."""
-    parts = _xml_parts(data)
-    name = rng.choice(parts) if parts else ""
+    name = _xml_part(data, rng)
     raw = rng.choice(RAW)
 
     def change(part: str, content: bytes) -> bytes:
@@ -442,7 +446,7 @@ MUTATORS: list[tuple[Mutator, int]] = [
 
 
 def build(
-    kind: str, number: int, seed: int, seeds: dict[str, bytes], keep: list[int] | None = None
+    kind: str, number: int, seed: int, seeds: dict[str, list[bytes]], keep: list[int] | None = None
 ) -> tuple[bytes, list[str]]:
     """The bytes of case ``number`` and the descriptions of its mutations.
 
@@ -454,7 +458,9 @@ def build(
     if kind == "template":
         mutators += [template_tag] * 6
     steps = [plan.choice(mutators) for _ in range(plan.choice([1, 1, 2, 3]))]
-    data, said = seeds[kind], []
+    # Half the cases start from the shipped file, the others from the real ones (if any).
+    chosen = plan.randrange(len(seeds[kind])) if plan.random() < 0.5 else 0
+    data, said = seeds[kind][chosen], [f"seed file {chosen}"] if chosen else []
     for index, mutator in enumerate(steps):
         if keep is not None and index not in keep:
             continue
@@ -495,11 +501,14 @@ def run(
     cases: int | None = None,
     seconds: float | None = None,
     findings_dir: Path | None = None,
+    real: bool = False,
     log: Callable[[str], None] = print,
 ) -> tuple[int, list[Finding]]:
     """Run cases ``0, 1, 2…`` of ``seed`` until ``cases`` are done or ``seconds`` pass.
 
-    Returns the number of cases run and one finding per distinct way of breaking.
+    With ``real``, the public real files (shared/real: Word documents of offices, workbooks
+    from other programs) are seeds too, after the shipped ones. Returns the number of cases
+    run and one finding per distinct way of breaking.
     """
     from bdt_docx.template import prepare_template
 
@@ -508,7 +517,10 @@ def run(
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bdt-fuzz-") as scratch:
         folder = Path(scratch)
-        seeds = {kind: seed_path(kind, folder).read_bytes() for kind in KINDS}
+        seeds = {kind: [seed_path(kind, folder).read_bytes()] for kind in KINDS}
+        if real:
+            for kind, files in real_seeds().items():
+                seeds[kind] += [path.read_bytes() for path in files]
         number = 0
         while (cases is None or number < cases) and (
             seconds is None or time.monotonic() - started < seconds
@@ -529,6 +541,22 @@ def run(
             if number % 100 == 0:
                 log(f"{number} cases, {time.monotonic() - started:.0f} s, {len(found)} breaks")
     return number, list(found.values())
+
+
+def real_seeds() -> dict[str, list[Path]]:
+    """The public real files to start from, where the machine has them (read in place)."""
+    from needs import shared_real
+
+    found: dict[str, list[Path]] = {}
+    for kind, folder, pattern in (
+        ("report", "nd30", "original/*.docx"),
+        ("workbook", "xlsx", "*.xls[xm]"),
+    ):
+        try:
+            found[kind] = sorted(shared_real(folder).glob(pattern))
+        except pytest.skip.Exception:
+            continue
+    return found
 
 
 def _try(
@@ -595,6 +623,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, help="stop after this many cases")
     parser.add_argument("--seed", type=int, default=int(time.time()), help="random seed")
     parser.add_argument("--findings", type=Path, help="folder to save breaking files in")
+    parser.add_argument(
+        "--real", action="store_true", help="also start from the real files in shared/real"
+    )
     args = parser.parse_args(argv)
     print(f"seed {args.seed}", flush=True)
     started = time.monotonic()
@@ -603,6 +634,7 @@ def main(argv: list[str] | None = None) -> int:
         cases=args.cases,
         seconds=args.minutes * 60,
         findings_dir=args.findings,
+        real=args.real,
         log=lambda line: print(line, flush=True),
     )
     elapsed = time.monotonic() - started
