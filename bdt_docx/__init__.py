@@ -36,6 +36,7 @@ _EXPORTS = {
     "check": "bdt_docx.check",
     "prepare_template": "bdt_docx.template",
     "default_template": "bdt_docx.template",
+    "embed_description": "bdt_docx.template",
     "PreparedTemplate": "bdt_docx.template",
     "BdtDocxError": "bdt_docx.errors",
     "BdtDocxWarning": "bdt_docx.errors",
@@ -62,6 +63,7 @@ __all__ = [
     "__version__",
     "check",
     "default_template",
+    "embed_description",
     "fill_report",
     "fill_reports",
     "find_workbooks",
@@ -84,7 +86,12 @@ if TYPE_CHECKING:  # pragma: no cover
         TemplateError,
         WorkbookError,
     )
-    from bdt_docx.template import PreparedTemplate, default_template, prepare_template
+    from bdt_docx.template import (
+        PreparedTemplate,
+        default_template,
+        embed_description,
+        prepare_template,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -147,3 +149,10 @@ def test_cli_lint_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     not_docx = tmp_path / "x.docx"
     not_docx.write_bytes(b"not a zip")
     assert main(["lint", str(not_docx)]) == 4
+
+
+def test_template_preparation_does_not_import_lint() -> None:
+    """One tag analysis (bdt_docx.tags) below template.py; lint is a command over it."""
+    code = "import sys, bdt_docx.template; print('bdt_docx.lint' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.strip() == "False"
