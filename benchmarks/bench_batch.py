@@ -1,6 +1,6 @@
 """Benchmark of bdt_docx against plain docxtpl and LibreOffice (a measurement, not a test).
 
-Run from the repository (about three minutes on two cores)::
+Run from the repository (about four minutes on two cores)::
 
     python benchmarks/bench_batch.py            # everything
     python benchmarks/bench_batch.py --quick    # smaller memory batches, no LibreOffice
