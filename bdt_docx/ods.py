@@ -32,6 +32,7 @@ from bdt_docx.workbook import (
     TableInfo,
     cell_ref,
     column_index_from_string,
+    pick_name,
 )
 
 __all__ = ["ODS_SUFFIXES", "OdsWorkbook"]
@@ -208,20 +209,7 @@ class OdsWorkbook:
 
     def find_name(self, name: str) -> Area:
         """The area a named range points at (see :meth:`Workbook.find_name`)."""
-        entries = self._names.get(name.lower())
-        if not entries:
-            raise NameLookupError(f"không có tên (Name) '{name}' trong sổ")
-        scoped = [entry for entry in entries if entry[0] is None] or entries
-        if len(scoped) > 1:
-            sheets = ", ".join(f"'{sheet}'" for sheet, _, _ in scoped)
-            raise NameLookupError(
-                f"tên '{name}' chỉ có phạm vi trang tính và có ở nhiều trang ({sheets}); "
-                "hãy để lại một, hoặc đặt phạm vi toàn sổ (Global)"
-            )
-        area = _area(scoped[0][1])
-        if area.sheet not in self.sheets:
-            raise NameLookupError(f"tên '{name}' trỏ tới trang tính '{area.sheet}' không có")
-        return area
+        return pick_name(name, self._names.get(name.lower(), ()), _area, self.sheets)
 
     def tables(self) -> dict[str, TableInfo]:
         """The database ranges (Data → Define Range; Excel tables saved by Calc), by

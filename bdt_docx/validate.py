@@ -27,7 +27,17 @@ from bdt_docx.legacy import ENCODING_LABELS, repair
 from bdt_docx.numfmt import month_first, shown
 from bdt_docx.ods import OdsWorkbook
 from bdt_docx.text import clean_text, slug
-from bdt_docx.workbook import MAX_ROW, Area, Cell, NameLookupError, Workbook, cell_ref
+from bdt_docx.workbook import (
+    COPIED_SHEET_HINT,
+    MAX_ROW,
+    AmbiguousNameError,
+    Area,
+    Cell,
+    NameLookupError,
+    TableInfo,
+    Workbook,
+    cell_ref,
+)
 
 __all__ = ["check_context", "convert", "read_context"]
 
@@ -187,6 +197,11 @@ class _Reader:
     def locate_value(self, spec: FieldSpec) -> Area | None:
         try:
             area = self.workbook.find_name(spec.name)
+        except AmbiguousNameError as exc:
+            first = exc.places[0][0]
+            self._copied_sheet()
+            self.problems.append(Problem(str(exc), spec.name, first.sheet, first.ref))
+            return None
         except NameLookupError as exc:
             hint = f" ({spec.label})" if spec.label != spec.name else ""
             reason = str(exc)
@@ -211,6 +226,18 @@ class _Reader:
         table = self.workbook.tables().get(spec_name.lower())
         if table is not None:
             a = table.area
+            if copies := self._renamed_copies(spec_name):
+                places = " và ".join(f"'{t.name}' ('{t.area.sheet}'!{t.area.ref})" for t in copies)
+                self._copied_sheet()
+                self.problems.append(
+                    Problem(
+                        f"ngoài bảng '{table.name}' ('{a.sheet}'!{a.ref}) còn có bảng {places}",
+                        spec_name,
+                        a.sheet,
+                        a.ref,
+                    )
+                )
+                return None
             header = None
             if table.header_rows:
                 row = a.min_row + table.header_rows - 1
@@ -225,12 +252,25 @@ class _Reader:
         data = Area(area.sheet, area.min_row + 1, area.min_col, area.max_row, area.max_col)
         return _List(spec_name, data, None, header, _below(area), False)
 
-    def _missing_list_reason(self, name: str) -> str:
-        renamed = [
-            t.name
+    def _copied_sheet(self) -> None:
+        """Say once what to do about names and lists that exist twice."""
+        hint = Problem(COPIED_SHEET_HINT)
+        if hint not in self.problems:
+            self.problems.insert(0, hint)
+
+    def _renamed_copies(self, name: str) -> list[TableInfo]:
+        """The tables named as Excel and Calc rename a copied table (``van_ban2``,
+        ``van_ban_2``), unless the template asks for that name itself."""
+        pattern = _RENAMED.format(name=re.escape(name.lower()))
+        wanted = {n.lower() for n in (*self.fields.values, *self.fields.tables)}
+        return [
+            t
             for key, t in self.workbook.tables().items()
-            if re.match(_RENAMED.format(name=re.escape(name.lower())), key)
+            if re.match(pattern, key) and key not in wanted
         ]
+
+    def _missing_list_reason(self, name: str) -> str:
+        renamed = [t.name for t in self._renamed_copies(name)]
         if renamed:
             return (
                 f"không có bảng '{name}'; có bảng '{renamed[0]}' — Excel đã đổi tên bảng khi "

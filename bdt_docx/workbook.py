@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,6 +195,31 @@ class NameLookupError(LookupError):
     """A defined name is missing, ambiguous or does not point at cells (Vietnamese reason)."""
 
 
+class AmbiguousNameError(NameLookupError):
+    """A defined name whose definitions point at different cells; ``places`` holds each
+    area with the scopes naming it (``None`` for the whole workbook, else a sheet)."""
+
+    def __init__(self, name: str, places: list[tuple[Area, list[str | None]]]) -> None:
+        self.places = places
+        shown = " và ".join(
+            f"'{area.sheet}'!{area.ref} ("
+            + ", ".join("toàn sổ" if s is None else f"trang '{s}'" for s in scopes)
+            + ")"
+            for area, scopes in places
+        )
+        super().__init__(f"tên '{name}' có ở {len(places)} nơi: {shown}")
+
+
+#: What to do when a sheet was copied and a name or a list now exists twice.
+COPIED_SHEET_HINT = (
+    "Sổ có tên (Name) hoặc bảng trùng nhau, thường do sao chép trang tính (Excel và "
+    "LibreOffice đặt cho trang chép tên riêng, bảng chép tên mới như 'van_ban2', "
+    "'van_ban_2'), nên không biết số liệu nào là đúng. Hãy xóa trang cũ; hoặc xóa tên thừa "
+    "(Excel: Formulas → Name Manager; LibreOffice: Sheet → Named Ranges and Expressions → "
+    "Manage) và bảng thừa, rồi đặt lại tên bảng còn lại"
+)
+
+
 def cell_ref(row: int, col: int) -> str:
     """``(3, 2)`` → ``B3``."""
     return f"{get_column_letter(col)}{row}"
@@ -235,6 +260,42 @@ def parse_reference(text: str) -> Area:
     if not (min(r1, r2) >= 1 and max(r1, r2) <= MAX_ROW and max(c1, c2) <= MAX_COL):
         raise NameLookupError(f"tên trỏ ra ngoài trang tính ({text})")
     return Area(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+
+
+def pick_name(
+    name: str,
+    entries: Sequence[tuple[str | None, str, str]],
+    parse: Callable[[str], Area],
+    sheets: Container[str],
+) -> Area:
+    """The one area defined name ``name`` means, from its definitions ``entries`` (scope
+    sheet or ``None`` for the whole workbook, reference text, name as written).
+
+    A name defined in several scopes that point at different cells is refused: Excel and
+    Calc give a copied sheet names of its own, so after "copy the sheet, type the new
+    figures" the workbook holds the old and the new figures under one name, and only the
+    clerk knows which are meant. A definition that points nowhere (``#REF!`` after its
+    sheet was deleted) does not count when another one is sound. Raises
+    :class:`NameLookupError` (:class:`AmbiguousNameError` naming every place).
+    """
+    if not entries:
+        raise NameLookupError(f"không có tên (Name) '{name}' trong sổ")
+    found: dict[Area, list[str | None]] = {}
+    broken: list[NameLookupError] = []
+    for scope, text, _ in entries:
+        try:
+            area = parse(text)
+            if area.sheet not in sheets:
+                raise NameLookupError(f"tên '{name}' trỏ tới trang tính '{area.sheet}' không có")
+        except NameLookupError as exc:
+            broken.append(exc)
+            continue
+        found.setdefault(area, []).append(scope)
+    if not found:
+        raise broken[0]
+    if len(found) == 1:
+        return next(iter(found))
+    raise AmbiguousNameError(name, list(found.items()))
 
 
 def _count(text: str, part: str, high: int) -> int:
@@ -407,26 +468,11 @@ class Workbook:
     # -- names and tables -----------------------------------------------------------------
 
     def find_name(self, name: str) -> Area:
-        """The area a defined name points at (workbook scope, or the only sheet-scoped one).
+        """The area a defined name points at (see :func:`pick_name`).
 
         Raises :class:`NameLookupError` when it is missing, ambiguous or broken.
         """
-        entries = self._names.get(name.lower())
-        if not entries:
-            raise NameLookupError(f"không có tên (Name) '{name}' trong sổ")
-        scoped = [entry for entry in entries if entry[0] is None]
-        if not scoped:
-            if len(entries) > 1:
-                sheets = ", ".join(f"'{sheet}'" for sheet, _, _ in entries)
-                raise NameLookupError(
-                    f"tên '{name}' chỉ có phạm vi trang tính và có ở nhiều trang ({sheets}); "
-                    "hãy để lại một, hoặc đặt phạm vi Workbook"
-                )
-            scoped = entries
-        area = parse_reference(scoped[0][1])
-        if area.sheet not in self.sheets:
-            raise NameLookupError(f"tên '{name}' trỏ tới trang tính '{area.sheet}' không có")
-        return area
+        return pick_name(name, self._names.get(name.lower(), ()), parse_reference, self.sheets)
 
     def tables(self) -> dict[str, TableInfo]:
         """Every Excel table of the workbook, by lower-case name."""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from bdt_docx import pdf
+from bdt_docx.pdf import soffice_environment
 
 
 def require_program(name: str, found: str | os.PathLike[str] | None) -> Path:
@@ -44,3 +46,22 @@ def shared_real(name: str) -> Path:
         if folder.is_dir():
             return folder
     pytest.skip(f"không có thư mục real/{name} ở: " + ", ".join(map(str, candidates)))
+
+
+def require_uno_python(soffice: Path) -> Path:
+    """A Python that can ``import uno``: LibreOffice's own, or the system's (Debian's
+    ``/usr/bin/python3`` with python3-uno), under the rule of :func:`require_program`."""
+    program = soffice.resolve().parent
+    candidates = [program / "python.exe", program / "python", Path("/usr/bin/python3")]
+    for candidate in candidates:
+        if candidate.is_file():
+            check = subprocess.run(
+                [str(candidate), "-c", "import uno"],
+                capture_output=True,
+                env=soffice_environment(),
+                timeout=60,
+                check=False,
+            )
+            if check.returncode == 0:
+                return candidate
+    return require_program("python3 có mô-đun uno (python3-uno)", None)

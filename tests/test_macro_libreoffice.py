@@ -33,7 +33,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from needs import require_libreoffice, require_program
+from needs import require_libreoffice, require_uno_python
 from workbooks import EXAMPLE
 
 from bdt_docx import pdf
@@ -190,24 +190,6 @@ DRIVER = textwrap.dedent(
 )
 
 
-def _uno_python(soffice: Path) -> Path:
-    """A Python that can ``import uno``: LibreOffice's own, or the system's."""
-    program = soffice.resolve().parent
-    candidates = [program / "python.exe", program / "python", Path("/usr/bin/python3")]
-    for candidate in candidates:
-        if candidate.is_file():
-            check = subprocess.run(
-                [str(candidate), "-c", "import uno"],
-                capture_output=True,
-                env=soffice_environment(),
-                timeout=60,
-                check=False,
-            )
-            if check.returncode == 0:
-                return candidate
-    return require_program("python3 có mô-đun uno (python3-uno)", None)
-
-
 def _real_command() -> Path:
     """The ``bdt-docx`` console script of the Python running the tests."""
     beside = Path(sys.executable).parent / ("bdt-docx.exe" if os.name == "nt" else "bdt-docx")
@@ -262,7 +244,7 @@ def macro_run(tmp_path_factory) -> dict[str, Any]:
     if not EXAMPLE.is_file():
         pytest.skip("examples/bao_cao_bau_cu_2021.xlsx không có")
     soffice = require_libreoffice()
-    python = _uno_python(soffice)
+    python = require_uno_python(soffice)
     command = _real_command()
     base = tmp_path_factory.mktemp("macro")
     profile, bin_dir, work = base / "profile", base / "bin", base / "so lieu"
