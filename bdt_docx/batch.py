@@ -7,6 +7,11 @@ recorded with its :class:`~bdt_docx.BdtDocxError` (which names the file, field, 
 cell), the good reports are written, and a summary file lists every workbook, its report
 and its errors.
 
+Each report is written as a single one is (a temporary file, on the disk, then renamed), but
+the wait for the disk and the rename run in background threads while the next report is made
+(:class:`~bdt_docx.output.Finisher`). With ``pdf=True`` the reports are converted once all
+are written, by one LibreOffice run per job (:func:`bdt_docx.pdf.convert_many`).
+
 Reports are named ``<workbook stem>.docx``; when two workbooks would give the same name (two
 ``so_lieu.xlsx`` from different folders into one ``output_dir``), the later ones in the order
 given get ``so_lieu (2).docx``, ``so_lieu (3).docx``… The order is the order of
