@@ -16,7 +16,7 @@ import tempfile
 import time
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -60,10 +60,39 @@ def check_destination(output: Path, overwrite: bool) -> None:
         raise OutputError("đường dẫn là một thư mục, cần tên một tệp", output)
     if not output.parent.is_dir():
         raise OutputError(f"thư mục '{output.parent}' không tồn tại", output)
-    if output.exists() and not overwrite:
-        raise OutputError(
-            "tệp đã có; dùng --overwrite (overwrite=True) để ghi đè, hoặc chọn tên khác", output
-        )
+    if output.exists():
+        if not overwrite:
+            raise OutputError(
+                "tệp đã có; dùng --overwrite (overwrite=True) để ghi đè, hoặc chọn tên khác", output
+            )
+        _check_not_open(output)
+
+
+def _lock_files(path: Path) -> Iterator[tuple[Path, str]]:
+    """The files by which another program says it has ``path`` open, and the program.
+
+    LibreOffice writes ``.~lock.<name>#`` beside the file; Word writes its owner file
+    ``~$`` + the name, less its first one or two characters for longer names
+    (``~$ao_cao.docx`` for ``bao_cao.docx``).
+    """
+    yield path.with_name(f".~lock.{path.name}#"), "LibreOffice"
+    for cut in range(min(3, len(path.stem))):
+        yield path.with_name("~$" + path.name[cut:]), "Word"
+
+
+def _check_not_open(path: Path) -> None:
+    """Refuse to replace ``path`` while LibreOffice or Word has it open.
+
+    On Windows the program's lock refuses the replacement; elsewhere only the lock file
+    beside it says so, and the clerk would go on editing, then save over, the old file.
+    """
+    for lock, program in _lock_files(path):
+        if lock.is_file():
+            raise OutputError(
+                f"tệp đang mở trong {program} (có tệp khóa '{lock.name}' bên cạnh). Hãy đóng "
+                f"tệp trong {program} rồi thử lại; nếu tệp không còn mở, xóa tệp khóa đó",
+                path,
+            )
 
 
 @dataclass(frozen=True)
@@ -219,8 +248,10 @@ def _finish(temp: Path, output: Path, overwrite: bool) -> Path:
             os.fsync(handle)
         finally:
             os.close(handle)
-        if not overwrite and output.exists():
-            raise FileExistsError(errno.EEXIST, "exists", str(output))
+        if output.exists():
+            if not overwrite:
+                raise FileExistsError(errno.EEXIST, "exists", str(output))
+            _check_not_open(output)  # it may have been opened since the work began
         os.replace(temp, output)
     except OSError as exc:
         raise OutputError(_reason(exc), output) from exc

@@ -1,0 +1,96 @@
+"""Replacing what a previous run made: a report open in LibreOffice or Word, the PDF of the
+previous report, the summary of a previous batch. What the clerk sees: exit codes, messages,
+the files left behind."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from workbooks import EXAMPLE
+
+from bdt_docx.cli import main
+
+
+def fill(capsys, *args: str) -> tuple[int, dict, str]:
+    """Run ``bdt-docx fill … --json``: the exit code, the JSON object and stderr."""
+    code = main(["fill", *args, "--json"])
+    captured = capsys.readouterr()
+    return code, json.loads(captured.out.strip().splitlines()[-1]), captured.err
+
+
+@pytest.fixture
+def workbook(tmp_path) -> Path:
+    return Path(shutil.copyfile(EXAMPLE, tmp_path / "so.xlsx"))
+
+
+# --- a report open in LibreOffice or Word -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("report", "lock", "program"),
+    [
+        ("bc.docx", ".~lock.bc.docx#", "LibreOffice"),
+        ("bao_cao.docx", "~$ao_cao.docx", "Word"),  # Word drops the first characters
+        ("bc.docx", "~$bc.docx", "Word"),  # a short name whole
+    ],
+)
+def test_a_report_open_elsewhere_is_not_replaced(tmp_path, workbook, capsys, report, lock, program):
+    target = tmp_path / report
+    target.write_bytes(b"the report being edited")
+    (tmp_path / lock).write_bytes(b"user,host")
+    code, data, _ = fill(capsys, str(workbook), "-o", str(target), "--overwrite")
+    assert code == 5 and not data["ok"]
+    message = data["errors"][0]["message"]
+    assert f"đang mở trong {program}" in message and lock in message
+    assert target.read_bytes() == b"the report being edited"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([report, lock, "so.xlsx"])
+
+
+def test_a_pdf_open_in_libreoffice_is_not_replaced(tmp_path, workbook, capsys):
+    old = tmp_path / "so.pdf"
+    old.write_bytes(b"old pdf")
+    (tmp_path / ".~lock.so.pdf#").write_bytes(b"user,host")
+    code, data, _ = fill(capsys, str(workbook), "--pdf", "--overwrite")
+    assert code == 5
+    assert data["errors"][0]["file"] == str(old)
+    assert "đang mở trong LibreOffice" in data["errors"][0]["message"]
+    assert old.read_bytes() == b"old pdf"
+    assert not (tmp_path / "so.docx").exists()
+
+
+def test_a_batch_leaves_the_open_report_and_writes_the_others(tmp_path, capsys):
+    books = tmp_path / "so"
+    books.mkdir()
+    for name in ("a", "b"):
+        shutil.copyfile(EXAMPLE, books / f"{name}.xlsx")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.docx").write_bytes(b"open in Word")
+    (out / "~$a.docx").write_bytes(b"owner")
+    code, data, _ = fill(capsys, str(books), "-d", str(out), "--overwrite")
+    assert code == 5
+    assert [Path(p).name for p in data["reports"]] == ["b.docx"]
+    assert "đang mở trong Word" in data["failures"][0]["message"]
+    assert (out / "a.docx").read_bytes() == b"open in Word"
+
+
+def test_a_lock_that_appears_while_the_report_is_made_is_honoured(tmp_path, monkeypatch):
+    from bdt_docx import output
+
+    target = tmp_path / "bc.docx"
+    target.write_bytes(b"old")
+    staged = output._stage
+
+    def open_meanwhile(*args, **kwargs):
+        temp = staged(*args, **kwargs)
+        (tmp_path / ".~lock.bc.docx#").write_bytes(b"user")
+        return temp
+
+    monkeypatch.setattr(output, "_stage", open_meanwhile)
+    with pytest.raises(output.OutputError, match="đang mở trong LibreOffice"):
+        output.write_bytes(b"new", target, overwrite=True)
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".~lock.bc.docx#", "bc.docx"]
