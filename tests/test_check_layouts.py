@@ -201,3 +201,17 @@ def test_a_header_block_that_is_not_there_is_said() -> None:
     header = [f for f in report.findings if f.rule == "dau.bang"]
     assert [(f.verdict, f.found[:25]) for f in header] == [("warn", "không tìm thấy phần đầu: ")]
     assert {f.verdict for f in report.findings if f.rule.startswith("dau.")} == {"warn", "skip"}
+
+
+def test_a_kinh_gui_table_is_not_taken_for_the_closing_block() -> None:
+    half = TEXT_WIDTH // 2
+    kinh_gui = table(
+        (half, TEXT_WIDTH - half), [[paragraph("Kính gửi:"), paragraph("- UBND tỉnh.")]]
+    )
+    report = check(
+        render(
+            replace(ABSTRACT_LINE, ABSTRACT_LINE + kinh_gui),
+            replace(">Nơi nhận:<", "><"),  # a closing block without its heading
+        )
+    )
+    assert report.failed_rules() == {"cuoi.noi_nhan"}, report.to_text()

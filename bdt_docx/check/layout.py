@@ -220,11 +220,23 @@ class Layout:
         tables = [
             t for b in blocks if isinstance(b, Table) for t in _tables_in(b, self.document.tables)
         ]
+        starts = {}
         for table in tables:
             left = [p for c in table.cells if not _column_right(c) for p in c.paragraphs]
-            if any(_NOI_NHAN.match(clean(p.text)) for p in left[:3] if has_text(p)):
+            starts[id(table)] = [clean(p.text) for p in left if has_text(p)][:3]
+            if any(_NOI_NHAN.match(text) for text in starts[id(table)]):
                 return table
-        return next((t for t in tables if len(t.grid) == 2 and len(t.rows) <= 3), None)
+        # no "Nơi nhận": the first small two-column table that is not a "Kính gửi" block
+        return next(
+            (
+                t
+                for t in tables
+                if len(t.grid) == 2
+                and len(t.rows) <= 3
+                and not any(_KINH_GUI.match(text) for text in starts[id(t)])
+            ),
+            None,
+        )
 
     def _holds(self, block: Table) -> bool:
         return self.closing_table is not None and any(
