@@ -506,7 +506,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("validate", "kiểm tra / validate against the fields"),
         ("render", "điền mẫu / render (Jinja, docxtpl steps, strict parse, deflate)"),
         ("write", "ghi / write (zip, temporary file; fsync and rename in background threads)"),
-        ("rest", "còn lại / the rest for each workbook (path checks, warnings)"),
+        ("rest", "còn lại / the rest for each workbook (path checks; the timers' own cost)"),
         ("disk", "chờ đĩa / waiting, at the end, for the last reports to reach the disk"),
         ("batch", "lô / the rest of the batch (names, summary, timers)"),
     ):
