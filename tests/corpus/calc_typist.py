@@ -1,0 +1,62 @@
+"""Type into a workbook in LibreOffice Calc the way a clerk does, then save it.
+
+Run by the Python that has ``uno`` (not the test's): ``python3 calc_typist.py PIPE JOBS``,
+with LibreOffice listening on ``PIPE``. ``JOBS`` is a JSON list of
+``{"path": workbook, "typing": [[sheet, cell, text], …], "save": [[path, filter], …]}``:
+each text is entered as typed input (``XCell.setFormula``: Calc decides whether it is a
+number, a date or text, as when keys and Enter are pressed), and Calc does not grow a list
+typed under it.
+"""
+
+import contextlib
+import json
+import sys
+import time
+
+import uno
+from com.sun.star.connection import NoConnectException
+from com.sun.star.lang import DisposedException
+
+
+def prop(name, value):
+    p = uno.createUnoStruct("com.sun.star.beans.PropertyValue")
+    p.Name, p.Value = name, value
+    return p
+
+
+def main(pipe, jobs_file):
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext(
+        "com.sun.star.bridge.UnoUrlResolver", local
+    )
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            break
+        except NoConnectException:
+            if time.monotonic() > deadline:
+                sys.exit("LibreOffice did not answer on pipe " + pipe)
+            time.sleep(0.3)
+    manager = context.ServiceManager
+    desktop = manager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+    with open(jobs_file, encoding="utf-8") as stream:
+        jobs = json.load(stream)
+    for job in jobs:
+        url = uno.systemPathToFileUrl(job["path"])
+        doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+        if doc is None:
+            sys.exit("LibreOffice could not open " + job["path"])
+        for sheet, cell, text in job["typing"]:
+            # Calc reads the text as typed input (a number, a date or text), as the input
+            # line does; nothing else in the sheet changes (no list grows).
+            doc.getSheets().getByName(sheet).getCellRangeByName(cell).setFormula(text)
+        for path, filter_name in job["save"]:
+            doc.storeToURL(uno.systemPathToFileUrl(path), (prop("FilterName", filter_name),))
+        doc.close(True)
+    with contextlib.suppress(DisposedException):  # the bridge closes as LibreOffice quits
+        desktop.terminate()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
