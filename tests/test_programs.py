@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -109,3 +110,11 @@ def test_openpyxl_formulas_have_no_saved_result_and_are_refused(tmp_path):
         bdt_docx.read_workbook(workbook)
     (problem,) = caught.value.problems
     assert (problem.sheet, problem.cell) == (sheet, ref.replace("$", ""))
+
+
+def test_the_openpyxl_example_gives_what_libreoffice_shows(tmp_path):
+    workbook = Path(shutil.copyfile(EXAMPLE, tmp_path / "openpyxl.xlsx"))
+    context = bdt_docx.read_workbook(workbook)
+    rows = {row[3]: row[1] for row in libreoffice_csv(workbook, INFO) if len(row) > 3}
+    for spec in shipped_fields().values.values():  # column D names each value's cell
+        assert rows[spec.name] == shown(context[spec.name]), spec.name

@@ -242,3 +242,23 @@ def test_an_xml_map_part_beside_the_tables_is_not_a_table(tmp_path):
         [("xl/tables/tableSingleCells1.xml", part.encode())],
     )
     assert len(bdt_docx.read_workbook(workbook)["van_ban"]) == 2
+
+
+def test_a_list_named_over_whole_columns_reads_its_rows(tmp_path):
+    from bdt_docx.fields import Column, Fields, TableSpec
+    from bdt_docx.validate import read_context
+
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>{text}</t></is></c></row>'
+        for r, text in ((1, "Tên"), (2, "Sở Nội vụ"), (4, "Sở Tư pháp"))
+    )
+    path = build(
+        tmp_path / "cols.xlsx",
+        rows,
+        names='<definedName name="ds" hidden="1">S!$A:$B</definedName>',
+    )
+    fields = Fields({}, {"ds": TableSpec("ds", "Danh sách", (Column("ten", "Tên"),))})
+    with Workbook(path) as workbook:
+        assert read_context(workbook, fields) == {
+            "ds": [{"ten": "Sở Nội vụ"}, {"ten": "Sở Tư pháp"}]
+        }
