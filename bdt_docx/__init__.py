@@ -10,7 +10,7 @@ The flow, one module per stage::
 
 :mod:`bdt_docx.api` joins them (:func:`fill_report`, :func:`read_workbook`,
 :func:`render_report`), :mod:`bdt_docx.batch` runs many (:func:`fill_reports`),
-:mod:`bdt_docx.check` checks a report against ND30 (:func:`check`); the ``bdt-docx`` command
+:mod:`bdt_docx.checker` checks a report against ND30 (:func:`check`); the ``bdt-docx`` command
 is a thin layer over them.
 
 The public names are imported lazily, so that ``import bdt_docx`` (and ``bdt-docx --help``)
@@ -33,7 +33,7 @@ _EXPORTS = {
     "find_workbooks": "bdt_docx.batch",
     "BatchResult": "bdt_docx.batch",
     "Failure": "bdt_docx.batch",
-    "check": "bdt_docx.check",
+    "check": "bdt_docx.checker",
     "prepare_template": "bdt_docx.template",
     "default_template": "bdt_docx.template",
     "embed_description": "bdt_docx.template",
@@ -75,7 +75,7 @@ __all__ = [
 if TYPE_CHECKING:  # pragma: no cover
     from bdt_docx.api import fill_report, read_workbook, render_report
     from bdt_docx.batch import BatchResult, Failure, fill_reports, find_workbooks
-    from bdt_docx.check import check
+    from bdt_docx.checker import check
     from bdt_docx.errors import (
         BdtDocxError,
         BdtDocxWarning,

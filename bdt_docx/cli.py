@@ -374,7 +374,7 @@ def _cmd_fields(args: argparse.Namespace, outcome: Outcome) -> None:
 
 
 def _cmd_check(args: argparse.Namespace, outcome: Outcome) -> None:
-    from bdt_docx.check import check
+    from bdt_docx.checker import check
 
     report = check(args.document)
     outcome.listing = True

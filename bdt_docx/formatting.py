@@ -196,7 +196,7 @@ class DocumentError(BdtDocxError):
 
     Not a zip (a .txt, an old .doc), a package without a Word body (an .xlsx), a broken,
     encrypted or oversized part, or XML that is malformed or declares a ``<!DOCTYPE``.
-    Also available as :class:`bdt_docx.check.DocumentError`.
+    Also available as :class:`bdt_docx.checker.DocumentError`.
     """
 
     summary = "Không đọc được tệp .docx"

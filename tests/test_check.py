@@ -26,7 +26,7 @@ from docx_factory import (
 )
 from lxml import etree
 
-from bdt_docx.check import RULES, DocumentError, check
+from bdt_docx.checker import RULES, DocumentError, check
 from bdt_docx.errors import BdtDocxError
 from bdt_docx.filters import BLANK_DATE, be_rong
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from needs import shared_real
 
-from bdt_docx.check import check
+from bdt_docx.checker import check
 
 ROOT = Path(__file__).resolve().parent.parent
 

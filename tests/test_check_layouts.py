@@ -18,7 +18,7 @@ from docx_factory import (
 )
 from test_check import DOCUMENT, Edit, drawn_line, render, replace, restyle, style_edit
 
-from bdt_docx.check import check
+from bdt_docx.checker import check
 from bdt_docx.filters import be_rong
 
 SIZE_13 = '<w:sz w:val="26"/>'

@@ -7,6 +7,8 @@ function and the argument, never an error from deep inside.
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from workbooks import EXAMPLE, TEMPLATE, edit_workbook
 
 import bdt_docx
 from bdt_docx import ContextError, WorkbookError
-from bdt_docx.check import check
+from bdt_docx.checker import check
 
 
 @pytest.fixture(scope="module")
@@ -182,3 +184,14 @@ def test_a_wrong_argument_type_is_named(call, words, tmp_path, monkeypatch):
         call()
     assert words in str(caught.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_check_stays_the_function_whatever_is_imported_first():
+    """The checker's package has its own name: importing one of its modules (as the
+    command does) never turns ``bdt_docx.check`` into a module."""
+    code = (
+        "import bdt_docx.checker.report, bdt_docx\n"
+        "from bdt_docx.checker import check\n"
+        "assert bdt_docx.check is check and callable(bdt_docx.check), bdt_docx.check\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

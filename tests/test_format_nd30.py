@@ -11,7 +11,7 @@ import pytest
 from workbooks import EXAMPLE, edit_workbook
 
 import bdt_docx
-from bdt_docx.check import check
+from bdt_docx.checker import check
 from bdt_docx.filters import be_rong
 from bdt_docx.formatting import Document
 

@@ -16,7 +16,7 @@ from reading import HEADER_ONLY, allowed_slips, lines, seed_lines
 from workbooks import EXAMPLE, TEMPLATE
 
 import bdt_docx
-from bdt_docx.check import check
+from bdt_docx.checker import check
 from bdt_docx.fields import Fields
 from bdt_docx.lint import lint_template
 from bdt_docx.pdf import run_conversion

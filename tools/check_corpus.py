@@ -29,7 +29,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bdt_docx.check import check
+from bdt_docx.checker import check
 
 GOALS = {"precision": 0.95, "recall": 0.90, "faults": 1.0}
 #: T lines that fixed/README.md keeps as they are ("debatable"): the first-line indent of

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bdt_docx.check.common import (
+from bdt_docx.checker.common import (
     Piece,
     borderless_two_columns,
     clean,
@@ -14,8 +14,8 @@ from bdt_docx.check.common import (
     missing,
     skipped,
 )
-from bdt_docx.check.layout import Layout
-from bdt_docx.check.report import FAIL, Issue
+from bdt_docx.checker.layout import Layout
+from bdt_docx.checker.report import FAIL, Issue
 
 
 def _attachment(layout: Layout) -> bool:

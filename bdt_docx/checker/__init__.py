@@ -2,11 +2,11 @@
 
 ``check(path_or_bytes)`` reads the document with :mod:`bdt_docx.formatting` (effective
 formatting, styles and theme fonts resolved), finds its parts and recognises its kind
-(:mod:`~bdt_docx.check.layout`, :mod:`~bdt_docx.check.kinds`), then runs each rule of
+(:mod:`~bdt_docx.checker.layout`, :mod:`~bdt_docx.checker.kinds`), then runs each rule of
 :data:`RULES` that applies to that kind. The rules live with the part of the page they
-judge: :mod:`~bdt_docx.check.page` (paper, margins, fonts, page numbers),
-:mod:`~bdt_docx.check.header` (the header block), :mod:`~bdt_docx.check.body` (tên loại,
-trích yếu, text) and :mod:`~bdt_docx.check.closing` (Nơi nhận, signature).
+judge: :mod:`~bdt_docx.checker.page` (paper, margins, fonts, page numbers),
+:mod:`~bdt_docx.checker.header` (the header block), :mod:`~bdt_docx.checker.body` (tên loại,
+trích yếu, text) and :mod:`~bdt_docx.checker.closing` (Nơi nhận, signature).
 
 Each rule is a small function that yields what it finds: a failure where the document
 breaks the rule, a warning where the rule cannot decide. A rule that finds nothing gives
@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from bdt_docx.arguments import path_argument
-from bdt_docx.check.body import (
+from bdt_docx.checker.body import (
     abstract,
     abstract_line,
     authority,
@@ -40,9 +40,9 @@ from bdt_docx.check.body import (
     paragraph_spacing,
     title,
 )
-from bdt_docx.check.closing import closing_table, recipients, recipients_heading, signature
-from bdt_docx.check.common import QUOC_HIEU, TIEU_NGU
-from bdt_docx.check.header import (
+from bdt_docx.checker.closing import closing_table, recipients, recipients_heading, signature
+from bdt_docx.checker.common import QUOC_HIEU, TIEU_NGU
+from bdt_docx.checker.header import (
     agency_line,
     header_table,
     issuing_agency,
@@ -54,8 +54,8 @@ from bdt_docx.check.header import (
     parent_agency,
     place_date,
 )
-from bdt_docx.check.layout import Layout
-from bdt_docx.check.page import (
+from bdt_docx.checker.layout import Layout
+from bdt_docx.checker.page import (
     first_page_number,
     font_colour,
     font_name,
@@ -64,7 +64,7 @@ from bdt_docx.check.page import (
     page_number_format,
     paper,
 )
-from bdt_docx.check.report import FAIL, PASS, SKIP, WARN, CheckReport, Finding, Issue
+from bdt_docx.checker.report import FAIL, PASS, SKIP, WARN, CheckReport, Finding, Issue
 from bdt_docx.formatting import Document, DocumentError
 
 __all__ = [
@@ -94,7 +94,7 @@ class Rule:
     is about and its check.
 
     ``title`` may name the document's own tên loại and số (``{ten_loai}``, ``{so}``).
-    ``part`` is a part a kind may have (:data:`bdt_docx.check.kinds.Kind.parts`); the rule
+    ``part`` is a part a kind may have (:data:`bdt_docx.checker.kinds.Kind.parts`); the rule
     is checked only on documents of a kind that has it (None: every document).
     """
 

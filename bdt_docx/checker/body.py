@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bdt_docx.check.common import (
+from bdt_docx.checker.common import (
     ARABIC_HEADING,
     INDENT_TOLERANCE,
     INDENTS,
@@ -25,8 +25,8 @@ from bdt_docx.check.common import (
     unchecked,
     widest_line,
 )
-from bdt_docx.check.layout import Layout, pieces_of
-from bdt_docx.check.report import FAIL, Issue
+from bdt_docx.checker.layout import Layout, pieces_of
+from bdt_docx.checker.report import FAIL, Issue
 from bdt_docx.filters import so
 from bdt_docx.formatting import Paragraph, twips_to_mm, twips_to_pt
 

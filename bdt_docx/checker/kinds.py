@@ -4,14 +4,14 @@ Each :class:`Kind` says what a document of that kind has and where: a tên loạ
 the header block (every kind but the Công văn), a trích yếu under the tên loại or, for a
 Công văn, a "V/v …" line under the số; the authority line and "QUYẾT ĐỊNH:" of a Quyết định;
 "I." / "1." headings in a report-like text. A rule names the part it is about
-(:attr:`bdt_docx.check.Rule.part`) and is checked only where the kind has that part.
+(:attr:`bdt_docx.checker.Rule.part`) and is checked only where the kind has that part.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bdt_docx.check.common import fold
+from bdt_docx.checker.common import fold
 
 #: Parts every kind has.
 COMMON = frozenset({"dau", "noi_dung", "cuoi"})

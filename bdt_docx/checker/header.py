@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bdt_docx.check import kinds
-from bdt_docx.check.common import (
+from bdt_docx.checker import kinds
+from bdt_docx.checker.common import (
     DATE,
     MOTTO_LINE,
     NUMBER,
@@ -25,8 +25,8 @@ from bdt_docx.check.common import (
     small_int,
     widest_line,
 )
-from bdt_docx.check.layout import Layout
-from bdt_docx.check.report import FAIL, WARN, Issue
+from bdt_docx.checker.layout import Layout
+from bdt_docx.checker.report import FAIL, WARN, Issue
 from bdt_docx.formatting import Paragraph
 
 _NO_HEADER = "văn bản không có phần đầu (Quốc hiệu, số, ký hiệu)"

@@ -8,7 +8,7 @@
   break puts both in one paragraph) and the place and date.
 * The kind is the tên loại under the header block (``BÁO CÁO``), else the kind named by the
   ký hiệu (``TTr-SNV``), else a Công văn when the header holds "V/v …" or a ký hiệu that names
-  no kind (:mod:`bdt_docx.check.kinds`).
+  no kind (:mod:`bdt_docx.checker.kinds`).
 * The text after the header block is read as one flow of paragraphs, those of one-cell
   tables included (a trích yếu in a frame). The trích yếu follows the tên loại down to its
   short line; the body runs from there to the closing block: the table whose left column
@@ -25,8 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from bdt_docx.check import kinds
-from bdt_docx.check.common import (
+from bdt_docx.checker import kinds
+from bdt_docx.checker.common import (
     DATE,
     NUMBER,
     QUOC_HIEU,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bdt_docx.check.common import (
+from bdt_docx.checker.common import (
     A4,
     ALIGN_NAMES,
     FONT,
@@ -15,8 +15,8 @@ from bdt_docx.check.common import (
     text_runs,
     within,
 )
-from bdt_docx.check.layout import Layout
-from bdt_docx.check.report import FAIL, WARN, Issue
+from bdt_docx.checker.layout import Layout
+from bdt_docx.checker.report import FAIL, WARN, Issue
 from bdt_docx.filters import so
 from bdt_docx.formatting import HeaderPart, Paragraph, Section, twips_to_mm
 

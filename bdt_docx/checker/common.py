@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bdt_docx.check.report import FAIL, SKIP, WARN, Issue
+from bdt_docx.checker.report import FAIL, SKIP, WARN, Issue
 from bdt_docx.filters import be_rong, so
 from bdt_docx.formatting import Paragraph, Run, Table
 
