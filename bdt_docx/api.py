@@ -9,12 +9,13 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from bdt_docx.arguments import flag_argument, mapping_argument, path_argument
-from bdt_docx.errors import ConversionError, OutputError
+from bdt_docx.errors import BdtDocxWarning, ConversionError, OutputError
 from bdt_docx.ods import ODS_SUFFIXES, OdsWorkbook
 from bdt_docx.output import check_destination, write_package
 from bdt_docx.render import render_parts
@@ -87,7 +88,9 @@ def render_report(
     overwrite = flag_argument(overwrite, "render_report", "overwrite")
     destination = _report_destination(path_argument(output, "render_report", "output"), overwrite)
     prepared = template_argument(template, "render_report")
-    return _write(prepared, check_context(context, prepared.fields), destination, overwrite)
+    report = _write(prepared, check_context(context, prepared.fields), destination, overwrite)
+    _warn_stale_pdf(report)
+    return report
 
 
 def _write(
@@ -130,16 +133,29 @@ def fill_report(
             raise exc.about("tệp PDF") from exc
     prepared = template_argument(template, "fill_report")
     report = _write(prepared, read_workbook(workbook, prepared), destination, overwrite)
-    if pdf:
-        from bdt_docx.pdf import convert_to_pdf
+    if not pdf:
+        _warn_stale_pdf(report)
+        return report
+    from bdt_docx.pdf import convert_to_pdf, without_stale_pdf
 
-        try:
-            convert_to_pdf(report, overwrite=overwrite)
-        except (ConversionError, OutputError) as exc:  # the PDF failed; the docx stays
-            failure = ConversionError(exc.problems, exc.file)
-            failure.report = report
-            raise failure from exc
+    try:
+        convert_to_pdf(report, overwrite=overwrite)
+    except (ConversionError, OutputError) as exc:  # the PDF failed; the docx stays
+        failure = ConversionError(exc.problems, exc.file)
+        if overwrite:  # the PDF there, if any, is the previous report's
+            failure = without_stale_pdf(report, failure)
+        failure.report = report
+        raise failure from exc
     return report
+
+
+def _warn_stale_pdf(report: Path) -> None:
+    """Warn when the report just written has beside it a PDF of the previous one."""
+    from bdt_docx.pdf import stale_pdf
+
+    problem = stale_pdf(report)
+    if problem is not None:
+        warnings.warn(BdtDocxWarning(problem), stacklevel=3)
 
 
 def report_destination(workbook: Path, destination: Path, overwrite: bool) -> Path:

@@ -224,6 +224,10 @@ def fill_reports(
     if bar is not None:
         bar.close()
     result = _collect(outcomes)
+    if not pdf:
+        from bdt_docx.pdf import stale_pdf
+
+        result.warnings += filter(None, map(stale_pdf, result.reports))
     summary_folder = folder if folder is not None else _common_folder(destinations)
     if summary_folder is not None:
         try:
@@ -317,8 +321,9 @@ def _settle(outcome: _Outcome, pending: Future[Path] | None) -> _Outcome:
 def _add_pdfs(
     outcomes: list[_Outcome], overwrite: bool, instances: int, bar: _ProgressBar | None
 ) -> list[_Outcome]:
-    """Convert every report written to PDF; a report whose PDF fails gets that error."""
-    from bdt_docx.pdf import convert_many
+    """Convert every report written to PDF; a report whose PDF fails gets that error (and,
+    when reports were overwritten, loses the previous report's PDF)."""
+    from bdt_docx.pdf import convert_many, without_stale_pdf
 
     written = [i for i, outcome in enumerate(outcomes) if outcome.error is None]
     if bar is not None:
@@ -334,7 +339,9 @@ def _add_pdfs(
         if isinstance(pdf, Path):
             outcomes[index] = replace(outcomes[index], pdf=pdf)
         else:
-            outcomes[index] = replace(outcomes[index], error=pdf)
+            report = outcomes[index].destination
+            error = without_stale_pdf(report, pdf) if overwrite else pdf
+            outcomes[index] = replace(outcomes[index], error=error)
     return outcomes
 
 

@@ -36,7 +36,14 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bdt_docx.errors import BdtDocxError, ConversionError, OutputError, WorkbookError, os_reason
+from bdt_docx.errors import (
+    BdtDocxError,
+    ConversionError,
+    OutputError,
+    Problem,
+    WorkbookError,
+    os_reason,
+)
 from bdt_docx.output import TEMP_PREFIX, check_destination
 
 __all__ = [
@@ -49,6 +56,8 @@ __all__ = [
     "remove_stale_folders",
     "run_conversion",
     "soffice_environment",
+    "stale_pdf",
+    "without_stale_pdf",
 ]
 
 #: Environment variable naming the LibreOffice program (``soffice``/``soffice.exe``) to use.
@@ -543,6 +552,43 @@ def _move_into_place(produced: Path, target: Path, overwrite: bool) -> Path | Ou
             target,
         )
     return target
+
+
+def stale_pdf(report: Path) -> Problem | None:
+    """A warning when a PDF of the same name lies beside ``report``, just written without
+    one: that PDF is the previous report's (``None`` when there is none)."""
+    pdf = report.with_suffix(".pdf")
+    if not pdf.is_file():
+        return None
+    return Problem(
+        f"tệp PDF '{pdf.name}' bên cạnh là của báo cáo cũ, không khớp với báo cáo mới: đừng "
+        "gửi nó; hãy tạo lại bằng --pdf (pdf=True) hoặc xóa nó",
+        file=str(pdf),
+    )
+
+
+def without_stale_pdf(report: Path, error: BdtDocxError) -> BdtDocxError:
+    """``error``, why the PDF of ``report`` (just written over the previous report) failed,
+    once the PDF of that name, the previous report's, is removed: it no longer matches, and
+    a clerk could send it. The error says so (or that it could not be removed)."""
+    pdf = report.with_suffix(".pdf")
+    try:
+        pdf.unlink()
+    except FileNotFoundError:
+        return error
+    except OSError as exc:
+        note = (
+            f"tệp PDF cũ '{pdf.name}' là của báo cáo trước, không khớp với báo cáo mới, nhưng "
+            f"không xóa được ({os_reason(exc)}): đừng gửi nó, hãy xóa nó"
+        )
+    else:
+        note = (
+            f"đã xóa tệp PDF cũ '{pdf.name}': nó là của báo cáo trước, không khớp với báo cáo mới"
+        )
+    problems = [*error.problems, Problem(note, file=str(pdf))]
+    if isinstance(error, OutputError):
+        return OutputError(problems, error.file, error.what)
+    return type(error)(problems, error.file)
 
 
 def remove_stale_folders(folder: Path, *, max_age: float = STALE_SECONDS) -> None:

@@ -94,3 +94,64 @@ def test_a_lock_that_appears_while_the_report_is_made_is_honoured(tmp_path, monk
         output.write_bytes(b"new", target, overwrite=True)
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".~lock.bc.docx#", "bc.docx"]
+
+
+# --- the PDF of the previous report -------------------------------------------------------
+
+
+def test_a_failed_pdf_removes_the_previous_reports_pdf(tmp_path, workbook, capsys, monkeypatch):
+    report, old = tmp_path / "bc.docx", tmp_path / "bc.pdf"
+    report.write_bytes(b"previous report")
+    old.write_bytes(b"%PDF of the previous report")
+    monkeypatch.setenv("BDT_DOCX_SOFFICE", "/bin/false")
+    code, data, _ = fill(capsys, str(workbook), "-o", str(report), "--pdf", "--overwrite")
+    assert code == 6 and data["output"] == str(report) and data["pdf"] is None
+    assert report.read_bytes() != b"previous report"
+    assert not old.exists()
+    notes = [e for e in data["errors"] if e["file"] == str(old)]
+    assert notes and "đã xóa tệp PDF cũ 'bc.pdf'" in notes[0]["message"]
+    assert main(["fill", str(workbook), "-o", str(report), "--pdf", "--overwrite"]) == 6
+    assert "Tệp .docx vẫn được giữ" in capsys.readouterr().err
+
+
+def test_overwriting_a_report_without_pdf_warns_of_its_old_pdf(tmp_path, workbook, capsys):
+    report, old = tmp_path / "bc.docx", tmp_path / "bc.pdf"
+    report.write_bytes(b"previous report")
+    old.write_bytes(b"%PDF of the previous report")
+    code, data, _ = fill(capsys, str(workbook), "-o", str(report), "--overwrite")
+    assert code == 0 and data["ok"]
+    (warning,) = data["warnings"]
+    assert warning["file"] == str(old) and "của báo cáo cũ" in warning["message"]
+    assert old.read_bytes() == b"%PDF of the previous report"  # not asked: kept
+    assert main(["fill", str(workbook), "-o", str(report), "--overwrite"]) == 0
+    assert "Cảnh báo: tệp PDF 'bc.pdf' bên cạnh là của báo cáo cũ" in capsys.readouterr().err
+
+
+def _batch_folders(tmp_path: Path, names: tuple[str, ...]) -> tuple[Path, Path]:
+    books, out = tmp_path / "so", tmp_path / "out"
+    books.mkdir()
+    out.mkdir()
+    for name in names:
+        shutil.copyfile(EXAMPLE, books / f"{name}.xlsx")
+    return books, out
+
+
+def test_a_batch_whose_pdfs_fail_removes_the_previous_pdfs(tmp_path, capsys, monkeypatch):
+    books, out = _batch_folders(tmp_path, ("a", "b"))
+    (out / "a.pdf").write_bytes(b"%PDF old a")
+    monkeypatch.setenv("BDT_DOCX_SOFFICE", "/bin/false")
+    code, data, _ = fill(capsys, str(books), "-d", str(out), "--pdf", "--overwrite")
+    assert code == 6 and len(data["reports"]) == 2
+    assert sorted(p.name for p in out.iterdir()) == ["a.docx", "b.docx", "tong_hop_bao_cao.csv"]
+    assert "đã xóa tệp PDF cũ 'a.pdf'" in data["failures"][0]["message"]
+    summary = (out / "tong_hop_bao_cao.csv").read_text("utf-8-sig")
+    assert "đã xóa tệp PDF cũ 'a.pdf'" in summary
+
+
+def test_a_batch_without_pdf_warns_of_the_old_pdfs(tmp_path, capsys):
+    books, out = _batch_folders(tmp_path, ("a", "b"))
+    (out / "b.pdf").write_bytes(b"%PDF old b")
+    code, data, _ = fill(capsys, str(books), "-d", str(out))
+    assert code == 0
+    assert [w["file"] for w in data["warnings"]] == [str(out / "b.pdf")]
+    assert (out / "b.pdf").read_bytes() == b"%PDF old b"
