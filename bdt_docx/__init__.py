@@ -104,5 +104,5 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     """The public API (imported lazily, so not yet in the module's namespace) and the
-    module's own attributes."""
-    return sorted(set(globals()) | set(__all__))
+    module's double-underscore attributes; not the submodules or what it imports."""
+    return sorted({*__all__, *(name for name in globals() if name.startswith("__"))})

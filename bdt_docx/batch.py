@@ -191,7 +191,8 @@ def fill_reports(
 
     ``output_dir`` (created if missing) receives every report, named as
     :func:`report_paths` says; ``None`` puts each report beside its workbook. ``jobs``
-    worker processes share the work (``None``: one per CPU core; ``1``: this process only).
+    worker processes share the work (``0`` or ``None``: one per CPU core, as ``-j 0``;
+    ``1``: this process only).
     With ``pdf=True`` each report is also converted to PDF, once all are written, by as
     many LibreOffice runs side by side as there are jobs (each converting its share of the
     reports in one start: :func:`bdt_docx.pdf.convert_many`); a failed conversion is a
@@ -385,16 +386,19 @@ def _fill_in_pool(
     return [outcome for chunk in results for outcome in chunk]
 
 
-def _worker_count(jobs: int | None, tasks: int) -> int:
-    if jobs is None:
-        jobs = os.cpu_count() or 1
-    if not isinstance(jobs, int) or isinstance(jobs, bool):
+def _worker_count(jobs: object, tasks: int) -> int:
+    """How many processes: ``jobs``, or one per CPU core for ``0`` or ``None`` (as ``-j 0``)."""
+    if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool)):
         raise TypeError(
-            f"fill_reports(): 'jobs' cần một số nguyên hoặc None, không phải {type(jobs).__name__}"
+            "fill_reports(): 'jobs' cần một số nguyên (0 hoặc None: mọi lõi CPU), không phải "
+            f"{type(jobs).__name__}"
         )
-    if jobs < 1:
-        raise ValueError(f"jobs phải là số tiến trình từ 1 trở lên (hoặc None), nhận được {jobs}")
-    return min(jobs, tasks)
+    if jobs is not None and jobs < 0:
+        raise ValueError(
+            "fill_reports(): 'jobs' cần số tiến trình từ 1 trở lên (0 hoặc None: mọi lõi CPU), "
+            f"không phải {jobs}"
+        )
+    return min(jobs or os.cpu_count() or 1, tasks)
 
 
 # -- results ------------------------------------------------------------------------------

@@ -307,7 +307,7 @@ def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) 
         args.template,
         output_dir,
         overwrite=args.overwrite,
-        jobs=None if args.jobs == 0 else args.jobs,
+        jobs=args.jobs,
         pdf=args.pdf,
         progress=show_progress,
     )

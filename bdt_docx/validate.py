@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
+import operator
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from decimal import InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bdt_docx.errors import BdtDocxWarning, ContextError, Problem, WorkbookError
@@ -590,6 +592,23 @@ def read_context(workbook: Workbook | OdsWorkbook, fields: Fields) -> dict[str, 
 _SCALARS = (str, int, float, dt.date, dt.time)
 
 
+def _plain_number(value: object) -> object:
+    """A number of another type (``Decimal``, ``Fraction``, NumPy's numbers) as the ``int``
+    it is when whole, else as a ``float``, so that it is checked as a cell's number is
+    (``Decimal("25")`` is 25; ``Decimal("25.5")`` is refused for a whole number)."""
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    if hasattr(type(value), "__index__"):  # numbers.Integral, NumPy's integers
+        return operator.index(value)  # type: ignore[arg-type]
+    if isinstance(value, Decimal):
+        if value.is_finite() and value == value.to_integral_value():
+            return int(value)
+        return math.nan if value.is_nan() else float(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return value
+
+
 class _ContextReader(_Reader):
     """The checks of :class:`_Reader` on a context built by a program: no workbook, no cells.
 
@@ -632,6 +651,7 @@ class _ContextReader(_Reader):
         return False
 
     def scalar(self, value: object, place: Problem, type_: str, required: bool, label: str) -> Any:
+        value = _plain_number(value)
         if value is None or isinstance(value, _SCALARS):
             return self.typed(value, place, type_, required, label)
         self.add(place, f"cần {TYPE_LABELS[type_]}, không phải kiểu {type(value).__name__}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -168,7 +169,7 @@ def test_one_workbook_given_as_a_string_is_one_workbook(tmp_path):
         (lambda: bdt_docx.render_report({}, output=7), "render_report(): 'output' cần"),
         (lambda: bdt_docx.fill_reports(5), "fill_reports(): 'workbooks' cần một đường dẫn"),
         (lambda: bdt_docx.fill_reports([EXAMPLE, 5]), "'workbooks[1]' cần một đường dẫn"),
-        (lambda: bdt_docx.fill_reports([EXAMPLE], jobs="2"), "'jobs' cần một số nguyên hoặc None"),
+        (lambda: bdt_docx.fill_reports([EXAMPLE], jobs="2"), "'jobs' cần một số nguyên (0"),
         (lambda: bdt_docx.fill_reports([EXAMPLE], output_dir=3), "'output_dir' cần một đường dẫn"),
         (lambda: bdt_docx.find_workbooks(None), "find_workbooks(): 'paths' cần"),
         (
@@ -195,3 +196,45 @@ def test_check_stays_the_function_whatever_is_imported_first():
         "assert bdt_docx.check is check and callable(bdt_docx.check), bdt_docx.check\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_dir_lists_only_the_public_api():
+    names = {name for name in dir(bdt_docx) if not name.startswith("__")}
+    assert names == set(bdt_docx.__all__) - {"__version__"}
+
+
+def test_jobs_zero_means_every_core_as_on_the_command_line(tmp_path):
+    result = bdt_docx.fill_reports([EXAMPLE], TEMPLATE, tmp_path / "out", jobs=0)
+    assert result.ok and result.reports == [tmp_path / "out" / EXAMPLE.with_suffix(".docx").name]
+
+
+def test_negative_jobs_is_refused_naming_the_argument(tmp_path):
+    with pytest.raises(ValueError, match=r"fill_reports\(\): 'jobs' cần số tiến trình từ 1"):
+        bdt_docx.fill_reports([EXAMPLE], TEMPLATE, tmp_path / "out", jobs=-2)
+    assert list(tmp_path.iterdir()) == []
+
+
+class _NumpyLikeInteger:
+    """What NumPy's integers offer: ``__index__``."""
+
+    def __index__(self) -> int:
+        return 24
+
+
+def test_decimal_and_numpy_integers_are_whole_numbers(context, tmp_path):
+    out = bdt_docx.render_report(
+        context
+        | {
+            "tong_so_nguoi": Decimal("25"),
+            "so_nguoi_du_hoi_nghi": Decimal("25.00"),
+            "so_nguoi_di_bau_cu": _NumpyLikeInteger(),
+        },
+        output=tmp_path / "r.docx",
+    )
+    assert any("96% (24/25 người)" in line for line in lines(out))
+
+
+def test_a_fractional_decimal_is_refused_naming_the_field(context, tmp_path):
+    (problem,) = context_problems(context, tmp_path, tong_so_nguoi=Decimal("25.5"))
+    assert problem.field == "tong_so_nguoi"
+    assert problem.message == "cần một số nguyên, không phải số lẻ 25,5"
