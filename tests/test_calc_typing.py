@@ -28,8 +28,6 @@ RECIPIENTS = ["UBND tỉnh;", "Sở Nội vụ;", "Lưu: VT."]
 @pytest.fixture(scope="module")
 def typed(tmp_path_factory) -> dict[str, Path]:
     """The example and an init workbook, typed into in Calc and saved as .xlsx and .ods."""
-    soffice = require_libreoffice()
-    python = require_uno_python(soffice)
     base = tmp_path_factory.mktemp("calc")
     example = Path(shutil.copyfile(EXAMPLE, base / "vi_du.xlsx"))
     fresh = base / "moi.xlsx"
@@ -43,6 +41,15 @@ def typed(tmp_path_factory) -> dict[str, Path]:
             made[f"{label}.{suffix}"] = base / f"{label}.{suffix}"
             saves.append([str(made[f"{label}.{suffix}"]), filter_name])
         jobs.append({"path": str(source), "typing": typing, "save": saves})
+    type_in_calc(base, jobs)
+    return made
+
+
+def type_in_calc(base: Path, jobs: list[dict]) -> None:
+    """Run ``tests/corpus/calc_typist.py`` on ``jobs`` in a LibreOffice of its own (profile
+    under ``base``)."""
+    soffice = require_libreoffice()
+    python = require_uno_python(soffice)
     jobs_file = base / "jobs.json"
     jobs_file.write_text(json.dumps(jobs), encoding="utf-8")
     pipe = f"bdt_docx_typing_{uuid.uuid4().hex}"
@@ -53,7 +60,6 @@ def typed(tmp_path_factory) -> dict[str, Path]:
             env=env, check=False, capture_output=True, timeout=240,
         )  # fmt: skip
     assert run.returncode == 0, run.stderr.decode("utf-8", "replace")
-    return made
 
 
 @pytest.mark.parametrize("suffix", list(SAVES))

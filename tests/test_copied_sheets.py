@@ -4,7 +4,7 @@ Excel and LibreOffice Calc give a copied sheet sheet-scoped copies of the names 
 new names for its tables (``noi_nhan_2``), so after "copy the sheet, type the new figures"
 one name means two cells. Which ones the clerk meant only the clerk knows: the workbook is
 refused, naming both places. The real case is made by LibreOffice Calc itself through UNO
-(``tests/uno/calc_copy_sheet.py``); the variants by openpyxl.
+(``tests/corpus/calc_typist.py``); the variants by openpyxl.
 """
 
 from __future__ import annotations
@@ -15,23 +15,20 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from needs import require_libreoffice, require_uno_python
 from openpyxl.workbook.defined_name import DefinedName
+from test_calc_typing import type_in_calc
 from workbooks import EXAMPLE
 
 import bdt_docx
-from bdt_docx.pdf import soffice_environment
 from bdt_docx.workbook import COPIED_SHEET_HINT
 
-COPY_SHEET = Path(__file__).parent / "uno" / "calc_copy_sheet.py"
 
-
-def copy_in_calc(target: Path, sheet: str, copy: str, *typed: str) -> Path:
-    """``EXAMPLE`` with ``sheet`` duplicated by LibreOffice Calc and ``typed`` into the copy."""
-    soffice = require_libreoffice()
-    python = require_uno_python(soffice)
-    args = [str(python), str(COPY_SHEET), str(soffice), str(EXAMPLE), str(target), sheet, copy]
-    subprocess.run([*args, *typed], env=soffice_environment(), timeout=180, check=True)
+def copy_in_calc(target: Path, sheet: str, copy: str, *typed: tuple[str, str]) -> Path:
+    """``EXAMPLE`` with ``sheet`` duplicated by LibreOffice Calc, ``typed`` (cell, text)
+    typed into the copy, saved as .xlsx."""
+    typing = [[copy, cell, text] for cell, text in typed]
+    job = {"path": str(EXAMPLE), "copy": [[sheet, copy]], "typing": typing}
+    type_in_calc(target.parent, [{**job, "save": [[str(target), "Calc MS Excel 2007 XML"]]}])
     return target
 
 
@@ -43,7 +40,7 @@ def refusal(workbook: Path) -> bdt_docx.WorkbookError:
 
 def test_names_of_a_sheet_copied_in_calc_are_refused_naming_both_cells(tmp_path):
     workbook = copy_in_calc(
-        tmp_path / "chep.xlsx", "Thông tin", "Thông tin 2027", "B12=Lào Cai", "B17=40"
+        tmp_path / "chep.xlsx", "Thông tin", "Thông tin 2027", ("B12", "Lào Cai"), ("B17", "40")
     )
     error = refusal(workbook)
     assert error.problems[0].message == COPIED_SHEET_HINT
@@ -64,7 +61,9 @@ def test_names_of_a_sheet_copied_in_calc_are_refused_naming_both_cells(tmp_path)
 
 
 def test_a_list_copied_in_calc_is_refused_naming_both_tables(tmp_path):
-    workbook = copy_in_calc(tmp_path / "chep.xlsx", "Nơi nhận", "Nơi nhận 2027", "A3=Sở Tài chính")
+    workbook = copy_in_calc(
+        tmp_path / "chep.xlsx", "Nơi nhận", "Nơi nhận 2027", ("A3", "Sở Tài chính")
+    )
     error = refusal(workbook)
     (problem,) = [p for p in error.problems if p.field == "noi_nhan"]
     assert problem.sheet == "Nơi nhận"

@@ -2,8 +2,10 @@
 
 Run by the Python that has ``uno`` (not the test's): ``python3 calc_typist.py PIPE JOBS``,
 with LibreOffice listening on ``PIPE``. ``JOBS`` is a JSON list of
-``{"path": workbook, "typing": [[sheet, cell, text], …], "save": [[path, filter], …]}``:
-each text is entered as typed input (``XCell.setFormula``: Calc decides whether it is a
+``{"path": workbook, "typing": [[sheet, cell, text], …], "save": [[path, filter], …]}``,
+optionally with ``"copy": [[sheet, new sheet], …]`` (Sheet → Duplicate Sheet, the copy placed
+after its original, before the typing; a sheet named in ``typing`` may be a copy): each text
+is entered as typed input (``XCell.setFormula``: Calc decides whether it is a
 number, a date or text, as when keys and Enter are pressed), and Calc does not grow a list
 typed under it.
 """
@@ -47,10 +49,13 @@ def main(pipe, jobs_file):
         doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
         if doc is None:
             sys.exit("LibreOffice could not open " + job["path"])
+        sheets = doc.getSheets()
+        for sheet, copy in job.get("copy", ()):
+            sheets.copyByName(sheet, copy, list(sheets.getElementNames()).index(sheet) + 1)
         for sheet, cell, text in job["typing"]:
             # Calc reads the text as typed input (a number, a date or text), as the input
             # line does; nothing else in the sheet changes (no list grows).
-            doc.getSheets().getByName(sheet).getCellRangeByName(cell).setFormula(text)
+            sheets.getByName(sheet).getCellRangeByName(cell).setFormula(text)
         for path, filter_name in job["save"]:
             doc.storeToURL(uno.systemPathToFileUrl(path), (prop("FilterName", filter_name),))
         doc.close(True)
