@@ -11,8 +11,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from corpus.programs import INFO, shipped_fields
 from needs import require_libreoffice, require_uno_python
 from test_macro_libreoffice import _libreoffice
+from test_programs import libreoffice_csv, shown
 from workbooks import EXAMPLE
 
 import bdt_docx
@@ -23,6 +25,9 @@ from bdt_docx.pdf import soffice_environment
 TYPIST = Path(__file__).resolve().parent / "corpus" / "calc_typist.py"
 SAVES = {"xlsx": "Calc MS Excel 2007 XML", "ods": "calc8"}
 RECIPIENTS = ["UBND tỉnh;", "Sở Nội vụ;", "Lưu: VT."]
+#: Figures typed over the example's on its first sheet: a place, whole numbers, a date typed
+#: day-first (text to an en-US Calc, a date to the reader).
+FIGURES = [("B12", "Lào Cai"), ("B17", "30"), ("B19", "29"), ("B13", "15/06/2021")]
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +39,7 @@ def typed(tmp_path_factory) -> dict[str, Path]:
     assert main(["init", str(fresh), "--example"]) == 0
     below = [["Nơi nhận", "A9", "Sở Tài chính;"], ["Nơi nhận", "A10", "Sở Tư pháp;"]]
     inside = [["Nơi nhận", f"A{5 + i}", text] for i, text in enumerate(RECIPIENTS + RECIPIENTS)]
+    inside += [[INFO, cell, text] for cell, text in FIGURES]
     jobs, made = [], {}
     for label, source, typing in (("below", example, below), ("inside", fresh, inside)):
         saves = []
@@ -77,3 +83,20 @@ def test_rows_typed_into_the_spare_rows_of_an_init_workbook_are_read(typed, suff
     assert [r["noi_nhan"] for r in context["noi_nhan"]] == [
         "UBND tỉnh", "Sở Nội vụ", "Lưu: VT", "UBND tỉnh", "Sở Nội vụ", "Lưu: VT",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("suffix", list(SAVES))
+def test_what_is_typed_in_calc_is_read_as_libreoffice_shows_it(typed, suffix):
+    workbook = typed[f"inside.{suffix}"]
+    context = bdt_docx.read_workbook(workbook)
+    shows = {row[3]: row[1] for row in libreoffice_csv(workbook, INFO) if len(row) > 3}
+    for spec in shipped_fields().values.values():  # column D names each value's cell
+        assert shows[spec.name] == shown(context[spec.name]), spec.name
+    assert (context["dia_danh"], context["tong_so_nguoi"]) == ("Lào Cai", 30)
+    # the list's cells as Calc shows them; the reader leaves out the closing ";" or "."
+    # that the template writes itself
+    listed = [row[0] for row in libreoffice_csv(workbook, "Nơi nhận")[4:] if row and row[0]]
+    assert listed == RECIPIENTS + RECIPIENTS
+    assert [
+        r["noi_nhan"] + t[-1] for r, t in zip(context["noi_nhan"], listed, strict=True)
+    ] == listed
