@@ -88,6 +88,8 @@ class BatchResult:
     reports: list[Path] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     pdfs: list[Path] = field(default_factory=list)
+    #: Reports already there, kept as they were (without ``overwrite``).
+    kept: list[Path] = field(default_factory=list)
     summary_path: Path | None = None
     #: Why the summary file could not be written, if it could not.
     summary_error: OutputError | None = None
@@ -102,6 +104,10 @@ class BatchResult:
     def describe(self) -> str:
         """A Vietnamese summary: how many reports, how many failures, then each failure."""
         lines = [f"Đã tạo {len(self.reports)} báo cáo; {len(self.failures)} sổ bị lỗi."]
+        if self.kept:
+            lines.append(
+                f"Giữ nguyên {len(self.kept)} báo cáo đã có (dùng --overwrite để ghi lại)."
+            )
         if self.pdfs:
             lines.append(f"Đã tạo {len(self.pdfs)} tệp PDF.")
         if self.summary_path is not None:
@@ -199,6 +205,10 @@ def fill_reports(
     failure, but the .docx stays. ``progress=True`` draws a progress bar on stderr, which
     counts the PDFs too.
 
+    A report already there is kept as it is unless ``overwrite`` (its workbook is not read;
+    :attr:`BatchResult.kept`, and ``đã có, giữ nguyên`` in the summary), so that running the
+    batch again into the same folder adds the new workbooks' reports.
+
     A workbook's problems never stop the batch: they are listed in
     :attr:`BatchResult.failures`. A summary (:data:`SUMMARY_NAME`) is written in
     ``output_dir``, or beside the reports when they all share one folder. Raises
@@ -253,6 +263,8 @@ class _Outcome:
     pdf: Path | None = None
     error: BdtDocxError | None = None
     warnings: tuple[Problem, ...] = ()
+    #: The report was already there and, without ``overwrite``, is kept as it is.
+    kept: bool = False
 
 
 def _fill_all(
@@ -293,6 +305,8 @@ def _fill_one_quietly(
     overwrite: bool,
     finisher: Finisher,
 ) -> tuple[_Outcome, Future[Path] | None]:
+    if not overwrite and destination.is_file():  # a previous run's report
+        return _Outcome(workbook, destination, kept=True), None
     try:
         report_destination(workbook, destination, overwrite)
         parts = render_parts(prepared, read_workbook(workbook, prepared))
@@ -326,7 +340,7 @@ def _add_pdfs(
     when reports were overwritten, loses the previous report's PDF)."""
     from bdt_docx.pdf import convert_many, without_stale_pdf
 
-    written = [i for i, outcome in enumerate(outcomes) if outcome.error is None]
+    written = [i for i, o in enumerate(outcomes) if o.error is None and not o.kept]
     if bar is not None:
         bar.expect_pdfs(len(written))
     made = convert_many(
@@ -427,6 +441,8 @@ def _collect(outcomes: list[_Outcome]) -> BatchResult:
             result.reports.append(outcome.report)
         if outcome.pdf is not None:
             result.pdfs.append(outcome.pdf)
+        if outcome.kept:
+            result.kept.append(outcome.destination)
         if outcome.error is not None:
             result.failures.append(Failure(outcome.workbook, outcome.error, outcome.report))
         result.warnings.extend(outcome.warnings)
@@ -445,6 +461,11 @@ def _summary_csv(outcomes: list[_Outcome]) -> bytes:
     writer.writerow(_SUMMARY_HEADER)
     for number, outcome in enumerate(outcomes, 1):
         files = (number, outcome.workbook, outcome.report or "", outcome.pdf or "")
+        if outcome.kept:
+            pdf = outcome.destination.with_suffix(".pdf")
+            kept = (number, outcome.workbook, outcome.destination, pdf if pdf.is_file() else "")
+            writer.writerow((*kept, "đã có, giữ nguyên", "", "", "", ""))
+            continue
         if outcome.error is None:
             writer.writerow((*files, "đã tạo", "", "", "", ""))
             continue

@@ -312,6 +312,7 @@ def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) 
         progress=show_progress,
     )
     outcome.extra["reports"] = [str(p) for p in result.reports]
+    outcome.extra["kept"] = [str(p) for p in result.kept]
     outcome.extra["failures"] = [
         {"workbook": str(f.workbook), "code": _code(f.error), "message": str(f.error)}
         for f in result.failures

@@ -153,14 +153,14 @@ def test_broken_workbooks_do_not_stop_the_others(inbox, tmp_path):
     assert "hai mươi" in broken["Lỗi"]
 
 
-def test_an_existing_report_is_a_failure_not_an_overwrite(tmp_path, variants):
+def test_an_existing_report_is_kept_not_overwritten(tmp_path, variants):
     out = tmp_path / "out"
     out.mkdir()
     (out / "vi_du.docx").write_bytes(b"do not touch")
     books = [variants["vi_du"], variants["nhieu_dong"]]
     result = fill_reports(books, TEMPLATE, out)
     assert [p.name for p in result.reports] == ["nhieu_dong.docx"]
-    assert isinstance(result.failures[0].error, OutputError)
+    assert result.ok and result.kept == [out / "vi_du.docx"]
     assert (out / "vi_du.docx").read_bytes() == b"do not touch"
     assert fill_reports(books, TEMPLATE, out, overwrite=True).ok
 

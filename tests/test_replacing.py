@@ -4,6 +4,8 @@ the files left behind."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -155,3 +157,33 @@ def test_a_batch_without_pdf_warns_of_the_old_pdfs(tmp_path, capsys):
     assert code == 0
     assert [w["file"] for w in data["warnings"]] == [str(out / "b.pdf")]
     assert (out / "b.pdf").read_bytes() == b"%PDF old b"
+
+
+# --- a batch run again into the same folder -----------------------------------------------
+
+
+def _summary_rows(folder: Path) -> list[list[str]]:
+    text = (folder / "tong_hop_bao_cao.csv").read_text("utf-8-sig")
+    return [row for row in csv.reader(io.StringIO(text))][1:]
+
+
+def test_a_batch_run_again_keeps_the_reports_and_lists_them(tmp_path, capsys):
+    books, out = _batch_folders(tmp_path, ("a", "b"))
+    assert fill(capsys, str(books), "-d", str(out))[0] == 0
+    (out / "a.docx").write_bytes(b"checked and signed")
+    (out / "a.pdf").write_bytes(b"%PDF a")
+    shutil.copyfile(EXAMPLE, books / "c.xlsx")  # a new workbook since
+    code, data, _ = fill(capsys, str(books), "-d", str(out))
+    assert code == 0 and data["ok"]
+    assert [Path(p).name for p in data["reports"]] == ["c.docx"]
+    assert [Path(p).name for p in data["kept"]] == ["a.docx", "b.docx"]
+    assert [
+        (Path(r[1]).name, Path(r[2]).name, Path(r[3]).name, r[4]) for r in _summary_rows(out)
+    ] == [
+        ("a.xlsx", "a.docx", "a.pdf", "đã có, giữ nguyên"),
+        ("b.xlsx", "b.docx", "", "đã có, giữ nguyên"),
+        ("c.xlsx", "c.docx", "", "đã tạo"),
+    ]
+    assert (out / "a.docx").read_bytes() == b"checked and signed"
+    assert main(["fill", str(books), "-d", str(out)]) == 0
+    assert "Giữ nguyên 3 báo cáo đã có (dùng --overwrite để ghi lại)." in capsys.readouterr().out
