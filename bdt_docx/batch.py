@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import signal
 import sys
 import threading
 import zipfile
@@ -49,6 +50,7 @@ from bdt_docx.template import PreparedTemplate, prepare_template
 
 __all__ = [
     "SUMMARY_NAME",
+    "BatchInterrupted",
     "BatchResult",
     "Failure",
     "fill_reports",
@@ -95,6 +97,8 @@ class BatchResult:
     summary_error: OutputError | None = None
     #: Things fixed on the way that a clerk should check (cells typed in TCVN3 or VNI…).
     warnings: list[Problem] = field(default_factory=list)
+    #: Workbooks not reached when the batch was interrupted (:class:`BatchInterrupted`).
+    not_done: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -114,6 +118,11 @@ class BatchResult:
             lines.append(f"Bảng tổng hợp: {self.summary_path}")
         if self.summary_error is not None:
             lines.append(str(self.summary_error))
+        if self.not_done:
+            lines.append(
+                f"{len(self.not_done)} sổ chưa được điền vì đã dừng; chạy lại lệnh (không có "
+                "--overwrite) để điền chúng."
+            )
         if self.failures:
             lines.append("Các sổ cần sửa:")
             for number, failure in enumerate(self.failures, 1):
@@ -122,6 +131,24 @@ class BatchResult:
                 if failure.report is not None:
                     lines.append(f"     (tệp .docx vẫn được giữ: {failure.report})")
         return "\n".join(lines)
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl+C stopped :func:`fill_reports`: :attr:`result` is what was done by then (the
+    reports written, those left without their PDF as failures, the workbooks not reached in
+    :attr:`BatchResult.not_done`), and the summary file was written for it."""
+
+    def __init__(self, result: BatchResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+class _Stopped(KeyboardInterrupt):
+    """Ctrl+C, carrying the outcomes of the workbooks done by then."""
+
+    def __init__(self, outcomes: list[_Outcome]) -> None:
+        super().__init__()
+        self.outcomes = outcomes
 
 
 def find_workbooks(paths: PathLike | Iterable[PathLike]) -> list[Path]:
@@ -226,15 +253,22 @@ def fill_reports(
     tasks = list(zip(sources, destinations, strict=True))
     bar = _ProgressBar(len(tasks), pdfs=len(tasks) if pdf else 0) if progress else None
     outcomes: list[_Outcome] = []
-    if workers <= 1:
-        outcomes = _fill_all(prepared, tasks, overwrite, bar)
-    else:
-        outcomes = _fill_in_pool(prepared.path, tasks, workers, overwrite, bar)
-    if pdf:
-        outcomes = _add_pdfs(outcomes, overwrite, workers, bar)
+    stopped = False
+    try:
+        if workers <= 1:
+            outcomes = _fill_all(prepared, tasks, overwrite, bar)
+        else:
+            outcomes = _fill_in_pool(prepared.path, tasks, workers, overwrite, bar)
+        if pdf:
+            outcomes = _add_pdfs(outcomes, overwrite, workers, bar)
+    except _Stopped as stop:
+        stopped = True
+        outcomes = [_after_stop(o, overwrite) if pdf else o for o in stop.outcomes]
     if bar is not None:
         bar.close()
     result = _collect(outcomes)
+    reached = {outcome.destination for outcome in outcomes}
+    result.not_done = [workbook for workbook, report in tasks if report not in reached]
     if not pdf:
         from bdt_docx.pdf import stale_pdf
 
@@ -243,10 +277,14 @@ def fill_reports(
     if summary_folder is not None:
         try:
             result.summary_path = write_bytes(
-                _summary_csv(outcomes), summary_folder / SUMMARY_NAME, overwrite=True
+                _summary_csv(outcomes, result.not_done),
+                summary_folder / SUMMARY_NAME,
+                overwrite=True,
             )
         except OutputError as exc:
             result.summary_error = exc.about("bảng tổng hợp")
+    if stopped:
+        raise BatchInterrupted(result)
     return result
 
 
@@ -276,11 +314,14 @@ def _fill_all(
     """Fill the workbooks of ``tasks``; each report is finished (on disk, in place) in the
     background while the next ones are made (:class:`~bdt_docx.output.Finisher`)."""
     started = []
-    with Finisher() as finisher:
-        for task in tasks:
-            started.append(_fill_one(prepared, *task, overwrite, finisher))
-            if bar is not None:
-                bar.advance([started[-1][0]])
+    try:
+        with Finisher() as finisher:  # on leaving, the reports begun are finished
+            for task in tasks:
+                started.append(_fill_one(prepared, *task, overwrite, finisher))
+                if bar is not None:
+                    bar.advance([started[-1][0]])
+    except KeyboardInterrupt:
+        raise _Stopped([_settle(outcome, pending) for outcome, pending in started]) from None
     return [_settle(outcome, pending) for outcome, pending in started]
 
 
@@ -333,6 +374,29 @@ def _settle(outcome: _Outcome, pending: Future[Path] | None) -> _Outcome:
         return replace(outcome, error=exc)
 
 
+def _after_stop(outcome: _Outcome, overwrite: bool) -> _Outcome:
+    """The outcome of a report written before Ctrl+C stopped the batch: its PDF if
+    LibreOffice made it in time (newer than the report), else a failure saying so (and,
+    overwritten, the previous report's PDF removed)."""
+    from bdt_docx.errors import ConversionError
+    from bdt_docx.pdf import without_stale_pdf
+
+    if outcome.report is None or outcome.error is not None or outcome.pdf is not None:
+        return outcome
+    pdf = outcome.report.with_suffix(".pdf")
+    try:
+        if pdf.stat().st_mtime_ns >= outcome.report.stat().st_mtime_ns:
+            return replace(outcome, pdf=pdf)
+    except OSError:
+        pass
+    error: BdtDocxError = ConversionError(
+        "đã dừng theo yêu cầu (Ctrl+C) trước khi tạo PDF", outcome.report
+    )
+    if overwrite:
+        error = without_stale_pdf(outcome.report, error)
+    return replace(outcome, error=error)
+
+
 def _add_pdfs(
     outcomes: list[_Outcome], overwrite: bool, instances: int, bar: _ProgressBar | None
 ) -> list[_Outcome]:
@@ -343,12 +407,15 @@ def _add_pdfs(
     written = [i for i, o in enumerate(outcomes) if o.error is None and not o.kept]
     if bar is not None:
         bar.expect_pdfs(len(written))
-    made = convert_many(
-        [outcomes[i].destination for i in written],
-        overwrite=overwrite,
-        instances=instances,
-        progress=bar.advance_pdfs if bar is not None else None,
-    )
+    try:
+        made = convert_many(
+            [outcomes[i].destination for i in written],
+            overwrite=overwrite,
+            instances=instances,
+            progress=bar.advance_pdfs if bar is not None else None,
+        )
+    except KeyboardInterrupt:  # LibreOffice stopped; the reports are written
+        raise _Stopped(outcomes) from None
     outcomes = list(outcomes)
     for index, pdf in zip(written, made, strict=True):
         if isinstance(pdf, Path):
@@ -367,7 +434,12 @@ _worker_template: PreparedTemplate | None = None
 
 
 def _start_worker(template: Path) -> None:
-    """Prepare the template once per worker (free when forked: the cache is inherited)."""
+    """Prepare the template once per worker (free when forked: the cache is inherited).
+
+    Ctrl+C reaches every process of the terminal: a worker ignores it and finishes its
+    chunk, and the main process, which handles it, waits for that.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker_template
     _worker_template = prepare_template(template)
 
@@ -394,6 +466,10 @@ def _fill_in_pool(
                 results[futures[future]] = future.result()
                 if bar is not None:
                     bar.advance(results[futures[future]])
+        except KeyboardInterrupt:
+            pool.shutdown(wait=True, cancel_futures=True)
+            finished = [f for f in futures if not f.cancelled() and f.exception() is None]
+            raise _Stopped([outcome for f in finished for outcome in f.result()]) from None
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
@@ -454,8 +530,9 @@ _SUMMARY_HEADER = (
 )  # fmt: skip
 
 
-def _summary_csv(outcomes: list[_Outcome]) -> bytes:
-    """The summary as CSV: one row per workbook, one per problem of a failed one."""
+def _summary_csv(outcomes: list[_Outcome], not_done: Sequence[Path] = ()) -> bytes:
+    """The summary as CSV: one row per workbook, one per problem of a failed one, then the
+    workbooks an interruption left undone."""
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow(_SUMMARY_HEADER)
@@ -473,6 +550,8 @@ def _summary_csv(outcomes: list[_Outcome]) -> bytes:
         for problem in outcome.error.problems or [Problem(str(outcome.error))]:
             place = (problem.field or "", problem.sheet or "", problem.cell or "")
             writer.writerow((*files, status, *place, problem.message))
+    for number, workbook in enumerate(not_done, len(outcomes) + 1):
+        writer.writerow((number, workbook, "", "", "chưa điền (đã dừng)", "", "", "", ""))
     return text.getvalue().encode("utf-8-sig")
 
 

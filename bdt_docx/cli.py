@@ -33,6 +33,7 @@ EXIT_CODES = {
     "output": 5,
     "pdf": 6,
     "violation": 7,
+    "interrupted": 130,
 }
 
 EPILOG = """\
@@ -46,6 +47,7 @@ mã thoát:
      hay LibreOffice, không có thư mục, không có quyền, sai đuôi)
   6  không chuyển được sang PDF (tệp .docx vẫn được giữ)
   7  check/lint: tài liệu hoặc mẫu có lỗi thể thức
+  130  đã dừng bằng Ctrl+C (điền nhiều sổ: đã ghi bảng tổng hợp cho phần đã xong)
 
 ví dụ:
   bdt-docx init so_lieu.xlsx --example
@@ -294,7 +296,7 @@ def _cmd_fill(args: argparse.Namespace, outcome: Outcome) -> None:
 
 
 def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) -> None:
-    from bdt_docx.batch import fill_reports, find_workbooks
+    from bdt_docx.batch import BatchInterrupted, fill_reports, find_workbooks
     from bdt_docx.errors import OutputError, WorkbookError
 
     if args.output:
@@ -302,15 +304,21 @@ def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) 
     workbooks = find_workbooks(sources)
     output_dir = Path(args.output_dir) if args.output_dir else None
     show_progress = not args.json and sys.stderr.isatty()
-    result = fill_reports(
-        workbooks,
-        args.template,
-        output_dir,
-        overwrite=args.overwrite,
-        jobs=args.jobs,
-        pdf=args.pdf,
-        progress=show_progress,
-    )
+    try:
+        result = fill_reports(
+            workbooks,
+            args.template,
+            output_dir,
+            overwrite=args.overwrite,
+            jobs=args.jobs,
+            pdf=args.pdf,
+            progress=show_progress,
+        )
+    except BatchInterrupted as stop:
+        result = stop.result
+        outcome.lines.append("Đã dừng theo yêu cầu (Ctrl+C). Phần đã xong:")
+        outcome.extra["interrupted"] = True
+        outcome.extra["not_done"] = [str(p) for p in result.not_done]
     outcome.extra["reports"] = [str(p) for p in result.reports]
     outcome.extra["kept"] = [str(p) for p in result.kept]
     outcome.extra["failures"] = [
@@ -326,6 +334,8 @@ def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) 
         outcome.code = max(_code(f.error) for f in result.failures)
         if any(isinstance(f.error, WorkbookError) for f in result.failures):
             outcome.code = EXIT_CODES["workbook"]
+    if "interrupted" in outcome.extra:
+        outcome.code = EXIT_CODES["interrupted"]
 
 
 def _cmd_init(args: argparse.Namespace, outcome: Outcome) -> None:
@@ -437,8 +447,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BdtDocxError as exc:
         outcome.fail(exc)
     except KeyboardInterrupt:
-        outcome.code = EXIT_CODES["unexpected"]
-        outcome.lines.append("Đã dừng theo yêu cầu; không có báo cáo dở dang nào được ghi.")
+        outcome.code = EXIT_CODES["interrupted"]
+        outcome.lines.append("Đã dừng theo yêu cầu (Ctrl+C); không có tệp ghi dở nào được để lại.")
     except Exception as exc:
         outcome.code = EXIT_CODES["unexpected"]
         outcome.errors.append(Problem(f"lỗi không mong đợi: {exc!r}"))

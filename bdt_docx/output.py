@@ -234,9 +234,11 @@ def _stage(output: Path, write: Callable[[BinaryIO], object], overwrite: bool) -
         with os.fdopen(handle, "wb") as stream:
             write(stream)
         os.chmod(temp, _file_mode())
-    except OSError as exc:
+    except BaseException as exc:  # Ctrl+C too: never a temporary file left behind
         _discard(temp)
-        raise OutputError(_reason(exc), output) from exc
+        if isinstance(exc, OSError):
+            raise OutputError(_reason(exc), output) from exc
+        raise
     return temp
 
 

@@ -30,6 +30,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -72,6 +73,10 @@ XLSX_FILTER = "xlsx:Calc MS Excel 2007 XML"
 PDF_WORK_SUFFIX = ".pdf.d"
 #: Age after which such a folder is a leftover of a killed run (as for temporary files).
 STALE_SECONDS = 3600
+
+#: Set when this process is interrupted (Ctrl+C) while LibreOffice runs in other threads:
+#: each run then stops its LibreOffice.
+_stopping = threading.Event()
 
 _ENV_DROPPED = ("VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONEXECUTABLE")
 _STDERR_TAIL = 1500
@@ -308,6 +313,8 @@ def _run_bounded(
                 stdout, stderr = process.communicate(timeout=min(_POLL_SECONDS, timeout))
                 break
             except subprocess.TimeoutExpired:
+                if _stopping.is_set():
+                    raise KeyboardInterrupt from None
                 now = watch() if watch is not None else done
                 if now > done:
                     deadline, done = time.monotonic() + timeout, now
@@ -420,8 +427,15 @@ def convert_many(
         results.update(zip(share, made, strict=True))
 
     if len(shares) > 1 and instances > 1:
-        with ThreadPoolExecutor(min(instances, len(shares))) as pool:
-            list(pool.map(convert, shares))
+        try:
+            with ThreadPoolExecutor(min(instances, len(shares))) as pool:
+                try:
+                    list(pool.map(convert, shares))
+                except BaseException:  # Ctrl+C: the other runs stop their LibreOffice too
+                    _stopping.set()
+                    raise
+        finally:
+            _stopping.clear()
     else:
         for share in shares:
             convert(share)

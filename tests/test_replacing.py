@@ -7,7 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -187,3 +192,76 @@ def test_a_batch_run_again_keeps_the_reports_and_lists_them(tmp_path, capsys):
     assert (out / "a.docx").read_bytes() == b"checked and signed"
     assert main(["fill", str(books), "-d", str(out)]) == 0
     assert "Giữ nguyên 3 báo cáo đã có (dùng --overwrite để ghi lại)." in capsys.readouterr().out
+
+
+# --- Ctrl+C in the middle of a batch ------------------------------------------------------
+
+
+def test_ctrl_c_while_filling_keeps_what_was_done(tmp_path, capsys, monkeypatch):
+    from bdt_docx import batch
+
+    books, out = _batch_folders(tmp_path, ("a", "b", "c"))
+    read = batch.read_workbook
+
+    def pressed_on_b(workbook, prepared):
+        if workbook.stem == "b":
+            raise KeyboardInterrupt
+        return read(workbook, prepared)
+
+    monkeypatch.setattr(batch, "read_workbook", pressed_on_b)
+    code, data, _ = fill(capsys, str(books), "-d", str(out))
+    assert code == 130 and data["interrupted"] is True
+    assert [Path(p).name for p in data["reports"]] == ["a.docx"]
+    assert [Path(p).name for p in data["not_done"]] == ["b.xlsx", "c.xlsx"]
+    assert [(Path(r[1]).name, r[4]) for r in _summary_rows(out)] == [
+        ("a.xlsx", "đã tạo"),
+        ("b.xlsx", "chưa điền (đã dừng)"),
+        ("c.xlsx", "chưa điền (đã dừng)"),
+    ]
+    assert sorted(p.name for p in out.iterdir()) == ["a.docx", "tong_hop_bao_cao.csv"]
+    assert main(["fill", str(books), "-d", str(out), "--overwrite"]) == 130
+    err = capsys.readouterr().err
+    assert "Đã dừng theo yêu cầu (Ctrl+C)" in err and "2 sổ chưa được điền" in err
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` runs (a killed process not yet reaped, a zombie, does not)."""
+    for _ in range(50):
+        stat = Path(f"/proc/{pid}/stat")
+        if not stat.is_file() or stat.read_text().rsplit(")", 1)[1].split()[0] in "ZX":
+            return False
+        time.sleep(0.1)
+    return True
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fake soffice is a sh script; /proc")
+def test_ctrl_c_while_libreoffice_runs_stops_it_and_says_what_was_done(tmp_path):
+    books, out = _batch_folders(tmp_path, ("a", "b", "c", "d"))
+    pids = tmp_path / "pids"
+    soffice = tmp_path / "fake-soffice"
+    soffice.write_text(f"#!/bin/sh\nsleep 60 &\necho $! >> '{pids}'\nwait\n")
+    soffice.chmod(0o755)
+    command = [sys.executable, "-m", "bdt_docx.cli", "fill", str(books), "-d", str(out)]
+    process = subprocess.Popen(
+        [*command, "--pdf", "-j", "2"],
+        env={**os.environ, "BDT_DOCX_SOFFICE": str(soffice)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    for _ in range(600):  # both LibreOffice runs started
+        if pids.is_file() and len(pids.read_text().split()) == 2:
+            break
+        time.sleep(0.1)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "Đã dừng theo yêu cầu (Ctrl+C)" in err and "Đã tạo 4 báo cáo" in err
+    assert err.count("đã dừng theo yêu cầu (Ctrl+C) trước khi tạo PDF") == 4
+    assert "không mong đợi" not in err and "Traceback" not in err
+    assert not any(_running(int(pid)) for pid in pids.read_text().split())
+    assert sorted(p.name for p in out.iterdir()) == [
+        "a.docx", "b.docx", "c.docx", "d.docx", "tong_hop_bao_cao.csv",
+    ]  # fmt: skip
+    assert {r[4] for r in _summary_rows(out)} == {"đã tạo .docx, lỗi PDF"}
