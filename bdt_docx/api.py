@@ -146,6 +146,13 @@ def fill_report(
             failure = without_stale_pdf(report, failure)
         failure.report = report
         raise failure from exc
+    except KeyboardInterrupt as stop:  # Ctrl+C: the report is written, its PDF is not
+        failure = ConversionError("đã dừng theo yêu cầu (Ctrl+C) trước khi tạo PDF", report)
+        if overwrite:
+            failure = without_stale_pdf(report, failure)
+        failure.report = report
+        stop.pdf_failure = failure  # type: ignore[attr-defined]  # read by the command
+        raise
     return report
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from bdt_docx import __version__
 
 if TYPE_CHECKING:  # imported when a command runs, so that --help stays fast
-    from bdt_docx.errors import BdtDocxError, Problem
+    from bdt_docx.errors import BdtDocxError, ConversionError, Problem
 
 __all__ = ["EXIT_CODES", "main"]
 
@@ -284,15 +284,20 @@ def _cmd_fill(args: argparse.Namespace, outcome: Outcome) -> None:
     except ConversionError as exc:
         if exc.report is None:
             raise
-        outcome.output = str(exc.report)
-        outcome.fail(exc, EXIT_CODES["pdf"])
-        outcome.lines.append(f"Tệp .docx vẫn được giữ: {exc.report}")
+        _report_without_pdf(outcome, exc, EXIT_CODES["pdf"])
         return
     outcome.output = str(report)
     outcome.lines.append(f"Đã tạo báo cáo: {report}")
     if args.pdf:
         outcome.pdf = str(report.with_suffix(".pdf"))
         outcome.lines.append(f"Đã tạo PDF: {outcome.pdf}")
+
+
+def _report_without_pdf(outcome: Outcome, failure: ConversionError, code: int) -> None:
+    """Record a report written whose PDF was not made (``failure`` says why)."""
+    outcome.output = str(failure.report)
+    outcome.fail(failure, code)
+    outcome.lines.append(f"Tệp .docx vẫn được giữ: {failure.report}")
 
 
 def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) -> None:
@@ -446,9 +451,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             COMMANDS[args.command](args, outcome)
     except BdtDocxError as exc:
         outcome.fail(exc)
-    except KeyboardInterrupt:
-        outcome.code = EXIT_CODES["interrupted"]
-        outcome.lines.append("Đã dừng theo yêu cầu (Ctrl+C); không có tệp ghi dở nào được để lại.")
+    except KeyboardInterrupt as stop:
+        failure = getattr(stop, "pdf_failure", None)  # fill --pdf: the report is written
+        if failure is not None:
+            _report_without_pdf(outcome, failure, EXIT_CODES["interrupted"])
+        else:
+            outcome.code = EXIT_CODES["interrupted"]
+            outcome.lines.append(
+                "Đã dừng theo yêu cầu (Ctrl+C); không có tệp ghi dở nào được để lại."
+            )
     except Exception as exc:
         outcome.code = EXIT_CODES["unexpected"]
         outcome.errors.append(Problem(f"lỗi không mong đợi: {exc!r}"))

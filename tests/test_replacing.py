@@ -265,3 +265,21 @@ def test_ctrl_c_while_libreoffice_runs_stops_it_and_says_what_was_done(tmp_path)
         "a.docx", "b.docx", "c.docx", "d.docx", "tong_hop_bao_cao.csv",
     ]  # fmt: skip
     assert {r[4] for r in _summary_rows(out)} == {"đã tạo .docx, lỗi PDF"}
+
+
+def test_ctrl_c_while_the_pdf_of_one_report_is_made(tmp_path, workbook, capsys, monkeypatch):
+    from bdt_docx import pdf
+
+    def pressed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pdf, "convert_to_pdf", pressed)
+    report, old = tmp_path / "bc.docx", tmp_path / "bc.pdf"
+    report.write_bytes(b"previous report")
+    old.write_bytes(b"%PDF of the previous report")
+    code, data, _ = fill(capsys, str(workbook), "-o", str(report), "--pdf", "--overwrite")
+    assert code == 130 and data["output"] == str(report) and data["pdf"] is None
+    assert report.read_bytes() != b"previous report" and not old.exists()
+    messages = [e["message"] for e in data["errors"]]
+    assert "đã dừng theo yêu cầu (Ctrl+C) trước khi tạo PDF" in messages
+    assert "đã xóa tệp PDF cũ 'bc.pdf'" in messages[1]
