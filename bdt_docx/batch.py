@@ -404,7 +404,11 @@ def _add_pdfs(
     when reports were overwritten, loses the previous report's PDF)."""
     from bdt_docx.pdf import convert_many, without_stale_pdf
 
-    written = [i for i, o in enumerate(outcomes) if o.error is None and not o.kept]
+    written = [  # and the reports kept from a previous run that have no PDF yet
+        i
+        for i, o in enumerate(outcomes)
+        if o.error is None and not (o.kept and o.destination.with_suffix(".pdf").exists())
+    ]
     if bar is not None:
         bar.expect_pdfs(len(written))
     try:
@@ -538,7 +542,7 @@ def _summary_csv(outcomes: list[_Outcome], not_done: Sequence[Path] = ()) -> byt
     writer.writerow(_SUMMARY_HEADER)
     for number, outcome in enumerate(outcomes, 1):
         files = (number, outcome.workbook, outcome.report or "", outcome.pdf or "")
-        if outcome.kept:
+        if outcome.kept and outcome.error is None:
             pdf = outcome.destination.with_suffix(".pdf")
             kept = (number, outcome.workbook, outcome.destination, pdf if pdf.is_file() else "")
             writer.writerow((*kept, "đã có, giữ nguyên", "", "", "", ""))
@@ -547,6 +551,9 @@ def _summary_csv(outcomes: list[_Outcome], not_done: Sequence[Path] = ()) -> byt
             writer.writerow((*files, "đã tạo", "", "", "", ""))
             continue
         status = "đã tạo .docx, lỗi PDF" if outcome.report is not None else "lỗi"
+        if outcome.kept:
+            files = (number, outcome.workbook, outcome.destination, "")
+            status = "đã có, lỗi PDF"
         for problem in outcome.error.problems or [Problem(str(outcome.error))]:
             place = (problem.field or "", problem.sheet or "", problem.cell or "")
             writer.writerow((*files, status, *place, problem.message))

@@ -283,3 +283,32 @@ def test_ctrl_c_while_the_pdf_of_one_report_is_made(tmp_path, workbook, capsys, 
     messages = [e["message"] for e in data["errors"]]
     assert "đã dừng theo yêu cầu (Ctrl+C) trước khi tạo PDF" in messages
     assert "đã xóa tệp PDF cũ 'bc.pdf'" in messages[1]
+
+
+#: A fake soffice that writes a small complete PDF for each report into its --outdir.
+_MAKES_PDFS = """#!/bin/sh
+out=; next=; files=
+for a; do
+  case "$next" in out) out="$a"; next=; continue;; skip) next=; continue;; esac
+  case "$a" in --outdir) next=out;; --convert-to) next=skip;; -*) ;; *) files="$files $a";; esac
+done
+for f in $files; do
+  b=$(basename "$f" .docx); printf '%%PDF-1.4 %s\\n%%%%EOF\\n' "$b" > "$out/$b.pdf"
+done
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="fake soffice is a sh script")
+def test_run_again_with_pdf_makes_the_missing_pdfs_of_kept_reports(tmp_path, capsys, monkeypatch):
+    books, out = _batch_folders(tmp_path, ("a", "b"))
+    monkeypatch.setenv("BDT_DOCX_SOFFICE", "/bin/false")
+    assert fill(capsys, str(books), "-d", str(out), "--pdf")[0] == 6  # no PDF at all
+    soffice = tmp_path / "fake-soffice"
+    soffice.write_text(_MAKES_PDFS)
+    soffice.chmod(0o755)
+    monkeypatch.setenv("BDT_DOCX_SOFFICE", str(soffice))
+    code, data, _ = fill(capsys, str(books), "-d", str(out), "--pdf")
+    assert code == 0 and [Path(p).name for p in data["kept"]] == ["a.docx", "b.docx"]
+    assert (out / "a.pdf").read_bytes().startswith(b"%PDF-1.4 a")
+    rows = [(Path(r[3]).name, r[4]) for r in _summary_rows(out)]
+    assert rows == [("a.pdf", "đã có, giữ nguyên"), ("b.pdf", "đã có, giữ nguyên")]
