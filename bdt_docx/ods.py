@@ -14,6 +14,7 @@ LibreOffice is needed.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -55,7 +56,10 @@ _DURATION = re.compile(
 )
 #: Most cells one read expands from repeated cells (a real list is far smaller).
 MAX_CELLS = 1_000_000
-_DECIMALS = re.compile(r"[.,]([0-9]+)\s*%")
+#: A number as a cell shows it: text before, the digits with their separators, text after.
+_SHOWN = re.compile(
+    r"(?P<pre>[^0-9]*?)(?P<digits>[0-9](?:[0-9.,'\u00a0\u202f ]*[0-9])?)(?P<post>[^0-9]*)"
+)
 
 
 @dataclass(frozen=True)
@@ -309,6 +313,45 @@ def _inline(element: etree._Element) -> str:
     return "".join(parts)
 
 
+def format_shown(value: float, text: str) -> str:
+    """A number format that shows ``value`` as Calc showed it in ``text``, the cell's text
+    saved with it (in the document's own separators, ``1,500,000 đ`` or ``1.500.000 đ``).
+
+    The text before and after the digits is kept as it is, the digits are grouped or not,
+    with as many decimals and leading zeros, and a ``%`` scales by 100, so that
+    :func:`bdt_docx.numfmt.shown` prints the same number with Vietnamese separators. Where
+    the text does not read as ``value`` (scientific notation, fractions, a negative number
+    in brackets), the format is ``General``.
+    """
+    match = _SHOWN.fullmatch(text.strip())
+    if not match or not math.isfinite(value):
+        return "General"
+    pre, digits, post = match["pre"], match["digits"], match["post"]
+    if value < 0:
+        if not pre.endswith("-"):
+            return "General"
+        pre = pre[:-1]
+    target = abs(value) * (100 if "%" in post else 1)
+    readings = [(digits, "")]  # every mark groups thousands
+    marks = [i for i, ch in enumerate(digits) if not ch.isdigit()]
+    if marks:  # or the last mark is the decimal one
+        readings.insert(0, (digits[: marks[-1]], digits[marks[-1] + 1 :]))
+    for whole, fraction in readings:
+        bare = re.sub(r"\D", "", whole)
+        shown = float(f"{bare or 0}.{fraction or 0}")
+        if abs(shown - round(target, len(fraction))) <= 10 ** -(len(fraction) + 6) * max(1, target):
+            grouped = bare != whole
+            number = "#,##0" if grouped else "0" * (len(bare) if bare.startswith("0") else 1)
+            number += "." + "0" * len(fraction) if fraction else ""
+            return _literal(pre) + number + "%".join(map(_literal, post.split("%", 1)))
+    return "General"
+
+
+def _literal(text: str) -> str:
+    """``text`` as literal text of a number format."""
+    return f'"{text}"' if text and '"' not in text else ""
+
+
 def _count_attr(text: str) -> int:
     return int(text) if re.fullmatch(r"[0-9]{1,4}", text) else 1
 
@@ -320,11 +363,7 @@ def _cell(sheet: str, ref: str, element: etree._Element) -> Cell:
     try:
         if kind in ("float", "percentage", "currency"):
             number = float(element.get(f"{_O}value", ""))
-            code = "General"
-            if kind == "percentage":
-                decimals = _DECIMALS.search(_text_of(element))
-                places = len(decimals[1]) if decimals else 0
-                code = "0" + ("." + "0" * places if places else "") + "%"
+            code = format_shown(number, _text_of(element))
             return Cell(sheet, ref, number, number_format=code)
         if kind == "date":
             text = element.get(f"{_O}date-value", "")

@@ -12,8 +12,8 @@ from needs import require_libreoffice
 from workbooks import EXAMPLE
 
 import bdt_docx
-from bdt_docx import WorkbookError
-from bdt_docx.ods import OdsWorkbook
+from bdt_docx import WorkbookError, numfmt
+from bdt_docx.ods import OdsWorkbook, format_shown
 from bdt_docx.workbook import MAX_COL, MAX_ROW, Area
 
 OFFICE = (
@@ -138,3 +138,42 @@ def test_an_excel_totals_row_saved_by_calc_is_not_a_recipient(tmp_path):
     ods = _to_ods(source, tmp_path)
     recipients = [r["noi_nhan"] for r in bdt_docx.read_workbook(ods)["noi_nhan"]]
     assert recipients == [r["noi_nhan"] for r in bdt_docx.read_workbook(EXAMPLE)["noi_nhan"]]
+
+
+#: Numbers in text fields with the formats offices use, and what the cell shows.
+FORMATTED = {
+    "ky_hieu": (0.9667, "0.00%", "96,67%"),
+    "dia_danh": (1500000, '#,##0" đ"', "1.500.000 đ"),
+    "huong_dan_khen_thuong": (5, "00", "05"),
+    "nguoi_ky": (1500.5, "#,##0.00", "1.500,50"),
+    "chuc_vu_ky": (-1200, "#,##0", "-1.200"),
+}
+
+
+def test_numbers_in_text_fields_show_as_in_the_xlsx_when_calc_saves_them(tmp_path):
+    source = tmp_path / "dinh_dang.xlsx"
+    book = openpyxl.load_workbook(EXAMPLE)
+    for name, (value, code, _) in FORMATTED.items():
+        sheet, ref = next(iter(book.defined_names[name].destinations))
+        cell = book[sheet][ref.replace("$", "")]
+        cell.value, cell.number_format = value, code
+    book.save(source)
+    expected = {name: text for name, (_, _, text) in FORMATTED.items()}
+    for workbook in (source, _to_ods(source, tmp_path)):
+        context = bdt_docx.read_workbook(workbook)
+        assert {name: context[name] for name in FORMATTED} == expected, workbook.suffix
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "shown"),
+    [
+        (1500000, "1,500,000 đ", "1.500.000 đ"),  # a document saved in en-US
+        (1500.5, "1.500,50", "1.500,50"),  # in de-DE or vi-VN
+        (1.5, "1,500", "1,500"),  # three decimals, told by the value
+        (1500, "1,500", "1.500"),  # grouped thousands
+        (1.2e17, "1.2E+17", "1,2E+17"),  # scientific: as General
+        (-3, "(3)", "-3"),  # brackets: as General
+    ],
+)
+def test_a_calc_number_is_printed_as_its_text_with_vietnamese_separators(value, text, shown):
+    assert numfmt.shown(value, format_shown(value, text)) == shown
