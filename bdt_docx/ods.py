@@ -17,7 +17,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lxml import etree
@@ -71,6 +71,8 @@ class _Run:
     col: int
     cols: int
     element: etree._Element
+    #: True when the rows are hidden (``table:visibility`` collapse, or filtered out).
+    hidden: bool = False
 
 
 class OdsWorkbook:
@@ -143,6 +145,7 @@ class OdsWorkbook:
         row = 1
         for row_element in _rows(table):
             rows = _repeat(row_element, "number-rows-repeated")
+            hidden = row_element.get(f"{_T}visibility", "visible") != "visible"
             col = 1
             for cell in row_element:
                 if not isinstance(cell.tag, str):
@@ -151,7 +154,7 @@ class OdsWorkbook:
                 if col > MAX_COL or row > MAX_ROW:
                     break
                 if cell.tag == f"{_T}table-cell" and _has_content(cell):
-                    runs.append(_Run(row, rows, col, cols, cell))
+                    runs.append(_Run(row, rows, col, cols, cell, hidden))
                     spans = (
                         _repeat(cell, "number-rows-spanned"),
                         _repeat(cell, "number-columns-spanned"),
@@ -244,8 +247,9 @@ class OdsWorkbook:
                 for row in rows:
                     for col in cols:
                         if (area.sheet, row, col) not in cells:
-                            cells[(area.sheet, row, col)] = _cell(
-                                area.sheet, cell_ref(row, col), run.element
+                            cell = _cell(area.sheet, cell_ref(row, col), run.element)
+                            cells[(area.sheet, row, col)] = (
+                                replace(cell, hidden_row=True) if run.hidden else cell
                             )
         return cells
 

@@ -392,10 +392,12 @@ class _Reader:
                 )
             else:
                 columns.append((column, positions[column.name]))
-        rows = []
+        rows, hidden = [], []
         for row, raw in sorted(_rows_inside(cells, area).items()):
             if all(_is_blank_cell(c) for c in raw.values()):
                 continue
+            if any(c.hidden_row for c in raw.values()):
+                hidden.append(row)
             record = {}
             for column, col in columns:
                 value = self.value(
@@ -413,6 +415,8 @@ class _Reader:
             rows.append(record)
         if columns:
             self.check_length(rows, spec, Problem("", spec.name, area.sheet, area.ref))
+        if hidden:
+            _say_hidden_rows(spec.name, area, hidden)
         return rows
 
     def _same_header(
@@ -709,6 +713,24 @@ def check_context(context: Mapping[str, Any], fields: Fields) -> dict[str, Any]:
 
 def _is_rows(value: object) -> bool:
     return isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray))
+
+
+def _say_hidden_rows(name: str, area: Area, rows: list[int]) -> None:
+    """Say that rows of list ``name`` are hidden (by hand or by a filter) yet reported."""
+    shown = ", ".join(map(str, rows))
+    warnings.warn(
+        BdtDocxWarning(
+            Problem(
+                f"danh sách '{name}' có dòng đang ẩn (dòng {shown}), do ẩn dòng hay do lọc "
+                "(Filter); dòng ẩn vẫn được đưa vào báo cáo. Nếu không muốn, hãy xóa dòng đó "
+                "khỏi danh sách",
+                name,
+                area.sheet,
+                Area(area.sheet, rows[0], area.min_col, rows[0], area.max_col).ref,
+            )
+        ),
+        stacklevel=4,
+    )
 
 
 def _say_month_first(date: dt.datetime, code: str, where: Problem) -> None:

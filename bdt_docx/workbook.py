@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lxml import etree
@@ -166,6 +166,8 @@ class Cell:
     damaged: bool = False
     #: The cell's number format code (``0.00%``, ``dd/mm/yyyy``; ``General`` by default).
     number_format: str = "General"
+    #: True when the cell's row is hidden (by hand or by a filter).
+    hidden_row: bool = False
 
 
 @dataclass(frozen=True)
@@ -564,13 +566,16 @@ class Workbook:
                     (a.min_col, a.max_col) for a in areas if a.min_row <= row_number <= a.max_row
                 ]
                 if spans and not self._blank_row(row):
+                    hidden = row.get("hidden") in ("1", "true")
                     col = 0
                     for c in row.iterfind(f"{self._m}c"):
                         col = self._column(c.get("r"), col)
                         if any(low <= col <= high for low, high in spans) and not self._blank(c):
                             cell = self._cell(sheet, row_number, col, c)
                             if cell is not None:
-                                cells[(sheet, row_number, col)] = cell
+                                cells[(sheet, row_number, col)] = (
+                                    replace(cell, hidden_row=True) if hidden else cell
+                                )
                 row.clear(keep_tail=False)
         except etree.XMLSyntaxError as exc:
             raise PackageError(f"phần {part} bị hỏng ({exc.msg})", part) from exc

@@ -1,0 +1,62 @@
+"""Rows of a list hidden by hand or by a filter still go into the report, and the clerk is
+told which: a clerk who filters a list in Excel or Calc may think the hidden rows left out."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+import openpyxl
+import pytest
+from test_ods import _to_ods
+from workbooks import EXAMPLE
+
+import bdt_docx
+from bdt_docx.errors import BdtDocxWarning
+
+
+def hide_second_document(target):
+    book = openpyxl.load_workbook(EXAMPLE)
+    for sheet in book:
+        if "van_ban" in sheet.tables:
+            first = openpyxl.utils.range_boundaries(sheet.tables["van_ban"].ref)[1]
+            sheet.row_dimensions[first + 2].hidden = True
+            book.save(target)
+            return target, sheet.title, first + 2
+    raise AssertionError("no van_ban table")
+
+
+def read_with_warnings(workbook):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        context = bdt_docx.read_workbook(workbook)
+    return context, [w.message.problem for w in caught if isinstance(w.message, BdtDocxWarning)]
+
+
+@pytest.mark.parametrize("saved_by", ["openpyxl", "LibreOffice (.ods)"])
+def test_a_hidden_row_of_a_list_is_reported_and_said(tmp_path, saved_by):
+    workbook, sheet, row = hide_second_document(tmp_path / "an_dong.xlsx")
+    if saved_by != "openpyxl":
+        workbook = _to_ods(workbook, tmp_path)
+    context, said = read_with_warnings(workbook)
+    assert context["van_ban"] == bdt_docx.read_workbook(EXAMPLE)["van_ban"]
+    (problem,) = said
+    assert (problem.field, problem.sheet) == ("van_ban", sheet)
+    assert problem.cell.startswith(f"A{row}")
+    assert f"dòng {row}" in problem.message and "vẫn được đưa vào báo cáo" in problem.message
+
+
+def test_the_command_shows_the_warning_and_writes_the_report(tmp_path):
+    workbook, _, row = hide_second_document(tmp_path / "an_dong.xlsx")
+    done = subprocess.run(
+        [sys.executable, "-m", "bdt_docx", "fill", str(workbook)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"dòng {row}" in done.stderr
+    assert workbook.with_suffix(".docx").is_file()
+
+
+def test_no_warning_when_nothing_is_hidden():
+    assert read_with_warnings(EXAMPLE)[1] == []
