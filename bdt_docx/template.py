@@ -437,12 +437,20 @@ def fit_grids(root: etree._Element) -> bool:
 
 
 def _width(column: etree._Element) -> float:
-    return float(column.get(f"{_W}w", 0))
+    return _whole(column.get(f"{_W}w"), 0)
 
 
 def _span(cell: etree._Element) -> int:
     span = cell.find(f"{_W}tcPr/{_W}gridSpan")
-    return int(span.get(f"{_W}val", 1)) if span is not None else 1
+    return int(_whole(span.get(f"{_W}val"), 1)) if span is not None else 1
+
+
+def _whole(text: str | None, default: int) -> int:
+    """A width or span as Word writes it (up to 9 digits); anything else (a date, ``inf``,
+    5,000 digits) counts as ``default``."""
+    if text and text.isascii() and text.isdigit() and len(text) <= 9:
+        return int(text)
+    return default
 
 
 def paragraph_at(source: str, line: int) -> str:

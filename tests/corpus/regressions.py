@@ -259,6 +259,21 @@ _TEMPLATE_CASES = [
         (7, 4),
         "thiếu tên lệnh",
     ),
+    # Found by the fuzzer: table grid widths and spans read with float() and int().
+    Case(
+        "template-grid-width-a-date",
+        "template",
+        with_body(table(2).replace(b"<w:gridCol/>", b'<w:gridCol w:w="29/02/2023"/>')),
+        (0, 0),
+        "Đã tạo",
+    ),
+    Case(
+        "template-grid-span-inf",
+        "template",
+        with_body(table(2).replace(b"<w:tc>", b'<w:tc><w:tcPr><w:gridSpan w:val="inf"/></w:tcPr>')),
+        (0, 0),
+        "Đã tạo",
+    ),
     # A 10 KB template whose 3,000-row table took minutes to lint and prepare.
     Case("template-table-3000-rows", "template", with_body(table(3000)), (0, 0), "Đã tạo"),
     Case(
