@@ -41,6 +41,14 @@ def lint_template(template: str | os.PathLike[str]) -> list[Finding]:
         ]
     else:
         findings = list(prepared.findings)
+        if not prepared.variables:
+            findings.append(
+                Finding(
+                    "mẫu không dùng số liệu nào (không có thẻ {{ … }}): điền mẫu này chỉ chép "
+                    "lại đúng văn bản của nó. Có lẽ đây là một báo cáo đã điền, không phải mẫu",
+                    code="no-variables",
+                )
+            )
         if prepared.fields.derived:
             findings.append(Finding(prepared.fields.origin(), code="assumed"))
     return [f if f.file else replace(f, file=str(path)) for f in findings]

@@ -76,7 +76,7 @@ def test_braces_in_prose_are_text_not_a_broken_tag(tmp_path: Path) -> None:
     lint only warns."""
     template = docx_template(tmp_path, ["Tập hợp { {1, 2} } và }} nhé", "Xin { {ten} }"])
     findings = lint_template(template)
-    assert {f.code for f in findings} == {"stray-close", "spaced-tag", "assumed"}
+    assert {f.code for f in findings} == {"stray-close", "spaced-tag", "no-variables", "assumed"}
     assert not any(f.blocking for f in findings)
     report = fill_report(example_copy(tmp_path), template, tmp_path / "r.docx")
     assert "Tập hợp { {1, 2} } và }} nhé" in text(report)
@@ -156,3 +156,16 @@ def test_template_preparation_does_not_import_lint() -> None:
     code = "import sys, bdt_docx.template; print('bdt_docx.lint' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.strip() == "False"
+
+
+def test_a_filled_report_given_as_a_template_is_said_to_have_no_tags(tmp_path: Path) -> None:
+    report = fill_report(example_copy(tmp_path), TEMPLATE, tmp_path / "bao_cao.docx")
+    findings = lint_template(report)
+    (finding,) = [f for f in findings if f.code == "no-variables"]
+    assert not finding.blocking and "báo cáo đã điền" in finding.message
+    done = subprocess.run(
+        [sys.executable, "-m", "bdt_docx", "lint", str(report)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0 and "không dùng số liệu nào" in done.stdout + done.stderr
+    assert lint_template(TEMPLATE) == []  # the shipped template uses its figures
