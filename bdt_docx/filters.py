@@ -123,17 +123,24 @@ def so(value: Real, chu_so_thap_phan: int = 2) -> str:
     return _decimal_text(Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP))
 
 
-def phan_tram(value: Real, tong: Real | None = None) -> str:
+#: ``phan_tram`` given no total (``92|phan_tram``), as opposed to a blank one.
+_NO_TOTAL = object()
+
+
+def phan_tram(value: Real, tong: object = _NO_TOTAL) -> str:
     """A percentage with at most two decimals and a decimal comma.
 
     ``92|phan_tram`` → ``92%``; ``29|phan_tram(30)`` → ``96,67%``. With a total, the share
     never reads ``100%`` unless it is all of it, nor ``0%`` unless it is none of it
-    (24 999 of 25 000 → ``99,99%``).
+    (24 999 of 25 000 → ``99,99%``). A total that is given but blank (an optional field
+    left empty) is an error, never the count printed as a percentage.
     """
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"bộ lọc phan_tram cần một số, nhận được {value!r}")
-    if tong is None:
+    if tong is _NO_TOTAL:
         return so(value) + "%"
+    if tong is None:
+        raise ValueError("bộ lọc phan_tram được cho tổng số để chia nhưng tổng số đó trống")
     if isinstance(tong, bool) or not isinstance(tong, Real) or tong <= 0:
         raise ValueError(f"bộ lọc phan_tram cần tổng lớn hơn 0, nhận được {tong!r}")
     exact = Decimal(str(value)) * 100 / Decimal(str(tong))

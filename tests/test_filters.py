@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from corpus.builders import docx_template
 
+from bdt_docx.api import render_report
+from bdt_docx.errors import TemplateError
 from bdt_docx.filters import (
     be_rong,
     hai_chu_so,
@@ -115,3 +118,15 @@ def test_width_grows_with_text_size_and_weight():
     assert be_rong("BAN DÂN TỘC", 13, True) > regular
     assert be_rong("BAN DÂN TỘC", 26) == pytest.approx(2 * regular)
     assert 80 < be_rong("BAN DÂN TỘC", 13, True) < 100
+
+
+def test_a_blank_total_is_an_error_not_the_count_as_a_percentage(tmp_path):
+    """``25|phan_tram(x)`` with ``x`` an optional field left blank once printed "25%"."""
+    with pytest.raises(ValueError, match="tổng số đó trống"):
+        phan_tram(25, None)
+    assert phan_tram(25) == "25%"  # no total given: the number is the percentage
+    template = docx_template(tmp_path, ["Đạt {{ a|phan_tram(b) }}."])
+    out = tmp_path / "r.docx"
+    with pytest.raises(TemplateError, match="phan_tram"):
+        render_report({"a": 25, "b": None}, template, out)
+    assert not out.exists()
