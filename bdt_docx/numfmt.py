@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["month_first", "shown"]
+__all__ = ["month_first", "shown", "shows_day"]
 
 _BRACKET = re.compile(r"\[(?!(?:h+|m+|s+)\])([^\]]*)\]", re.IGNORECASE)
 _TOKEN = re.compile(
@@ -62,6 +62,16 @@ def month_first(code: str) -> bool:
         if c[0] == "d" or (c[0] == "m" and not _is_minute(codes, i))
     ]
     return "m" in order and "d" in order and order.index("m") < order.index("d")
+
+
+def shows_day(code: str) -> bool:
+    """False when a date format hides the day of the month (``mm/yyyy``, ``"tháng" m "năm"
+    yyyy``, a time): the day stored then is one the clerk never saw (Excel stores ``6/2021``
+    typed there as 1 June)."""
+    if not _has_date_codes(code):
+        return True
+    section = _BRACKET.sub("", _sections(code)[0])
+    return any(m["code"] and m["code"].lower() in ("d", "dd") for m in _TOKEN.finditer(section))
 
 
 def _sections(code: str) -> list[str]:

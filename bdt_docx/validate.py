@@ -26,7 +26,7 @@ from bdt_docx.errors import BdtDocxWarning, ContextError, Problem, WorkbookError
 from bdt_docx.fields import TYPE_LABELS, Column, Fields, FieldSpec, TableSpec
 from bdt_docx.filters import so
 from bdt_docx.legacy import ENCODING_LABELS, repair
-from bdt_docx.numfmt import month_first, shown
+from bdt_docx.numfmt import month_first, shown, shows_day
 from bdt_docx.ods import OdsWorkbook
 from bdt_docx.text import clean_text, slug
 from bdt_docx.workbook import (
@@ -346,6 +346,14 @@ class _Reader:
             if type_ == "text":  # the text the cell shows: 96,67%, 1.500.000 đ, 05, 12:00
                 raw = shown(raw, cell.number_format)
             elif type_ == "date" and isinstance(raw, dt.datetime):
+                if not shows_day(cell.number_format):
+                    self.add(
+                        place,
+                        f"ô chỉ hiện «{shown(raw, cell.number_format)}», không có ngày trong "
+                        "tháng, nên không biết ngày nào; hãy gõ ngày đủ và định dạng ô "
+                        "dd/mm/yyyy (Format Cells → Date)",
+                    )
+                    return None
                 _say_month_first(raw, cell.number_format, place)
         return self.typed(raw, place, type_, required, label)
 

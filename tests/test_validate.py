@@ -176,3 +176,30 @@ def test_template_variable_the_workbook_lacks(tmp_path):
     problem = only_problem(workbook)
     assert problem.field == "nguoi_ky"
     assert "Define Name" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("code", "cell_shows"),
+    [("mm/yyyy", "06/2021"), ('"tháng" m "năm" yyyy', "tháng 6 năm 2021"), ("h:mm", "0:00")],
+)
+def test_a_date_whose_cell_hides_the_day_is_refused_not_given_day_one(tmp_path, code, cell_shows):
+    """Excel stores "6/2021" typed into a month-and-year cell as 1 June: the report once
+    printed "ngày 01 tháng 6", a day nobody typed."""
+    workbook = tmp_path / "thang.xlsx"
+    book = openpyxl.load_workbook(EXAMPLE)
+    sheet, ref = named_cell_ref("ngay_ban_hanh")
+    book[sheet][ref].value = dt.datetime(2021, 6, 1)
+    book[sheet][ref].number_format = code
+    book.save(workbook)
+    problem = only_problem(workbook)
+    assert (problem.field, problem.sheet, problem.cell) == ("ngay_ban_hanh", sheet, ref)
+    assert f"ô chỉ hiện «{cell_shows}»" in problem.message
+
+
+def test_a_date_shown_with_its_day_in_any_format_is_read(tmp_path):
+    workbook = tmp_path / "ngay.xlsx"
+    book = openpyxl.load_workbook(EXAMPLE)
+    sheet, ref = named_cell_ref("ngay_ban_hanh")
+    book[sheet][ref].number_format = '"ngày" d "tháng" m "năm" yyyy'
+    book.save(workbook)
+    assert bdt_docx.read_workbook(workbook)["ngay_ban_hanh"] == dt.date(2021, 6, 9)
