@@ -49,6 +49,17 @@ def lint_template(template: str | os.PathLike[str]) -> list[Finding]:
                     code="no-variables",
                 )
             )
+        described = [*prepared.fields.values, *prepared.fields.tables]
+        findings += [
+            Finding(
+                f"mô tả trường có '{name}' nhưng mẫu không dùng (thẻ của nó đã bị xóa?): số "
+                "liệu này không được in ra, mà sổ Excel vẫn phải có",
+                code="unused-field",
+                field=name,
+            )
+            for name in described
+            if name not in prepared.variables
+        ]
         if prepared.fields.derived:
             findings.append(Finding(prepared.fields.origin(), code="assumed"))
     return [f if f.file else replace(f, file=str(path)) for f in findings]

@@ -169,3 +169,16 @@ def test_a_filled_report_given_as_a_template_is_said_to_have_no_tags(tmp_path: P
     )  # fmt: skip
     assert done.returncode == 0 and "không dùng số liệu nào" in done.stdout + done.stderr
     assert lint_template(TEMPLATE) == []  # the shipped template uses its figures
+
+
+def test_a_described_field_the_template_no_longer_uses_is_said(tmp_path: Path) -> None:
+    """A paragraph with its tag deleted in Word: the figure is no longer printed, though the
+    description still asks the workbook for it."""
+    template = docx_template(
+        tmp_path,
+        ["Kính gửi {{ ten_co_quan }}"],
+        toml='[fields.ten_co_quan]\nlabel = "Tên"\n[fields.han_che]\nlabel = "Hạn chế"\n',
+    )
+    (finding,) = lint_template(template)
+    assert (finding.code, finding.field, finding.blocking) == ("unused-field", "han_che", False)
+    assert "mẫu không dùng" in finding.message
