@@ -147,5 +147,28 @@ def _runtime_problem(part: Part, exc: Exception) -> Problem:
             line = tb.tb_lineno
         tb = tb.tb_next
     detail = paragraph_at(part.source, line) if line and part.source else ""
-    reason = "macro gọi lại chính nó không dừng" if isinstance(exc, RecursionError) else exc
-    return Problem(f"lỗi khi điền mẫu ({part.info.filename}{detail}): {reason}")
+    return Problem(f"lỗi khi điền mẫu ({part.info.filename}{detail}): {_reason(exc)}")
+
+
+_NO_ATTRIBUTE = re.compile(r"has no attribute '(?P<name>[^']+)'")
+_UNDEFINED_NAME = re.compile(r"'(?P<name>[^']+)' is undefined")
+
+
+def _reason(exc: Exception) -> str:
+    """What went wrong, in Vietnamese: the filters' own messages as they are, Jinja's and
+    Python's told in a Vietnamese sentence (their words kept for the IT staff)."""
+    if isinstance(exc, RecursionError):
+        return "macro gọi lại chính nó không dừng"
+    if match := _NO_ATTRIBUTE.search(str(exc)):
+        return (
+            f"không có cột hay thuộc tính '{match['name']}': tên cột trong thẻ phải đúng như "
+            "trong mô tả trường (bdt-docx fields liệt kê các cột)"
+        )
+    if match := _UNDEFINED_NAME.search(str(exc)):
+        return f"không có biến '{match['name']}'"
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None and tb.tb_frame.f_globals.get("__name__") == "bdt_docx.filters":
+        return str(exc)
+    return f"phép tính hay bộ lọc không dùng được với giá trị này (Python: {exc})"

@@ -461,8 +461,13 @@ def paragraph_at(source: str, line: int) -> str:
     text: `` — đoạn «…»``, or nothing when the line has no text.
     """
     lines = source.splitlines()
-    text = _TAGS.sub("", lines[line - 1]).strip()[:120] if 0 < line <= len(lines) else ""
+    text = _TAGS.sub("", lines[line - 1]).strip() if 0 < line <= len(lines) else ""
+    text = _WRAPPED.sub(r"\1", text)[:120]  # the tag as the template's author wrote it
     return f" — đoạn «{text}»" if text else ""
+
+
+#: A whole-paragraph value as :func:`~bdt_docx.tags.jinja_source` wraps it.
+_WRAPPED = re.compile(r"\((.*)\)\|" + PARAGRAPH_FILTER)
 
 
 def _syntax_problem(exc: TemplateSyntaxError) -> Problem:

@@ -130,3 +130,29 @@ def test_a_blank_total_is_an_error_not_the_count_as_a_percentage(tmp_path):
     with pytest.raises(TemplateError, match="phan_tram"):
         render_report({"a": 25, "b": None}, template, out)
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "context", "said"),
+    [
+        (
+            "{% for k in ds %}{{ k.hinh_thuc }}{% endfor %}",
+            {"ds": [{"ten": "A"}]},
+            "không có cột hay thuộc tính 'hinh_thuc'",
+        ),
+        (
+            "{{ n|round }}",
+            {"n": dt.date(2021, 1, 1)},
+            "đoạn «{{ n|round }}»): phép tính hay bộ lọc không dùng được với giá trị này",
+        ),
+        ("{{ a|la_ma }}", {"a": "x"}, "bộ lọc la_ma cần một số nguyên"),
+    ],
+)
+def test_errors_inside_the_template_are_told_in_vietnamese(tmp_path, paragraph, context, said):
+    """Jinja's and Python's own words ("'dict object' has no attribute …") are told in a
+    Vietnamese sentence, quoting the tag as its author wrote it."""
+    template = docx_template(tmp_path, [paragraph])
+    with pytest.raises(TemplateError) as caught:
+        render_report(context, template, tmp_path / "r.docx")
+    assert said in str(caught.value)
+    assert "dict object" not in str(caught.value) and "bdt_docx_paragraphs" not in str(caught.value)
