@@ -34,6 +34,7 @@ from bdt_docx.workbook import (
     cell_ref,
     column_index_from_string,
     pick_name,
+    with_formula,
 )
 
 __all__ = ["ODS_SUFFIXES", "OdsWorkbook"]
@@ -361,6 +362,12 @@ def _count_attr(text: str) -> int:
 
 
 def _cell(sheet: str, ref: str, element: etree._Element) -> Cell:
+    cell = with_formula(_cell_value(sheet, ref, element), element.get(f"{_T}formula"))
+    assert cell is not None
+    return cell
+
+
+def _cell_value(sheet: str, ref: str, element: etree._Element) -> Cell:
     kind = element.get(f"{_O}value-type")
     if element.get(f"{{{_CALCEXT}}}value-type") == "error":
         return Cell(sheet, ref, error=_text_of(element) or "#VALUE!")

@@ -326,7 +326,21 @@ class _Reader:
                 )
             )
             return None
-        if cell is not None and cell.unsaved_formula:
+        now = _now(cell.volatile_formula) if cell is not None else None
+        if now is None and cell is not None and cell.volatile_formula:
+            formula = cell.volatile_formula.removeprefix("of:").lstrip("=")
+            self.problems.append(
+                Problem(
+                    f"ô có công thức ={formula} dùng hàm mà kết quả đổi theo ngày giờ (TODAY, "
+                    "NOW, RAND): giá trị lưu trong sổ là của lần tính cuối, có thể không phải "
+                    "hôm nay. Hãy gõ giá trị cụ thể vào ô",
+                    field,
+                    sheet,
+                    ref,
+                )
+            )
+            return None
+        if now is None and cell is not None and cell.unsaved_formula:
             self.problems.append(
                 Problem(
                     "ô có công thức nhưng sổ không lưu kết quả đã tính của nó (sổ do "
@@ -340,7 +354,7 @@ class _Reader:
                 )
             )
             return None
-        raw = cell.value if cell is not None else None
+        raw = now if now is not None else cell.value if cell is not None else None
         place = Problem("", field, sheet, ref)
         if cell is not None and isinstance(raw, _SHOWN) and not isinstance(raw, bool):
             if type_ == "text":  # the text the cell shows: 96,67%, 1.500.000 đ, 05, 12:00
@@ -721,6 +735,17 @@ def check_context(context: Mapping[str, Any], fields: Fields) -> dict[str, Any]:
 
 def _is_rows(value: object) -> bool:
     return isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray))
+
+
+def _now(formula: str | None) -> dt.datetime | None:
+    """What a cell whose whole formula is ``TODAY()`` or ``NOW()`` shows when opened now:
+    the value saved with it is that of the day the workbook was last calculated."""
+    only = re.fullmatch(r"(?:of:)?=?\s*(TODAY|NOW)\s*\(\s*\)\s*", formula or "", re.IGNORECASE)
+    if only is None:
+        return None
+    if only[1].upper() == "TODAY":
+        return dt.datetime.combine(dt.date.today(), dt.time())
+    return dt.datetime.now().replace(microsecond=0)
 
 
 def _say_hidden_rows(name: str, area: Area, rows: list[int]) -> None:

@@ -168,6 +168,20 @@ class Cell:
     number_format: str = "General"
     #: True when the cell's row is hidden (by hand or by a filter).
     hidden_row: bool = False
+    #: The formula, when it calls a function whose result changes with time (``TODAY()``,
+    #: ``NOW()``, ``RAND()``): the value saved is that of the last calculation.
+    volatile_formula: str | None = None
+
+
+#: Functions whose result changes each time a spreadsheet calculates.
+VOLATILE = re.compile(r"\b(?:TODAY|NOW|RAND|RANDBETWEEN)\s*\(", re.IGNORECASE)
+
+
+def with_formula(cell: Cell | None, formula: str | None) -> Cell | None:
+    """``cell``, marked when ``formula`` calls a function of :data:`VOLATILE`."""
+    if cell is None or not formula or not VOLATILE.search(formula):
+        return cell
+    return replace(cell, volatile_formula=formula)
 
 
 @dataclass(frozen=True)
@@ -612,9 +626,10 @@ class Workbook:
 
     def _cell(self, sheet: str, row: int, col: int, c: etree._Element) -> Cell | None:
         try:
-            return self._cell_value(sheet, row, col, c)
+            cell = self._cell_value(sheet, row, col, c)
         except (ValueError, IndexError):  # a value no spreadsheet program writes
             return Cell(sheet, cell_ref(row, col), damaged=True)
+        return with_formula(cell, c.findtext(f"{self._m}f"))
 
     def _cell_value(self, sheet: str, row: int, col: int, c: etree._Element) -> Cell | None:
         kind = c.get("t", "n")

@@ -6,6 +6,7 @@ never another exception.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -341,3 +342,35 @@ def test_a_list_row_of_formulas_without_results_is_refused_not_dropped(tmp_path)
     (problem,) = problems(workbook)
     assert (problem.field, problem.sheet) == ("noi_nhan.noi_nhan", "Nơi nhận")
     assert "không lưu kết quả đã tính" in problem.message
+
+
+def _saved_formula(formula: str, saved: str):
+    """A change for :func:`edit_cell_xml`: the cell holds ``formula`` and the value a
+    spreadsheet saved for it on some earlier day (``saved``)."""
+
+    def change(cell_xml: str) -> str:
+        head = re.match(r"<c [^>]*?(?=/?>)", cell_xml)[0].replace(' t="s"', "")
+        return f"{head}><f>{formula}</f><v>{saved}</v></c>"
+
+    return change
+
+
+def test_today_gives_today_not_the_day_the_workbook_was_saved(tmp_path):
+    """A workbook saved on 9 June 2021 with =TODAY(): Excel shows today's date on opening."""
+    workbook = edit_cell_xml(tmp_path, "ngay_ban_hanh", _saved_formula("TODAY()", "44356"))
+    assert bdt_docx.read_workbook(workbook)["ngay_ban_hanh"] == dt.date.today()
+
+
+def test_another_formula_changing_with_time_is_refused_with_its_cell(tmp_path):
+    change = _saved_formula("TODAY()-7", "44349")
+    (problem,) = problems(edit_cell_xml(tmp_path, "ngay_ban_hanh", change))
+    assert (problem.field, problem.cell) == ("ngay_ban_hanh", named_cell_ref("ngay_ban_hanh")[1])
+    assert "=TODAY()-7" in problem.message and "lần tính cuối" in problem.message
+
+
+def test_today_in_a_workbook_saved_by_calc_as_ods(tmp_path):
+    from test_ods import _to_ods
+
+    workbook = edit_cell_xml(tmp_path, "ngay_ban_hanh", _saved_formula("TODAY()", "44356"))
+    ods = _to_ods(workbook, tmp_path)
+    assert bdt_docx.read_workbook(ods)["ngay_ban_hanh"] == dt.date.today()
