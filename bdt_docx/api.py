@@ -176,6 +176,11 @@ def report_destination(workbook: Path, destination: Path, overwrite: bool) -> Pa
 
 def _report_destination(destination: Path, overwrite: bool) -> Path:
     """Where a report may be written: a ``.docx`` path the caller is allowed to (re)write."""
+    if destination.is_dir():
+        raise OutputError(
+            "đây là một thư mục; hãy cho tên tệp báo cáo trong thư mục đó (…/bao_cao.docx)",
+            destination,
+        )
     if destination.suffix.lower() != ".docx":
         raise OutputError("tên tệp báo cáo phải có đuôi .docx", destination)
     check_destination(destination, overwrite)

@@ -136,6 +136,10 @@ class OdsWorkbook:
         except OSError as exc:
             raise WorkbookError(f"không mở được tệp ({exc.strerror or exc})", shown_as) from exc
         except PackageError as exc:
+            if isinstance(exc.__cause__, FileNotFoundError):
+                raise WorkbookError("không tìm thấy tệp", shown_as) from exc
+            if isinstance(exc.__cause__, OSError):
+                raise WorkbookError(exc.reason, shown_as) from exc
             raise WorkbookError(
                 f"bảng tính .ods bị hỏng hoặc không phải tệp .ods: {exc.reason}", shown_as
             ) from exc

@@ -186,3 +186,19 @@ def test_no_command_prints_the_vietnamese_help_and_exits_2(capsys):
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.startswith("cách dùng: bdt-docx")
     assert ENGLISH.search(captured.err) is None
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_a_missing_workbook_is_said_missing_whatever_its_kind(tmp_path, capsys, suffix):
+    assert main(["fill", str(tmp_path / f"khong_co{suffix}")]) == 3
+    err = capsys.readouterr().err
+    assert "không tìm thấy tệp" in err and "bị hỏng" not in err
+
+
+def test_a_folder_given_as_the_report_is_said_to_be_a_folder(tmp_path, capsys):
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    folder = tmp_path / "bao_cao"
+    folder.mkdir()
+    assert main(["fill", str(workbook), "-o", str(folder)]) == 5
+    assert "đây là một thư mục" in capsys.readouterr().err
+    assert list(folder.iterdir()) == []
