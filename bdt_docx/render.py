@@ -22,7 +22,7 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateError as JinjaError
 from lxml import etree
 
-from bdt_docx.errors import ContextError, Problem, TemplateError, WorkbookError
+from bdt_docx.errors import ContextError, Problem, TemplateError
 from bdt_docx.output import Member, deflate
 from bdt_docx.package import PackageError, parse_xml
 from bdt_docx.template import (
@@ -53,15 +53,11 @@ def render_parts(template: PreparedTemplate, context: Mapping[str, Any]) -> list
     """The parts of the report, compressed, in the template's order (the parts without tags
     as they were compressed once when the template was prepared).
 
-    Raises :class:`WorkbookError` when the context lacks a variable the template uses,
+    ``context`` is one already checked against the template's fields (``read_context`` or
+    ``check_context``), so it holds every variable the template needs. Raises
     :class:`ContextError` when it holds a docxtpl object that cannot go in a report, and
     :class:`TemplateError` when the template fails while rendering or gives broken XML.
     """
-    missing = sorted(template.variables - template.optional - set(context))
-    if missing:
-        raise WorkbookError(
-            [Problem("mẫu cần giá trị này nhưng dữ liệu không có", field=name) for name in missing]
-        )
     unsupported = [
         Problem(unsupported_object(kind), field=name)
         for name, kind in _objects(context)

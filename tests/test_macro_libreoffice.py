@@ -145,32 +145,17 @@ def test_excel_macro_is_ascii_vba_for_32_and_64_bit():
 
 DRIVER = textwrap.dedent(
     """\
-    import json, sys, time
+    import json, sys
     import uno
-    from com.sun.star.connection import NoConnectException
 
     pipe, jobs_file, log = sys.argv[1], sys.argv[2], sys.argv[3]
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext(
-        "com.sun.star.bridge.UnoUrlResolver", local)
-    deadline = time.monotonic() + float(sys.argv[4])
-    while True:
-        try:
-            context = resolver.resolve(
-                "uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
-            break
-        except NoConnectException:
-            if time.monotonic() > deadline:
-                sys.exit("LibreOffice did not answer on pipe " + pipe)
-            time.sleep(0.3)
+    sys.path.insert(0, sys.argv[5])
+    from calc_typist import connect, prop
+
+    context = connect(pipe, float(sys.argv[4]))
     manager = context.ServiceManager
     desktop = manager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
     dispatcher = manager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", context)
-
-    def prop(name, value):
-        p = uno.createUnoStruct("com.sun.star.beans.PropertyValue")
-        p.Name, p.Value = name, value
-        return p
 
     for job in json.load(open(jobs_file, encoding="utf-8")):
         with open(log, "a", encoding="utf-8") as stream:
@@ -281,7 +266,16 @@ def macro_run(tmp_path_factory) -> dict[str, Any]:
     pipe = f"bdt_docx_test_{uuid.uuid4().hex}"
     with _libreoffice(soffice, profile, env, pipe):
         driver = subprocess.run(
-            [str(python), "-c", DRIVER, pipe, str(jobs_file), str(log), str(START_TIMEOUT)],
+            [
+                str(python),
+                "-c",
+                DRIVER,
+                pipe,
+                str(jobs_file),
+                str(log),
+                str(START_TIMEOUT),
+                str(ROOT / "tests" / "corpus"),
+            ],
             capture_output=True,
             env=soffice_environment(),
             timeout=RUN_TIMEOUT,

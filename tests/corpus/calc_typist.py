@@ -26,20 +26,25 @@ def prop(name, value):
     return p
 
 
-def main(pipe, jobs_file):
+def connect(pipe, timeout):
+    """The component context of the LibreOffice listening on ``pipe``, waiting for it to
+    start for up to ``timeout`` seconds (also used by the macro test's driver)."""
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", local
     )
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + timeout
     while True:
         try:
-            context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-            break
+            return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
         except NoConnectException:
             if time.monotonic() > deadline:
                 sys.exit("LibreOffice did not answer on pipe " + pipe)
             time.sleep(0.3)
+
+
+def main(pipe, jobs_file):
+    context = connect(pipe, 90)
     manager = context.ServiceManager
     desktop = manager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
     with open(jobs_file, encoding="utf-8") as stream:
