@@ -343,9 +343,10 @@ class _Reader:
         if now is None and cell is not None and cell.unsaved_formula:
             self.problems.append(
                 Problem(
-                    "ô có công thức nhưng sổ không lưu kết quả đã tính của nó (sổ do "
-                    "chương trình như xlsxwriter, pandas, openpyxl ghi ra, hay Excel chưa "
-                    "tính lại), nên không biết ô hiện gì. Hãy mở sổ trong Excel, nhấn "
+                    "ô có công thức mà sổ không lưu kết quả đã tính, hoặc kết quả lưu kèm "
+                    "không đáng tin (sổ do chương trình như xlsxwriter, pandas, openpyxl ghi "
+                    "ra và đánh dấu tính lại khi mở, hay Excel chưa tính lại), nên không biết "
+                    "ô hiện gì. Hãy mở sổ trong Excel, nhấn "
                     "Ctrl+Alt+F9 để tính lại rồi lưu (LibreOffice Calc: Data → Calculate → "
                     "Recalculate Hard, rồi lưu kiểu Excel 2007-365)",
                     field,
