@@ -255,11 +255,10 @@ class Outcome:
 
 def _code(error: BdtDocxError) -> int:
     from bdt_docx import errors
-    from bdt_docx.formatting import DocumentError
 
     for kind, code in (
         (errors.WorkbookError, EXIT_CODES["workbook"]),
-        (DocumentError, EXIT_CODES["workbook"]),
+        (errors.DocumentError, EXIT_CODES["workbook"]),
         (errors.TemplateError, EXIT_CODES["template"]),
         (errors.OutputError, EXIT_CODES["output"]),
         (errors.ConversionError, EXIT_CODES["pdf"]),

@@ -20,6 +20,7 @@ __all__ = [
     "BdtDocxWarning",
     "ContextError",
     "ConversionError",
+    "DocumentError",
     "OutputError",
     "Problem",
     "TemplateError",
@@ -124,6 +125,17 @@ class TemplateError(BdtDocxError):
     """The template cannot be read, is broken, or asks for something no workbook provides."""
 
     summary = "Lỗi trong mẫu báo cáo"
+
+
+class DocumentError(BdtDocxError):
+    """The file to check is not a readable .docx.
+
+    Not a zip (a .txt, an old .doc), a package without a Word body (an .xlsx), a broken,
+    encrypted or oversized part, or XML that is malformed or declares a ``<!DOCTYPE``.
+    Also available as :class:`bdt_docx.checker.DocumentError`.
+    """
+
+    summary = "Không đọc được tệp .docx"
 
 
 class OutputError(BdtDocxError):

@@ -35,7 +35,15 @@ from pathlib import Path
 
 from lxml import etree
 
-from bdt_docx.errors import BdtDocxError
+from bdt_docx.errors import DocumentError
+from bdt_docx.namespaces import (
+    EXTENDED_PROPERTIES,
+    NS,
+    REL_OFFICE_DOCUMENT,
+    REL_STYLES,
+    REL_THEME,
+    qn,
+)
 from bdt_docx.package import Package, PackageError, Relationship
 
 __all__ = [
@@ -43,7 +51,6 @@ __all__ = [
     "Border",
     "Cell",
     "Document",
-    "DocumentError",
     "HeaderPart",
     "LineSpacing",
     "Paragraph",
@@ -58,20 +65,6 @@ __all__ = [
     "twips_to_pt",
 ]
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
-
-#: Namespace prefixes used in the XPath expressions of this module.
-NS = {
-    "w": W_NS,
-    "r": R_NS,
-    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
-    "v": "urn:schemas-microsoft-com:vml",
-    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
-}
-
 #: Twips per point, EMU per point.
 TWIPS_PER_PT = 20
 EMU_PER_PT = 12700
@@ -80,8 +73,6 @@ DEFAULT_CELL_MARGIN = 108
 #: Size in points when nothing in the style hierarchy sets ``w:sz``.
 DEFAULT_SIZE = 10.0
 
-_THEME_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
-_STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 _OFF = {"0", "false", "off", "none"}
 _NO_BORDER = {"nil", "none"}
 _BORDER_EDGES = ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -92,14 +83,14 @@ _THEME_COLOUR_SLOTS = {
 }  # fmt: skip
 # Runs inside these are not part of the paragraph that holds them (deleted text, the
 # fallback copy of a drawing, the paragraphs of a text box).
-_NOT_IN_PARAGRAPH = {f"{{{W_NS}}}del", f"{{{NS['mc']}}}Fallback", f"{{{W_NS}}}txbxContent"}
+_NOT_IN_PARAGRAPH = {qn("w:del"), qn("mc:Fallback"), qn("w:txbxContent")}
 _LOGICAL_EDGES = {"left": "start", "right": "end"}
 _VML_UNITS = {"pt": 1.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75, "pc": 12.0}
 
 
 def _w(tag: str) -> str:
     """Clark name of a WordprocessingML tag: ``_w("p")`` → ``{…/main}p``."""
-    return f"{{{W_NS}}}{tag}"
+    return qn(f"w:{tag}")
 
 
 def twips_to_pt(twips: float) -> float:
@@ -189,17 +180,6 @@ def _on_in(levels: Iterable[etree._Element], tag: str) -> bool | None:
         if value is not None:
             return value
     return None
-
-
-class DocumentError(BdtDocxError):
-    """The file to check is not a readable .docx.
-
-    Not a zip (a .txt, an old .doc), a package without a Word body (an .xlsx), a broken,
-    encrypted or oversized part, or XML that is malformed or declares a ``<!DOCTYPE``.
-    Also available as :class:`bdt_docx.checker.DocumentError`.
-    """
-
-    summary = "Không đọc được tệp .docx"
 
 
 class Theme:
@@ -654,7 +634,7 @@ class Paragraph:
         """
         lengths = []
         for run in self.runs:
-            for shape in run.element.iter(_w("drawing"), f"{{{NS['v']}}}line"):
+            for shape in run.element.iter(_w("drawing"), qn("v:line")):
                 if any(a.tag in _NOT_IN_PARAGRAPH for a in shape.iterancestors()):
                     continue
                 if shape.tag == _w("drawing"):
@@ -918,11 +898,7 @@ class Document:
             raise DocumentError(exc.reason, file=self.name) from exc
         self._xml_cache: dict[str, etree._Element | None] = {}
         main = next(
-            (
-                r.target
-                for r in self._relationships("").values()
-                if r.type.endswith("/officeDocument")
-            ),
+            (r.target for r in self._relationships("").values() if r.type == REL_OFFICE_DOCUMENT),
             "word/document.xml",
         )
         self.part_name = main
@@ -931,9 +907,9 @@ class Document:
         if root is None or root.find(_w("body")) is None:
             raise DocumentError("tệp không có phần nội dung văn bản Word", file=self.name)
         self.element = root
-        self.styles = StyleSheet(self._xml(self._related(main, _STYLES_REL, "word/styles.xml")))
+        self.styles = StyleSheet(self._xml(self._related(main, REL_STYLES, "word/styles.xml")))
         """The stylesheet."""
-        self.theme = Theme(self._xml(self._related(main, _THEME_REL, "word/theme/theme1.xml")))
+        self.theme = Theme(self._xml(self._related(main, REL_THEME, "word/theme/theme1.xml")))
         """The theme (fonts and colours)."""
         story = _Story(self.styles, self.theme, "document")
         self.paragraphs: list[Paragraph] = []
@@ -987,7 +963,7 @@ class Document:
             app = self._xml("docProps/app.xml")
         except DocumentError:  # the count is a hint: a damaged part only loses it
             app = None
-        pages = None if app is None else app.find(f"{{{_APP_NS}}}Pages")
+        pages = None if app is None else app.find(f"{{{EXTENDED_PROPERTIES}}}Pages")
         if pages is not None and (_int(pages.text) or 0) > 0:
             counts.append(_int(pages.text) or 0)
         breaks = sum(1 for _ in self.element.iter(_w("lastRenderedPageBreak")))
@@ -1031,7 +1007,7 @@ class Document:
             for kind in ("header", "footer"):
                 current = dict(inherited[kind])
                 for ref in element.iterfind(f"w:{kind}Reference", NS):
-                    part = self._header(ref.get(f"{{{R_NS}}}id", ""))
+                    part = self._header(ref.get(qn("r:id"), ""))
                     if part is not None:
                         current[ref.get(_w("type"), "default")] = part
                 inherited[kind] = current

@@ -29,6 +29,7 @@ from typing import BinaryIO, NamedTuple
 from lxml import etree
 
 from bdt_docx.errors import os_reason
+from bdt_docx.namespaces import PACKAGE_RELATIONSHIPS
 
 __all__ = [
     "MAX_PACKAGE_BYTES",
@@ -51,7 +52,7 @@ _CHUNK = 1024 * 1024
 _PROLOG_BYTES = 64 * 1024
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
-_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_RELATIONSHIP = f"{{{PACKAGE_RELATIONSHIPS}}}Relationship"
 #: What reading a damaged zip raises besides :class:`zipfile.BadZipFile`: the inflaters'
 #: errors (deflate, bzip2 gives OSError, lzma), a short or overrun stream (EOFError,
 #: OSError from a seek before the start), an unknown zip version or method

@@ -40,6 +40,7 @@ from lxml import etree
 
 from bdt_docx.errors import Problem
 from bdt_docx.filters import FILTERS
+from bdt_docx.namespaces import NS, qn
 from bdt_docx.package import PackageError, parse_xml
 
 __all__ = [
@@ -52,7 +53,6 @@ __all__ = [
     "read_part",
 ]
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: Findings that make a template unusable: prepare_template refuses it.
 BLOCKING = frozenset(
     {
@@ -235,17 +235,17 @@ def _part_label(part: str) -> str:
 
 
 def _text(element: etree._Element) -> str:
-    return "".join(t.text or "" for t in element.iter(f"{_W}t"))
+    return "".join(t.text or "" for t in element.iter(qn("w:t")))
 
 
 def _owned(p: etree._Element, *tags: str) -> list[etree._Element]:
     """The descendants of paragraph ``p`` with these tags that are not in a nested paragraph
     (a text box's)."""
-    return [e for e in p.iter(*tags) if next(e.iterancestors(f"{_W}p"), None) is p]
+    return [e for e in p.iter(*tags) if next(e.iterancestors(qn("w:p")), None) is p]
 
 
 def _own_text(p: etree._Element) -> str:
-    return "".join(t.text or "" for t in _owned(p, f"{_W}t"))
+    return "".join(t.text or "" for t in _owned(p, qn("w:t")))
 
 
 class _Grid:
@@ -260,8 +260,8 @@ class _Grid:
         self.number: dict[etree._Element, int] = {}
         self.size: dict[etree._Element, int] = {}
         tables = 0
-        for element in root.iter(f"{_W}tbl", f"{_W}tr", f"{_W}tc"):
-            if element.tag == f"{_W}tbl":
+        for element in root.iter(qn("w:tbl"), qn("w:tr"), qn("w:tc")):
+            if element.tag == qn("w:tbl"):
                 tables += 1
                 self.number[element] = tables
                 continue
@@ -271,8 +271,8 @@ class _Grid:
 
     def place(self, cell: etree._Element) -> tuple[str, etree._Element | None]:
         """``bảng 1, hàng 2, ô 1`` for ``cell``, and the row it is in."""
-        row = next(cell.iterancestors(f"{_W}tr"), None)
-        table = next(row.iterancestors(f"{_W}tbl"), None) if row is not None else None
+        row = next(cell.iterancestors(qn("w:tr")), None)
+        table = next(row.iterancestors(qn("w:tbl")), None) if row is not None else None
         where = [
             f"{label} {self.number.get(element, 0)}"
             for label, element in (("bảng", table), ("hàng", row), ("ô", cell))
@@ -284,11 +284,11 @@ class _Grid:
         """Tables past :data:`MAX_TABLE_ROWS` rows or :data:`MAX_TABLE_COLUMNS` cells in a
         row are refused."""
         for element, size in self.size.items():
-            is_table = element.tag == f"{_W}tbl"
+            is_table = element.tag == qn("w:tbl")
             limit = MAX_TABLE_ROWS if is_table else MAX_TABLE_COLUMNS
             if size <= limit:
                 continue
-            table = element if is_table else next(element.iterancestors(f"{_W}tbl"))
+            table = element if is_table else next(element.iterancestors(qn("w:tbl")))
             where = f"bảng {self.number[table]}"
             if not is_table:
                 where += f", hàng {self.number.get(element, 0)}"
@@ -303,7 +303,7 @@ class _Grid:
             analysis.add("too-large", reason, _Tag("expr", "", "", paragraph, 0, 0))
 
 
-_OWNER = {f"{_W}tr": f"{_W}tbl", f"{_W}tc": f"{_W}tr"}
+_OWNER = {qn("w:tr"): qn("w:tbl"), qn("w:tc"): qn("w:tr")}
 
 
 def _paragraphs(part: str, root: etree._Element, grid: _Grid) -> Iterator[_Paragraph]:
@@ -313,7 +313,7 @@ def _paragraphs(part: str, root: etree._Element, grid: _Grid) -> Iterator[_Parag
     Each row's and cell's text is read once: linear in the part's size.
     """
     label = _part_label(part)
-    if root.find(f".//{_W}p") is None:
+    if root.find(".//w:p", NS) is None:
         for element in root.iter():
             if isinstance(element.tag, str) and element.text and element.text.strip():
                 name = etree.QName(element).localname
@@ -323,8 +323,8 @@ def _paragraphs(part: str, root: etree._Element, grid: _Grid) -> Iterator[_Parag
     totals: dict[etree._Element, int] = {}  # per cell: its paragraphs
     seen: dict[etree._Element, int] = {}  # per cell: its paragraphs met so far
     body_count = 0
-    for p in root.iter(f"{_W}p"):
-        cells = list(p.iterancestors(f"{_W}tc"))
+    for p in root.iter(qn("w:p")):
+        cells = list(p.iterancestors(qn("w:tc")))
         if not cells:
             body_count += 1
             yield _Paragraph(part, _join(label, f"đoạn {body_count}"), _own_text(p), None, None)
@@ -335,7 +335,7 @@ def _paragraphs(part: str, root: etree._Element, grid: _Grid) -> Iterator[_Parag
         where, row = grid.place(cell)
         if cell not in texts:
             texts[cell] = _text(cell)
-            totals[cell] = sum(1 for _ in cell.iter(f"{_W}p"))
+            totals[cell] = sum(1 for _ in cell.iter(qn("w:p")))
         if totals[cell] > 1:
             where += f", đoạn {seen[cell]}"
         if row is not None and row not in texts:
@@ -585,28 +585,28 @@ def _constant(node: nodes.Node) -> object:
 # -- reading a part as Word and LibreOffice save it ---------------------------------------
 
 # Deleted text goes, inserted text stays: tracked changes are accepted.
-_DELETIONS = (f"{_W}del", f"{_W}moveFrom")
-_INSERTIONS = (f"{_W}ins", f"{_W}moveTo")
+_DELETIONS = (qn("w:del"), qn("w:moveFrom"))
+_INSERTIONS = (qn("w:ins"), qn("w:moveTo"))
 _CHANGE_RECORDS = tuple(
-    f"{_W}{name}"
+    qn(f"w:{name}")
     for name in (
         "rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "tblPrExChange", "tcPrChange",
         "trPrChange", "tblGridChange", "numberingChange", "moveFromRangeStart",
         "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd",
     )
 )  # fmt: skip
-_MARKS = (f"{_W}proofErr",)
+_MARKS = (qn("w:proofErr"),)
 # What may sit inside a tag besides its text: marks, and run content that is not text
 # (field characters, tabs, breaks). A tag keeps none of them, as with docxtpl.
 _INNER_MARKS = tuple(
-    f"{_W}{name}"
+    qn(f"w:{name}")
     for name in (
         "bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd", "permStart",
         "permEnd", "lastRenderedPageBreak", "fldChar", "instrText", "tab", "br", "cr", "sym",
         "noBreakHyphen", "softHyphen", "ptab",
     )
 )  # fmt: skip
-_PRESERVE = "{http://www.w3.org/XML/1998/namespace}space"
+_PRESERVE = qn("xml:space")
 
 
 @dataclass(frozen=True)
@@ -631,7 +631,7 @@ def read_part(name: str, data: bytes) -> CleanPart:
     changes = _accept_changes(root)
     for mark in list(root.iter(*_MARKS)):
         _drop(mark)
-    for p in list(root.iter(f"{_W}p")):
+    for p in list(root.iter(qn("w:p"))):
         _gather_tags(p)
     return CleanPart(name, root, changes)
 
@@ -671,7 +671,7 @@ def _gather_tags(p: etree._Element) -> None:
     starts; what else is inside it (bookmarks, comment ranges, field characters, tabs)
     goes. Tags across paragraphs are left as they are, for the analysis to report.
     """
-    texts = _owned(p, f"{_W}t")
+    texts = _owned(p, qn("w:t"))
     joined = "".join(t.text or "" for t in texts)
     spans = [m.span() for m in _TAG.finditer(joined)] if "{" in joined else []
     if not spans:
@@ -700,9 +700,9 @@ def _drop_inner_marks(p: etree._Element, spans: list[tuple[int, int]]) -> None:
     of ``p``."""
     offset, inside, index = 0, [], 0  # spans are in order: one pass over both
     for element in p.iter():
-        if next(element.iterancestors(f"{_W}p"), None) is not p:
+        if next(element.iterancestors(qn("w:p")), None) is not p:
             continue
-        if element.tag == f"{_W}t":
+        if element.tag == qn("w:t"):
             offset += len(element.text or "")
         elif element.tag in _INNER_MARKS:
             while index < len(spans) and spans[index][1] <= offset:
@@ -732,8 +732,8 @@ def jinja_source(part: CleanPart) -> str:
     with this paragraph's formatting (indent, justification, spacing), not lines stretched
     by line breaks.
     """
-    for p in part.root.iter(f"{_W}p"):
-        texts = [t for t in _owned(p, f"{_W}t") if t.text]
+    for p in part.root.iter(qn("w:p")):
+        texts = [t for t in _owned(p, qn("w:t")) if t.text]
         found = _WHOLE_VALUE.fullmatch(texts[0].text or "") if len(texts) == 1 else None
         if found:
             left, body, right = found.groups()
@@ -793,7 +793,7 @@ def _hidden_strays(part: CleanPart, analysis: Analysis) -> None:
         pieces = [(f"thuộc tính {etree.QName(key).localname} của <{name}>", value)
                   for key, value in element.attrib.items()]  # fmt: skip
         if element.text and (
-            element.tag != f"{_W}t" or next(element.iterancestors(f"{_W}p"), None) is None
+            element.tag != qn("w:t") or next(element.iterancestors(qn("w:p")), None) is None
         ):
             pieces.append((f"mục {name}", element.text))
         for where, text in pieces:

@@ -29,6 +29,7 @@ from bdt_docx.arguments import path_argument
 from bdt_docx.errors import Problem, TemplateError
 from bdt_docx.fields import Fields, description_path, embedded_description, with_description
 from bdt_docx.filters import FILTERS
+from bdt_docx.namespaces import CONTENT_TYPES, NS, qn
 from bdt_docx.output import Member, deflate, write_package
 from bdt_docx.package import Package, PackageError, parse_xml
 from bdt_docx.tags import (
@@ -75,8 +76,6 @@ SETTINGS_TYPE = _WML + "settings+xml"
 #: has a 1.7 MB document), so that preparing any template takes bounded time and memory.
 MAX_TEMPLATE_XML_BYTES = 4 * 1024 * 1024
 
-_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TAGS = re.compile(r"<[^>]+>")
 # Tags between table cells, or in a cell's span, once docxtpl has placed them.
 _CELL_TAGS = re.compile(r'[%}#]\}\s*<w:tc[ >]|</w:tc>\s*\{[%{#]|w:gridSpan w:val="\{\{')
@@ -330,7 +329,7 @@ def _part_names(package: Package, content_types: frozenset[str] | set[str]) -> s
     types = package.read_xml("[Content_Types].xml")
     return {
         override.get("PartName", "").lstrip("/")
-        for override in types.iterfind(f"{_CT}Override")
+        for override in types.iterfind(f"{{{CONTENT_TYPES}}}Override")
         if override.get("ContentType") in content_types
     }
 
@@ -355,13 +354,13 @@ def _unstretched_breaks(data: bytes) -> bytes:
     paragraph (a value of several lines in running text) ends a line without stretching it,
     in Word and in LibreOffice."""
     root = parse_xml(data, "word/settings.xml")
-    if root.find(f"{_W}compat/{_W}doNotExpandShiftReturn") is not None:
+    if root.find("w:compat/w:doNotExpandShiftReturn", NS) is not None:
         return data
-    compat = root.find(f"{_W}compat")
+    compat = root.find(qn("w:compat"))
     if compat is None:
-        compat = etree.Element(f"{_W}compat")
+        compat = etree.Element(qn("w:compat"))
         _insert_before(root, compat, _AFTER_COMPAT)
-    mark = etree.Element(f"{_W}doNotExpandShiftReturn")
+    mark = etree.Element(qn("w:doNotExpandShiftReturn"))
     after = [
         c
         for c in compat.iterchildren(etree.Element)  # comments and PIs have no name
@@ -407,23 +406,23 @@ def fit_grids(root: etree._Element) -> bool:
     ones removed (their width spread over the others). True when a grid changed.
     """
     changed = False
-    for table in root.iter(f"{_W}tbl"):
-        grid = table.find(f"{_W}tblGrid")
+    for table in root.iter(qn("w:tbl")):
+        grid = table.find(qn("w:tblGrid"))
         if grid is None:
             continue
-        rows = list(table.iter(f"{_W}tr"))
-        columns = grid.findall(f"{_W}gridCol")
-        cells = max((len(row.findall(f"{_W}tc")) for row in rows), default=0)
+        rows = list(table.iter(qn("w:tr")))
+        columns = grid.findall(qn("w:gridCol"))
+        cells = max((len(row.findall(qn("w:tc"))) for row in rows), default=0)
         total = sum(_width(column) for column in columns)
         if cells > len(columns) > 0 and total > 0:
             scale = len(columns) / cells
             for column in columns:
-                column.set(f"{_W}w", str(int(_width(column) * scale)))
+                column.set(qn("w:w"), str(int(_width(column) * scale)))
             for _ in range(cells - len(columns)):
-                etree.SubElement(grid, f"{_W}gridCol", {f"{_W}w": str(int(total / cells))})
+                etree.SubElement(grid, qn("w:gridCol"), {qn("w:w"): str(int(total / cells))})
             changed = True
-            columns = grid.findall(f"{_W}gridCol")
-        spans = max((sum(map(_span, row.findall(f"{_W}tc"))) for row in rows), default=0)
+            columns = grid.findall(qn("w:gridCol"))
+        spans = max((sum(map(_span, row.findall(qn("w:tc")))) for row in rows), default=0)
         extra = len(columns) - spans
         if extra > 0:
             kept, dropped = columns[:-extra], columns[-extra:]
@@ -431,18 +430,18 @@ def fit_grids(root: etree._Element) -> bool:
             for column in dropped:
                 grid.remove(column)
             for column in kept:
-                column.set(f"{_W}w", str(int(_width(column) + share)))
+                column.set(qn("w:w"), str(int(_width(column) + share)))
             changed = True
     return changed
 
 
 def _width(column: etree._Element) -> float:
-    return _whole(column.get(f"{_W}w"), 0)
+    return _whole(column.get(qn("w:w")), 0)
 
 
 def _span(cell: etree._Element) -> int:
-    span = cell.find(f"{_W}tcPr/{_W}gridSpan")
-    return int(_whole(span.get(f"{_W}val"), 1)) if span is not None else 1
+    span = cell.find("w:tcPr/w:gridSpan", NS)
+    return int(_whole(span.get(qn("w:val")), 1)) if span is not None else 1
 
 
 def _whole(text: str | None, default: int) -> int:

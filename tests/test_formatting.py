@@ -17,8 +17,8 @@ from docx_factory import (
 )
 
 from bdt_docx import package
-from bdt_docx.errors import BdtDocxError
-from bdt_docx.formatting import Document, DocumentError, LineSpacing
+from bdt_docx.errors import BdtDocxError, DocumentError
+from bdt_docx.formatting import Document, LineSpacing
 
 TNR = '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman"/>'
 

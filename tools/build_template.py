@@ -28,13 +28,19 @@ from bdt_docx.fields import (  # noqa: E402
     custom_properties_xml,
 )
 from bdt_docx.filters import be_rong  # noqa: E402
+from bdt_docx.namespaces import (  # noqa: E402
+    CONTENT_TYPES,
+    EXTENDED_PROPERTIES,
+    PACKAGE_RELATIONSHIPS,
+)
+from bdt_docx.namespaces import A as A_NS  # noqa: E402
+from bdt_docx.namespaces import R as R_NS  # noqa: E402
+from bdt_docx.namespaces import W as W_NS  # noqa: E402
 
 OUTPUT = ROOT / "templates" / "bao_cao_thi_dua_bau_cu.docx"
 #: The field description, stored inside the template too (so that copies carry it).
 DESCRIPTION = OUTPUT.with_suffix(".toml")
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 FONT = "Times New Roman"
 
@@ -748,7 +754,7 @@ def theme_xml() -> str:
     fill = '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
     line = f'<a:ln w="6350">{fill}</a:ln>'
     return (
-        f'{XML_DECL}<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+        f'{XML_DECL}<a:theme xmlns:a="{A_NS}" '
         'name="bdt_docx">'
         f'<a:themeElements><a:clrScheme name="bdt_docx">{scheme}</a:clrScheme>'
         f'<a:fontScheme name="bdt_docx"><a:majorFont>{font}</a:majorFont>'
@@ -778,7 +784,7 @@ def core_xml() -> str:
 def app_xml() -> str:
     return (
         f"{XML_DECL}<Properties "
-        'xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        f'xmlns="{EXTENDED_PROPERTIES}">'
         "<Application>bdt_docx</Application></Properties>"
     )
 
@@ -789,9 +795,7 @@ def relationships(rels: list[tuple[str, str, str]]) -> str:
         f'<Relationship Id="{rid}" Type="{base}{kind}" Target="{target}"/>'
         for rid, kind, target in rels
     )
-    return (
-        f'{XML_DECL}<Relationships xmlns="{base}package/2006/relationships">{items}</Relationships>'
-    )
+    return f'{XML_DECL}<Relationships xmlns="{PACKAGE_RELATIONSHIPS}">{items}</Relationships>'
 
 
 def content_types_xml() -> str:
@@ -816,7 +820,7 @@ def content_types_xml() -> str:
     )
     return (
         f"{XML_DECL}"
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        f'<Types xmlns="{CONTENT_TYPES}">'
         '<Default Extension="rels" '
         'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>'

@@ -65,7 +65,8 @@ from bdt_docx.checker.page import (
     paper,
 )
 from bdt_docx.checker.report import FAIL, PASS, SKIP, WARN, CheckReport, Finding, Issue
-from bdt_docx.formatting import Document, DocumentError
+from bdt_docx.errors import DocumentError
+from bdt_docx.formatting import Document
 
 __all__ = [
     "RULES",
@@ -174,7 +175,7 @@ def check(docx: str | Path | bytes) -> CheckReport:
     Raises :class:`DocumentError` (a :class:`~bdt_docx.errors.BdtDocxError`) when the file
     is not a readable .docx: not a zip, no Word body, a damaged, encrypted or oversized part,
     malformed XML or XML declaring a ``<!DOCTYPE``. ``DocumentError`` is defined in
-    :mod:`bdt_docx.formatting`, which reads the file, and exported here.
+    :mod:`bdt_docx.errors` and exported here.
     """
     if not isinstance(docx, bytes):
         docx = path_argument(docx, "check", "docx", "một đường dẫn hoặc nội dung tệp (bytes)")

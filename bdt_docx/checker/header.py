@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bdt_docx.checker import kinds
 from bdt_docx.checker.common import (
     DATE,
     MOTTO_LINE,
@@ -25,6 +24,7 @@ from bdt_docx.checker.common import (
     small_int,
     widest_line,
 )
+from bdt_docx.checker.kinds import MIXED_CASE_CODES
 from bdt_docx.checker.layout import Layout
 from bdt_docx.checker.report import FAIL, WARN, Issue
 from bdt_docx.formatting import Paragraph
@@ -105,7 +105,7 @@ def number(layout: Layout) -> Iterator[Issue]:
         if (
             not code
             or rest != rest.upper()
-            or (head != head.upper() and head not in kinds.MIXED_CASE_CODES)
+            or (head != head.upper() and head not in MIXED_CASE_CODES)
         ):
             yield Issue(FAIL, where, f"ký hiệu «{code}»", f"ký hiệu in hoa, ví dụ «{example}»")
     yield from format_issues(line, "số, ký hiệu", sizes=(13, 13), italic=False)

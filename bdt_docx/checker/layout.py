@@ -25,7 +25,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from bdt_docx.checker import kinds
 from bdt_docx.checker.common import (
     DATE,
     NUMBER,
@@ -40,6 +39,7 @@ from bdt_docx.checker.common import (
     pieces,
     widest_line,
 )
+from bdt_docx.checker.kinds import CONG_VAN, UNKNOWN, Kind, by_code, by_title
 from bdt_docx.formatting import Cell, Document, Paragraph, Table, twips_to_pt
 
 #: The first line of an agency name that goes on in the next line (``ỦY BAN NHÂN DÂN`` /
@@ -155,27 +155,27 @@ class Layout:
                 flow.extend(p for c in block.cells for p in c.paragraphs)
         return flow
 
-    def _recognise(self, flow: Sequence[Paragraph]) -> tuple[kinds.Kind, str]:
+    def _recognise(self, flow: Sequence[Paragraph]) -> tuple[Kind, str]:
         for paragraph in [p for p in flow if has_text(p)][:3]:
-            kind = kinds.by_title(paragraph.shown_text)
+            kind = by_title(paragraph.shown_text)
             if kind is not None:
                 return kind, f"tên loại «{clean(paragraph.shown_text)}»"
         match = NUMBER.match(clean(self.number.shown_text)) if self.number else None
         code = match["code"] if match else ""
-        kind = kinds.by_code(code) if code else None
+        kind = by_code(code) if code else None
         if kind is not None:
             return kind, f"ký hiệu «{code}»"
         if self.vv:
-            return kinds.CONG_VAN, f"trích yếu «{clean(self.vv[0].text)[:40]}»"
+            return CONG_VAN, f"trích yếu «{clean(self.vv[0].text)[:40]}»"
         if code:
-            return kinds.CONG_VAN, f"ký hiệu «{code}» không có tên loại"
-        return kinds.UNKNOWN, "không nhận ra loại văn bản"
+            return CONG_VAN, f"ký hiệu «{code}» không có tên loại"
+        return UNKNOWN, "không nhận ra loại văn bản"
 
     def _find_title(self, flow: Sequence[Paragraph]) -> Paragraph | None:
         if not self.kind.has("ten_loai"):
             return None
         texts = [p for p in flow if has_text(p)][:3]
-        found = next((p for p in texts if kinds.by_title(p.shown_text)), None)
+        found = next((p for p in texts if by_title(p.shown_text)), None)
         if found is None:
             found = next((p for p in texts if is_caps(p.shown_text) and len(p.text) < 60), None)
         return found

@@ -1,0 +1,64 @@
+"""The XML namespaces of Office Open XML that bdt_docx reads and writes, in one place.
+
+Every module (the package reader, the document model, the tag analysis, the template
+builder in ``tools/``) takes its namespace URIs and qualified names from here, so a
+namespace is declared once. :data:`NS` maps the usual prefixes to their URIs (for XPath
+and ``find``), :func:`qn` turns ``"w:p"`` into lxml's Clark name ``{…/main}p``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CONTENT_TYPES",
+    "EXTENDED_PROPERTIES",
+    "MC",
+    "NS",
+    "PACKAGE_RELATIONSHIPS",
+    "REL_OFFICE_DOCUMENT",
+    "REL_STYLES",
+    "REL_THEME",
+    "WP",
+    "XML",
+    "A",
+    "R",
+    "V",
+    "W",
+    "qn",
+]
+
+#: WordprocessingML: the body, paragraphs, runs, tables, styles, settings of a .docx.
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#: Relationship ids in a part (``r:id`` of a header reference, ``r:embed`` of a picture).
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#: DrawingML: shapes, lines and the theme's fonts and colours.
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+#: Where a drawing sits in the text (``wp:inline``, ``wp:anchor``, ``wp:extent``).
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+#: VML, the older drawing language Word still writes for lines and text boxes.
+V = "urn:schemas-microsoft-com:vml"
+#: Markup compatibility (``mc:AlternateContent``, ``mc:Fallback``).
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+#: The relationships part of a package (``_rels/.rels``, ``word/_rels/document.xml.rels``).
+PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+#: ``[Content_Types].xml``.
+CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+#: ``docProps/app.xml`` (the page count the saving program wrote).
+EXTENDED_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+#: The ``xml:`` prefix (``xml:space="preserve"``).
+XML = "http://www.w3.org/XML/1998/namespace"
+
+#: The main part of a package, from ``_rels/.rels``.
+REL_OFFICE_DOCUMENT = f"{R}/officeDocument"
+#: The styles part, from the main part.
+REL_STYLES = f"{R}/styles"
+#: The theme part, from the main part.
+REL_THEME = f"{R}/theme"
+
+#: Prefix → URI, for XPath expressions and ``find``/``iterfind`` paths.
+NS = {"w": W, "r": R, "a": A, "wp": WP, "v": V, "mc": MC, "xml": XML}
+
+
+def qn(name: str) -> str:
+    """The Clark name lxml uses for a prefixed name: ``qn("w:p")`` → ``{…/main}p``."""
+    prefix, local = name.split(":")
+    return f"{{{NS[prefix]}}}{local}"
