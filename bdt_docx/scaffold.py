@@ -31,8 +31,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bdt_docx.errors import Problem, TemplateError
 from bdt_docx.fields import TYPE_LABELS, Column, Fields, FieldSpec, TableSpec
+from bdt_docx.fieldtypes import convert
 from bdt_docx.output import check_destination, write_bytes
-from bdt_docx.validate import convert
 
 __all__ = ["VALUES_SHEET", "new_workbook"]
 

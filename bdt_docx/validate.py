@@ -1,151 +1,42 @@
 """Stage 2: check a workbook against a template's fields and build the render context.
 
-:func:`read_context` looks up every field of the contract, reads the cells in one pass per
-sheet, converts each value to its type and checks its constraints. It collects every problem
-and raises them together in one :class:`~bdt_docx.WorkbookError`, each with its field, sheet
-and cell, so that a clerk fixes the workbook in one round.
+:func:`read_context` looks up every field of the contract (:mod:`bdt_docx.locate`), reads the
+cells in one pass per sheet, converts each value to its type and checks its constraints
+(:mod:`bdt_docx.checks`). It collects every problem and raises them together in one
+:class:`~bdt_docx.WorkbookError`, each with its field, sheet and cell, so that a clerk fixes
+the workbook in one round.
 
-:func:`check_context` puts a context built by a program through the same conversions and
-checks, and raises :class:`~bdt_docx.ContextError` (no workbook is involved).
+:func:`check_context` (in :mod:`bdt_docx.checks`) puts a context built by a program through
+the same conversions and checks, and raises :class:`~bdt_docx.ContextError`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-import numbers
-import operator
 import re
 import warnings
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from dataclasses import replace
 from typing import Any
 
-from bdt_docx.errors import BdtDocxWarning, ContextError, Problem, WorkbookError
-from bdt_docx.fields import TYPE_LABELS, Column, Fields, FieldSpec, TableSpec
-from bdt_docx.filters import so
-from bdt_docx.legacy import ENCODING_LABELS, repair
+from bdt_docx.checks import Checker, check_context, is_blank
+from bdt_docx.errors import BdtDocxWarning, Problem, WorkbookError
+from bdt_docx.fields import Column, Fields, FieldSpec, TableSpec
+from bdt_docx.fieldtypes import convert, to_text
+from bdt_docx.locate import ListPlace, Locator, has_name, is_block
 from bdt_docx.numfmt import month_first, shown, shows_day
 from bdt_docx.ods import OdsWorkbook
-from bdt_docx.text import clean_text, slug
-from bdt_docx.workbook import (
-    COPIED_SHEET_HINT,
-    MAX_ROW,
-    AmbiguousNameError,
-    Area,
-    Cell,
-    NameLookupError,
-    TableInfo,
-    Workbook,
-    cell_ref,
-)
+from bdt_docx.text import slug
+from bdt_docx.workbook import Area, Cell, Workbook, cell_ref
 
 __all__ = ["check_context", "convert", "read_context"]
 
-_DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
-# A whole number typed as text: plain digits, or groups of three after "." or a space.
-_INT_TEXT = re.compile(r"[+-]?(?:[0-9]{1,3}(?:([. \u00a0])[0-9]{3})(?:\1[0-9]{3})*|[0-9]+)")
 #: Cell values a text field takes as the cell shows them (its number format applied).
 _SHOWN = (int, float, dt.date, dt.time, dt.timedelta)
-#: Excel keeps 15 significant digits; a whole number beyond them is not what was typed.
-_MAX_DIGITS = 15
-_RENAMED = r"^{name}_?\d+$"
-#: How many rows under a list are looked at for rows typed outside it.
-_BELOW_ROWS = 1000
-
-
-class ValueProblem(ValueError):
-    """A cell's value does not fit its type (the Vietnamese reason)."""
-
-
-def _number(value: float) -> str:
-    """A number as the clerk sees it in a message (``1.500,5``), whatever its size."""
-    try:
-        return so(value, 10)
-    except InvalidOperation:  # nan, inf, or more digits than a Decimal keeps
-        return f"{value:g}"
-
-
-def _to_text(value: object) -> str:
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else _number(value)
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y")
-    return clean_text(str(value))
-
-
-def _to_integer(value: object) -> int:
-    if isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
-        raise ValueProblem("cần một số nguyên")
-    if isinstance(value, (int, float)):
-        number = float(value)
-        if not math.isfinite(number) or abs(number) >= 10**_MAX_DIGITS:
-            raise ValueProblem(f"cần một số nguyên, không phải số quá lớn {_number(number)}")
-        shown = float(f"{number:.{_MAX_DIGITS}g}")  # what the cell shows: 24.999999999999996 → 25
-        if not shown.is_integer():
-            raise ValueProblem(f"cần một số nguyên, không phải số lẻ {_number(number)}")
-        return int(shown)
-    text = clean_text(str(value))
-    if _INT_TEXT.fullmatch(text):
-        digits = re.sub("[^0-9+-]", "", text)
-        if len(digits.lstrip("+-")) > _MAX_DIGITS:
-            raise ValueProblem(f"cần một số nguyên, không phải số quá lớn ({len(digits)} chữ số)")
-        return int(digits)
-    if re.fullmatch(r"[+-]?[0-9]+,[0-9]+", text):
-        raise ValueProblem(f"cần một số nguyên, không phải số lẻ {text}")
-    shown = text if len(text) <= 60 else text[:60] + "…"
-    raise ValueProblem(f"cần một số nguyên, không phải chữ '{shown}'")
-
-
-def _to_date(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValueProblem(
-            f"cần một ngày, không phải số {_number(value)}; hãy nhập ngày dạng dd/mm/yyyy"
-        )
-    if isinstance(value, (dt.time, dt.timedelta)):
-        raise ValueProblem("cần một ngày, không phải giờ; hãy nhập ngày dạng dd/mm/yyyy")
-    text = clean_text(str(value))
-    match = _DATE_TEXT.match(text)
-    if not match:
-        raise ValueProblem(f"cần một ngày dạng dd/mm/yyyy, không phải '{text}'")
-    day, month, year = (int(part) for part in match.groups())
-    try:
-        return dt.date(year, month, day)
-    except ValueError as exc:
-        raise ValueProblem(f"ngày {text} không có thật") from exc
-
-
-_CONVERTERS: dict[str, Callable[[object], Any]] = {
-    "text": _to_text,
-    "integer": _to_integer,
-    "date": _to_date,
-}
-
-
-def convert(value: object, type_: str) -> Any:
-    """Convert a raw cell value to ``type_``; raise ``ValueError`` with a Vietnamese reason.
-
-    Also used by ``bdt-docx init`` to type the examples of a field description.
-    """
-    return _CONVERTERS[type_](value)
-
-
-def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not clean_text(value))
 
 
 def _is_blank_cell(cell: Cell) -> bool:
     """A cell that holds nothing: no value, no error, no formula without its result."""
-    return _is_blank(cell.value) and not (cell.error or cell.damaged or cell.unsaved_formula)
+    return is_blank(cell.value) and not (cell.error or cell.damaged or cell.unsaved_formula)
 
 
 def _rows_inside(cells: dict, area: Area) -> dict[int, dict[int, Cell]]:
@@ -161,137 +52,14 @@ def _rows_inside(cells: dict, area: Area) -> dict[int, dict[int, Cell]]:
     return rows
 
 
-@dataclass
-class _List:
-    """Where a list sits: its header cells, its data rows and the rows right below it."""
+class _Reader(Checker):
+    """One validation run over a workbook's cells."""
 
-    name: str
-    data: Area
-    headers: tuple[str, ...] | None  # None: read from the first row of ``header_area``
-    header_area: Area | None
-    #: The rows right under the list (its totals row included), where a clerk may have
-    #: typed rows the list does not cover; None when the list reaches the sheet's end.
-    below: Area | None
-    is_table: bool
-
-
-def _below(area: Area) -> Area | None:
-    """The rows under ``area`` that are looked at for rows typed outside the list."""
-    if area.max_row >= MAX_ROW:
-        return None
-    last = min(MAX_ROW, area.max_row + _BELOW_ROWS)
-    return Area(area.sheet, area.max_row + 1, area.min_col, last, area.max_col)
-
-
-class _Reader:
-    """One validation run: it accumulates problems instead of stopping at the first."""
-
-    #: How a blank required value is told.
     blank = "ô trống"
 
     def __init__(self, workbook: Workbook | OdsWorkbook, fields: Fields) -> None:
+        super().__init__(fields)
         self.workbook = workbook
-        self.fields = fields
-        self.problems: list[Problem] = []
-
-    # -- locating -------------------------------------------------------------------------
-
-    def locate_value(self, spec: FieldSpec) -> Area | None:
-        try:
-            area = self.workbook.find_name(spec.name)
-        except AmbiguousNameError as exc:
-            first = exc.places[0][0]
-            self._copied_sheet()
-            self.problems.append(Problem(str(exc), spec.name, first.sheet, first.ref))
-            return None
-        except NameLookupError as exc:
-            hint = f" ({spec.label})" if spec.label != spec.name else ""
-            reason = str(exc)
-            if spec.name.lower() in self.workbook.tables():
-                reason = f"'{spec.name}' là một bảng, nhưng mẫu cần một ô"
-            self.problems.append(
-                Problem(
-                    f"{reason}{hint}. Hãy chọn ô chứa giá trị rồi đặt tên '{spec.name}' "
-                    "(Formulas → Define Name)",
-                    field=spec.name,
-                )
-            )
-            return None
-        if not area.is_cell and area not in self.workbook.merged(area.sheet):
-            self.problems.append(
-                Problem("tên trỏ tới nhiều ô, cần đúng một ô", spec.name, area.sheet, area.ref)
-            )
-            return None
-        return area
-
-    def locate_list(self, spec_name: str) -> _List | None:
-        table = self.workbook.tables().get(spec_name.lower())
-        if table is not None:
-            a = table.area
-            if copies := self._renamed_copies(spec_name):
-                places = " và ".join(f"'{t.name}' ('{t.area.sheet}'!{t.area.ref})" for t in copies)
-                self._copied_sheet()
-                self.problems.append(
-                    Problem(
-                        f"ngoài bảng '{table.name}' ('{a.sheet}'!{a.ref}) còn có bảng {places}",
-                        spec_name,
-                        a.sheet,
-                        a.ref,
-                    )
-                )
-                return None
-            header = None
-            if table.header_rows:
-                row = a.min_row + table.header_rows - 1
-                header = Area(a.sheet, row, a.min_col, row, a.max_col)
-            return _List(spec_name, table.data_area, table.headers, header, _below(a), True)
-        try:
-            area = self.workbook.find_name(spec_name)
-        except NameLookupError:
-            self.problems.append(Problem(self._missing_list_reason(spec_name), field=spec_name))
-            return None
-        header = Area(area.sheet, area.min_row, area.min_col, area.min_row, area.max_col)
-        data = Area(area.sheet, area.min_row + 1, area.min_col, area.max_row, area.max_col)
-        return _List(spec_name, data, None, header, _below(area), False)
-
-    def _copied_sheet(self) -> None:
-        """Say once what to do about names and lists that exist twice."""
-        hint = Problem(COPIED_SHEET_HINT)
-        if hint not in self.problems:
-            self.problems.insert(0, hint)
-
-    def _renamed_copies(self, name: str) -> list[TableInfo]:
-        """The tables named as Excel and Calc rename a copied table (``van_ban2``,
-        ``van_ban_2``), unless the template asks for that name itself."""
-        pattern = _RENAMED.format(name=re.escape(name.lower()))
-        wanted = {n.lower() for n in (*self.fields.values, *self.fields.tables)}
-        return [
-            t
-            for key, t in self.workbook.tables().items()
-            if re.match(pattern, key) and key not in wanted
-        ]
-
-    def _missing_list_reason(self, name: str) -> str:
-        renamed = [t.name for t in self._renamed_copies(name)]
-        if renamed:
-            return (
-                f"không có bảng '{name}'; có bảng '{renamed[0]}' — Excel đã đổi tên bảng khi "
-                f"sao chép trang tính. Hãy đổi tên bảng lại thành '{name}' "
-                "(Table Design → Table Name)"
-            )
-        reason = (
-            f"không có bảng (Table) hay vùng có tên '{name}'. Hãy chọn vùng danh sách kể cả "
-            f"dòng tiêu đề, Insert → Table, rồi đặt tên bảng là '{name}'"
-        )
-        if self.workbook.shown_as.suffix.lower() == ".xls":
-            reason += (
-                ". Tệp .xls (Excel 97-2003) không lưu được bảng (Table): hãy Lưu thành "
-                "(Save As) kiểu .xlsx trước, hoặc đặt tên (Formulas → Define Name) "
-                f"'{name}' cho vùng danh sách kể cả dòng tiêu đề"
-            )
-        return reason
-
-    # -- reading --------------------------------------------------------------------------
 
     def cell_value(self, cells: dict, area: Area, spec: FieldSpec) -> Any:
         cell = cells.get((area.sheet, area.min_row, area.min_col))
@@ -372,26 +140,7 @@ class _Reader:
                 _say_month_first(raw, cell.number_format, place)
         return self.typed(raw, place, type_, required, label)
 
-    def typed(self, raw: object, place: Problem, type_: str, required: bool, label: str) -> Any:
-        """``raw`` converted to ``type_``, or None after recording a problem at ``place``
-        (whose message, if any, opens the problem's)."""
-        if _is_blank(raw):
-            if required:
-                self.add(place, f"{self.blank}, cần nhập {label} ({TYPE_LABELS[type_]})")
-            return None
-        if type_ == "text" and isinstance(raw, str):
-            raw = _from_legacy(raw, place)
-        try:
-            return convert(raw, type_)
-        except ValueProblem as exc:
-            self.add(place, str(exc))
-            return None
-
-    def add(self, place: Problem, message: str) -> None:
-        """Record a problem at ``place``."""
-        self.problems.append(replace(place, message=place.message + message))
-
-    def list_rows(self, cells: dict, where: _List, spec: TableSpec) -> list[dict[str, Any]]:
+    def list_rows(self, cells: dict, where: ListPlace, spec: TableSpec) -> list[dict[str, Any]]:
         area = where.data
         headers = _headers(cells, where)
         positions: dict[str, int] = {}
@@ -443,7 +192,7 @@ class _Reader:
         return rows
 
     def _same_header(
-        self, where: _List, spec: TableSpec, first: int, second: int, headers: tuple[str, ...]
+        self, where: ListPlace, spec: TableSpec, first: int, second: int, headers: tuple[str, ...]
     ) -> None:
         """Two columns of a list whose headers give the same key: which one is meant?"""
         start = where.data.min_col
@@ -464,7 +213,7 @@ class _Reader:
             )
         )
 
-    def _rows_below(self, cells: dict, where: _List, spec: TableSpec) -> None:
+    def _rows_below(self, cells: dict, where: ListPlace, spec: TableSpec) -> None:
         """Refuse rows typed right under a list, which the list does not cover."""
         if where.below is None:
             return
@@ -502,72 +251,6 @@ class _Reader:
             )
         )
 
-    def check_length(self, rows: list[dict[str, Any]], spec: TableSpec, place: Problem) -> None:
-        """A list needs at least ``spec.min_rows`` rows."""
-        if len(rows) < spec.min_rows:
-            self.add(place, f"danh sách '{spec.label}' cần ít nhất {spec.min_rows} dòng")
-
-    def check_bounds(self, context: dict[str, Any], places: Mapping[str, Area]) -> None:
-        """Bounds of whole numbers: their own first, then against fields that passed theirs
-        (``places``: the cell of each field, where there is one)."""
-        specs = [s for s in self.fields.values.values() if isinstance(context.get(s.name), int)]
-        valid = {}
-        for spec in specs:
-            value = context[spec.name]
-            if spec.min is not None and value < spec.min:
-                self._bound(
-                    spec,
-                    places.get(spec.name),
-                    value,
-                    "là số âm ({v}), cần từ 0 trở lên"
-                    if spec.min == 0
-                    else "{v} không được nhỏ hơn {m}",
-                    spec.min,
-                )
-            elif spec.max is not None and value > spec.max:
-                self._bound(
-                    spec, places.get(spec.name), value, "{v} không được lớn hơn {m}", spec.max
-                )
-            else:
-                valid[spec.name] = value
-        for spec in specs:
-            if spec.name not in valid:
-                continue
-            value = valid[spec.name]
-            low, high = valid.get(spec.min_field or ""), valid.get(spec.max_field or "")
-            if low is not None and value < low:
-                self._bound(
-                    spec,
-                    places.get(spec.name),
-                    value,
-                    "{v} không được nhỏ hơn {label} ({m})",
-                    low,
-                    spec.min_field,
-                )
-            elif high is not None and value > high:
-                self._bound(
-                    spec,
-                    places.get(spec.name),
-                    value,
-                    "{v} không được lớn hơn {label} ({m})",
-                    high,
-                    spec.max_field,
-                )
-
-    def _bound(
-        self,
-        spec: FieldSpec,
-        place: Area | None,
-        value: int,
-        text: str,
-        bound: int,
-        other: str | None = None,
-    ) -> None:
-        label = self.fields.values[other].label.lower() if other else ""
-        message = text.format(v=value, m=bound, label=label)
-        where = (place.sheet, place.ref) if place is not None else (None, None)
-        self.problems.append(Problem(message, spec.name, *where))
-
 
 def read_context(workbook: Workbook | OdsWorkbook, fields: Fields) -> dict[str, Any]:
     """The render context of ``workbook`` for a template with ``fields``.
@@ -577,23 +260,24 @@ def read_context(workbook: Workbook | OdsWorkbook, fields: Fields) -> dict[str, 
     every problem found.
     """
     reader = _Reader(workbook, fields)
+    locator = Locator(workbook, fields, reader.problems)
     value_specs = dict(fields.values)
     table_specs = dict(fields.tables)
     if fields.derived:  # a custom template's variable may be a list in the workbook
         for name in list(value_specs):
-            if name.lower() in workbook.tables() or _is_block(workbook, name):
+            if name.lower() in workbook.tables() or is_block(workbook, name):
                 value_specs.pop(name)
                 table_specs[name] = TableSpec(name, name, ())
-            elif not value_specs[name].required and not _has_name(workbook, name):
+            elif not value_specs[name].required and not has_name(workbook, name):
                 value_specs.pop(name)  # guarded by |default or "is defined" in the template
     places = {}
     for spec in value_specs.values():
-        area = reader.locate_value(spec)
+        area = locator.locate_value(spec)
         if area is not None:
             places[spec.name] = area
     lists = {}
     for name in table_specs:
-        found = reader.locate_list(name)
+        found = locator.locate_list(name)
         if found is not None:
             lists[name] = found
     areas = list(places.values())
@@ -613,129 +297,6 @@ def read_context(workbook: Workbook | OdsWorkbook, fields: Fields) -> dict[str, 
     if reader.problems:
         raise WorkbookError(reader.problems, workbook.shown_as)
     return context
-
-
-#: What a value of a context may be: what a cell can hold (None is a blank).
-_SCALARS = (str, int, float, dt.date, dt.time)
-
-
-def _plain_number(value: object) -> object:
-    """A number of another type (``Decimal``, ``Fraction``, NumPy's numbers) as the ``int``
-    it is when whole, else as a ``float``, so that it is checked as a cell's number is
-    (``Decimal("25")`` is 25; ``Decimal("25.5")`` is refused for a whole number)."""
-    if isinstance(value, (bool, int, float, str)) or value is None:
-        return value
-    if hasattr(type(value), "__index__"):  # numbers.Integral, NumPy's integers
-        return operator.index(value)  # type: ignore[arg-type]
-    if isinstance(value, Decimal):
-        if value.is_finite() and value == value.to_integral_value():
-            return int(value)
-        return math.nan if value.is_nan() else float(value)
-    if isinstance(value, numbers.Real):
-        return float(value)
-    return value
-
-
-class _ContextReader(_Reader):
-    """The checks of :class:`_Reader` on a context built by a program: no workbook, no cells.
-
-    Each problem names its field (and, in a list, the row counted from 1).
-    """
-
-    blank = "chưa có giá trị"
-
-    def __init__(self, fields: Fields) -> None:  # no workbook: only the checks are shared
-        self.fields = fields
-        self.problems = []
-
-    def read(self, context: Mapping[str, Any]) -> dict[str, Any]:
-        if self.fields.derived:
-            # A template without a description types nothing: its values go in as given,
-            # as docxtpl takes them (numbers, lists, dicts, docxtpl's objects); only the
-            # variables it needs (not guarded by |default or "is defined") must be there.
-            for name, spec in self.fields.values.items():
-                if spec.required:
-                    self.present(context, name, spec.label, "giá trị")
-            return dict(context)
-        value_specs = dict(self.fields.values)
-        table_specs = dict(self.fields.tables)
-        checked: dict[str, Any] = {}
-        for name, spec in value_specs.items():
-            if self.present(context, name, spec.label, TYPE_LABELS[spec.type]):
-                checked[name] = self.scalar(
-                    context[name], Problem("", name), spec.type, spec.required, spec.label
-                )
-        for name, spec in table_specs.items():
-            if self.present(context, name, spec.label, "danh sách"):
-                checked[name] = self.rows(context[name], spec)
-        self.check_bounds(checked, {})
-        return checked
-
-    def present(self, context: Mapping[str, Any], name: str, label: str, kind: str) -> bool:
-        if name in context:
-            return True
-        self.add(Problem("", name), f"thiếu trường này: {label} ({kind})")
-        return False
-
-    def scalar(self, value: object, place: Problem, type_: str, required: bool, label: str) -> Any:
-        value = _plain_number(value)
-        if value is None or isinstance(value, _SCALARS):
-            return self.typed(value, place, type_, required, label)
-        self.add(place, f"cần {TYPE_LABELS[type_]}, không phải kiểu {type(value).__name__}")
-        return None
-
-    def rows(self, value: object, spec: TableSpec) -> list[dict[str, Any]] | None:
-        if not _is_rows(value):
-            self.add(
-                Problem("", spec.name),
-                "cần một danh sách các dòng (list các dict, khóa là tên cột), không phải "
-                f"kiểu {type(value).__name__}",
-            )
-            return None
-        rows = []
-        for number, row in enumerate(value, 1):
-            if not isinstance(row, Mapping):
-                self.add(
-                    Problem(f"dòng {number}: ", spec.name),
-                    f"cần một dict (tên cột → giá trị), không phải kiểu {type(row).__name__}",
-                )
-            elif not all(_is_blank(v) for v in row.values()):
-                rows.append(self.record(row, number, spec))
-        self.check_length(rows, spec, Problem("", spec.name))
-        return rows
-
-    def record(self, row: Mapping[str, Any], number: int, spec: TableSpec) -> dict[str, Any]:
-        record = {}
-        for column in spec.columns:
-            place = Problem(f"dòng {number}: ", f"{spec.name}.{column.name}")
-            value = self.scalar(
-                row.get(column.name), place, column.type, column.required, column.header
-            )
-            if isinstance(value, str) and column.strip_end:
-                value = value.rstrip(column.strip_end).rstrip()
-            record[column.name] = value
-        return record
-
-
-def check_context(context: Mapping[str, Any], fields: Fields) -> dict[str, Any]:
-    """A context built by a program, checked as :func:`read_context` checks a workbook's.
-
-    Every field of ``fields`` must be present; each value goes through the same conversion
-    (``"25"`` → 25, ``"09/06/2021"`` → a date), required, bound and list checks, and a value
-    of a type no cell can hold (a list for a number) is refused. Returns the typed context of
-    the fields. Derived fields (a template without a description) only require the variables
-    the template needs, and pass every value as given. Raises :class:`ContextError` listing
-    every problem, each naming its field.
-    """
-    reader = _ContextReader(fields)
-    checked = reader.read(context)
-    if reader.problems:
-        raise ContextError(reader.problems)
-    return checked
-
-
-def _is_rows(value: object) -> bool:
-    return isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray))
 
 
 def _now(formula: str | None) -> dt.datetime | None:
@@ -785,53 +346,17 @@ def _say_month_first(date: dt.datetime, code: str, where: Problem) -> None:
         )
 
 
-def _from_legacy(text: str, where: Problem) -> str:
-    """``text`` in Unicode; a cell typed in TCVN3 or VNI is converted, with a warning."""
-    fixed, encoding = repair(text)
-    if encoding is not None:
-        shown = clean_text(fixed)
-        shown = shown if len(shown) <= 60 else shown[:60] + "…"
-        warnings.warn(
-            BdtDocxWarning(
-                replace(
-                    where,
-                    message=f"chữ được gõ bằng bảng mã cũ {ENCODING_LABELS[encoding]}, đã "
-                    f"chuyển sang Unicode: «{shown}». Hãy kiểm tra, rồi sửa ô trong sổ sang "
-                    "Unicode (Unikey: Công cụ chuyển mã)",
-                )
-            ),
-            stacklevel=4,
-        )
-    return fixed
-
-
-def _has_name(workbook: Workbook | OdsWorkbook, name: str) -> bool:
-    try:
-        workbook.find_name(name)
-    except NameLookupError:
-        return False
-    return True
-
-
-def _is_block(workbook: Workbook | OdsWorkbook, name: str) -> bool:
-    try:
-        area = workbook.find_name(name)
-    except NameLookupError:
-        return False
-    return area.max_row > area.min_row
-
-
-def _headers(cells: dict, where: _List) -> tuple[str, ...]:
+def _headers(cells: dict, where: ListPlace) -> tuple[str, ...]:
     """The header texts of a list: the table's own, or the first row of a named range."""
     if where.headers is not None:
         return where.headers
     h = where.header_area
     assert h is not None
     found = (cells.get((h.sheet, h.min_row, col)) for col in range(h.min_col, h.max_col + 1))
-    return tuple(_to_text(c.value) if c is not None and c.value is not None else "" for c in found)
+    return tuple(to_text(c.value) if c is not None and c.value is not None else "" for c in found)
 
 
-def _derived_table(cells: dict, found: _List, spec: TableSpec) -> TableSpec:
+def _derived_table(cells: dict, found: ListPlace, spec: TableSpec) -> TableSpec:
     """A custom template's list: one optional text column per header."""
     columns = tuple(
         Column(slug(text), text, required=False) for text in _headers(cells, found) if slug(text)

@@ -1,0 +1,269 @@
+"""The checks every value goes through, whether it comes from a workbook or from a program.
+
+:class:`Checker` holds them: the conversion to the field's type, the required and bound
+checks, a list's least number of rows; it collects every problem instead of stopping at the
+first. The workbook reader (:mod:`bdt_docx.validate`) builds on it; :func:`check_context` puts
+a context built by a program through the same checks and raises
+:class:`~bdt_docx.ContextError` (no workbook is involved).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+import operator
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from bdt_docx.errors import BdtDocxWarning, ContextError, Problem
+from bdt_docx.fields import TYPE_LABELS, Fields, FieldSpec, TableSpec
+from bdt_docx.fieldtypes import ValueProblem, convert
+from bdt_docx.legacy import ENCODING_LABELS, repair
+from bdt_docx.text import clean_text
+from bdt_docx.workbook import Area
+
+__all__ = ["Checker", "check_context", "is_blank"]
+
+
+def is_blank(value: object) -> bool:
+    """True for a value that holds nothing: None, or a text of only spaces and controls."""
+    return value is None or (isinstance(value, str) and not clean_text(value))
+
+
+class Checker:
+    """One validation run's checks: it accumulates problems instead of stopping at the first."""
+
+    #: How a blank required value is told.
+    blank: ClassVar[str]
+
+    def __init__(self, fields: Fields) -> None:
+        self.fields = fields
+        self.problems: list[Problem] = []
+
+    def typed(self, raw: object, place: Problem, type_: str, required: bool, label: str) -> Any:
+        """``raw`` converted to ``type_``, or None after recording a problem at ``place``
+        (whose message, if any, opens the problem's)."""
+        if is_blank(raw):
+            if required:
+                self.add(place, f"{self.blank}, cần nhập {label} ({TYPE_LABELS[type_]})")
+            return None
+        if type_ == "text" and isinstance(raw, str):
+            raw = _from_legacy(raw, place)
+        try:
+            return convert(raw, type_)
+        except ValueProblem as exc:
+            self.add(place, str(exc))
+            return None
+
+    def add(self, place: Problem, message: str) -> None:
+        """Record a problem at ``place``."""
+        self.problems.append(replace(place, message=place.message + message))
+
+    def check_length(self, rows: list[dict[str, Any]], spec: TableSpec, place: Problem) -> None:
+        """A list needs at least ``spec.min_rows`` rows."""
+        if len(rows) < spec.min_rows:
+            self.add(place, f"danh sách '{spec.label}' cần ít nhất {spec.min_rows} dòng")
+
+    def check_bounds(self, context: dict[str, Any], places: Mapping[str, Area]) -> None:
+        """Bounds of whole numbers: their own first, then against fields that passed theirs
+        (``places``: the cell of each field, where there is one)."""
+        specs = [s for s in self.fields.values.values() if isinstance(context.get(s.name), int)]
+        valid = {}
+        for spec in specs:
+            value = context[spec.name]
+            if spec.min is not None and value < spec.min:
+                self._bound(
+                    spec,
+                    places.get(spec.name),
+                    value,
+                    "là số âm ({v}), cần từ 0 trở lên"
+                    if spec.min == 0
+                    else "{v} không được nhỏ hơn {m}",
+                    spec.min,
+                )
+            elif spec.max is not None and value > spec.max:
+                self._bound(
+                    spec, places.get(spec.name), value, "{v} không được lớn hơn {m}", spec.max
+                )
+            else:
+                valid[spec.name] = value
+        for spec in specs:
+            if spec.name not in valid:
+                continue
+            value = valid[spec.name]
+            low, high = valid.get(spec.min_field or ""), valid.get(spec.max_field or "")
+            if low is not None and value < low:
+                self._bound(
+                    spec,
+                    places.get(spec.name),
+                    value,
+                    "{v} không được nhỏ hơn {label} ({m})",
+                    low,
+                    spec.min_field,
+                )
+            elif high is not None and value > high:
+                self._bound(
+                    spec,
+                    places.get(spec.name),
+                    value,
+                    "{v} không được lớn hơn {label} ({m})",
+                    high,
+                    spec.max_field,
+                )
+
+    def _bound(
+        self,
+        spec: FieldSpec,
+        place: Area | None,
+        value: int,
+        text: str,
+        bound: int,
+        other: str | None = None,
+    ) -> None:
+        label = self.fields.values[other].label.lower() if other else ""
+        message = text.format(v=value, m=bound, label=label)
+        where = (place.sheet, place.ref) if place is not None else (None, None)
+        self.problems.append(Problem(message, spec.name, *where))
+
+
+#: What a value of a context may be: what a cell can hold (None is a blank).
+_SCALARS = (str, int, float, dt.date, dt.time)
+
+
+def _plain_number(value: object) -> object:
+    """A number of another type (``Decimal``, ``Fraction``, NumPy's numbers) as the ``int``
+    it is when whole, else as a ``float``, so that it is checked as a cell's number is
+    (``Decimal("25")`` is 25; ``Decimal("25.5")`` is refused for a whole number)."""
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    if hasattr(type(value), "__index__"):  # numbers.Integral, NumPy's integers
+        return operator.index(value)  # type: ignore[arg-type]
+    if isinstance(value, Decimal):
+        if value.is_finite() and value == value.to_integral_value():
+            return int(value)
+        return math.nan if value.is_nan() else float(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return value
+
+
+class _ContextChecker(Checker):
+    """The checks of :class:`Checker` on a context built by a program: no workbook, no cells.
+
+    Each problem names its field (and, in a list, the row counted from 1).
+    """
+
+    blank = "chưa có giá trị"
+
+    def read(self, context: Mapping[str, Any]) -> dict[str, Any]:
+        if self.fields.derived:
+            # A template without a description types nothing: its values go in as given,
+            # as docxtpl takes them (numbers, lists, dicts, docxtpl's objects); only the
+            # variables it needs (not guarded by |default or "is defined") must be there.
+            for name, spec in self.fields.values.items():
+                if spec.required:
+                    self.present(context, name, spec.label, "giá trị")
+            return dict(context)
+        value_specs = dict(self.fields.values)
+        table_specs = dict(self.fields.tables)
+        checked: dict[str, Any] = {}
+        for name, spec in value_specs.items():
+            if self.present(context, name, spec.label, TYPE_LABELS[spec.type]):
+                checked[name] = self.scalar(
+                    context[name], Problem("", name), spec.type, spec.required, spec.label
+                )
+        for name, spec in table_specs.items():
+            if self.present(context, name, spec.label, "danh sách"):
+                checked[name] = self.rows(context[name], spec)
+        self.check_bounds(checked, {})
+        return checked
+
+    def present(self, context: Mapping[str, Any], name: str, label: str, kind: str) -> bool:
+        if name in context:
+            return True
+        self.add(Problem("", name), f"thiếu trường này: {label} ({kind})")
+        return False
+
+    def scalar(self, value: object, place: Problem, type_: str, required: bool, label: str) -> Any:
+        value = _plain_number(value)
+        if value is None or isinstance(value, _SCALARS):
+            return self.typed(value, place, type_, required, label)
+        self.add(place, f"cần {TYPE_LABELS[type_]}, không phải kiểu {type(value).__name__}")
+        return None
+
+    def rows(self, value: object, spec: TableSpec) -> list[dict[str, Any]] | None:
+        if not _is_rows(value):
+            self.add(
+                Problem("", spec.name),
+                "cần một danh sách các dòng (list các dict, khóa là tên cột), không phải "
+                f"kiểu {type(value).__name__}",
+            )
+            return None
+        rows = []
+        for number, row in enumerate(value, 1):
+            if not isinstance(row, Mapping):
+                self.add(
+                    Problem(f"dòng {number}: ", spec.name),
+                    f"cần một dict (tên cột → giá trị), không phải kiểu {type(row).__name__}",
+                )
+            elif not all(is_blank(v) for v in row.values()):
+                rows.append(self.record(row, number, spec))
+        self.check_length(rows, spec, Problem("", spec.name))
+        return rows
+
+    def record(self, row: Mapping[str, Any], number: int, spec: TableSpec) -> dict[str, Any]:
+        record = {}
+        for column in spec.columns:
+            place = Problem(f"dòng {number}: ", f"{spec.name}.{column.name}")
+            value = self.scalar(
+                row.get(column.name), place, column.type, column.required, column.header
+            )
+            if isinstance(value, str) and column.strip_end:
+                value = value.rstrip(column.strip_end).rstrip()
+            record[column.name] = value
+        return record
+
+
+def check_context(context: Mapping[str, Any], fields: Fields) -> dict[str, Any]:
+    """A context built by a program, checked as :func:`read_context` checks a workbook's.
+
+    Every field of ``fields`` must be present; each value goes through the same conversion
+    (``"25"`` → 25, ``"09/06/2021"`` → a date), required, bound and list checks, and a value
+    of a type no cell can hold (a list for a number) is refused. Returns the typed context of
+    the fields. Derived fields (a template without a description) only require the variables
+    the template needs, and pass every value as given. Raises :class:`ContextError` listing
+    every problem, each naming its field.
+    """
+    reader = _ContextChecker(fields)
+    checked = reader.read(context)
+    if reader.problems:
+        raise ContextError(reader.problems)
+    return checked
+
+
+def _is_rows(value: object) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray))
+
+
+def _from_legacy(text: str, where: Problem) -> str:
+    """``text`` in Unicode; a cell typed in TCVN3 or VNI is converted, with a warning."""
+    fixed, encoding = repair(text)
+    if encoding is not None:
+        shown = clean_text(fixed)
+        shown = shown if len(shown) <= 60 else shown[:60] + "…"
+        warnings.warn(
+            BdtDocxWarning(
+                replace(
+                    where,
+                    message=f"chữ được gõ bằng bảng mã cũ {ENCODING_LABELS[encoding]}, đã "
+                    f"chuyển sang Unicode: «{shown}». Hãy kiểm tra, rồi sửa ô trong sổ sang "
+                    "Unicode (Unikey: Công cụ chuyển mã)",
+                )
+            ),
+            stacklevel=4,
+        )
+    return fixed

@@ -1,0 +1,175 @@
+"""Where each field of a template is in a workbook: a named cell, or a list's table or range.
+
+:class:`Locator` finds them and records a problem (with what to do about it) for each one it
+cannot find, or finds twice as a copied sheet leaves it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bdt_docx.errors import Problem
+from bdt_docx.fields import Fields, FieldSpec
+from bdt_docx.ods import OdsWorkbook
+from bdt_docx.workbook import (
+    COPIED_SHEET_HINT,
+    MAX_ROW,
+    AmbiguousNameError,
+    Area,
+    NameLookupError,
+    TableInfo,
+    Workbook,
+)
+
+__all__ = ["ListPlace", "Locator", "has_name", "is_block"]
+
+_RENAMED = r"^{name}_?\d+$"
+#: How many rows under a list are looked at for rows typed outside it.
+_BELOW_ROWS = 1000
+
+
+@dataclass
+class ListPlace:
+    """Where a list sits: its header cells, its data rows and the rows right below it."""
+
+    name: str
+    data: Area
+    headers: tuple[str, ...] | None  # None: read from the first row of ``header_area``
+    header_area: Area | None
+    #: The rows right under the list (its totals row included), where a clerk may have
+    #: typed rows the list does not cover; None when the list reaches the sheet's end.
+    below: Area | None
+    is_table: bool
+
+
+def _below(area: Area) -> Area | None:
+    """The rows under ``area`` that are looked at for rows typed outside the list."""
+    if area.max_row >= MAX_ROW:
+        return None
+    last = min(MAX_ROW, area.max_row + _BELOW_ROWS)
+    return Area(area.sheet, area.max_row + 1, area.min_col, last, area.max_col)
+
+
+class Locator:
+    """Finds the fields of ``fields`` in ``workbook``; what it cannot find goes to ``problems``."""
+
+    def __init__(
+        self, workbook: Workbook | OdsWorkbook, fields: Fields, problems: list[Problem]
+    ) -> None:
+        self.workbook = workbook
+        self.fields = fields
+        self.problems = problems
+
+    def locate_value(self, spec: FieldSpec) -> Area | None:
+        try:
+            area = self.workbook.find_name(spec.name)
+        except AmbiguousNameError as exc:
+            first = exc.places[0][0]
+            self._copied_sheet()
+            self.problems.append(Problem(str(exc), spec.name, first.sheet, first.ref))
+            return None
+        except NameLookupError as exc:
+            hint = f" ({spec.label})" if spec.label != spec.name else ""
+            reason = str(exc)
+            if spec.name.lower() in self.workbook.tables():
+                reason = f"'{spec.name}' là một bảng, nhưng mẫu cần một ô"
+            self.problems.append(
+                Problem(
+                    f"{reason}{hint}. Hãy chọn ô chứa giá trị rồi đặt tên '{spec.name}' "
+                    "(Formulas → Define Name)",
+                    field=spec.name,
+                )
+            )
+            return None
+        if not area.is_cell and area not in self.workbook.merged(area.sheet):
+            self.problems.append(
+                Problem("tên trỏ tới nhiều ô, cần đúng một ô", spec.name, area.sheet, area.ref)
+            )
+            return None
+        return area
+
+    def locate_list(self, spec_name: str) -> ListPlace | None:
+        table = self.workbook.tables().get(spec_name.lower())
+        if table is not None:
+            a = table.area
+            if copies := self._renamed_copies(spec_name):
+                places = " và ".join(f"'{t.name}' ('{t.area.sheet}'!{t.area.ref})" for t in copies)
+                self._copied_sheet()
+                self.problems.append(
+                    Problem(
+                        f"ngoài bảng '{table.name}' ('{a.sheet}'!{a.ref}) còn có bảng {places}",
+                        spec_name,
+                        a.sheet,
+                        a.ref,
+                    )
+                )
+                return None
+            header = None
+            if table.header_rows:
+                row = a.min_row + table.header_rows - 1
+                header = Area(a.sheet, row, a.min_col, row, a.max_col)
+            return ListPlace(spec_name, table.data_area, table.headers, header, _below(a), True)
+        try:
+            area = self.workbook.find_name(spec_name)
+        except NameLookupError:
+            self.problems.append(Problem(self._missing_list_reason(spec_name), field=spec_name))
+            return None
+        header = Area(area.sheet, area.min_row, area.min_col, area.min_row, area.max_col)
+        data = Area(area.sheet, area.min_row + 1, area.min_col, area.max_row, area.max_col)
+        return ListPlace(spec_name, data, None, header, _below(area), False)
+
+    def _copied_sheet(self) -> None:
+        """Say once what to do about names and lists that exist twice."""
+        hint = Problem(COPIED_SHEET_HINT)
+        if hint not in self.problems:
+            self.problems.insert(0, hint)
+
+    def _renamed_copies(self, name: str) -> list[TableInfo]:
+        """The tables named as Excel and Calc rename a copied table (``van_ban2``,
+        ``van_ban_2``), unless the template asks for that name itself."""
+        pattern = _RENAMED.format(name=re.escape(name.lower()))
+        wanted = {n.lower() for n in (*self.fields.values, *self.fields.tables)}
+        return [
+            t
+            for key, t in self.workbook.tables().items()
+            if re.match(pattern, key) and key not in wanted
+        ]
+
+    def _missing_list_reason(self, name: str) -> str:
+        renamed = [t.name for t in self._renamed_copies(name)]
+        if renamed:
+            return (
+                f"không có bảng '{name}'; có bảng '{renamed[0]}' — Excel đã đổi tên bảng khi "
+                f"sao chép trang tính. Hãy đổi tên bảng lại thành '{name}' "
+                "(Table Design → Table Name)"
+            )
+        reason = (
+            f"không có bảng (Table) hay vùng có tên '{name}'. Hãy chọn vùng danh sách kể cả "
+            f"dòng tiêu đề, Insert → Table, rồi đặt tên bảng là '{name}'"
+        )
+        if self.workbook.shown_as.suffix.lower() == ".xls":
+            reason += (
+                ". Tệp .xls (Excel 97-2003) không lưu được bảng (Table): hãy Lưu thành "
+                "(Save As) kiểu .xlsx trước, hoặc đặt tên (Formulas → Define Name) "
+                f"'{name}' cho vùng danh sách kể cả dòng tiêu đề"
+            )
+        return reason
+
+
+def has_name(workbook: Workbook | OdsWorkbook, name: str) -> bool:
+    """True when ``workbook`` defines the name ``name``."""
+    try:
+        workbook.find_name(name)
+    except NameLookupError:
+        return False
+    return True
+
+
+def is_block(workbook: Workbook | OdsWorkbook, name: str) -> bool:
+    """True when the name ``name`` of ``workbook`` spans more than one row (a list)."""
+    try:
+        area = workbook.find_name(name)
+    except NameLookupError:
+        return False
+    return area.max_row > area.min_row
