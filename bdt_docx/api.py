@@ -147,7 +147,9 @@ def fill_report(
         failure.report = report
         raise failure from exc
     except KeyboardInterrupt as stop:  # Ctrl+C: the report is written, its PDF is not
-        failure = ConversionError("đã dừng theo yêu cầu (Ctrl+C) trước khi tạo PDF", report)
+        failure = ConversionError(
+            "đã dừng theo yêu cầu (Ctrl+C) trước khi tạo PDF", report, code="pdf.interrupted"
+        )
         if overwrite:
             failure = without_stale_pdf(report, failure)
         failure.report = report
@@ -170,7 +172,9 @@ def report_destination(workbook: Path, destination: Path, overwrite: bool) -> Pa
     the caller is allowed to (re)write that is not the workbook itself."""
     _report_destination(destination, overwrite)
     if destination.resolve() == workbook.resolve():
-        raise OutputError("báo cáo không được ghi đè lên chính sổ Excel", destination)
+        raise OutputError(
+            "báo cáo không được ghi đè lên chính sổ Excel", destination, code="output.is_workbook"
+        )
     return destination
 
 
@@ -180,8 +184,9 @@ def _report_destination(destination: Path, overwrite: bool) -> Path:
         raise OutputError(
             "đây là một thư mục; hãy cho tên tệp báo cáo trong thư mục đó (…/bao_cao.docx)",
             destination,
+            code="output.is_folder",
         )
     if destination.suffix.lower() != ".docx":
-        raise OutputError("tên tệp báo cáo phải có đuôi .docx", destination)
+        raise OutputError("tên tệp báo cáo phải có đuôi .docx", destination, code="output.suffix")
     check_destination(destination, overwrite)
     return destination

@@ -172,7 +172,9 @@ def find_workbooks(paths: PathLike | Iterable[PathLike]) -> list[Path]:
         elif path.exists():
             candidates = [path]
         else:
-            raise WorkbookError("không tìm thấy tệp hoặc thư mục này", path)
+            raise WorkbookError(
+                "không tìm thấy tệp hoặc thư mục này", path, code="workbook.not_found"
+            )
         for candidate in candidates:
             if candidate.name.startswith((_LOCK_PREFIX, TEMP_PREFIX)):
                 continue
@@ -183,7 +185,8 @@ def find_workbooks(paths: PathLike | Iterable[PathLike]) -> list[Path]:
     if not found:
         places = ", ".join(str(p) for p in given)
         raise WorkbookError(
-            f"không có sổ Excel nào ({', '.join(WORKBOOK_SUFFIXES)}) trong: {places}"
+            f"không có sổ Excel nào ({', '.join(WORKBOOK_SUFFIXES)}) trong: {places}",
+            code="workbook.none_found",
         )
     return found
 
@@ -359,6 +362,7 @@ def _fill_one_quietly(
             f"không xử lý được sổ này ({type(exc).__name__}: {exc}). Hãy mở sổ trong Excel, "
             "lưu lại rồi thử lại; nếu vẫn lỗi, gửi tệp cho bộ phận IT",
             workbook,
+            code="workbook.unreadable",
         )
         return _Outcome(workbook, destination, error=error), None
     return _Outcome(workbook, destination), pending
@@ -390,7 +394,7 @@ def _after_stop(outcome: _Outcome, overwrite: bool) -> _Outcome:
     except OSError:
         pass
     error: BdtDocxError = ConversionError(
-        "đã dừng theo yêu cầu (Ctrl+C) trước khi tạo PDF", outcome.report
+        "đã dừng theo yêu cầu (Ctrl+C) trước khi tạo PDF", outcome.report, code="pdf.interrupted"
     )
     if overwrite:
         error = without_stale_pdf(outcome.report, error)
@@ -505,7 +509,11 @@ def _output_folder(output_dir: PathLike | None) -> Path | None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"không tạo được thư mục báo cáo ({os_reason(exc)})", folder) from exc
+        raise OutputError(
+            f"không tạo được thư mục báo cáo ({os_reason(exc)})",
+            folder,
+            code="output.folder_not_created",
+        ) from exc
     return folder
 
 

@@ -14,26 +14,39 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bdt_docx import __version__
+from bdt_docx.errors import (
+    BdtDocxError,
+    ConversionError,
+    OutputError,
+    Problem,
+    TemplateError,
+    WorkbookError,
+    collect_warnings,
+)
 
-if TYPE_CHECKING:  # imported when a command runs, so that --help stays fast
-    from bdt_docx.errors import BdtDocxError, ConversionError, Problem
+__all__ = ["EXIT_CODES", "HINTS", "main"]
 
-__all__ = ["EXIT_CODES", "main"]
-
-#: Exit codes, as documented in the README and ``--help``.
+#: Exit codes, as documented in the README and ``--help`` (an error's is its class's).
 EXIT_CODES = {
     "done": 0,
-    "unexpected": 1,
+    "unexpected": BdtDocxError.exit_code,
     "usage": 2,
-    "workbook": 3,
-    "template": 4,
-    "output": 5,
-    "pdf": 6,
+    "workbook": WorkbookError.exit_code,
+    "template": TemplateError.exit_code,
+    "output": OutputError.exit_code,
+    "pdf": ConversionError.exit_code,
     "violation": 7,
     "interrupted": 130,
+}
+
+#: How to fix a problem of these codes, in the command's words (shown in place of the
+#: Python API's, :data:`bdt_docx.errors.HINTS`, on stderr and in the JSON).
+HINTS = {
+    "output.exists": "dùng --overwrite để ghi đè, hoặc chọn tên khác",
+    "pdf.stale": "hãy tạo lại bằng --pdf hoặc xóa nó",
 }
 
 EPILOG = """\
@@ -235,10 +248,8 @@ class Outcome:
     def fail(self, error: BdtDocxError, code: int | None = None) -> None:
         """Record an error (its code unless one is given) and its problems."""
         self.code = code if code is not None else _code(error)
-        from bdt_docx.errors import Problem
-
-        self.errors.extend(error.problems or [Problem(str(error), file=error.file)])
-        self.lines.append(str(error))
+        self.errors.extend(error.problems)
+        self.lines.append(error.shown(HINTS))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``--json`` and ``--result``."""
@@ -247,30 +258,19 @@ class Outcome:
             "code": self.code,
             "output": self.output,
             "pdf": self.pdf,
-            "errors": [p.to_dict() for p in self.errors],
-            "warnings": [p.to_dict() for p in self.warnings],
+            "errors": [p.to_dict(HINTS) for p in self.errors],
+            "warnings": [p.to_dict(HINTS) for p in self.warnings],
             **self.extra,
         }
 
 
 def _code(error: BdtDocxError) -> int:
-    from bdt_docx import errors
-
-    for kind, code in (
-        (errors.WorkbookError, EXIT_CODES["workbook"]),
-        (errors.DocumentError, EXIT_CODES["workbook"]),
-        (errors.TemplateError, EXIT_CODES["template"]),
-        (errors.OutputError, EXIT_CODES["output"]),
-        (errors.ConversionError, EXIT_CODES["pdf"]),
-    ):
-        if isinstance(error, kind):
-            return code
-    return EXIT_CODES["unexpected"]
+    """The exit code for ``error``: its class's."""
+    return error.exit_code
 
 
 def _cmd_fill(args: argparse.Namespace, outcome: Outcome) -> None:
     from bdt_docx.api import fill_report
-    from bdt_docx.errors import ConversionError
 
     sources = [Path(p) for p in args.workbooks]
     if len(sources) > 1 or sources[0].is_dir() or args.output_dir:
@@ -301,10 +301,9 @@ def _report_without_pdf(outcome: Outcome, failure: ConversionError, code: int) -
 
 def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) -> None:
     from bdt_docx.batch import BatchInterrupted, fill_reports, find_workbooks
-    from bdt_docx.errors import OutputError, WorkbookError
 
     if args.output:
-        raise OutputError("khi điền nhiều sổ, dùng -d THƯ_MỤC thay cho -o")
+        raise OutputError("khi điền nhiều sổ, dùng -d THƯ_MỤC thay cho -o", code="usage.output")
     workbooks = find_workbooks(sources)
     output_dir = Path(args.output_dir) if args.output_dir else None
     show_progress = not args.json and sys.stderr.isatty()
@@ -326,7 +325,7 @@ def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) 
     outcome.extra["reports"] = [str(p) for p in result.reports]
     outcome.extra["kept"] = [str(p) for p in result.kept]
     outcome.extra["failures"] = [
-        {"workbook": str(f.workbook), "code": _code(f.error), "message": str(f.error)}
+        {"workbook": str(f.workbook), "code": _code(f.error), "message": f.error.shown(HINTS)}
         for f in result.failures
     ]
     outcome.extra["summary"] = str(result.summary_path) if result.summary_path else None
@@ -343,7 +342,6 @@ def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) 
 
 
 def _cmd_init(args: argparse.Namespace, outcome: Outcome) -> None:
-    from bdt_docx.errors import OutputError
     from bdt_docx.scaffold import new_workbook
     from bdt_docx.template import prepare_template
 
@@ -353,6 +351,7 @@ def _cmd_init(args: argparse.Namespace, outcome: Outcome) -> None:
             f"tên sổ Excel mới phải có đuôi .xlsx (ví dụ: {target.stem or 'so_lieu'}.xlsx)",
             target,
             "sổ Excel",
+            code="output.suffix",
         )
     fields = prepare_template(args.template).fields
     try:
@@ -372,11 +371,12 @@ def _cmd_fields(args: argparse.Namespace, outcome: Outcome) -> None:
 
     template = args.template or args.template_given
     if args.embed:
-        from bdt_docx.errors import TemplateError
         from bdt_docx.template import embed_description
 
         if template is None:
-            raise TemplateError("--embed cần mẫu để lưu mô tả vào: thêm -t MẪU.docx")
+            raise TemplateError(
+                "--embed cần mẫu để lưu mô tả vào: thêm -t MẪU.docx", code="usage.embed"
+            )
         outcome.output = str(embed_description(template, args.embed))
         outcome.lines.append(f"Đã lưu mô tả trường {args.embed} vào mẫu {template}.")
     lines, data, problems = describe_fields(template, args.workbook)
@@ -442,8 +442,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return EXIT_CODES["usage"]
-    from bdt_docx.errors import BdtDocxError, Problem, collect_warnings
-
     outcome = Outcome()
     try:
         with collect_warnings() as outcome.warnings:
@@ -461,7 +459,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
     except Exception as exc:
         outcome.code = EXIT_CODES["unexpected"]
-        outcome.errors.append(Problem(f"lỗi không mong đợi: {exc!r}"))
+        outcome.errors.append(Problem(f"lỗi không mong đợi: {exc!r}", code="unexpected"))
         outcome.lines.append(
             f"Lỗi không mong đợi ({type(exc).__name__}: {exc}). Hãy gửi thông báo này cho "
             "bộ phận IT; đặt BDT_DOCX_DEBUG=1 để xem chi tiết."
@@ -479,21 +477,20 @@ def _report(args: argparse.Namespace, outcome: Outcome) -> None:
     stream = sys.stdout if outcome.listing or outcome.code == 0 else sys.stderr
     if not args.json:
         for warning in outcome.warnings:
-            print(f"Cảnh báo: {warning}", file=sys.stderr)
+            print(f"Cảnh báo: {warning.shown(HINTS)}", file=sys.stderr)
         for line in outcome.lines:
             print(line, file=stream)
     data = outcome.to_dict()
     if args.json:
         print(json.dumps(data, ensure_ascii=True))
     if args.result:
-        from bdt_docx.errors import OutputError
         from bdt_docx.output import write_bytes
 
         text = json.dumps(data, ensure_ascii=False, indent=1)
         try:
             write_bytes(text.encode("utf-8"), Path(args.result), overwrite=True)
         except OutputError as exc:
-            print(exc.about("tệp kết quả"), file=sys.stderr)
+            print(exc.about("tệp kết quả").shown(HINTS), file=sys.stderr)
             if outcome.code == 0:
                 outcome.code = EXIT_CODES["output"]
 

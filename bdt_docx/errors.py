@@ -1,26 +1,34 @@
-"""Errors: one base class, a subclass per stage, and the problems they carry.
+"""Errors as data: one base class, a subclass per stage, and the problems they carry.
 
-Every error a user can cause is a :class:`BdtDocxError`. Its message is Vietnamese and names
-the file and, where there is one, the field, its sheet and its cell. A workbook with several
-faults raises one :class:`WorkbookError` that lists them all in :attr:`BdtDocxError.problems`,
-so a program can show them as a list and a person reads them in one go.
+Every error a user can cause is a :class:`BdtDocxError`. It carries :class:`Problem`
+records, each with a stable :attr:`Problem.code` (``output.exists``, ``workbook.blank``…,
+listed in ``docs/errors.md``) a program can branch on, a Vietnamese message and its place
+(file, field, sheet, cell); the error class gives the command's exit code. A workbook with
+several faults raises one :class:`WorkbookError` that lists them all.
+
+The text is built when it is shown: ``str(error)`` is the message for a Python caller, with
+the hints of :data:`HINTS` (how to fix it in the API's words); the command shows the same
+problems with its own hints (``dùng --overwrite``), so the library never speaks of
+command-line options.
 """
 
 from __future__ import annotations
 
 import errno
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 __all__ = [
+    "HINTS",
     "BdtDocxError",
     "BdtDocxWarning",
     "ContextError",
     "ConversionError",
     "DocumentError",
+    "MacroError",
     "OutputError",
     "Problem",
     "TemplateError",
@@ -29,6 +37,13 @@ __all__ = [
     "os_reason",
 ]
 
+#: How to fix a problem of these codes, in the words of the Python API; appended to the
+#: message by ``str()``. The command has its own (``bdt_docx.cli``).
+HINTS: dict[str, str] = {
+    "output.exists": "cho overwrite=True để ghi đè, hoặc chọn tên khác",
+    "pdf.stale": "hãy tạo lại bằng pdf=True hoặc xóa nó",
+}
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -36,7 +51,8 @@ class Problem:
 
     ``message`` says what is wrong, in Vietnamese; ``field`` is the name in the template's
     contract (a defined name, a table, or ``table.column``); ``sheet`` and ``cell`` the place
-    in the workbook (``B7``); ``file`` the workbook, template or output concerned.
+    in the workbook (``B7``); ``file`` the workbook, template or output concerned; ``code``
+    what kind of problem it is, stable across versions (``docs/errors.md``).
     """
 
     message: str
@@ -44,6 +60,7 @@ class Problem:
     sheet: str | None = None
     cell: str | None = None
     file: str | None = None
+    code: str | None = None
 
     def where(self) -> str:
         """The place as a clerk reads it: ``trang tính 'Số liệu', ô B7 (tong_so_nguoi)``."""
@@ -57,47 +74,71 @@ class Problem:
             place = f"{place} ({self.field})" if place else self.field
         return place
 
-    def __str__(self) -> str:
-        place = self.where()
-        return f"{place}: {self.message}" if place else self.message
+    def says(self, hints: Mapping[str, str] | None = None) -> str:
+        """The message, followed by the hint ``hints`` (:data:`HINTS` by default) has for
+        the problem's code."""
+        hint = (HINTS if hints is None else hints).get(self.code or "")
+        return f"{self.message}; {hint}" if hint else self.message
 
-    def to_dict(self) -> dict[str, str | None]:
-        """The problem as a plain dict (``file``, ``field``, ``sheet``, ``cell``, ``message``)."""
-        return asdict(self)
+    def shown(self, hints: Mapping[str, str] | None = None) -> str:
+        """The problem as a line: the place, then what it :meth:`says` with ``hints``."""
+        place = self.where()
+        return f"{place}: {self.says(hints)}" if place else self.says(hints)
+
+    def __str__(self) -> str:
+        return self.shown()
+
+    def to_dict(self, hints: Mapping[str, str] | None = None) -> dict[str, str | None]:
+        """The problem as a plain dict (``message``, ``field``, ``sheet``, ``cell``,
+        ``file``, ``code``; the message is what it :meth:`says` with ``hints``)."""
+        return {**asdict(self), "message": self.says(hints)}
 
 
 class BdtDocxError(Exception):
     """Base of every error bdt_docx raises for a problem a user can fix.
 
-    ``str(error)`` is the whole Vietnamese message; :attr:`problems` holds each problem as a
-    :class:`Problem` record and :attr:`file` the file it is about.
+    :attr:`problems` holds each problem as a :class:`Problem` record and :attr:`file` the
+    file it is about; ``str(error)`` is the whole Vietnamese message, built from them
+    (:meth:`shown`). A problem given without a code gets ``code``, or else the class's
+    :attr:`default_code`.
     """
 
     #: What the message opens with, before the file name.
     summary = "Lỗi"
+    #: The exit code of ``bdt-docx`` for this error (1: unexpected, tell the IT staff).
+    exit_code = 1
+    #: The code of a problem raised without one.
+    default_code = "error"
 
     def __init__(
         self,
         problems: str | Problem | list[Problem],
         file: str | Path | None = None,
+        *,
+        code: str | None = None,
     ) -> None:
         if isinstance(problems, str):
             problems = [Problem(problems)]
         elif isinstance(problems, Problem):
             problems = [problems]
         self.file = str(file) if file is not None else None
+        fallback = code or self.default_code
         self.problems: list[Problem] = [
-            p if p.file or self.file is None else replace(p, file=self.file) for p in problems
+            replace(p, file=p.file or self.file, code=p.code or fallback) for p in problems
         ]
-        super().__init__(self._message())
+        super().__init__()
 
-    def _message(self) -> str:
+    def shown(self, hints: Mapping[str, str] | None = None) -> str:
+        """The whole message: the summary and file, then each problem (with ``hints``)."""
         head = f"{self.summary} ({self.file})" if self.file else self.summary
         if len(self.problems) == 1:
-            return f"{head}: {self.problems[0]}"
+            return f"{head}: {self.problems[0].shown(hints)}"
         lines = [f"{head}: {len(self.problems)} lỗi cần sửa:"]
-        lines += [f"  {i}. {p}" for i, p in enumerate(self.problems, 1)]
+        lines += [f"  {i}. {p.shown(hints)}" for i, p in enumerate(self.problems, 1)]
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.shown()
 
     def __reduce__(self) -> tuple[type[BdtDocxError], tuple[list[Problem], str | None]]:
         """Pickle as ``(problems, file)``, so that an error raised in a worker process
@@ -109,6 +150,8 @@ class WorkbookError(BdtDocxError):
     """The workbook cannot be read, or its data do not fit the template's fields."""
 
     summary = "Lỗi trong sổ Excel"
+    exit_code = 3
+    default_code = "workbook"
 
 
 class ContextError(BdtDocxError):
@@ -119,12 +162,15 @@ class ContextError(BdtDocxError):
     """
 
     summary = "Lỗi trong dữ liệu điền báo cáo"
+    default_code = "context"
 
 
 class TemplateError(BdtDocxError):
     """The template cannot be read, is broken, or asks for something no workbook provides."""
 
     summary = "Lỗi trong mẫu báo cáo"
+    exit_code = 4
+    default_code = "template"
 
 
 class DocumentError(BdtDocxError):
@@ -136,6 +182,8 @@ class DocumentError(BdtDocxError):
     """
 
     summary = "Không đọc được tệp .docx"
+    exit_code = 3
+    default_code = "document"
 
 
 class OutputError(BdtDocxError):
@@ -145,14 +193,19 @@ class OutputError(BdtDocxError):
     for ``bdt-docx init``, ``"tệp kết quả"`` for ``--result``…).
     """
 
+    exit_code = 5
+    default_code = "output"
+
     def __init__(
         self,
         problems: str | Problem | list[Problem],
         file: str | Path | None = None,
         what: str = "báo cáo",
+        *,
+        code: str | None = None,
     ) -> None:
         self.what = what
-        super().__init__(problems, file)
+        super().__init__(problems, file, code=code)
 
     @property
     def summary(self) -> str:  # type: ignore[override]
@@ -170,8 +223,17 @@ class ConversionError(BdtDocxError):
     """LibreOffice is missing or failed to convert a file (to PDF, or a workbook to .xlsx)."""
 
     summary = "Không chuyển đổi được tệp"
+    exit_code = 6
+    default_code = "conversion"
     #: The report (.docx) that was written and kept when only its PDF failed.
     report: Path | None = None
+
+
+class MacroError(BdtDocxError):
+    """A macro file cannot be found (a broken installation)."""
+
+    summary = "Không tìm thấy macro"
+    default_code = "macro.missing"
 
 
 class BdtDocxWarning(UserWarning):
@@ -182,8 +244,8 @@ class BdtDocxWarning(UserWarning):
     """
 
     def __init__(self, problem: Problem) -> None:
-        self.problem = problem
-        super().__init__(str(problem))
+        self.problem = problem if problem.code else replace(problem, code="warning")
+        super().__init__(str(self.problem))
 
 
 #: What the operating system said, in Vietnamese, for the errors a clerk meets.

@@ -19,13 +19,12 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from bdt_docx.errors import BdtDocxError, OutputError, os_reason
+from bdt_docx.errors import MacroError, OutputError, os_reason
 from bdt_docx.output import write_bytes
 
 __all__ = [
     "EXCEL_MACRO",
     "LIBREOFFICE_MACRO",
-    "MacroError",
     "install_libreoffice_macro",
     "libreoffice_profile_dir",
     "macro_file",
@@ -41,17 +40,11 @@ MACRO_PACKAGE = "bdt_docx.macro_files"
 _CHECKOUT_FOLDER = Path(__file__).resolve().parent.parent / "examples" / "macros"
 
 
-class MacroError(BdtDocxError):
-    """A macro file cannot be found (a broken installation)."""
-
-    summary = "Không tìm thấy macro"
-
-
 def macro_file(name: str = LIBREOFFICE_MACRO) -> Path:
     """The path of the macro file ``name`` (:data:`LIBREOFFICE_MACRO` or :data:`EXCEL_MACRO`).
 
     Looks in the installed package data first, then in ``examples/macros/`` of a checkout.
-    Raises :class:`MacroError` when neither has it.
+    Raises :class:`~bdt_docx.errors.MacroError` when neither has it.
     """
     try:
         shipped = importlib.util.find_spec(MACRO_PACKAGE) is not None
@@ -107,6 +100,7 @@ def install_libreoffice_macro(profile_dir: Path | None = None) -> Path:
             "kiểm tra quyền ghi vào hồ sơ LibreOffice rồi thử lại",
             folder,
             "macro",
+            code="output.folder_not_created",
         ) from exc
     source = macro_file(LIBREOFFICE_MACRO)
     try:

@@ -57,14 +57,16 @@ def _file_mode() -> int:
 def check_destination(output: Path, overwrite: bool) -> None:
     """Refuse, before any work, a destination that cannot take the report."""
     if output.is_dir():
-        raise OutputError("đường dẫn là một thư mục, cần tên một tệp", output)
+        raise OutputError(
+            "đường dẫn là một thư mục, cần tên một tệp", output, code="output.is_folder"
+        )
     if not output.parent.is_dir():
-        raise OutputError(f"thư mục '{output.parent}' không tồn tại", output)
+        raise OutputError(
+            f"thư mục '{output.parent}' không tồn tại", output, code="output.no_folder"
+        )
     if output.exists():
         if not overwrite:
-            raise OutputError(
-                "tệp đã có; dùng --overwrite (overwrite=True) để ghi đè, hoặc chọn tên khác", output
-            )
+            raise OutputError("tệp đã có", output, code="output.exists")
         _check_not_open(output)
 
 
@@ -92,6 +94,7 @@ def _check_not_open(path: Path) -> None:
                 f"tệp đang mở trong {program} (có tệp khóa '{lock.name}' bên cạnh). Hãy đóng "
                 f"tệp trong {program} rồi thử lại; nếu tệp không còn mở, xóa tệp khóa đó",
                 path,
+                code="output.open_elsewhere",
             )
 
 
@@ -159,7 +162,7 @@ class Finisher:
 def _package_writer(members: Iterable[Member], output: Path) -> Callable[[BinaryIO], object]:
     data = zip_bytes(members)
     if data is None:
-        raise OutputError("báo cáo quá lớn (trên 4 GB)", output)
+        raise OutputError("báo cáo quá lớn (trên 4 GB)", output, code="output.too_large")
     return lambda stream: stream.write(data)
 
 
@@ -228,7 +231,7 @@ def _stage(output: Path, write: Callable[[BinaryIO], object], overwrite: bool) -
             prefix=TEMP_PREFIX, suffix=output.suffix + ".tmp", dir=output.parent
         )
     except OSError as exc:
-        raise OutputError(_reason(exc), output) from exc
+        raise _failed(exc, output) from exc
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -237,7 +240,7 @@ def _stage(output: Path, write: Callable[[BinaryIO], object], overwrite: bool) -
     except BaseException as exc:  # Ctrl+C too: never a temporary file left behind
         _discard(temp)
         if isinstance(exc, OSError):
-            raise OutputError(_reason(exc), output) from exc
+            raise _failed(exc, output) from exc
         raise
     return temp
 
@@ -256,7 +259,7 @@ def _finish(temp: Path, output: Path, overwrite: bool) -> Path:
             _check_not_open(output)  # it may have been opened since the work began
         os.replace(temp, output)
     except OSError as exc:
-        raise OutputError(_reason(exc), output) from exc
+        raise _failed(exc, output) from exc
     finally:
         _discard(temp)
     return output
@@ -267,17 +270,19 @@ def _discard(temp: Path) -> None:
         temp.unlink()
 
 
-def _reason(exc: OSError) -> str:
+def _failed(exc: OSError, output: Path) -> OutputError:
+    """The error for a write of ``output`` the system refused with ``exc``."""
     if isinstance(exc, FileExistsError):
-        return "tệp đã có; dùng --overwrite (overwrite=True) để ghi đè"
+        return OutputError("tệp đã có", output, code="output.exists")
     if isinstance(exc, PermissionError):
-        return (
+        message = (
             "không có quyền ghi, hoặc tệp đang mở trong chương trình khác (Word, "
             "LibreOffice). Hãy đóng tệp rồi thử lại"
         )
+        return OutputError(message, output, code="output.denied")
     if exc.errno == errno.ENOSPC:
-        return "ổ đĩa đã đầy"
-    return f"lỗi hệ thống khi ghi tệp ({os_reason(exc)})"
+        return OutputError("ổ đĩa đã đầy", output, code="output.disk_full")
+    return OutputError(f"lỗi hệ thống khi ghi tệp ({os_reason(exc)})", output, code="output.system")
 
 
 def _remove_stale(folder: Path) -> None:

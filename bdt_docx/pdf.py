@@ -575,9 +575,9 @@ def stale_pdf(report: Path) -> Problem | None:
     if not pdf.is_file():
         return None
     return Problem(
-        f"tệp PDF '{pdf.name}' bên cạnh là của báo cáo cũ, không khớp với báo cáo mới: đừng "
-        "gửi nó; hãy tạo lại bằng --pdf (pdf=True) hoặc xóa nó",
+        f"tệp PDF '{pdf.name}' bên cạnh là của báo cáo cũ, không khớp với báo cáo mới: đừng gửi nó",
         file=str(pdf),
+        code="pdf.stale",
     )
 
 

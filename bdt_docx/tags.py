@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from docxtpl import DocxTemplate
@@ -136,10 +136,11 @@ class Finding(Problem):
         """True for information about the template (what was assumed or accepted)."""
         return self.code in NOTES
 
-    def __str__(self) -> str:
+    def shown(self, hints: Mapping[str, str] | None = None) -> str:
+        """The finding as a line: the place, the message, the text around the tag."""
         head = f"{self.place}: " if self.place else ""
         quote = f" — «{self.text}»" if self.text else ""
-        return f"{head}{self.message}{quote}"
+        return f"{head}{self.says(hints)}{quote}"
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,11 @@ def test_existing_report_exits_5_until_overwrite(tmp_path, capsys):
     report = tmp_path / "w.docx"
     report.write_bytes(b"old report")
     assert main(["fill", str(workbook)]) == 5
-    assert "tệp đã có" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "tệp đã có; dùng --overwrite để ghi đè" in err and "overwrite=True" not in err
+    assert main(["fill", str(workbook), "--json"]) == 5
+    (error,) = json.loads(capsys.readouterr().out)["errors"]
+    assert error["code"] == "output.exists" and "dùng --overwrite" in error["message"]
     assert report.read_bytes() == b"old report"
     assert main(["fill", str(workbook), "--overwrite"]) == 0
     assert report.read_bytes().startswith(b"PK")

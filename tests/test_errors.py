@@ -1,0 +1,125 @@
+"""Errors as data: each problem has a stable code (the table of docs/errors.md), each error
+class its exit code, and the words are the shower's: the library's never name an option of
+the command."""
+
+from __future__ import annotations
+
+import importlib
+import pickle
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+
+from bdt_docx import cli, errors
+from bdt_docx.errors import (
+    BdtDocxError,
+    BdtDocxWarning,
+    ContextError,
+    ConversionError,
+    DocumentError,
+    MacroError,
+    OutputError,
+    Problem,
+    TemplateError,
+    WorkbookError,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "bdt_docx"
+DOC = (ROOT / "docs" / "errors.md").read_text("utf-8")
+CLASSES = [
+    WorkbookError,
+    DocumentError,
+    TemplateError,
+    OutputError,
+    ConversionError,
+    ContextError,
+    MacroError,
+    BdtDocxError,
+]
+
+
+def _sources() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def _codes_in_the_package() -> set[str]:
+    """Every dotted code the package gives a problem (``code="output.exists"``)."""
+    found = set()
+    for path in _sources():
+        found |= set(re.findall(r'code="([a-z_]+(?:\.[a-z_]+)+)"', path.read_text("utf-8")))
+    return found | {"unexpected"}
+
+
+def _codes_in_the_table() -> set[str]:
+    table = DOC.split("<!-- codes -->", 1)[1]
+    return set(re.findall(r"^\| `([a-z_.]+)` \|", table, re.MULTILINE))
+
+
+def test_every_code_given_is_in_the_table_and_every_one_listed_is_given():
+    assert _codes_in_the_package() == _codes_in_the_table()
+
+
+@pytest.mark.parametrize("kind", CLASSES, ids=lambda kind: kind.__name__)
+def test_each_error_class_has_its_exit_code_and_default_code_as_documented(kind):
+    row = f"| `{kind.__name__}` | {kind.exit_code} | `{kind.default_code}` |"
+    assert row in DOC
+    problem = kind("sai").problems[0]
+    assert problem.code == kind.default_code
+
+
+def test_the_command_exits_with_the_class_s_code():
+    assert [cli.EXIT_CODES[k] for k in ("workbook", "template", "output", "pdf")] == [3, 4, 5, 6]
+    assert cli._code(OutputError("x", code="output.exists")) == 5
+    assert cli._code(ContextError("x")) == 1
+
+
+def test_a_code_given_to_the_error_goes_to_its_problems_not_over_their_own():
+    error = WorkbookError(
+        [Problem("a", code="workbook.blank"), Problem("b")], "so.xlsx", code="workbook.x"
+    )
+    assert [p.code for p in error.problems] == ["workbook.blank", "workbook.x"]
+    assert [p.file for p in error.problems] == ["so.xlsx", "so.xlsx"]
+
+
+def test_codes_survive_the_trip_from_a_worker():
+    error = OutputError("tệp đã có", "a.docx", "sổ Excel", code="output.exists")
+    back = pickle.loads(pickle.dumps(error))
+    assert back.problems == error.problems and back.problems[0].code == "output.exists"
+    assert str(back) == str(error)
+
+
+def test_the_text_is_built_when_shown_with_the_shower_s_hints():
+    error = OutputError("tệp đã có", "a.docx", code="output.exists")
+    assert str(error) == (
+        "Không ghi được báo cáo (a.docx): tệp đã có; cho overwrite=True để ghi đè, "
+        "hoặc chọn tên khác"
+    )
+    assert error.shown(cli.HINTS).endswith(
+        "tệp đã có; dùng --overwrite để ghi đè, hoặc chọn tên khác"
+    )
+    assert error.shown({}) == "Không ghi được báo cáo (a.docx): tệp đã có"
+    assert error.problems[0].to_dict(cli.HINTS)["code"] == "output.exists"
+
+
+def test_a_warning_without_a_code_gets_one():
+    assert BdtDocxWarning(Problem("x")).problem.code == "warning"
+
+
+def _all_subclasses(kind: type) -> set[type]:
+    return {sub for child in kind.__subclasses__() for sub in {child, *_all_subclasses(child)}}
+
+
+def test_every_error_class_lives_in_errors_py():
+    for info in pkgutil.walk_packages([str(PACKAGE)], "bdt_docx."):
+        if not info.name.endswith("__main__") and ".templates" not in info.name:
+            importlib.import_module(info.name)
+    homes = {(kind.__module__, kind.__name__) for kind in _all_subclasses(BdtDocxError)}
+    assert {home for home in homes if home[0] != "bdt_docx.errors"} == set()
+
+
+def test_the_api_hints_are_the_library_s():
+    assert all("--" not in hint for hint in errors.HINTS.values())
+    assert set(errors.HINTS) <= set(cli.HINTS)
