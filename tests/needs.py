@@ -11,6 +11,14 @@ import pytest
 from bdt_docx import pdf
 from bdt_docx.pdf import soffice_environment
 
+#: Said when a test not marked ``slow`` tries to start LibreOffice (see ``conftest.py``).
+NOT_SLOW = (
+    "kiểm thử này chạy LibreOffice mà không đánh dấu @pytest.mark.slow "
+    '(pytest -m "not slow" phải chạy được không cần LibreOffice)'
+)
+#: The stand-in ``soffice`` that tests not marked ``slow`` see (set by ``conftest.py``).
+REFUSING_SOFFICE: Path | None = None
+
 
 def require_program(name: str, found: str | os.PathLike[str] | None) -> Path:
     """Return ``found``; without it skip the test, or fail it when ``CI=true``.
@@ -27,8 +35,12 @@ def require_program(name: str, found: str | os.PathLike[str] | None) -> Path:
 
 
 def require_libreoffice() -> Path:
-    """The LibreOffice program, under the rule of :func:`require_program`."""
-    return require_program("LibreOffice (soffice)", pdf.find_soffice())
+    """The LibreOffice program, under the rule of :func:`require_program`; a test that is
+    not marked ``slow`` fails here (it sees :data:`REFUSING_SOFFICE`)."""
+    found = pdf.find_soffice()
+    if found is not None and found == REFUSING_SOFFICE:
+        pytest.fail(NOT_SLOW, pytrace=False)
+    return require_program("LibreOffice (soffice)", found)
 
 
 def shared_real(name: str) -> Path:

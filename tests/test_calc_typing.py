@@ -69,6 +69,7 @@ def type_in_calc(base: Path, jobs: list[dict]) -> None:
 
 
 @pytest.mark.parametrize("suffix", list(SAVES))
+@pytest.mark.slow
 def test_rows_typed_under_a_list_in_calc_are_refused_naming_them(typed, suffix):
     with pytest.raises(WorkbookError) as caught:
         bdt_docx.read_workbook(typed[f"below.{suffix}"])
@@ -78,6 +79,7 @@ def test_rows_typed_under_a_list_in_calc_are_refused_naming_them(typed, suffix):
 
 
 @pytest.mark.parametrize("suffix", list(SAVES))
+@pytest.mark.slow
 def test_rows_typed_into_the_spare_rows_of_an_init_workbook_are_read(typed, suffix):
     context = bdt_docx.read_workbook(typed[f"inside.{suffix}"])
     assert [r["noi_nhan"] for r in context["noi_nhan"]] == [
@@ -86,6 +88,7 @@ def test_rows_typed_into_the_spare_rows_of_an_init_workbook_are_read(typed, suff
 
 
 @pytest.mark.parametrize("suffix", list(SAVES))
+@pytest.mark.slow
 def test_what_is_typed_in_calc_is_read_as_libreoffice_shows_it(typed, suffix):
     workbook = typed[f"inside.{suffix}"]
     context = bdt_docx.read_workbook(workbook)

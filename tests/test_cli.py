@@ -8,6 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from needs import require_libreoffice
 from workbooks import EXAMPLE, edit_workbook
 
@@ -188,6 +189,7 @@ def test_legacy_encoding_is_converted_with_a_warning(tmp_path, capsys):
     assert "TCVN3" in warning["message"]
 
 
+@pytest.mark.slow
 def test_pdf_beside_the_report(tmp_path, capsys):
     require_libreoffice()
     workbook = edit_workbook(tmp_path / "Số liệu.xlsx")

@@ -38,6 +38,7 @@ def refusal(workbook: Path) -> bdt_docx.WorkbookError:
     return caught.value
 
 
+@pytest.mark.slow
 def test_names_of_a_sheet_copied_in_calc_are_refused_naming_both_cells(tmp_path):
     workbook = copy_in_calc(
         tmp_path / "chep.xlsx", "Thông tin", "Thông tin 2027", ("B12", "Lào Cai"), ("B17", "40")
@@ -60,6 +61,7 @@ def test_names_of_a_sheet_copied_in_calc_are_refused_naming_both_cells(tmp_path)
     assert not workbook.with_suffix(".docx").exists()
 
 
+@pytest.mark.slow
 def test_a_list_copied_in_calc_is_refused_naming_both_tables(tmp_path):
     workbook = copy_in_calc(
         tmp_path / "chep.xlsx", "Nơi nhận", "Nơi nhận 2027", ("A3", "Sở Tài chính")

@@ -34,7 +34,9 @@ def read_with_warnings(workbook):
     return context, [w.message.problem for w in caught if isinstance(w.message, BdtDocxWarning)]
 
 
-@pytest.mark.parametrize("saved_by", ["openpyxl", "LibreOffice (.ods)"])
+@pytest.mark.parametrize(
+    "saved_by", ["openpyxl", pytest.param("LibreOffice (.ods)", marks=pytest.mark.slow)]
+)
 def test_a_hidden_row_of_a_list_is_reported_and_said(tmp_path, saved_by):
     workbook, sheet, row = hide_second_document(tmp_path / "an_dong.xlsx")
     if saved_by != "openpyxl":

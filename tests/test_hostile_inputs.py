@@ -31,6 +31,7 @@ from corpus.builders import (
     rewrite_parts,
     with_values,
 )
+from needs import require_libreoffice
 from openpyxl.workbook.defined_name import DefinedName
 from reading import text as report_text
 
@@ -46,7 +47,6 @@ from bdt_docx.errors import (
 )
 from bdt_docx.legacy import detect, repair
 from bdt_docx.output import TEMP_PREFIX
-from bdt_docx.pdf import find_soffice
 
 
 def fill(workbook: Path, out: Path, template: Path = TEMPLATE) -> Path:
@@ -102,14 +102,13 @@ def test_missing_workbook_and_folder(tmp_path: Path, out: Path) -> None:
     assert "thư mục" in str(refused(tmp_path, out))
 
 
-@pytest.mark.skipif(
-    find_soffice() is None and os.environ.get("CI") != "true", reason="LibreOffice is not installed"
-)
+@pytest.mark.slow
 def test_real_xls_is_converted(tmp_path: Path, out: Path) -> None:
+    soffice = require_libreoffice()
     source = example_copy(tmp_path)
     subprocess.run(
         [
-            str(find_soffice()),
+            str(soffice),
             "--headless",
             f"-env:UserInstallation=file://{tmp_path}/lo",
             "--convert-to",

@@ -300,6 +300,7 @@ def _text(docx: Path) -> str:
         return package.read("word/document.xml").decode("utf-8")
 
 
+@pytest.mark.slow
 def test_macro_makes_the_report_beside_the_workbook(macro_run):
     report = macro_run["good"].with_suffix(".docx")
     assert report.is_file()
@@ -309,12 +310,14 @@ def test_macro_makes_the_report_beside_the_workbook(macro_run):
     assert str(report) in log
 
 
+@pytest.mark.slow
 def test_macro_asks_before_overwriting(macro_run):
     log = macro_run["log"]["again"]
     assert "Báo cáo đã có" in log and "-> yes" in log
     assert "Đã tạo báo cáo" in log
 
 
+@pytest.mark.slow
 def test_macro_shows_workbook_errors_with_their_cell(macro_run):
     log = macro_run["log"]["error"]
     assert " error] Sổ Excel có 1 lỗi" in log
@@ -323,6 +326,7 @@ def test_macro_shows_workbook_errors_with_their_cell(macro_run):
     assert not macro_run["bad"].with_suffix(".docx").exists()
 
 
+@pytest.mark.slow
 def test_macro_handles_an_ods_workbook(macro_run):
     report = macro_run["ods"].with_suffix(".docx")
     assert report.is_file(), macro_run["log"]["ods"]
@@ -334,5 +338,6 @@ def test_macro_handles_an_ods_workbook(macro_run):
     ]
 
 
+@pytest.mark.slow
 def test_macro_asks_to_save_a_new_workbook(macro_run):
     assert "Sổ chưa được lưu" in macro_run["log"]["unsaved"]

@@ -55,6 +55,7 @@ def test_settings_keep_lines_before_a_break_unstretched(report: Path):
     assert compat is not None and compat.find(f"{W}doNotExpandShiftReturn") is not None
 
 
+@pytest.mark.slow
 def test_pdf_shows_indented_lines_and_no_stretched_line(report: Path):
     require_libreoffice()
     words = pdf_words(pdf.convert_to_pdf(report))

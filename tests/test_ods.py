@@ -116,6 +116,7 @@ def _to_ods(source, folder):
     return folder / (source.stem + ".ods")
 
 
+@pytest.mark.slow
 def test_the_example_saved_by_calc_reads_as_the_xlsx(tmp_path):
     source = tmp_path / "so_lieu.xlsx"
     shutil.copy(EXAMPLE, source)
@@ -123,6 +124,7 @@ def test_the_example_saved_by_calc_reads_as_the_xlsx(tmp_path):
     assert bdt_docx.read_workbook(ods) == bdt_docx.read_workbook(EXAMPLE)
 
 
+@pytest.mark.slow
 def test_an_excel_totals_row_saved_by_calc_is_not_a_recipient(tmp_path):
     source = tmp_path / "so_lieu.xlsx"
     shutil.copy(EXAMPLE, source)
@@ -150,6 +152,7 @@ FORMATTED = {
 }
 
 
+@pytest.mark.slow
 def test_numbers_in_text_fields_show_as_in_the_xlsx_when_calc_saves_them(tmp_path):
     source = tmp_path / "dinh_dang.xlsx"
     book = openpyxl.load_workbook(EXAMPLE)

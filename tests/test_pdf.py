@@ -411,6 +411,7 @@ def report_pdf(tmp_path_factory) -> Path:
     return pdf.convert_to_pdf(report)
 
 
+@pytest.mark.slow
 def test_pdf_is_made_beside_the_report(report_pdf):
     assert report_pdf.name == "bao_cao_bau_cu_2021.pdf"
     assert report_pdf.read_bytes().startswith(b"%PDF")
@@ -419,6 +420,7 @@ def test_pdf_is_made_beside_the_report(report_pdf):
     assert leftovers == []
 
 
+@pytest.mark.slow
 def test_page_numbers_start_on_page_two_centred_at_the_top(report_pdf):
     first = pdf_words(report_pdf, 1)
     top_of_body = min(w[1] for w in first if not w[4].isdigit())
@@ -435,6 +437,7 @@ def test_page_numbers_start_on_page_two_centred_at_the_top(report_pdf):
     assert abs((x_min + x_max) / 2 - (text_left + text_right) / 2) < 8, "not centred"
 
 
+@pytest.mark.slow
 def test_quoc_hieu_is_on_one_line(report_pdf):
     words = pdf_words(report_pdf, 1)
     expected = QUOC_HIEU.split()
@@ -449,6 +452,7 @@ def test_quoc_hieu_is_on_one_line(report_pdf):
     assert found, f"'{QUOC_HIEU}' is not on one line"
 
 
+@pytest.mark.slow
 def test_existing_pdf_is_replaced_only_with_overwrite(tmp_path):
     require_libreoffice()
     report = fill_example(tmp_path)
@@ -461,12 +465,14 @@ def test_existing_pdf_is_replaced_only_with_overwrite(tmp_path):
     assert old.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow
 def test_fill_report_with_pdf(tmp_path):
     require_libreoffice()
     report = fill_example(tmp_path, pdf=True)
     assert report.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow
 def test_ods_workbook_reads_like_the_xlsx(tmp_path):
     require_libreoffice()
     if not EXAMPLE.is_file():
@@ -479,6 +485,7 @@ def test_ods_workbook_reads_like_the_xlsx(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bao_cao_bau_cu_2021.ods"]
 
 
+@pytest.mark.slow
 def test_a_batch_with_pdfs(tmp_path):
     require_libreoffice()
     folder = tmp_path / "so"
@@ -495,6 +502,7 @@ def test_a_batch_with_pdfs(tmp_path):
     assert not [p.name for p in out.iterdir() if p.name.startswith(TEMP_PREFIX)]
 
 
+@pytest.mark.slow
 def test_relative_paths_work(tmp_path, monkeypatch):
     require_libreoffice()
     report = fill_example(tmp_path)

@@ -53,6 +53,7 @@ def shown(value: object) -> str:
     return str(value)
 
 
+@pytest.mark.slow
 def test_xlsxwriter_gives_what_libreoffice_shows(tmp_path):
     workbook = xlsxwriter_workbook(tmp_path / "xlsxwriter.xlsx")
     context = bdt_docx.read_workbook(workbook)
@@ -62,6 +63,7 @@ def test_xlsxwriter_gives_what_libreoffice_shows(tmp_path):
         assert rows[row][1] == shown(context[spec.name]), spec.name
 
 
+@pytest.mark.slow
 def test_xlsxwriter_formulas_are_refused_where_libreoffice_computes_them(tmp_path):
     """xlsxwriter saves 0 as the value of =20+5 and asks Excel to recalculate on opening
     (Excel then shows 25). LibreOffice, converting without recalculating, shows the saved 0:
@@ -87,6 +89,7 @@ def test_pandas_text_starting_with_equals_is_a_formula_refused_by_its_cell(tmp_p
     assert (problem.field, problem.sheet, problem.cell) == ("noi_nhan.noi_nhan", "Nơi nhận", "A3")
 
 
+@pytest.mark.slow
 def test_pandas_without_formulas_gives_what_libreoffice_shows(tmp_path):
     recipients = ["UBND tỉnh;", "Sở Nội vụ;", "Lưu: VT."]
     workbook = pandas_workbook(tmp_path / "pandas.xlsx", recipients)
@@ -112,6 +115,7 @@ def test_openpyxl_formulas_have_no_saved_result_and_are_refused(tmp_path):
     assert (problem.sheet, problem.cell) == (sheet, ref.replace("$", ""))
 
 
+@pytest.mark.slow
 def test_the_openpyxl_example_gives_what_libreoffice_shows(tmp_path):
     workbook = Path(shutil.copyfile(EXAMPLE, tmp_path / "openpyxl.xlsx"))
     context = bdt_docx.read_workbook(workbook)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import subprocess
 import warnings
@@ -22,13 +21,13 @@ import pytest
 from corpus.builders import EXAMPLE, TEMPLATE, named_cell
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from needs import require_libreoffice
 from reading import text as report_text
 
 from bdt_docx.api import fill_report
 from bdt_docx.errors import BdtDocxError, BdtDocxWarning
 from bdt_docx.legacy import TCVN3, detect, repair, to_unicode
 from bdt_docx.output import TEMP_PREFIX
-from bdt_docx.pdf import find_soffice
 from bdt_docx.template import prepare_template
 from bdt_docx.text import clean_text
 
@@ -160,12 +159,9 @@ def _fixed_sample(folder: Path) -> list[bytes]:
     return reports
 
 
+@pytest.mark.slow
 def test_libreoffice_opens_a_sample(tmp_path: Path) -> None:
-    soffice = find_soffice()
-    if soffice is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice is required when CI=true")
-        pytest.skip("LibreOffice is not installed")
+    soffice = require_libreoffice()
     reports = SAMPLE or _fixed_sample(tmp_path)
     names = []
     for index, data in enumerate(reports):

@@ -92,6 +92,7 @@ def edit_odt(odt: Path, target: Path) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_template_edited_in_writer_keeps_the_edit_and_the_figures(
     saved_by_writer: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -103,6 +104,7 @@ def test_template_edited_in_writer_keeps_the_edit_and_the_figures(
 
 
 @pytest.mark.parametrize("route", ["docx", "odt"])
+@pytest.mark.slow
 def test_template_saved_by_writer_lints_clean_and_fills_the_seed_text(
     saved_by_writer: dict[str, Path], route: str, tmp_path: Path
 ) -> None:

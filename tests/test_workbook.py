@@ -368,6 +368,7 @@ def test_another_formula_changing_with_time_is_refused_with_its_cell(tmp_path):
     assert "=TODAY()-7" in problem.message and "lần tính cuối" in problem.message
 
 
+@pytest.mark.slow
 def test_today_in_a_workbook_saved_by_calc_as_ods(tmp_path):
     from test_ods import _to_ods
 
