@@ -13,16 +13,14 @@ import datetime as dt
 import math
 import numbers
 import operator
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from bdt_docx.errors import BdtDocxWarning, ContextError, Problem
-from bdt_docx.fields import TYPE_LABELS, Fields, FieldSpec, TableSpec
-from bdt_docx.fieldtypes import ValueProblem, convert
-from bdt_docx.legacy import ENCODING_LABELS, repair
+from bdt_docx.errors import ContextError, Problem
+from bdt_docx.fields import Fields, FieldSpec, TableSpec
+from bdt_docx.fieldtypes import FieldType, ValueProblem
 from bdt_docx.text import clean_text
 from bdt_docx.workbook import Area
 
@@ -44,17 +42,17 @@ class Checker:
         self.fields = fields
         self.problems: list[Problem] = []
 
-    def typed(self, raw: object, place: Problem, type_: str, required: bool, label: str) -> Any:
-        """``raw`` converted to ``type_``, or None after recording a problem at ``place``
+    def typed(
+        self, raw: object, place: Problem, kind: FieldType, required: bool, label: str
+    ) -> Any:
+        """``raw`` as a value of type ``kind``, or None after recording a problem at ``place``
         (whose message, if any, opens the problem's)."""
         if is_blank(raw):
             if required:
-                self.add(place, f"{self.blank}, cần nhập {label} ({TYPE_LABELS[type_]})")
+                self.add(place, f"{self.blank}, cần nhập {label} ({kind.label})")
             return None
-        if type_ == "text" and isinstance(raw, str):
-            raw = _from_legacy(raw, place)
         try:
-            return convert(raw, type_)
+            return kind.read(raw, place)
         except ValueProblem as exc:
             self.add(place, str(exc))
             return None
@@ -172,9 +170,9 @@ class _ContextChecker(Checker):
         table_specs = dict(self.fields.tables)
         checked: dict[str, Any] = {}
         for name, spec in value_specs.items():
-            if self.present(context, name, spec.label, TYPE_LABELS[spec.type]):
+            if self.present(context, name, spec.label, spec.field_type.label):
                 checked[name] = self.scalar(
-                    context[name], Problem("", name), spec.type, spec.required, spec.label
+                    context[name], Problem("", name), spec.field_type, spec.required, spec.label
                 )
         for name, spec in table_specs.items():
             if self.present(context, name, spec.label, "danh sách"):
@@ -188,11 +186,13 @@ class _ContextChecker(Checker):
         self.add(Problem("", name), f"thiếu trường này: {label} ({kind})")
         return False
 
-    def scalar(self, value: object, place: Problem, type_: str, required: bool, label: str) -> Any:
+    def scalar(
+        self, value: object, place: Problem, kind: FieldType, required: bool, label: str
+    ) -> Any:
         value = _plain_number(value)
         if value is None or isinstance(value, _SCALARS):
-            return self.typed(value, place, type_, required, label)
-        self.add(place, f"cần {TYPE_LABELS[type_]}, không phải kiểu {type(value).__name__}")
+            return self.typed(value, place, kind, required, label)
+        self.add(place, f"cần {kind.label}, không phải kiểu {type(value).__name__}")
         return None
 
     def rows(self, value: object, spec: TableSpec) -> list[dict[str, Any]] | None:
@@ -220,7 +220,7 @@ class _ContextChecker(Checker):
         for column in spec.columns:
             place = Problem(f"dòng {number}: ", f"{spec.name}.{column.name}")
             value = self.scalar(
-                row.get(column.name), place, column.type, column.required, column.header
+                row.get(column.name), place, column.field_type, column.required, column.header
             )
             if isinstance(value, str) and column.strip_end:
                 value = value.rstrip(column.strip_end).rstrip()
@@ -247,23 +247,3 @@ def check_context(context: Mapping[str, Any], fields: Fields) -> dict[str, Any]:
 
 def _is_rows(value: object) -> bool:
     return isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray))
-
-
-def _from_legacy(text: str, where: Problem) -> str:
-    """``text`` in Unicode; a cell typed in TCVN3 or VNI is converted, with a warning."""
-    fixed, encoding = repair(text)
-    if encoding is not None:
-        shown = clean_text(fixed)
-        shown = shown if len(shown) <= 60 else shown[:60] + "…"
-        warnings.warn(
-            BdtDocxWarning(
-                replace(
-                    where,
-                    message=f"chữ được gõ bằng bảng mã cũ {ENCODING_LABELS[encoding]}, đã "
-                    f"chuyển sang Unicode: «{shown}». Hãy kiểm tra, rồi sửa ô trong sổ sang "
-                    "Unicode (Unikey: Công cụ chuyển mã)",
-                )
-            ),
-            stacklevel=4,
-        )
-    return fixed

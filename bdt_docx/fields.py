@@ -16,7 +16,7 @@ import datetime as dt
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -26,6 +26,7 @@ else:  # pragma: no cover - Python 3.10
 from lxml import etree
 
 from bdt_docx.errors import Problem, TemplateError
+from bdt_docx.fieldtypes import TEXT, TYPES, FieldType
 from bdt_docx.package import Package
 
 __all__ = [
@@ -38,11 +39,6 @@ __all__ = [
     "embedded_description",
     "with_description",
 ]
-
-FieldType = Literal["text", "integer", "date"]
-TYPES: tuple[str, ...] = ("text", "integer", "date")
-#: How each type is named to a clerk.
-TYPE_LABELS = {"text": "chữ", "integer": "số nguyên", "date": "ngày dạng dd/mm/yyyy"}
 
 #: What a TOML value may be for each kind of key of a description (checked by
 #: :meth:`Fields.load`): ``str``, ``bool``, ``int`` (not a boolean), a list, or a single value.
@@ -73,7 +69,8 @@ class FieldSpec:
 
     name: str
     label: str
-    type: FieldType = "text"
+    #: The name of its type in :data:`~bdt_docx.fieldtypes.TYPES`.
+    type: str = TEXT.name
     required: bool = True
     min: int | None = None
     max: int | None = None
@@ -83,6 +80,11 @@ class FieldSpec:
     hint: str = ""
     example: Any = None
 
+    @property
+    def field_type(self) -> FieldType:
+        """Its type (:mod:`bdt_docx.fieldtypes`)."""
+        return TYPES[self.type]
+
 
 @dataclass(frozen=True)
 class Column:
@@ -90,9 +92,15 @@ class Column:
 
     name: str
     header: str
-    type: FieldType = "text"
+    #: The name of its type in :data:`~bdt_docx.fieldtypes.TYPES`.
+    type: str = TEXT.name
     required: bool = True
     strip_end: str = ""
+
+    @property
+    def field_type(self) -> FieldType:
+        """Its type (:mod:`bdt_docx.fieldtypes`)."""
+        return TYPES[self.type]
 
 
 @dataclass(frozen=True)
@@ -160,7 +168,7 @@ class Fields:
     def _from_data(cls, data: dict[str, Any]) -> Fields:
         values = {}
         for name, spec in data.get("fields", {}).items():
-            if spec.get("type", "text") not in TYPES:
+            if spec.get("type", TEXT.name) not in TYPES:
                 raise ValueError(f"{name}: kiểu '{spec['type']}' không có")
             values[name] = FieldSpec(name=name, **{"label": name, **spec})
         tables = {}

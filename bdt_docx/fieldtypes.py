@@ -1,8 +1,12 @@
-"""The field types of a description: how a value becomes a text, a whole number or a date.
+"""The field types, in one registry: what a description's ``type = "…"`` may name.
 
-:func:`convert` turns a raw value (a cell's, or one a program gave) into its field's type, or
-raises :class:`ValueProblem` with the Vietnamese reason. ``bdt-docx init`` uses it too, to type
-the examples of a field description.
+Each type is one :class:`FieldType` object in :data:`TYPES`, and knows everything the package
+does with it: its name in a description (:mod:`bdt_docx.fields` accepts only registered
+names), how it is told to a clerk (``bdt-docx fields``, the hint of ``bdt-docx init``,
+messages), how a value from a cell or from a program becomes it (:mod:`bdt_docx.validate`,
+:mod:`bdt_docx.checks`), and how its input cells look in a new workbook (number format,
+column width, data validation: :mod:`bdt_docx.scaffold`). A new type is one subclass here,
+registered with :func:`register`; no other module names a type.
 """
 
 from __future__ import annotations
@@ -10,14 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+import warnings
+from dataclasses import replace
 from decimal import InvalidOperation
-from typing import Any
+from typing import Any, ClassVar
 
+from bdt_docx.errors import BdtDocxWarning, Problem
 from bdt_docx.filters import so
+from bdt_docx.legacy import ENCODING_LABELS, repair
+from bdt_docx.numfmt import month_first, shown, shows_day
 from bdt_docx.text import clean_text
 
-__all__ = ["ValueProblem", "convert", "to_text"]
+__all__ = ["DATE", "INTEGER", "TEXT", "TYPES", "FieldType", "ValueProblem", "register"]
 
 _DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 # A whole number typed as text: plain digits, or groups of three after "." or a space.
@@ -38,74 +46,212 @@ def _number(value: float) -> str:
         return f"{value:g}"
 
 
-def to_text(value: object) -> str:
-    """``value`` as the text of a text field (a whole float without its ``.0``)."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else _number(value)
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y")
-    return clean_text(str(value))
+class FieldType:
+    """A kind of value a field or a list's column holds; subclasses are the types.
 
-
-def _to_integer(value: object) -> int:
-    if isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
-        raise ValueProblem("cần một số nguyên")
-    if isinstance(value, (int, float)):
-        number = float(value)
-        if not math.isfinite(number) or abs(number) >= 10**_MAX_DIGITS:
-            raise ValueProblem(f"cần một số nguyên, không phải số quá lớn {_number(number)}")
-        shown = float(f"{number:.{_MAX_DIGITS}g}")  # what the cell shows: 24.999999999999996 → 25
-        if not shown.is_integer():
-            raise ValueProblem(f"cần một số nguyên, không phải số lẻ {_number(number)}")
-        return int(shown)
-    text = clean_text(str(value))
-    if _INT_TEXT.fullmatch(text):
-        digits = re.sub("[^0-9+-]", "", text)
-        if len(digits.lstrip("+-")) > _MAX_DIGITS:
-            raise ValueProblem(f"cần một số nguyên, không phải số quá lớn ({len(digits)} chữ số)")
-        return int(digits)
-    if re.fullmatch(r"[+-]?[0-9]+,[0-9]+", text):
-        raise ValueProblem(f"cần một số nguyên, không phải số lẻ {text}")
-    shown = text if len(text) <= 60 else text[:60] + "…"
-    raise ValueProblem(f"cần một số nguyên, không phải chữ '{shown}'")
-
-
-def _to_date(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValueProblem(
-            f"cần một ngày, không phải số {_number(value)}; hãy nhập ngày dạng dd/mm/yyyy"
-        )
-    if isinstance(value, (dt.time, dt.timedelta)):
-        raise ValueProblem("cần một ngày, không phải giờ; hãy nhập ngày dạng dd/mm/yyyy")
-    text = clean_text(str(value))
-    match = _DATE_TEXT.match(text)
-    if not match:
-        raise ValueProblem(f"cần một ngày dạng dd/mm/yyyy, không phải '{text}'")
-    day, month, year = (int(part) for part in match.groups())
-    try:
-        return dt.date(year, month, day)
-    except ValueError as exc:
-        raise ValueProblem(f"ngày {text} không có thật") from exc
-
-
-_CONVERTERS: dict[str, Callable[[object], Any]] = {
-    "text": to_text,
-    "integer": _to_integer,
-    "date": _to_date,
-}
-
-
-def convert(value: object, type_: str) -> Any:
-    """Convert a raw cell value to ``type_``; raise ``ValueError`` with a Vietnamese reason.
-
-    Also used by ``bdt-docx init`` to type the examples of a field description.
+    A subclass sets :attr:`name` and :attr:`label` and implements :meth:`convert`; the other
+    methods and attributes have defaults that suit a type typed as text.
     """
-    return _CONVERTERS[type_](value)
+
+    #: The name a description gives it: ``type = "integer"``.
+    name: ClassVar[str]
+    #: How it is told to a clerk: ``bdt-docx fields``, the hint of ``bdt-docx init``, messages.
+    label: ClassVar[str]
+    #: Width (characters) of a list's column of this type in a new workbook.
+    column_width: ClassVar[int] = 60
+    #: Number format of its input cells in a new workbook (None: Excel's General).
+    number_format: ClassVar[str | None] = None
+
+    def convert(self, value: object) -> Any:
+        """``value`` (a cell's, a program's, or a description's example) as this type.
+
+        Raises :class:`ValueProblem` with the Vietnamese reason when it does not fit.
+        """
+        raise NotImplementedError
+
+    def read(self, value: object, place: Problem) -> Any:
+        """``value``, not blank, from a workbook or a program's context, as this type;
+        warnings about it name ``place``. :meth:`convert` unless the type says more."""
+        return self.convert(value)
+
+    def from_cell(self, value: object, number_format: str, place: Problem) -> object:
+        """What a cell holding a number, a date or a time (``value``, shown with
+        ``number_format``) gives to :meth:`read`: the value itself unless the type takes
+        what the cell shows. Raises :class:`ValueProblem` when the cell cannot be taken."""
+        return value
+
+    def validation(self, low: int | None, high: int | None, label: str) -> dict[str, str] | None:
+        """The data validation of its input cells in a new workbook, as the arguments of
+        openpyxl's ``DataValidation`` (``error`` is the message Excel shows), or None;
+        ``low`` and ``high`` are the field's bounds, ``label`` names it."""
+        return None
+
+
+#: Every field type, by the name a description gives it, in the order they are listed.
+TYPES: dict[str, FieldType] = {}
+
+
+def register(field_type: FieldType) -> FieldType:
+    """Add ``field_type`` to :data:`TYPES` (replacing a type of the same name); returns it."""
+    TYPES[field_type.name] = field_type
+    return field_type
+
+
+class _Text(FieldType):
+    name = "text"
+    label = "chữ"
+
+    def convert(self, value: object) -> str:
+        """``value`` as a text (a whole float without its ``.0``, a datetime as its date)."""
+        if isinstance(value, str):
+            return clean_text(value)
+        if isinstance(value, bool):
+            return "TRUE" if value else "FALSE"
+        if isinstance(value, float):
+            return str(int(value)) if value.is_integer() else _number(value)
+        if isinstance(value, dt.datetime):
+            return value.strftime("%d/%m/%Y")
+        return clean_text(str(value))
+
+    def read(self, value: object, place: Problem) -> str:
+        """Text typed in TCVN3 or VNI is converted to Unicode, with a warning."""
+        if isinstance(value, str):
+            value = _from_legacy(value, place)
+        return self.convert(value)
+
+    def from_cell(self, value: object, number_format: str, place: Problem) -> object:
+        """The text the cell shows: 96,67%, 1.500.000 đ, 05, 12:00."""
+        return shown(value, number_format)
+
+
+class _Integer(FieldType):
+    name = "integer"
+    label = "số nguyên"
+    column_width = 12
+
+    def convert(self, value: object) -> int:
+        """A number or digits as a whole number, as the cell shows it."""
+        if isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
+            raise ValueProblem("cần một số nguyên")
+        if isinstance(value, (int, float)):
+            number = float(value)
+            if not math.isfinite(number) or abs(number) >= 10**_MAX_DIGITS:
+                raise ValueProblem(f"cần một số nguyên, không phải số quá lớn {_number(number)}")
+            as_shown = float(f"{number:.{_MAX_DIGITS}g}")  # 24.999999999999996 shows as 25
+            if not as_shown.is_integer():
+                raise ValueProblem(f"cần một số nguyên, không phải số lẻ {_number(number)}")
+            return int(as_shown)
+        text = clean_text(str(value))
+        if _INT_TEXT.fullmatch(text):
+            digits = re.sub("[^0-9+-]", "", text)
+            if len(digits.lstrip("+-")) > _MAX_DIGITS:
+                raise ValueProblem(
+                    f"cần một số nguyên, không phải số quá lớn ({len(digits)} chữ số)"
+                )
+            return int(digits)
+        if re.fullmatch(r"[+-]?[0-9]+,[0-9]+", text):
+            raise ValueProblem(f"cần một số nguyên, không phải số lẻ {text}")
+        quoted = text if len(text) <= 60 else text[:60] + "…"
+        raise ValueProblem(f"cần một số nguyên, không phải chữ '{quoted}'")
+
+    def validation(self, low: int | None, high: int | None, label: str) -> dict[str, str]:
+        """A whole number from ``low`` (0 when unset), up to ``high`` when set."""
+        low = 0 if low is None else low
+        error = f"{label}: cần một số nguyên từ {low}" + (f" đến {high}" if high else "")
+        check = {"type": "whole", "operator": "greaterThanOrEqual", "formula1": str(low)}
+        if high is not None:
+            check |= {"operator": "between", "formula2": str(high)}
+        return check | {"error": error}
+
+
+class _Date(FieldType):
+    name = "date"
+    label = "ngày dạng dd/mm/yyyy"
+    column_width = 14
+    number_format = "dd/mm/yyyy"
+
+    def convert(self, value: object) -> dt.date:
+        """A date, or a text ``dd/mm/yyyy``; a datetime gives its date."""
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise ValueProblem(
+                f"cần một ngày, không phải số {_number(value)}; hãy nhập ngày dạng dd/mm/yyyy"
+            )
+        if isinstance(value, (dt.time, dt.timedelta)):
+            raise ValueProblem("cần một ngày, không phải giờ; hãy nhập ngày dạng dd/mm/yyyy")
+        text = clean_text(str(value))
+        match = _DATE_TEXT.match(text)
+        if not match:
+            raise ValueProblem(f"cần một ngày dạng dd/mm/yyyy, không phải '{text}'")
+        day, month, year = (int(part) for part in match.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError as exc:
+            raise ValueProblem(f"ngày {text} không có thật") from exc
+
+    def from_cell(self, value: object, number_format: str, place: Problem) -> object:
+        """A date cell must show the day of the month; one formatted month first is told."""
+        if isinstance(value, dt.datetime):
+            if not shows_day(number_format):
+                raise ValueProblem(
+                    f"ô chỉ hiện «{shown(value, number_format)}», không có ngày trong "
+                    "tháng, nên không biết ngày nào; hãy gõ ngày đủ và định dạng ô "
+                    "dd/mm/yyyy (Format Cells → Date)"
+                )
+            _say_month_first(value, number_format, place)
+        return value
+
+    def validation(self, low: int | None, high: int | None, label: str) -> dict[str, str]:
+        """Any date."""
+        return {
+            "type": "date",
+            "operator": "greaterThan",
+            "formula1": "1",
+            "error": f"{label}: cần một ngày dạng dd/mm/yyyy",
+        }
+
+
+TEXT = register(_Text())
+INTEGER = register(_Integer())
+DATE = register(_Date())
+
+
+def _say_month_first(date: dt.datetime, code: str, where: Problem) -> None:
+    """Say which date was read from a cell formatted month first (a machine set to US
+    format stores 09/06 typed there as 6 September), when day and month could swap."""
+    if date.day <= 12 and date.day != date.month and month_first(code):
+        warnings.warn(
+            BdtDocxWarning(
+                replace(
+                    where,
+                    message=f"đã đọc ngày {date:%d/%m/%Y} (ngày {date.day} tháng "
+                    f"{date.month} năm {date.year}); ô định dạng tháng trước ngày (kiểu Mỹ). "
+                    "Nếu ngày gõ vào khác ngày này, hãy định dạng ô dd/mm/yyyy (Format Cells "
+                    "→ Custom) rồi gõ lại",
+                )
+            ),
+            stacklevel=5,
+        )
+
+
+def _from_legacy(text: str, where: Problem) -> str:
+    """``text`` in Unicode; a cell typed in TCVN3 or VNI is converted, with a warning."""
+    fixed, encoding = repair(text)
+    if encoding is not None:
+        quoted = clean_text(fixed)
+        quoted = quoted if len(quoted) <= 60 else quoted[:60] + "…"
+        warnings.warn(
+            BdtDocxWarning(
+                replace(
+                    where,
+                    message=f"chữ được gõ bằng bảng mã cũ {ENCODING_LABELS[encoding]}, đã "
+                    f"chuyển sang Unicode: «{quoted}». Hãy kiểm tra, rồi sửa ô trong sổ sang "
+                    "Unicode (Unikey: Công cụ chuyển mã)",
+                )
+            ),
+            stacklevel=5,
+        )
+    return fixed

@@ -7,7 +7,6 @@ from typing import Any
 
 from bdt_docx.api import read_workbook
 from bdt_docx.errors import Problem, WorkbookError
-from bdt_docx.fields import TYPE_LABELS
 from bdt_docx.template import prepare_template
 
 __all__ = ["describe_fields"]
@@ -48,7 +47,7 @@ def describe_fields(
             "required": spec.required,
         }
         optional = "" if spec.required else ", có thể để trống"
-        line = f"  {spec.name:<28} {TYPE_LABELS[spec.type]}{optional} — {spec.label}"
+        line = f"  {spec.name:<28} {spec.field_type.label}{optional} — {spec.label}"
         lines.append(line + _status(record, by_field, workbook is not None))
         records.append(record)
     if fields.tables:
@@ -62,7 +61,7 @@ def describe_fields(
             "label": table.label,
             "required": True,
         }
-        headers = ", ".join(f"'{c.header}' ({TYPE_LABELS[c.type]})" for c in table.columns)
+        headers = ", ".join(f"'{c.header}' ({c.field_type.label})" for c in table.columns)
         line = f"  {table.name:<28} cột: {headers} — {table.label}"
         lines.append(line + _status(record, by_field, workbook is not None))
         records.append(record)

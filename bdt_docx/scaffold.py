@@ -30,15 +30,14 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bdt_docx.errors import Problem, TemplateError
-from bdt_docx.fields import TYPE_LABELS, Column, Fields, FieldSpec, TableSpec
-from bdt_docx.fieldtypes import convert
+from bdt_docx.fields import Column, Fields, FieldSpec, TableSpec
+from bdt_docx.fieldtypes import FieldType
 from bdt_docx.output import check_destination, write_bytes
 
 __all__ = ["VALUES_SHEET", "new_workbook"]
 
 #: The sheet holding the single values.
 VALUES_SHEET = "Thông tin"
-DATE_FORMAT = "dd/mm/yyyy"
 #: Longest sheet title Excel accepts.
 MAX_SHEET_TITLE = 31
 _TITLE_FORBIDDEN = re.compile(r"[/\\?*\[\]:]")
@@ -77,14 +76,14 @@ def _check_examples(fields: Fields) -> None:
     """
     problems: list[Problem] = []
 
-    def check(value: Any, type_: str, name: str, where: str) -> None:
+    def check(value: Any, kind: FieldType, name: str, where: str) -> None:
         try:
-            _typed(value, type_)
+            _typed(value, kind)
         except ValueError as exc:
             problems.append(Problem(f"giá trị mẫu (example) {where}không dùng được: {exc}", name))
 
     for spec in fields.values.values():
-        check(spec.example, spec.type, spec.name, "")
+        check(spec.example, spec.field_type, spec.name, "")
     for table in fields.tables.values():
         for number, row in enumerate(table.example, 1):
             if len(row) != len(table.columns):
@@ -97,7 +96,9 @@ def _check_examples(fields: Fields) -> None:
                 )
                 continue
             for column, value in zip(table.columns, row, strict=True):
-                check(value, column.type, table.name, f"ở dòng {number}, cột '{column.header}' ")
+                check(
+                    value, column.field_type, table.name, f"ở dòng {number}, cột '{column.header}' "
+                )
     if problems:
         raise TemplateError(problems, fields.source)
 
@@ -128,10 +129,10 @@ def _to_bytes(book: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def _typed(value: Any, type_: str) -> Any:
+def _typed(value: Any, kind: FieldType) -> Any:
     if value is None or value == "":
         return None
-    return convert(value, type_)
+    return kind.convert(value)
 
 
 def _values_sheet(book: Workbook, sheet: Worksheet, fields: Fields, example: bool) -> None:
@@ -161,40 +162,31 @@ def _values_sheet(book: Workbook, sheet: Worksheet, fields: Fields, example: boo
 
 def _value_row(book: Workbook, sheet: Worksheet, row: int, spec: FieldSpec, example: bool) -> None:
     label = sheet.cell(row, 1, spec.label + ("" if spec.required else " (có thể để trống)"))
-    value = sheet.cell(row, 2, _typed(spec.example, spec.type) if example else None)
-    hint = sheet.cell(row, 3, spec.hint or TYPE_LABELS[spec.type])
+    value = sheet.cell(row, 2, _typed(spec.example, spec.field_type) if example else None)
+    hint = sheet.cell(row, 3, spec.hint or spec.field_type.label)
     name = sheet.cell(row, 4, spec.name)
     for cell in (label, value, hint, name):
         cell.font = Font(name=_FONT, size=12, color="666666" if cell is name else None)
         cell.border = _BOX
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     value.fill = _INPUT_FILL
-    _format_input(sheet, value.coordinate, spec.type, spec.min, spec.max, spec.label)
+    _format_input(sheet, value.coordinate, spec.field_type, spec.min, spec.max, spec.label)
     reference = f"'{sheet.title}'!${value.column_letter}${row}"
     book.defined_names[spec.name] = DefinedName(spec.name, attr_text=reference)
 
 
 def _format_input(
-    sheet: Worksheet, ref: str, type_: str, low: int | None, high: int | None, label: str
+    sheet: Worksheet, ref: str, kind: FieldType, low: int | None, high: int | None, label: str
 ) -> None:
-    """Number format and data validation of an input cell (or a column range)."""
-    if type_ == "date":
+    """Number format and data validation of an input cell (or a column range) of type ``kind``."""
+    if kind.number_format is not None:
         for row in sheet[ref] if ":" in ref else ((sheet[ref],),):
             for cell in row:
-                cell.number_format = DATE_FORMAT
-        check = DataValidation(type="date", operator="greaterThan", formula1="1")
-        check.error = f"{label}: cần một ngày dạng dd/mm/yyyy"
-    elif type_ == "integer":
-        low = 0 if low is None else low
-        if high is None:
-            check = DataValidation(type="whole", operator="greaterThanOrEqual", formula1=str(low))
-        else:
-            check = DataValidation(
-                type="whole", operator="between", formula1=str(low), formula2=str(high)
-            )
-        check.error = f"{label}: cần một số nguyên từ {low}" + (f" đến {high}" if high else "")
-    else:
+                cell.number_format = kind.number_format
+    arguments = kind.validation(low, high, label)
+    if arguments is None:
         return
+    check = DataValidation(**arguments)
     check.errorTitle = "Giá trị không hợp lệ"
     check.showErrorMessage = True
     check.allow_blank = True
@@ -224,7 +216,7 @@ def _list_sheet(book: Workbook, spec: TableSpec, example: bool) -> None:
     rows += [[None] * len(spec.columns)] * SPARE_ROWS
     for offset, values in enumerate(rows, 1):
         for col, (column, value) in enumerate(zip(spec.columns, values, strict=True), 1):
-            cell = sheet.cell(first + offset, col, _typed(value, column.type))
+            cell = sheet.cell(first + offset, col, _typed(value, column.field_type))
             cell.font = Font(name=_FONT, size=12)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             cell.border = _BOX
@@ -241,8 +233,10 @@ def _list_sheet(book: Workbook, spec: TableSpec, example: bool) -> None:
 
 def _column_setup(sheet: Worksheet, col: int, column: Column, top: int, bottom: int) -> None:
     letter = get_column_letter(col)
-    sheet.column_dimensions[letter].width = {"date": 14, "integer": 12}.get(column.type, 60)
-    _format_input(sheet, f"{letter}{top}:{letter}{bottom}", column.type, None, None, column.header)
+    sheet.column_dimensions[letter].width = column.field_type.column_width
+    _format_input(
+        sheet, f"{letter}{top}:{letter}{bottom}", column.field_type, None, None, column.header
+    )
 
 
 def _print_setup(sheet: Worksheet) -> None:

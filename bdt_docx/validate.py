@@ -15,22 +15,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
-from dataclasses import replace
 from typing import Any
 
 from bdt_docx.checks import Checker, check_context, is_blank
 from bdt_docx.errors import BdtDocxWarning, Problem, WorkbookError
 from bdt_docx.fields import Column, Fields, FieldSpec, TableSpec
-from bdt_docx.fieldtypes import convert, to_text
+from bdt_docx.fieldtypes import TEXT, FieldType, ValueProblem
 from bdt_docx.locate import ListPlace, Locator, has_name, is_block
-from bdt_docx.numfmt import month_first, shown, shows_day
 from bdt_docx.ods import OdsWorkbook
 from bdt_docx.text import slug
 from bdt_docx.workbook import Area, Cell, Workbook, cell_ref
 
-__all__ = ["check_context", "convert", "read_context"]
+__all__ = ["check_context", "read_context"]
 
-#: Cell values a text field takes as the cell shows them (its number format applied).
+#: Cell values a field type may take as the cell shows them (:meth:`FieldType.from_cell`).
 _SHOWN = (int, float, dt.date, dt.time, dt.timedelta)
 
 
@@ -64,7 +62,7 @@ class _Reader(Checker):
     def cell_value(self, cells: dict, area: Area, spec: FieldSpec) -> Any:
         cell = cells.get((area.sheet, area.min_row, area.min_col))
         return self.value(
-            cell, area.sheet, area.ref, spec.name, spec.type, spec.required, spec.label
+            cell, area.sheet, area.ref, spec.name, spec.field_type, spec.required, spec.label
         )
 
     def value(
@@ -73,7 +71,7 @@ class _Reader(Checker):
         sheet: str,
         ref: str,
         field: str,
-        type_: str,
+        kind: FieldType,
         required: bool,
         label: str,
     ) -> Any:
@@ -126,19 +124,12 @@ class _Reader(Checker):
         raw = now if now is not None else cell.value if cell is not None else None
         place = Problem("", field, sheet, ref)
         if cell is not None and isinstance(raw, _SHOWN) and not isinstance(raw, bool):
-            if type_ == "text":  # the text the cell shows: 96,67%, 1.500.000 đ, 05, 12:00
-                raw = shown(raw, cell.number_format)
-            elif type_ == "date" and isinstance(raw, dt.datetime):
-                if not shows_day(cell.number_format):
-                    self.add(
-                        place,
-                        f"ô chỉ hiện «{shown(raw, cell.number_format)}», không có ngày trong "
-                        "tháng, nên không biết ngày nào; hãy gõ ngày đủ và định dạng ô "
-                        "dd/mm/yyyy (Format Cells → Date)",
-                    )
-                    return None
-                _say_month_first(raw, cell.number_format, place)
-        return self.typed(raw, place, type_, required, label)
+            try:
+                raw = kind.from_cell(raw, cell.number_format, place)
+            except ValueProblem as exc:
+                self.add(place, str(exc))
+                return None
+        return self.typed(raw, place, kind, required, label)
 
     def list_rows(self, cells: dict, where: ListPlace, spec: TableSpec) -> list[dict[str, Any]]:
         area = where.data
@@ -177,7 +168,7 @@ class _Reader(Checker):
                     area.sheet,
                     cell_ref(row, col),
                     f"{spec.name}.{column.name}",
-                    column.type,
+                    column.field_type,
                     column.required,
                     column.header,
                 )
@@ -328,24 +319,6 @@ def _say_hidden_rows(name: str, area: Area, rows: list[int]) -> None:
     )
 
 
-def _say_month_first(date: dt.datetime, code: str, where: Problem) -> None:
-    """Say which date was read from a cell formatted month first (a machine set to US
-    format stores 09/06 typed there as 6 September), when day and month could swap."""
-    if date.day <= 12 and date.day != date.month and month_first(code):
-        warnings.warn(
-            BdtDocxWarning(
-                replace(
-                    where,
-                    message=f"đã đọc ngày {date:%d/%m/%Y} (ngày {date.day} tháng "
-                    f"{date.month} năm {date.year}); ô định dạng tháng trước ngày (kiểu Mỹ). "
-                    "Nếu ngày gõ vào khác ngày này, hãy định dạng ô dd/mm/yyyy (Format Cells "
-                    "→ Custom) rồi gõ lại",
-                )
-            ),
-            stacklevel=4,
-        )
-
-
 def _headers(cells: dict, where: ListPlace) -> tuple[str, ...]:
     """The header texts of a list: the table's own, or the first row of a named range."""
     if where.headers is not None:
@@ -353,7 +326,9 @@ def _headers(cells: dict, where: ListPlace) -> tuple[str, ...]:
     h = where.header_area
     assert h is not None
     found = (cells.get((h.sheet, h.min_row, col)) for col in range(h.min_col, h.max_col + 1))
-    return tuple(to_text(c.value) if c is not None and c.value is not None else "" for c in found)
+    return tuple(
+        TEXT.convert(c.value) if c is not None and c.value is not None else "" for c in found
+    )
 
 
 def _derived_table(cells: dict, found: ListPlace, spec: TableSpec) -> TableSpec:

@@ -1,0 +1,131 @@
+"""A field type is one object in :mod:`bdt_docx.fieldtypes`: registering a new one is all it
+takes for a description to name it, ``bdt-docx init`` to make its input cells, a workbook and
+a program's context to be checked against it, and ``bdt-docx fields`` to list it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from bdt_docx.checks import check_context
+from bdt_docx.cli import main
+from bdt_docx.errors import ContextError, TemplateError, WorkbookError
+from bdt_docx.fields import Fields
+from bdt_docx.fieldtypes import TYPES, FieldType, ValueProblem
+from bdt_docx.report_fields import describe_fields
+from bdt_docx.scaffold import VALUES_SHEET
+from bdt_docx.validate import read_context
+from bdt_docx.workbook import Workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "templates" / "bao_cao_thi_dua_bau_cu.docx"
+
+#: A value and a list's column of the toy type, added to the shipped template's description.
+EXTRA = """
+[fields.dong_y]
+label = "Đồng ý"
+type = "co_khong"
+example = "có"
+
+[tables.phieu]
+label = "Phiếu"
+columns = [
+  { name = "ten", header = "Tên" },
+  { name = "dong_y", header = "Đồng ý", type = "co_khong" },
+]
+example = [["An", "không"]]
+"""
+
+
+class YesNo(FieldType):
+    """A toy type: «có» or «không», as a boolean."""
+
+    name = "co_khong"
+    label = "có hoặc không"
+    column_width = 9
+
+    def convert(self, value: object) -> bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("có", "không"):
+            return text == "có"
+        raise ValueProblem(f"cần «có» hoặc «không», không phải '{value}'")
+
+    def validation(self, low: int | None, high: int | None, label: str) -> dict[str, str]:
+        return {"type": "list", "formula1": '"có,không"', "error": f"{label}: có hoặc không"}
+
+
+@pytest.fixture
+def yes_no(monkeypatch):
+    monkeypatch.setitem(TYPES, YesNo.name, YesNo())
+
+
+@pytest.fixture
+def template(tmp_path: Path) -> Path:
+    """The shipped template, with a description that also has the toy type's fields."""
+    copy = tmp_path / "mau.docx"
+    shutil.copyfile(TEMPLATE, copy)
+    description = TEMPLATE.with_suffix(".toml").read_text(encoding="utf-8") + EXTRA
+    copy.with_suffix(".toml").write_text(description, encoding="utf-8")
+    return copy
+
+
+def test_a_description_names_only_registered_types(template):
+    with pytest.raises(TemplateError) as caught:
+        Fields.load(template.with_suffix(".toml"))
+    assert "kiểu 'co_khong' không có (dùng: text, integer, date)" in str(caught.value)
+
+
+def test_a_registered_type_goes_through_init_reading_checking_and_listing(
+    yes_no, template, tmp_path
+):
+    fields = Fields.load(template.with_suffix(".toml"))
+    assert fields.values["dong_y"].field_type.label == "có hoặc không"
+    workbook = tmp_path / "so_lieu.xlsx"
+    assert main(["init", str(workbook), "-t", str(template), "--example"]) == 0
+
+    # bdt-docx init: the example typed by the type, its label as the hint, its validation
+    book = openpyxl.load_workbook(workbook)
+    sheet_name, ref = next(iter(book.defined_names["dong_y"].destinations))
+    cell = book[sheet_name][ref.replace("$", "")]
+    assert (sheet_name, cell.value) == (VALUES_SHEET, True)
+    assert book[sheet_name].cell(cell.row, cell.column + 1).value == "có hoặc không"
+    lists = [v for s in book for v in s.data_validations.dataValidation if v.type == "list"]
+    assert {v.formula1 for v in lists} == {'"có,không"'}
+    assert any(cell.coordinate in v.sqref for v in lists)
+    phieu = next(s for s in book if "phieu" in s.tables)
+    assert phieu.column_dimensions["B"].width == 9
+    assert [c.value for c in phieu["B"][3:5]] == ["Đồng ý", False]
+
+    # the workbook read back, each value converted by the type
+    with Workbook(workbook) as opened:
+        context = read_context(opened, fields)
+    assert context["dong_y"] is True
+    assert context["phieu"] == [{"ten": "An", "dong_y": False}]
+
+    # bdt-docx fields lists the type by its label
+    lines, _, problems = describe_fields(template, workbook)
+    assert problems == []
+    assert any(line.split()[:2] == ["dong_y", "có"] and "[có]" in line for line in lines)
+    assert any("'Đồng ý' (có hoặc không)" in line for line in lines)
+
+    # a value the type refuses, in the workbook and in a program's context
+    book[sheet_name][cell.coordinate] = "có lẽ"
+    book.save(workbook)
+    with Workbook(workbook) as opened, pytest.raises(WorkbookError) as caught:
+        read_context(opened, fields)
+    [problem] = caught.value.problems
+    assert (problem.field, problem.sheet, problem.cell) == ("dong_y", VALUES_SHEET, cell.coordinate)
+    assert problem.message == "cần «có» hoặc «không», không phải 'có lẽ'"
+    given = {**context, "dong_y": "không", "phieu": [{"ten": "Bình", "dong_y": "có"}]}
+    checked = check_context(given, fields)
+    assert (checked["dong_y"], checked["phieu"]) == (False, [{"ten": "Bình", "dong_y": True}])
+    with pytest.raises(ContextError) as caught:
+        check_context({**given, "dong_y": None}, fields)
+    assert [p.message for p in caught.value.problems] == [
+        "chưa có giá trị, cần nhập Đồng ý (có hoặc không)"
+    ]
