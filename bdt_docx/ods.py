@@ -22,9 +22,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from bdt_docx.errors import WorkbookError
-from bdt_docx.package import MAX_PART_BYTES, Package, PackageError, parse_xml, refuse_doctype
-from bdt_docx.workbook import (
+from bdt_docx.cells import (
     MAX_COL,
     MAX_ROW,
     Area,
@@ -36,6 +34,8 @@ from bdt_docx.workbook import (
     pick_name,
     with_formula,
 )
+from bdt_docx.errors import WorkbookError
+from bdt_docx.package import MAX_PART_BYTES, Package, PackageError, parse_xml, refuse_doctype
 
 __all__ = ["ODS_SUFFIXES", "OdsWorkbook"]
 

@@ -170,6 +170,7 @@ class Package:
             self._file.close()
             raise
         self.names = {info.filename for info in self._zip.infolist()}
+        self._names_by_case: dict[str, str] | None = None
 
     @staticmethod
     @contextmanager
@@ -194,6 +195,15 @@ class Package:
     def infolist(self) -> list[zipfile.ZipInfo]:
         """The members of the zip, in stored order."""
         return self._zip.infolist()
+
+    def part_name(self, name: str) -> str:
+        """The package's own spelling of part ``name``: part names ignore case, as Office
+        reads them (a relationship to ``xl/SharedStrings.xml``); ``name`` when none matches."""
+        if name in self.names:
+            return name
+        if self._names_by_case is None:
+            self._names_by_case = {known.lower(): known for known in self.names}
+        return self._names_by_case.get(name.lower(), name)
 
     def read(self, name: str) -> bytes:
         """Inflate part ``name``; a part or a package inflating too much is refused."""
@@ -230,13 +240,14 @@ class Package:
 
         Empty when the part has none; external targets (web links) are left out, and
         anything in the ``.rels`` part that is not a relationship (an XML comment) is skipped.
+        Targets are given as the package spells them (:meth:`part_name`).
         """
         name = relationships_part(part)
         if name not in self.names:
             return {}
         return {
             rel.get("Id", ""): Relationship(
-                rel.get("Type", ""), part_path(part, rel.get("Target", ""))
+                rel.get("Type", ""), self.part_name(part_path(part, rel.get("Target", "")))
             )
             for rel in self.read_xml(name).iter(_RELATIONSHIP)
             if rel.get("TargetMode") != "External"

@@ -5,313 +5,78 @@ workbook part (sheets, defined names), the tables' definitions, the shared strin
 styles (to tell dates from numbers) and, of each sheet, only the cells inside the areas a
 caller :meth:`~Workbook.fetch`\\ es. It does not judge values: :mod:`bdt_docx.validate` does.
 
+A sheet is parsed by libxml2 a slice at a time; Python only visits the cells that hold
+something (a value, a formula, an inline string), so the spare rows under a list, whose
+cells hold only a style, cost nothing but their parsing, and the rows already read are
+dropped as the parse goes on.
+
 Values come back as Python values: ``str`` (Excel's ``_xHHHH_`` escapes decoded), ``float``,
 ``bool``, ``datetime.datetime`` for cells formatted as dates, ``None`` for blank cells; a
 :class:`Cell` also says when it holds an Excel error (``#REF!``) or a formula whose result
-was never saved.
+was never saved (:mod:`bdt_docx.cellvalues` reads them).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import re
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lxml import etree
 
+from bdt_docx.cells import (
+    COPIED_SHEET_HINT,
+    MAX_COL,
+    MAX_ROW,
+    AmbiguousNameError,
+    Area,
+    Cell,
+    NameLookupError,
+    TableInfo,
+    cell_ref,
+    column_index_from_string,
+    parse_reference,
+    pick_name,
+)
+from bdt_docx.cellvalues import (
+    CALENDAR_MAC_1904,
+    CALENDAR_WINDOWS_1900,
+    CellReader,
+    unescape,
+)
 from bdt_docx.errors import WorkbookError, os_reason
-from bdt_docx.package import Package, PackageError
+from bdt_docx.package import Package, PackageError, parse_xml
 
-__all__ = ["Area", "Cell", "NameLookupError", "TableInfo", "Workbook", "parse_reference"]
+# What the tests and the other readers import from here, besides the reader itself.
+__all__ = [
+    "COPIED_SHEET_HINT",
+    "MAX_COL",
+    "MAX_ROW",
+    "AmbiguousNameError",
+    "Area",
+    "Cell",
+    "NameLookupError",
+    "TableInfo",
+    "Workbook",
+    "cell_ref",
+    "parse_reference",
+]
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 #: The namespace of Excel's "Strict Open XML Spreadsheet" files.
 _STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
-_M = f"{{{_MAIN}}}"
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_REFERENCE = re.compile(
-    r"^(?:'(?P<quoted>(?:[^']|'')+)'|(?P<bare>[^'!]+))!"
-    r"(?:\$?(?P<c1>[A-Za-z]{1,3})\$?(?P<r1>[0-9]{1,7})"
-    r"(?::\$?(?P<c2>[A-Za-z]{1,3})\$?(?P<r2>[0-9]{1,7}))?"
-    r"|\$?(?P<wc1>[A-Za-z]{1,3}):\$?(?P<wc2>[A-Za-z]{1,3})"  # whole columns: $A:$C
-    r"|\$?(?P<wr1>[0-9]{1,7}):\$?(?P<wr2>[0-9]{1,7}))$"  # whole rows: $2:$9
-)
-_STRUCTURED = re.compile(r"^(?P<table>[^\[\]!]+)\[.*\]$")
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 #: A count or an index as parts store them (ASCII digits, at most nine).
 _WHOLE = re.compile(r"[0-9]{1,9}")
-#: Excel's grid: the last row and column a sheet can have.
-MAX_ROW = 1_048_576
-MAX_COL = 16_384
 #: How much of a sheet's XML is parsed at a time.
 _FEED_BYTES = 256 * 1024
-
-# Excel's conventions, as openpyxl reads them. Written here because importing anything from
-# openpyxl loads the whole package (and numpy): a third of a second at every start.
-CALENDAR_WINDOWS_1900 = dt.datetime(1899, 12, 30)
-CALENDAR_MAC_1904 = dt.datetime(1904, 1, 1)
-_ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")
-_QUOTED = re.compile(r'"[^"]*"')
-_ELAPSED_CODE = re.compile(r"\[(?:h+|m+|s+)\]", re.IGNORECASE)
 _MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=[\"']([^\"']*)[\"']")
-#: What a cell's number format shows, besides a number.
-_DATE, _ELAPSED = "date", "elapsed"
-#: Built-in formats that show dates or times: Excel's (14–22, 45–47) and those of East Asian
-#: Excel and WPS (27–36, 50–58).
-_BUILTIN_DATE_IDS = {str(i) for i in (*range(14, 23), *range(27, 37), 45, 47, *range(50, 59))}
-#: Excel's built-in number formats (the codes it does not write into styles.xml). 14 is the
-#: short date of the machine's language (month first in the US); the East Asian dates are
-#: given as short dates, their times as times.
-BUILTIN_FORMATS = {
-    "0": "General", "1": "0", "2": "0.00", "3": "#,##0", "4": "#,##0.00",
-    "9": "0%", "10": "0.00%", "11": "0.00E+00", "12": "# ?/?", "13": "# ??/??",
-    "14": "mm-dd-yy", "15": "d-mmm-yy", "16": "d-mmm", "17": "mmm-yy", "18": "h:mm AM/PM",
-    "19": "h:mm:ss AM/PM", "20": "h:mm", "21": "h:mm:ss", "22": "m/d/yy h:mm",
-    **dict.fromkeys(map(str, (27, 28, 29, 30, 31, 36, *range(50, 59))), "yyyy-mm-dd"),
-    "32": "h:mm", "33": "h:mm:ss", "34": "h:mm", "35": "h:mm:ss",
-    "37": "#,##0 ;(#,##0)", "38": "#,##0 ;(#,##0)", "39": "#,##0.00;(#,##0.00)",
-    "40": "#,##0.00;(#,##0.00)", "45": "mm:ss", "46": "[h]:mm:ss", "47": "mm:ss.0",
-    "48": "##0.0E+0", "49": "@",
-}  # fmt: skip
-_FORMAT_LITERALS = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')
-_DATE_CODE = re.compile(r"(?<![_\\])[dmhysDMHYS]")
-
-
-def column_index_from_string(letters: str) -> int:
-    """``A`` → 1, ``AA`` → 27 (upper-case letters)."""
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index
-
-
-def get_column_letter(index: int) -> str:
-    """1 → ``A``, 27 → ``AA``."""
-    letters = ""
-    while index > 0:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def unescape(text: str) -> str:
-    """Decode Excel's ``_xHHHH_`` escapes (``_x000A_`` → a line break).
-
-    A pair of escaped UTF-16 surrogates becomes the one character it encodes; a surrogate
-    left alone (which no text can carry) becomes U+FFFD, as Excel shows it.
-    """
-    if "_x" not in text:
-        return text
-    decoded = _ESCAPED.sub(lambda m: chr(int(m[1], 16)), text)
-    return decoded.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-
-
-def is_date_format(code: str) -> bool:
-    """True when a number format shows a date or a time (its first section, literals and
-    locale blocks left out)."""
-    return _DATE_CODE.search(_FORMAT_LITERALS.sub("", code.split(";")[0])) is not None
-
-
-def from_excel(number: float, epoch: dt.datetime) -> dt.datetime | dt.time:
-    """An Excel serial date as a datetime (a time of day below 1), counting Excel's
-    phantom 29 February 1900 in the Windows calendar."""
-    day, fraction = divmod(number, 1)
-    diff = dt.timedelta(milliseconds=round(fraction * 86400 * 1000))
-    if 0 <= number < 1 and diff.days == 0:
-        return (dt.datetime.min + diff).time()
-    if 0 < number < 60 and epoch == CALENDAR_WINDOWS_1900:
-        day += 1
-    return epoch + dt.timedelta(days=day) + diff
-
-
-@dataclass(frozen=True)
-class Area:
-    """A rectangle of cells on one sheet (rows and columns count from 1)."""
-
-    sheet: str
-    min_row: int
-    min_col: int
-    max_row: int
-    max_col: int
-
-    @property
-    def is_cell(self) -> bool:
-        """True when the area is a single cell."""
-        return self.min_row == self.max_row and self.min_col == self.max_col
-
-    @property
-    def ref(self) -> str:
-        """``B3`` or ``A1:C6``."""
-        first = cell_ref(self.min_row, self.min_col)
-        return first if self.is_cell else f"{first}:{cell_ref(self.max_row, self.max_col)}"
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A cell's value and where it is. ``error`` is Excel's error text (``#REF!``);
-    ``unsaved_formula`` is true for a formula whose result Excel never saved; ``damaged``
-    for a cell whose stored value cannot be read (written so by a faulty program). A cell
-    with an elapsed-time format (``[h]:mm:ss``) holds a ``datetime.timedelta``."""
-
-    sheet: str
-    ref: str
-    value: object = None
-    error: str | None = None
-    unsaved_formula: bool = False
-    damaged: bool = False
-    #: The cell's number format code (``0.00%``, ``dd/mm/yyyy``; ``General`` by default).
-    number_format: str = "General"
-    #: True when the cell's row is hidden (by hand or by a filter).
-    hidden_row: bool = False
-    #: The formula, when it calls a function whose result changes with time (``TODAY()``,
-    #: ``NOW()``, ``RAND()``): the value saved is that of the last calculation.
-    volatile_formula: str | None = None
-
-
-#: Functions whose result changes each time a spreadsheet calculates.
-VOLATILE = re.compile(r"\b(?:TODAY|NOW|RAND|RANDBETWEEN)\s*\(", re.IGNORECASE)
-
-
-def with_formula(cell: Cell | None, formula: str | None) -> Cell | None:
-    """``cell``, marked when ``formula`` calls a function of :data:`VOLATILE`."""
-    if cell is None or not formula or not VOLATILE.search(formula):
-        return cell
-    return replace(cell, volatile_formula=formula)
-
-
-@dataclass(frozen=True)
-class TableInfo:
-    """An Excel table (Insert → Table): its name, where it is and its header texts."""
-
-    name: str
-    area: Area
-    headers: tuple[str, ...]
-    header_rows: int = 1
-    totals_rows: int = 0
-
-    @property
-    def data_area(self) -> Area:
-        """The rows below the header, without a totals row."""
-        a = self.area
-        return Area(
-            a.sheet,
-            a.min_row + self.header_rows,
-            a.min_col,
-            a.max_row - self.totals_rows,
-            a.max_col,
-        )
-
-
-class NameLookupError(LookupError):
-    """A defined name is missing, ambiguous or does not point at cells (Vietnamese reason)."""
-
-
-class AmbiguousNameError(NameLookupError):
-    """A defined name whose definitions point at different cells; ``places`` holds each
-    area with the scopes naming it (``None`` for the whole workbook, else a sheet)."""
-
-    def __init__(self, name: str, places: list[tuple[Area, list[str | None]]]) -> None:
-        self.places = places
-        shown = " và ".join(
-            f"'{area.sheet}'!{area.ref} ("
-            + ", ".join("toàn sổ" if s is None else f"trang '{s}'" for s in scopes)
-            + ")"
-            for area, scopes in places
-        )
-        super().__init__(f"tên '{name}' có ở {len(places)} nơi: {shown}")
-
-
-#: What to do when a sheet was copied and a name or a list now exists twice.
-COPIED_SHEET_HINT = (
-    "Sổ có tên (Name) hoặc bảng trùng nhau, thường do sao chép trang tính (Excel và "
-    "LibreOffice đặt cho trang chép tên riêng, bảng chép tên mới như 'van_ban2', "
-    "'van_ban_2'), nên không biết số liệu nào là đúng. Hãy xóa trang cũ; hoặc xóa tên thừa "
-    "(Excel: Formulas → Name Manager; LibreOffice: Sheet → Named Ranges and Expressions → "
-    "Manage) và bảng thừa, rồi đặt lại tên bảng còn lại"
-)
-
-
-def cell_ref(row: int, col: int) -> str:
-    """``(3, 2)`` → ``B3``."""
-    return f"{get_column_letter(col)}{row}"
-
-
-def parse_reference(text: str) -> Area:
-    """``'Thông tin'!$B$3`` or ``DS!$A$1:$C$6`` → :class:`Area`.
-
-    Raises :class:`NameLookupError` for ``#REF!``, several areas, constants and formulas.
-    """
-    text = text.strip().lstrip("=")
-    if "#REF!" in text:
-        raise NameLookupError("tên trỏ tới ô đã bị xóa (#REF!)")
-    match = _REFERENCE.match(text)
-    if not match:
-        if "," in text:
-            raise NameLookupError(f"tên trỏ tới nhiều vùng ({text}), cần một ô hoặc một vùng")
-        if structured := _STRUCTURED.match(text):
-            raise NameLookupError(
-                f"tên trỏ tới bảng '{structured['table']}' ({text}), không tới ô; hãy đặt "
-                "tên cho chính ô hoặc vùng (Formulas → Define Name)"
-            )
-        raise NameLookupError(f"tên không trỏ tới ô nào ({text})")
-    sheet = match["quoted"].replace("''", "'") if match["quoted"] else match["bare"]
-    if sheet.startswith("["):
-        raise NameLookupError(
-            f"tên trỏ tới một sổ Excel khác ({text}); hãy chép số liệu vào sổ này"
-        )
-    if match["wc1"]:
-        c1, c2 = (column_index_from_string(match[g].upper()) for g in ("wc1", "wc2"))
-        r1, r2 = 1, MAX_ROW
-    elif match["wr1"]:
-        c1, c2, r1, r2 = 1, MAX_COL, int(match["wr1"]), int(match["wr2"])
-    else:
-        c1, r1 = column_index_from_string(match["c1"].upper()), int(match["r1"])
-        c2 = column_index_from_string(match["c2"].upper()) if match["c2"] else c1
-        r2 = int(match["r2"]) if match["r2"] else r1
-    if not (min(r1, r2) >= 1 and max(r1, r2) <= MAX_ROW and max(c1, c2) <= MAX_COL):
-        raise NameLookupError(f"tên trỏ ra ngoài trang tính ({text})")
-    return Area(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
-
-
-def pick_name(
-    name: str,
-    entries: Sequence[tuple[str | None, str, str]],
-    parse: Callable[[str], Area],
-    sheets: Container[str],
-) -> Area:
-    """The one area defined name ``name`` means, from its definitions ``entries`` (scope
-    sheet or ``None`` for the whole workbook, reference text, name as written).
-
-    A name defined in several scopes that point at different cells is refused: Excel and
-    Calc give a copied sheet names of its own, so after "copy the sheet, type the new
-    figures" the workbook holds the old and the new figures under one name, and only the
-    clerk knows which are meant. A definition that points nowhere (``#REF!`` after its
-    sheet was deleted) does not count when another one is sound. Raises
-    :class:`NameLookupError` (:class:`AmbiguousNameError` naming every place).
-    """
-    if not entries:
-        raise NameLookupError(f"không có tên (Name) '{name}' trong sổ")
-    found: dict[Area, list[str | None]] = {}
-    broken: list[NameLookupError] = []
-    for scope, text, _ in entries:
-        try:
-            area = parse(text)
-            if area.sheet not in sheets:
-                raise NameLookupError(f"tên '{name}' trỏ tới trang tính '{area.sheet}' không có")
-        except NameLookupError as exc:
-            broken.append(exc)
-            continue
-        found.setdefault(area, []).append(scope)
-    if not found:
-        raise broken[0]
-    if len(found) == 1:
-        return next(iter(found))
-    raise AmbiguousNameError(name, list(found.items()))
+#: A cell's style attribute that is not an index (``s="x5"``): a sheet with one has its blank
+#: cells looked at too, so that such a cell is said damaged. (Anything unusual in a style
+#: attribute matches; a false alarm only costs time.)
+_ODD_STYLE = re.compile(rb"""s(?<=\ss)\s*=\s*(?:"(?![0-9]{0,9}")|'(?![0-9]{0,9}'))""")
 
 
 def _count(text: str, part: str, high: int) -> int:
@@ -321,21 +86,6 @@ def _count(text: str, part: str, high: int) -> int:
         return int(text)
     shown = text if len(text) <= 20 else text[:20] + "…"
     raise PackageError(f"phần {part} bị hỏng (số '{shown}')", part)
-
-
-def _string_item(si: etree._Element) -> str:
-    """The text of a shared or inline string: its plain text and rich text runs in order,
-    phonetic guides left out."""
-    texts = []
-    for child in si:
-        if not isinstance(child.tag, str):
-            continue
-        local = etree.QName(child).localname
-        if local == "t":
-            texts.append(child.text or "")
-        elif local == "r":
-            texts += [t.text or "" for t in child if etree.QName(t).localname == "t"]
-    return unescape("".join(texts))
 
 
 class Workbook:
@@ -350,17 +100,12 @@ class Workbook:
         self.path = Path(path)
         self.shown_as = Path(shown_as) if shown_as is not None else self.path
         self._package = self._open(self.path, self.shown_as)
-        self._names_by_case: dict[str, str] | None = None
         try:
             with self._reading():
                 self._read_structure()
         except WorkbookError:
             self._package.close()
             raise
-        self._strings: list[str] | None = None
-        self._styles: list[tuple[str, str]] | None = None
-        #: Style indexes known to be well formed (a cell with one of them and no value is blank).
-        self._plain_styles: set[str] = set()
         self._tables: dict[str, TableInfo] | None = None
         self._merged: dict[str, list[Area]] = {}
 
@@ -416,8 +161,8 @@ class Workbook:
         ]
         if not office:
             raise PackageError("không có phần sổ làm việc (workbook)")
-        self._workbook_part = self._part_name(office[0])
-        book = package.read_xml(self._workbook_part)
+        workbook_part = office[0]
+        book = package.read_xml(workbook_part)
         namespace = etree.QName(book).namespace
         if etree.QName(book).localname != "workbook" or namespace not in (_MAIN, _STRICT_MAIN):
             raise PackageError(
@@ -425,61 +170,50 @@ class Workbook:
                 "thành (Save As) kiểu 'Excel Workbook (*.xlsx)'"
             )
         #: The namespace of the workbook's parts: transitional or Strict.
-        self._m = f"{{{namespace}}}"
-        rels = self._relationships(self._workbook_part)
-        calc = book.find(f"{self._m}calcPr")
-        #: Set by programs that write formulas without computing them (xlsxwriter, pandas,
-        #: openpyxl): the values saved with formulas are placeholders, not results.
-        self._recalc_on_load = calc is not None and calc.get("fullCalcOnLoad") in ("1", "true")
-        pr = book.find(f"{self._m}workbookPr")
-        self._epoch = (
+        self._m = m = f"{{{namespace}}}"
+        rels = package.relationships(workbook_part)
+        #: The workbook's related parts by kind (``styles``, ``sharedStrings``): the first.
+        self._related: dict[str, str] = {}
+        for rel in reversed(rels.values()):
+            self._related[rel.type.rsplit("/", 1)[-1]] = rel.target
+        calc = book.find(f"{m}calcPr")
+        pr = book.find(f"{m}workbookPr")
+        self._cells = CellReader(
+            m,
+            self._related_xml,
             CALENDAR_MAC_1904
             if pr is not None and pr.get("date1904") in ("1", "true")
-            else CALENDAR_WINDOWS_1900
+            else CALENDAR_WINDOWS_1900,
+            # Set by programs that write formulas without computing them (xlsxwriter,
+            # pandas, openpyxl): the values saved with formulas are placeholders.
+            recalc_on_load=calc is not None and calc.get("fullCalcOnLoad") in ("1", "true"),
         )
         #: sheet name → (part path, visible)
         self.sheets: dict[str, tuple[str, bool]] = {}
-        self._sheet_order: list[str] = []
-        for sheet in book.iterfind(f"{self._m}sheets/{self._m}sheet"):
+        order: list[str] = []
+        for sheet in book.iterfind(f"{m}sheets/{m}sheet"):
             name = sheet.get("name", "")
             rel_id = next((v for k, v in sheet.items() if k.endswith("}id")), "")
-            target = rels.get(rel_id)
-            if target:
-                self.sheets[name] = (target[1], sheet.get("state", "visible") == "visible")
-            self._sheet_order.append(name)
+            if rel_id in rels:
+                visible = sheet.get("state", "visible") == "visible"
+                self.sheets[name] = (rels[rel_id].target, visible)
+            order.append(name)
         #: lower-case defined name → list of (scope sheet or None, reference text, name)
         self._names: dict[str, list[tuple[str | None, str, str]]] = {}
-        for item in book.iterfind(f"{self._m}definedNames/{self._m}definedName"):
+        for item in book.iterfind(f"{m}definedNames/{m}definedName"):
             name = item.get("name", "")
             if name.startswith("_xlnm."):
                 continue
             scope = item.get("localSheetId")
             sheet = None
-            if scope is not None and scope.isdigit() and int(scope) < len(self._sheet_order):
-                sheet = self._sheet_order[int(scope)]
+            if scope is not None and scope.isdigit() and int(scope) < len(order):
+                sheet = order[int(scope)]
             self._names.setdefault(name.lower(), []).append((sheet, item.text or "", name))
-        self._rels = rels
 
-    def _relationships(self, part: str) -> dict[str, tuple[str, str]]:
-        """Relationship id → (type's last word, target part), for ``part`` (empty when it has
-        none). Targets are matched to the package's parts whatever their case, as Excel
-        does (``xl/SharedStrings.xml``)."""
-        return {
-            rel_id: (rel.type.rsplit("/", 1)[-1], self._part_name(rel.target))
-            for rel_id, rel in self._package.relationships(part).items()
-        }
-
-    def _part_name(self, target: str) -> str:
-        """The package's own spelling of part ``target`` (part names ignore case)."""
-        if target in self._package.names:
-            return target
-        if self._names_by_case is None:
-            self._names_by_case = {name.lower(): name for name in self._package.names}
-        return self._names_by_case.get(target.lower(), target)
-
-    def _related(self, kind: str) -> str | None:
-        """The workbook's part related as ``kind`` (``styles``, ``sharedStrings``)."""
-        return next((target for k, target in self._rels.values() if k == kind), None)
+    def _related_xml(self, kind: str) -> etree._Element | None:
+        """The workbook's part related as ``kind``, parsed (``None`` when it has none)."""
+        part = self._related.get(kind)
+        return self._package.read_xml(part) if part is not None else None
 
     # -- names and tables -----------------------------------------------------------------
 
@@ -496,9 +230,9 @@ class Workbook:
             tables = {}
             with self._reading():
                 for sheet, (part, _visible) in self.sheets.items():
-                    for kind, target in self._relationships(part).values():
-                        if kind == "table":
-                            table = self._read_table(sheet, target)
+                    for rel in self._package.relationships(part).values():
+                        if rel.type.rsplit("/", 1)[-1] == "table":
+                            table = self._read_table(sheet, rel.target)
                             tables[table.name.lower()] = table
             self._tables = tables
         return self._tables
@@ -569,165 +303,133 @@ class Workbook:
         if sheet not in self._merged:
             self._merged[sheet] = _merged_blocks(sheet, data)
         last_row = max(area.max_row for area in areas)
+        every_cell = _ODD_STYLE.search(data) is not None
+        scan = _SheetScan(data, self._m, part, every_cell)
         cells = {}
-        row_number = 0
-        try:
-            for row in _rows(data, self._m):
-                row_number = _count(row.get("r", str(row_number + 1)), part, MAX_ROW)
-                if row_number > last_row:
-                    break
+        spans: list[tuple[int, int]] = []
+        spans_row, hidden = 0, False
+        for row_number, row, c in scan.cells(last_row):
+            if row_number != spans_row:
+                spans_row, hidden = row_number, row.get("hidden") in ("1", "true")
                 spans = [
                     (a.min_col, a.max_col) for a in areas if a.min_row <= row_number <= a.max_row
                 ]
-                if spans and not self._blank_row(row):
-                    hidden = row.get("hidden") in ("1", "true")
-                    col = 0
-                    for c in row.iterfind(f"{self._m}c"):
-                        col = self._column(c.get("r"), col)
-                        if any(low <= col <= high for low, high in spans) and not self._blank(c):
-                            cell = self._cell(sheet, row_number, col, c)
-                            if cell is not None:
-                                cells[(sheet, row_number, col)] = (
-                                    replace(cell, hidden_row=True) if hidden else cell
-                                )
-                row.clear(keep_tail=False)
-        except etree.XMLSyntaxError as exc:
-            raise PackageError(f"phần {part} bị hỏng ({exc.msg})", part) from exc
+            if not spans or (every_cell and self._cells.blank(c)):
+                continue
+            col = scan.column(c)
+            if any(low <= col <= high for low, high in spans):
+                cell = self._cells.read(sheet, row_number, col, c, hidden)
+                if cell is not None:
+                    cells[(sheet, row_number, col)] = cell
         _blank_under_merges(cells, self._merged[sheet], areas)
         return cells
 
-    @staticmethod
-    def _column(ref: str | None, previous: int) -> int:
-        if ref:
-            match = _CELL_REF.match(ref)
-            if match:
-                return column_index_from_string(match[1].upper())
-        return previous + 1
 
-    def _blank(self, c: etree._Element) -> bool:
-        """Whether cell ``c`` holds nothing but a style (the spare rows under a list are
-        such cells): what :meth:`_cell` reads as blank, told without building the cell."""
-        if len(c) or c.get("t") == "inlineStr":
-            return False
-        style = c.get("s") or "0"
-        if style not in self._plain_styles:
-            try:
-                self._style(style)
-            except ValueError:  # a damaged style: _cell says so
-                return False
-            self._plain_styles.add(style)
-        return True
+class _SheetScan:
+    """The cells of a sheet's XML that hold something, parsed a slice at a time.
 
-    def _blank_row(self, row: etree._Element) -> bool:
-        """Whether every cell of ``row`` is blank (:meth:`_blank`), told without placing
-        each cell in its column: the spare rows under a list are such rows."""
-        cell = f"{self._m}c"
-        return all(c.tag != cell or self._blank(c) for c in row)
+    libxml2 builds the rows; Python only meets the cells holding a value, a formula or an
+    inline string (with ``every_cell``, every cell). The rows read are dropped after each
+    slice, so a long sheet is never whole in memory, and a reader that stops early leaves
+    the rest unparsed.
+    """
 
-    def _cell(self, sheet: str, row: int, col: int, c: etree._Element) -> Cell | None:
+    def __init__(self, data: bytes, namespace: str, part: str, every_cell: bool) -> None:
+        self._data = data
+        self._part = part
+        self._every_cell = every_cell
+        self._row, self._c = f"{namespace}row", f"{namespace}c"
+        values = tuple(f"{namespace}{tag}" for tag in ("v", "f", "is"))
+        self._wanted = (self._c,) if every_cell else values
+        self._sheet_data = f"{namespace}sheetData"
+        #: The last row numbered, and the number of the last row dropped.
+        self._known: tuple[etree._Element | None, int] = (None, 0)
+        self._dropped = 0
+
+    def cells(self, last_row: int) -> Iterator[tuple[int, etree._Element, etree._Element]]:
+        """``(row number, row, cell)`` of the cells holding something, in order, up to the
+        rows past ``last_row``."""
+        if len(self._data) <= _FEED_BYTES:  # at once: quicker than a slice at a time
+            rows = parse_xml(self._data, self._part).find(self._sheet_data)
+            if rows is not None:
+                yield from self._done(rows, whole=True)
+            return
+        parser = etree.XMLPullParser(
+            events=("start",),
+            tag=self._sheet_data,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+        )
+        rows = None
         try:
-            cell = self._cell_value(sheet, row, col, c)
-        except (ValueError, IndexError):  # a value no spreadsheet program writes
-            return Cell(sheet, cell_ref(row, col), damaged=True)
-        return with_formula(cell, c.findtext(f"{self._m}f"))
+            for start in range(0, len(self._data), _FEED_BYTES):
+                parser.feed(self._data[start : start + _FEED_BYTES])
+                if rows is None:
+                    rows = next((element for _event, element in parser.read_events()), None)
+                if rows is not None:
+                    yield from self._done(rows, whole=False)
+                    if self._dropped > last_row:
+                        return
+            parser.close()
+            if rows is not None:
+                yield from self._done(rows, whole=True)
+        except etree.XMLSyntaxError as exc:
+            raise PackageError(f"phần {self._part} bị hỏng ({exc.msg})", self._part) from exc
 
-    def _cell_value(self, sheet: str, row: int, col: int, c: etree._Element) -> Cell | None:
-        kind = c.get("t", "n")
-        v = c.find(f"{self._m}v")
-        text = v.text if v is not None else None
-        ref = cell_ref(row, col)
-        code, style = self._style(c.get("s") or "0")
-        if kind == "inlineStr":
-            si = c.find(f"{self._m}is")
-            return Cell(sheet, ref, _string_item(si) if si is not None else None)
-        if c.find(f"{self._m}f") is not None:
-            if self._recalc_on_load or v is None or (text is None and kind != "str"):
-                return Cell(sheet, ref, unsaved_formula=True)
-            if kind == "str" and not text:  # a formula whose result is "" (=IF(A1="";""))
-                return Cell(sheet, ref, "")
-        if text is None or text == "":
-            return None
-        if kind == "s":
-            return Cell(sheet, ref, self._shared_strings()[int(text)])
-        if kind == "str":
-            return Cell(sheet, ref, unescape(text))
-        if kind == "b":
-            return Cell(sheet, ref, text == "1")
-        if kind == "e":
-            return Cell(sheet, ref, error=text)
-        if kind == "d":
-            return Cell(sheet, ref, _iso_date(text), number_format=code)
-        number = _number(text)
-        if style == _ELAPSED:
-            return Cell(sheet, ref, dt.timedelta(days=number), number_format=code)
-        if style == _DATE:
-            try:
-                return Cell(sheet, ref, from_excel(number, self._epoch), number_format=code)
-            except (OverflowError, ValueError):  # 20210609 typed into a date cell
-                return Cell(sheet, ref, number)
-        return Cell(sheet, ref, number, number_format=code)
+    def _done(
+        self, rows: etree._Element, whole: bool
+    ) -> Iterator[tuple[int, etree._Element, etree._Element]]:
+        """The cells of the rows parsed whole (all of them once the sheet is), then drops
+        those rows."""
+        open_row = None if whole else rows[-1] if len(rows) else None
+        previous = None
+        for element in rows.iter(*self._wanted):
+            c = element if self._every_cell else element.getparent()
+            if c is previous:  # its <f>, then its <v>
+                continue
+            previous = c
+            row = c.getparent()
+            if row is open_row:
+                break
+            if c.tag == self._c and row.tag == self._row and row.getparent() is rows:
+                yield self._number(row), row, c
+        finished = len(rows) - (0 if whole else 1)
+        if finished > 0:
+            self._dropped = self._number(rows[finished - 1])
+            self._known = (None, self._dropped)
+            del rows[:finished]
 
-    def _shared_strings(self) -> list[str]:
-        if self._strings is None:
-            part = self._related("sharedStrings")
-            self._strings = []
-            if part is not None:
-                root = self._package.read_xml(part)
-                self._strings = [_string_item(si) for si in root.iterfind(f"{self._m}si")]
-        return self._strings
+    def _number(self, row: etree._Element) -> int:
+        """The number of ``row``: its ``r``, else one more than the row before it."""
+        known_row, known = self._known
+        back = 0
+        node: etree._Element | None = row
+        while node is not None and node is not known_row:
+            if node.tag == self._row:
+                r = node.get("r")
+                if r is not None:
+                    known = _count(r, self._part, MAX_ROW)
+                    break
+                back += 1
+            node = node.getprevious()
+        self._known = (row, known + back)
+        return known + back
 
-    def _style(self, index: str) -> tuple[str, str]:
-        """The number format code of cell style ``index`` and what it shows (a date, an
-        elapsed time or a number); ``ValueError`` for an index no program writes."""
-        if self._styles is None:
-            self._styles = []
-            part = self._related("styles")
-            if part is not None:
-                root = self._package.read_xml(part)
-                custom = {
-                    f.get("numFmtId", ""): f.get("formatCode", "")
-                    for f in root.iterfind(f"{self._m}numFmts/{self._m}numFmt")
-                }
-                for xf in root.iterfind(f"{self._m}cellXfs/{self._m}xf"):
-                    fmt_id = xf.get("numFmtId", "0")
-                    code = custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id, "General")
-                    self._styles.append((code, _format_kind(code, fmt_id)))
-        if not _WHOLE.fullmatch(index):
-            raise ValueError(index)
-        position = int(index)
-        return self._styles[position] if position < len(self._styles) else ("General", "")
-
-
-def _number(text: str) -> float:
-    """A number as a sheet stores it (``25``, ``-1.5E-3``); ``ValueError`` for anything else
-    (``NaN``, ``inf``, ``1_000``, a number too large for a float)."""
-    number = float(text) if _NUMBER.fullmatch(text) else math.nan
-    if not math.isfinite(number):
-        raise ValueError(text)
-    return number
-
-
-def _iso_date(text: str) -> dt.datetime | dt.time:
-    """A date stored as ISO 8601 text (``t="d"``): ``2021-06-09``, ``2021-06-09T08:00:00Z``,
-    or a time of day alone (``12:30:00``); the time zone, if any, is left out as Excel
-    shows the wall time written."""
-    text = text.strip().removesuffix("Z").removesuffix("z")
-    if re.fullmatch(r"[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?", text):
-        return dt.time.fromisoformat(text)
-    if len(text) > 40:
-        raise ValueError(text)
-    return dt.datetime.fromisoformat(text).replace(tzinfo=None)
-
-
-def _format_kind(code: str, fmt_id: str) -> str:
-    """What a number format shows: an elapsed time (``[h]:mm:ss``), a date or time, or a
-    number (``""``)."""
-    first = _QUOTED.sub("", code.split(";")[0])
-    if fmt_id == "46" or _ELAPSED_CODE.search(first):
-        return _ELAPSED
-    if fmt_id in _BUILTIN_DATE_IDS or is_date_format(code):
-        return _DATE
-    return ""
+    def column(self, c: etree._Element) -> int:
+        """The column of cell ``c``: its ``r``, else one more than the cell before it."""
+        back = 0
+        node: etree._Element | None = c
+        while node is not None:
+            if node.tag == self._c:
+                ref = node.get("r")
+                match = _CELL_REF.match(ref) if ref else None
+                if match:
+                    return column_index_from_string(match[1].upper()) + back
+                back += 1
+            node = node.getprevious()
+        return back
 
 
 def _merged_blocks(sheet: str, data: bytes) -> list[Area]:
@@ -769,24 +471,6 @@ def _blank_under_merges(
             ):
                 del cells[key]
                 break
-
-
-def _rows(data: bytes, namespace: str) -> Iterator[etree._Element]:
-    """The ``<row>`` elements of a sheet's XML, parsed a slice at a time (a reader that stops
-    early leaves the rest unparsed; faster than ``iterparse`` over a stream)."""
-    parser = etree.XMLPullParser(
-        events=("end",),
-        tag=f"{namespace}row",
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-    )
-    for start in range(0, len(data), _FEED_BYTES):
-        parser.feed(data[start : start + _FEED_BYTES])
-        for _event, row in parser.read_events():
-            yield row
-    parser.close()
 
 
 def _cfb_reason(path: Path) -> str:
