@@ -35,11 +35,13 @@ from bdt_docx.template import (
     unsupported_object,
 )
 
-__all__ = ["render_parts"]
+__all__ = ["render_parts", "resolve_listing"]
 
 _PARAGRAPH_BREAK = re.compile(r"\n<w:p([ >])")
 _PARAGRAPH_START = re.compile(r"<w:p[ >]")
 _LISTING_CHARACTERS = re.compile("[\t\a\n\f]")
+#: How docxtpl's ``resolve_listing`` finds a paragraph.
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
 #: Rendered parts are compressed for speed (a third of the time of zlib's default level, for
 #: a report about a kilobyte larger); the parts that never change were compressed once.
@@ -83,7 +85,7 @@ def _render_part(template: PreparedTemplate, part: Part, context: Mapping[str, A
     xml = _PARAGRAPH_BREAK.sub(r"<w:p\1", xml)
     for marker, brace in _DOCXTPL_ESCAPES:
         xml = xml.replace(marker, brace)
-    xml = _resolve_listing(xml)
+    xml = resolve_listing(xml)
     if "<wp:docPr" in xml:
         xml = _renumber_drawings(xml)
     data = xml.encode("utf-8")
@@ -115,17 +117,26 @@ def _objects(value: object, name: str = "", depth: int = 0) -> Iterator[tuple[st
             yield from _objects(item, f"{name}[{index}]", depth + 1)
 
 
-def _resolve_listing(xml: str) -> str:
-    """docxtpl's ``resolve_listing``, skipped when it has nothing to change.
+def resolve_listing(xml: str) -> str:
+    """docxtpl's ``resolve_listing``, run only on the paragraphs it would change.
 
-    It only rewrites tab, bell, line-feed and form-feed characters found from the first
-    paragraph on (``<w:p>``/``<w:p ...>``); XML without any there comes back unchanged, so
-    skipping the call gives the same bytes and saves its regular expressions on every part.
+    It rewrites tab, bell, line-feed and form-feed characters inside the paragraphs it
+    finds with ``_PARAGRAPH`` (its own expression), one paragraph at a time, and leaves a
+    paragraph without any of them as it is; so giving it only those paragraphs, found by the
+    same expression, gives the same bytes without its expressions running over every run
+    and text of the part.
     """
     first = _PARAGRAPH_START.search(xml)
     if first is None or not _LISTING_CHARACTERS.search(xml, first.start()):
         return xml
-    return DocxTemplate.resolve_listing(None, xml)
+    return _PARAGRAPH.sub(_resolve_paragraph, xml)
+
+
+def _resolve_paragraph(match: re.Match[str]) -> str:
+    paragraph = match[0]
+    if _LISTING_CHARACTERS.search(paragraph) is None:
+        return paragraph
+    return DocxTemplate.resolve_listing(None, paragraph)
 
 
 def _renumber_drawings(xml: str) -> str:
