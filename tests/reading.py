@@ -13,7 +13,7 @@ from needs import require_program
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SEED = Path(__file__).parent / "data" / "ban_goc_bao_cao_2021.txt"
-#: Lines of the header block that the seed's extraction lacks (they come from nd30.md).
+#: Lines of the header block that the seed's extraction lacks (they come from docs/nd30.md).
 HEADER_ONLY = (
     "UBND TỈNH CAO BẰNG",
     "BAN DÂN TỘC",

@@ -2,7 +2,7 @@
 
 Formatting is resolved as Word does (direct run properties, then character and paragraph
 styles, then document defaults) by :mod:`bdt_docx.formatting`; the rules are those of
-Nghị định 30/2020/NĐ-CP, Phụ lục I (``shared/nd30.md``).
+Nghị định 30/2020/NĐ-CP, Phụ lục I (``docs/nd30.md``), their numbers from :mod:`bdt_docx.nd30`.
 """
 
 from __future__ import annotations
@@ -11,11 +11,18 @@ import pytest
 from workbooks import EXAMPLE, edit_workbook
 
 import bdt_docx
+import bdt_docx.nd30 as nd30
 from bdt_docx.checker import check
 from bdt_docx.filters import be_rong
 from bdt_docx.formatting import Document
 
-MM = 56.7  # twips per millimetre
+
+def within(value, bounds):
+    return bounds[0] <= value <= bounds[1]
+
+
+def sizes_within(runs, bounds):
+    return all(within(r.size, bounds) for r in runs)
 
 
 @pytest.fixture(scope="module")
@@ -34,20 +41,19 @@ def runs_with_text(p):
 
 def test_page_is_a4_portrait_with_nd30_margins(report):
     section = report.sections[0]
-    assert (section.page_width, section.page_height) == (11906, 16838)
+    assert (section.page_width, section.page_height) == nd30.A4
     assert section.orientation == "portrait"
-    assert 20 * MM <= section.margin("top") <= 25 * MM
-    assert 20 * MM <= section.margin("bottom") <= 25 * MM
-    assert 30 * MM <= section.margin("left") <= 35 * MM
-    assert 15 * MM <= section.margin("right") <= 20 * MM
+    for side, (least, most) in nd30.MARGINS_MM.items():
+        mm = section.margin(side) / nd30.TWIPS_PER_MM
+        assert least <= mm <= most, (side, mm)
 
 
 def test_times_new_roman_and_black_everywhere_headers_included(report):
     header = report.sections[0].headers["default"]
     for p in [*report.paragraphs, *header.paragraphs]:
         for run in runs_with_text(p):
-            assert run.font == "Times New Roman", (p.text, run.font)
-            assert run.font_hansi == "Times New Roman"
+            assert run.font == nd30.FONT, (p.text, run.font)
+            assert run.font_hansi == nd30.FONT
             assert run.colour in ("auto", "000000"), (p.text, run.colour)
 
 
@@ -66,9 +72,12 @@ def test_header_block_is_a_borderless_two_column_table(report):
 def test_agency_lines(report):
     parent = paragraph(report, "UBND TỈNH CAO BẰNG")
     agency = paragraph(report, "BAN DÂN TỘC")
-    for p, bold in ((parent, False), (agency, True)):
+    for p, bold, sizes in (
+        (parent, False, nd30.PARENT_AGENCY_SIZE),
+        (agency, True, nd30.AGENCY_SIZE),
+    ):
         for run in runs_with_text(p):
-            assert 12 <= run.size <= 13 and run.bold is bold and not run.italic
+            assert within(run.size, sizes) and run.bold is bold and not run.italic
         assert p.text == p.text.upper() and p.alignment == "center"
 
 
@@ -78,30 +87,35 @@ def test_short_line_under_the_agency_is_a_third_to_a_half_of_its_text(report):
     assert line.text == "" and line.border_bottom is not None
     assert line.border_bottom.style == "single"
     length = (line.cell.content_width - line.left_indent - line.right_indent) / 20
-    width = be_rong("BAN DÂN TỘC", 13, True)
-    assert width / 3 <= length <= width / 2
+    (size,) = {r.size for r in runs_with_text(agency)}
+    width = be_rong("BAN DÂN TỘC", size, True)
+    assert nd30.SHORT_LINE[0] * width <= length <= nd30.SHORT_LINE[1] * width
 
 
 def test_national_title_and_motto(report):
-    title = paragraph(report, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
-    motto = paragraph(report, "Độc lập - Tự do - Hạnh phúc")
+    title = paragraph(report, nd30.QUOC_HIEU)
+    motto = paragraph(report, nd30.TIEU_NGU)
     (title_run,) = runs_with_text(title)
-    assert title_run.bold and 12 <= title_run.size <= 13
+    assert title_run.bold and within(title_run.size, nd30.QUOC_HIEU_SIZE)
     # on one line: the text is narrower than its cell
     assert be_rong(title.text, title_run.size, True) * 20 <= title.cell.content_width
-    assert all(r.bold and 13 <= r.size <= 14 for r in runs_with_text(motto))
+    assert all(r.bold for r in runs_with_text(motto))
+    assert sizes_within(runs_with_text(motto), nd30.TIEU_NGU_SIZE)
     (motto_size,) = {r.size for r in runs_with_text(motto)}
     line = report.paragraphs[motto.index + 1]
     length = (line.cell.content_width - line.left_indent - line.right_indent) / 20
-    assert length == pytest.approx(be_rong(motto.text, motto_size, True), rel=0.05)
+    width = be_rong(motto.text, motto_size, True)
+    assert length == pytest.approx(nd30.TIEU_NGU_LINE * width, rel=0.05)
 
 
 def test_number_and_place_date_share_a_row(report):
     number = paragraph(report, "Số:")
     place = paragraph(report, "Cao Bằng, ngày")
     assert number.cell.row is place.cell.row
-    assert all(13 <= r.size <= 14 and not r.bold and not r.italic for r in runs_with_text(number))
-    assert all(13 <= r.size <= 14 and r.italic for r in runs_with_text(place))
+    assert all(not r.bold and not r.italic for r in runs_with_text(number))
+    assert sizes_within(runs_with_text(number), nd30.NUMBER_SIZE)
+    assert all(r.italic for r in runs_with_text(place))
+    assert sizes_within(runs_with_text(place), nd30.DATE_SIZE)
     assert place.text == "Cao Bằng, ngày 09 tháng 6 năm 2021"
 
 
@@ -109,14 +123,17 @@ def test_title_and_abstract(report):
     title = paragraph(report, "BÁO CÁO")
     abstract = report.paragraphs[title.index + 1]
     assert title.cell is None and title.alignment == "center"
-    assert all(r.bold and 13 <= r.size <= 14 for r in runs_with_text(title))
+    assert all(r.bold for r in runs_with_text(title))
+    assert sizes_within(runs_with_text(title), nd30.TITLE_SIZE)
     assert abstract.alignment == "center"
-    assert all(r.bold and 13 <= r.size <= 14 for r in runs_with_text(abstract))
+    assert all(r.bold for r in runs_with_text(abstract))
+    assert sizes_within(runs_with_text(abstract), nd30.ABSTRACT_SIZE)
     line = report.paragraphs[abstract.index + 1]
     assert line.border_bottom is not None and line.text == ""
     length = (report.sections[0].text_width - line.left_indent - line.right_indent) / 20
-    widest = min(be_rong(abstract.text, 14, True), report.sections[0].text_width / 20)
-    assert widest / 3 <= length <= widest / 2
+    (size,) = {r.size for r in runs_with_text(abstract)}
+    widest = min(be_rong(abstract.text, size, True), report.sections[0].text_width / 20)
+    assert nd30.SHORT_LINE[0] * widest <= length <= nd30.SHORT_LINE[1] * widest
 
 
 def test_body_paragraphs(report):
@@ -126,11 +143,11 @@ def test_body_paragraphs(report):
     assert len(body) >= 12
     for p in body:
         assert p.alignment == "both", p.text[:40]
-        assert p.first_line_indent in (567, 720)
-        assert p.space_after + (p.space_before or 0) >= 120
-        assert p.line_spacing.rule == "auto" and 1.0 <= p.line_spacing.value <= 1.5
-        assert all(13 <= r.size <= 14 for r in runs_with_text(p))
-    assert body[-1].text.endswith("./.")
+        assert p.first_line_indent in nd30.FIRST_LINE_INDENTS
+        assert p.space_after + (p.space_before or 0) >= nd30.MIN_PARAGRAPH_GAP
+        assert p.line_spacing.rule == "auto" and within(p.line_spacing.value, nd30.LINE_SPACING)
+        assert sizes_within(runs_with_text(p), nd30.BODY_SIZE)
+    assert body[-1].text.endswith(nd30.BODY_END)
     assert body[-1].keep_next  # stays on the page of the closing block
 
 
@@ -149,7 +166,8 @@ def test_closing_block_side_by_side(report):
     closing = report.tables[-1]
     assert len(closing.grid) == 2
     to = paragraph(report, "Nơi nhận:")
-    assert all(r.bold and r.italic and r.size == 12 for r in runs_with_text(to))
+    assert all(r.bold and r.italic for r in runs_with_text(to))
+    assert sizes_within(runs_with_text(to), nd30.RECIPIENTS_HEADING_SIZE)
     assert to.alignment == "left" and to.first_line_indent == 0
     recipients = [p for p in report.paragraphs if p.cell is to.cell and p.text.startswith("- ")]
     assert [p.text for p in recipients] == [
@@ -158,20 +176,24 @@ def test_closing_block_side_by_side(report):
         "- Lãnh đạo Ban;",
         "- Lưu: VT.",
     ]
-    assert all(r.size == 11 and not r.bold for p in recipients for r in runs_with_text(p))
+    assert all(not r.bold for p in recipients for r in runs_with_text(p))
+    assert all(sizes_within(runs_with_text(p), nd30.RECIPIENT_SIZE) for p in recipients)
     signature = [
         p
         for p in report.paragraphs
         if p.cell is not None
+        and p.cell.table is to.cell.table
         and p.cell is not to.cell
-        and p.cell.row is to.cell.row
         and p.text.strip()
     ]
     assert [p.text for p in signature] == ["KT. TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "Hà Văn Vui"]
     for p in signature:
         assert p.alignment == "center"
-        assert all(r.bold and 13 <= r.size <= 14 for r in runs_with_text(p))
-    assert signature[0].cell.row is signature[-1].cell.row  # room for the seal between
+        assert all(r.bold for r in runs_with_text(p))
+        assert sizes_within(runs_with_text(p), nd30.SIGNATURE_SIZE)
+    # beside the Nơi nhận, in one cell, with room for the signature and seal above the name
+    assert all(p.cell is signature[0].cell for p in signature)
+    assert signature[0].cell.row is to.cell.row
     assert signature[-1].index - signature[-2].index >= 4
 
 
@@ -183,7 +205,8 @@ def test_page_numbers_from_page_two(report):
     assert default.fields == ["PAGE"]
     (number,) = [p for p in default.paragraphs if p.fields]
     assert number.alignment == "center"
-    assert all(13 <= r.size <= 14 and not r.italic for r in number.runs)
+    assert number.runs and all(not r.italic for r in number.runs)
+    assert sizes_within(number.runs, nd30.PAGE_NUMBER_SIZE)
 
 
 @pytest.mark.parametrize(

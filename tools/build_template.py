@@ -2,7 +2,8 @@
 
 The .docx is assembled from raw WordprocessingML parts (no python-docx default template, so
 no theme and no Calibri): Times New Roman everywhere, A4, the margins, header block, title,
-body and closing block of Nghị định 30/2020/NĐ-CP (see ``/work/shared/nd30.md``). The report
+body and closing block of Nghị định 30/2020/NĐ-CP (``docs/nd30.md``; the numbers come from
+:mod:`bdt_docx.nd30`). The report
 text is the list ``BODY`` below, one entry per paragraph with its style; Jinja tags
 (``{{ }}``, ``{% %}``, and docxtpl's paragraph tags ``{%p %}``) stay inside one run each.
 
@@ -13,6 +14,7 @@ Run from the repository root:
 
 from __future__ import annotations
 
+import math
 import sys
 import zipfile
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from xml.sax.saxutils import escape, quoteattr
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import bdt_docx.nd30 as nd30  # noqa: E402
 from bdt_docx.fields import (  # noqa: E402
     CUSTOM_PROPERTIES_CONTENT_TYPE,
     CUSTOM_PROPERTIES_TYPE,
@@ -42,11 +45,20 @@ OUTPUT = ROOT / "templates" / "bao_cao_thi_dua_bau_cu.docx"
 DESCRIPTION = OUTPUT.with_suffix(".toml")
 
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-FONT = "Times New Roman"
+FONT = nd30.FONT
 
 # --- Geometry (twips) --------------------------------------------------------------------
-PAGE_W, PAGE_H = 11906, 16838
-MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 1134, 1134, 1701, 851
+PAGE_W, PAGE_H = nd30.A4
+
+
+def least_margin(side: str) -> int:
+    """The least margin N30-1.2 allows on ``side``, in whole twips (rounded up)."""
+    return math.ceil(nd30.MARGINS_MM[side][0] * nd30.TWIPS_PER_MM)
+
+
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = map(
+    least_margin, ("top", "bottom", "left", "right")
+)  # 1134, 1134, 1701, 851
 HEADER_DIST = FOOTER_DIST = 567
 TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # 9354
 TABLE_W = 9355
@@ -65,8 +77,7 @@ def content_w(cell_w: int) -> int:
 
 
 # --- Short lines ---------------------------------------------------------------------------
-QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+QUOC_HIEU, TIEU_NGU = nd30.QUOC_HIEU, nd30.TIEU_NGU
 
 #: Line under the agency name (data): (upper bound of the name's width in pt, line in twips).
 #: A name of width W in [30 pt, cell content width] gets a line L with W/3 <= L <= W/2; the
@@ -84,10 +95,17 @@ AGENCY_LINES: list[tuple[float | None, int]] = [
 #: Line under the trích yếu: it wraps on the full text width (~467 pt), so 170 pt lies
 #: between a third and a half of its widest line.
 TRICH_YEU_LINE = 3400
-# Sizes of the header block as in the official sample (Mẫu 1.4 of Phụ lục III, the picture
-# nd30-mau-van-ban-co-ten-loai.png) and most real documents: Quốc hiệu 13, Tiêu ngữ 14, the
-# place and date no larger than the Tiêu ngữ.
-QUOC_HIEU_SIZE, TIEU_NGU_SIZE, DATE_SIZE = 13, 14, 14
+# Sizes (pt), each within its rule of nd30. The header block as in the official sample
+# (Mẫu 1.4 of Phụ lục III) and most real documents: Quốc hiệu 13, Tiêu ngữ 14, the place and
+# date no larger than the Tiêu ngữ; the agencies and the số 13; the text and the signature 14;
+# Nơi nhận 12, its list 11; the page number 13.
+QUOC_HIEU_SIZE, TIEU_NGU_SIZE = nd30.QUOC_HIEU_SIZE[1], nd30.TIEU_NGU_SIZE[1]
+DATE_SIZE = nd30.DATE_SIZE[1]
+PARENT_AGENCY_SIZE, AGENCY_SIZE = nd30.PARENT_AGENCY_SIZE[1], nd30.AGENCY_SIZE[1]
+NUMBER_SIZE = nd30.NUMBER_SIZE[0]
+BODY_SIZE, SIGNATURE_SIZE = nd30.BODY_SIZE[1], nd30.SIGNATURE_SIZE[1]
+RECIPIENTS_HEADING_SIZE, RECIPIENT_SIZE = nd30.RECIPIENTS_HEADING_SIZE[0], nd30.RECIPIENT_SIZE[0]
+PAGE_NUMBER_SIZE = nd30.PAGE_NUMBER_SIZE[0]
 #: Line under the Tiêu ngữ: exactly as long as the text (14 pt bold).
 TIEU_NGU_LINE = round(be_rong(TIEU_NGU, TIEU_NGU_SIZE, True) * 20)
 #: Weight of the short lines, in eighths of a point: 0.5 pt, the thin line of the sample.
@@ -407,7 +425,7 @@ def body_xml() -> str:
 def agency_line_chain() -> list[str]:
     """The paragraph if-chain choosing the line under the agency name by its width."""
     room = content_w(HEADER_COLS[0])
-    width = "co_quan_ban_hanh|be_rong(13, true)"
+    width = f"co_quan_ban_hanh|be_rong({AGENCY_SIZE}, true)"
     out = []
     for index, (limit, length) in enumerate(AGENCY_LINES):
         if limit is None:
@@ -580,12 +598,24 @@ STYLES = [
         ppr=el("keepNext") + el("jc", val="both"),
         rpr=rpr(bold=True, italic=True),
     ),
-    Style("KhoiDau", "Khối đầu văn bản", ppr=BLOCK + el("jc", val="center"), rpr=rpr(size=13)),
-    Style("CoQuanChuQuan", "Cơ quan chủ quản", based_on="KhoiDau", rpr=rpr(size=13)),
-    Style("CoQuanBanHanh", "Cơ quan ban hành", based_on="KhoiDau", rpr=rpr(bold=True, size=13)),
+    Style(
+        "KhoiDau",
+        "Khối đầu văn bản",
+        ppr=BLOCK + el("jc", val="center"),
+        rpr=rpr(size=PARENT_AGENCY_SIZE),
+    ),
+    Style(
+        "CoQuanChuQuan", "Cơ quan chủ quản", based_on="KhoiDau", rpr=rpr(size=PARENT_AGENCY_SIZE)
+    ),
+    Style(
+        "CoQuanBanHanh",
+        "Cơ quan ban hành",
+        based_on="KhoiDau",
+        rpr=rpr(bold=True, size=AGENCY_SIZE),
+    ),
     Style("QuocHieu", "Quốc hiệu", based_on="KhoiDau", rpr=rpr(bold=True, size=QUOC_HIEU_SIZE)),
     Style("TieuNgu", "Tiêu ngữ", based_on="KhoiDau", rpr=rpr(bold=True, size=TIEU_NGU_SIZE)),
-    Style("SoKyHieu", "Số, ký hiệu", based_on="KhoiDau", rpr=rpr(size=13)),
+    Style("SoKyHieu", "Số, ký hiệu", based_on="KhoiDau", rpr=rpr(size=NUMBER_SIZE)),
     Style(
         "DiaDanhNgay",
         "Địa danh, ngày tháng",
@@ -603,11 +633,26 @@ STYLES = [
         "NoiNhan",
         "Nơi nhận",
         ppr=BLOCK + el("jc", val="left"),
-        rpr=rpr(bold=True, italic=True, size=12),
+        rpr=rpr(bold=True, italic=True, size=RECIPIENTS_HEADING_SIZE),
     ),
-    Style("NoiNhanMuc", "Nơi nhận - tên", ppr=BLOCK + el("jc", val="left"), rpr=rpr(size=11)),
-    Style("ChuKy", "Chữ ký", ppr=BLOCK + el("jc", val="center"), rpr=rpr(bold=True, size=14)),
-    Style("DauTrang", "Đầu trang", ppr=BLOCK + el("jc", val="center"), rpr=rpr(size=13)),
+    Style(
+        "NoiNhanMuc",
+        "Nơi nhận - tên",
+        ppr=BLOCK + el("jc", val="left"),
+        rpr=rpr(size=RECIPIENT_SIZE),
+    ),
+    Style(
+        "ChuKy",
+        "Chữ ký",
+        ppr=BLOCK + el("jc", val="center"),
+        rpr=rpr(bold=True, size=SIGNATURE_SIZE),
+    ),
+    Style(
+        "DauTrang",
+        "Đầu trang",
+        ppr=BLOCK + el("jc", val="center"),
+        rpr=rpr(size=PAGE_NUMBER_SIZE),
+    ),
 ]
 
 
@@ -623,8 +668,8 @@ def styles_xml() -> str:
                     [
                         fonts,
                         el("color", val="auto"),
-                        el("sz", val=28),
-                        el("szCs", val=28),
+                        el("sz", val=2 * BODY_SIZE),
+                        el("szCs", val=2 * BODY_SIZE),
                         el("lang", val="vi-VN", eastAsia="vi-VN", bidi="ar-SA"),
                     ]
                 ),
@@ -639,11 +684,11 @@ def styles_xml() -> str:
         + el(
             "pPr",
             el("widowControl")
-            + spacing(after=120, line=288)
-            + ind(first_line=567)
+            + spacing(after=nd30.MIN_PARAGRAPH_GAP, line=288)  # 1.2 lines (N30-3.4)
+            + ind(first_line=nd30.FIRST_LINE_INDENTS[0])
             + el("jc", val="both"),
         )
-        + rpr(size=14)
+        + rpr(size=BODY_SIZE)
         + "</w:style>"
     )
     default_font = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import bdt_docx.nd30 as nd30
 from bdt_docx.checker.common import (
     ARABIC_HEADING,
     INDENT_TOLERANCE,
@@ -42,7 +43,7 @@ def title(layout: Layout) -> Iterator[Issue]:
         yield from missing(f"tên loại {expected}", f"{expected} in hoa, đậm, căn giữa")
         return
     yield from format_issues(
-        layout.title, "tên loại", sizes=(13, 14), bold=True, upper=True, align="center"
+        layout.title, "tên loại", sizes=nd30.TITLE_SIZE, bold=True, upper=True, align="center"
     )
 
 
@@ -53,7 +54,9 @@ def abstract(layout: Layout) -> Iterator[Issue]:
     elif not layout.trich_yeu:
         yield from missing("trích yếu", "trích yếu đậm, căn giữa, dưới tên loại")
     for p in layout.trich_yeu:
-        yield from format_issues(p, "trích yếu", sizes=(13, 14), bold=True, align="center")
+        yield from format_issues(
+            p, "trích yếu", sizes=nd30.ABSTRACT_SIZE, bold=True, align="center"
+        )
 
 
 def abstract_line(layout: Layout) -> Iterator[Issue]:
@@ -115,7 +118,7 @@ def body_size(layout: Layout) -> Iterator[Issue]:
     """Body paragraphs in 13-14 pt."""
     yield from _body_found(layout, primary=True)
     for p in layout.body:
-        yield from format_issues(p, "nội dung", sizes=(13, 14))
+        yield from format_issues(p, "nội dung", sizes=nd30.BODY_SIZE)
 
 
 def body_alignment(layout: Layout) -> Iterator[Issue]:
@@ -162,11 +165,12 @@ def line_spacing(layout: Layout) -> Iterator[Issue]:
     for p in layout.body:
         spacing = p.line_spacing
         if spacing.rule == "auto":
-            good = 1 - PT_TOLERANCE <= spacing.value <= 1.5 + PT_TOLERANCE
+            low, high = nd30.LINE_SPACING
+            good = low - PT_TOLERANCE <= spacing.value <= high + PT_TOLERANCE
             found = f"giãn dòng {so(spacing.value, 2)} dòng"
         else:
             size = max((r.size for r in text_runs(p)), default=13.0)
-            good = size <= spacing.value <= size * 1.15 * 1.5 + 0.5
+            good = size <= spacing.value <= size * 1.15 * nd30.LINE_SPACING[1] + 0.5
             found = (
                 f"giãn dòng {'chính xác' if spacing.rule == 'exact' else 'tối thiểu'} "
                 + pt_text(spacing.value)
@@ -209,7 +213,9 @@ def authority(layout: Layout) -> Iterator[Issue]:
     lines = [(p, "thẩm quyền ban hành") for p in first]
     lines += [(decides, f"«{word}:»")] if decides is not None else []
     for p, what in lines:
-        yield from format_issues(p, what, sizes=(13, 14), bold=True, upper=True, align="center")
+        yield from format_issues(
+            p, what, sizes=nd30.BODY_SIZE, bold=True, upper=True, align="center"
+        )
 
 
 def body_end(layout: Layout) -> Iterator[Issue]:
@@ -218,5 +224,5 @@ def body_end(layout: Layout) -> Iterator[Issue]:
     if layout.body:
         last = layout.body[-1]
         text = clean(last.text)
-        if not text.endswith("./."):
+        if not text.endswith(nd30.BODY_END):
             yield Issue(FAIL, locate(last, "cuối nội dung"), f"«…{text[-20:]}»", "kết thúc «./.»")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import bdt_docx.nd30 as nd30
 from bdt_docx.checker.common import (
     Piece,
     borderless_two_columns,
@@ -46,7 +47,9 @@ def recipients_heading(layout: Layout) -> Iterator[Issue]:
     where = locate(paragraph, "Nơi nhận")
     if heading.text != "Nơi nhận:":
         yield Issue(FAIL, where, f"«{heading.text}»", "«Nơi nhận:»")
-    yield from format_issues(heading, "Nơi nhận", sizes=(12, 12), bold=True, italic=True)
+    yield from format_issues(
+        heading, "Nơi nhận", sizes=nd30.RECIPIENTS_HEADING_SIZE, bold=True, italic=True
+    )
     if paragraph.alignment not in ("left", "both") or paragraph.left_indent > LEFT_SLACK:
         yield Issue(FAIL, where, "không sát lề trái", "sát lề trái")
 
@@ -83,7 +86,7 @@ def recipients(layout: Layout) -> Iterator[Issue]:
             yield Issue(FAIL, where, f"«{text}»", f"«- {text[2:].rstrip(';.')}{end}»")
         for line in lines:
             sized = _sized_runs(line, i == len(names) - 1)
-            yield from format_issues(sized, "nơi nhận", sizes=(11, 11))
+            yield from format_issues(sized, "nơi nhận", sizes=nd30.RECIPIENT_SIZE)
             yield from format_issues(line, "nơi nhận", italic=False)
 
 
@@ -99,10 +102,14 @@ def signature(layout: Layout) -> Iterator[Issue]:
         return
     for p in right[:-1]:
         what = "quyền hạn, chức vụ"
-        yield from format_issues(p, what, sizes=(13, 14), bold=True, upper=True, align="center")
+        yield from format_issues(
+            p, what, sizes=nd30.SIGNATURE_SIZE, bold=True, upper=True, align="center"
+        )
         text = clean(p.text)
         if _AUTHORITY.match(text):
             good = _AUTHORITY.sub(lambda m: m[0] + " ", text)
             yield Issue(FAIL, locate(p, what), f"«{text}»", f"«{good}» (dấu cách sau dấu chấm)")
     name = right[-1]
-    yield from format_issues(name, "họ tên người ký", sizes=(13, 14), bold=True, align="center")
+    yield from format_issues(
+        name, "họ tên người ký", sizes=nd30.SIGNATURE_SIZE, bold=True, align="center"
+    )

@@ -7,24 +7,27 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import bdt_docx.nd30 as nd30
 from bdt_docx.checker.report import FAIL, SKIP, WARN, Issue
 from bdt_docx.filters import be_rong, so
 from bdt_docx.formatting import Paragraph, Run, Table
 
-FONT = "Times New Roman"
-QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
-A4 = (11906, 16838)
+# The decree's numbers (docs/nd30.md) come from nd30; what follows is how strictly they
+# are measured on a saved document.
+FONT, QUOC_HIEU, TIEU_NGU, A4 = nd30.FONT, nd30.QUOC_HIEU, nd30.TIEU_NGU, nd30.A4
 #: Page margins in mm: side → (least, most).
-MARGINS = {"top": (20, 25), "bottom": (20, 25), "left": (30, 35), "right": (15, 20)}
+MARGINS = nd30.MARGINS_MM
 #: First-line indents allowed, in twips (1 cm, 1.27 cm), and the tolerance (0.5 mm).
-INDENTS, INDENT_TOLERANCE = (567, 720), 28
-MIN_PARAGRAPH_GAP = 120  # 6 pt in twips
+INDENTS, INDENT_TOLERANCE = nd30.FIRST_LINE_INDENTS, 28
+MIN_PARAGRAPH_GAP = nd30.MIN_PARAGRAPH_GAP
 #: Length of the short line under an agency name or a trích yếu, as a share of the text
-#: (with a little slack), and how the report states it.
-SHORT_LINE = (0.305, 1 / 2 + 0.02), "dài 1/3-1/2 dòng chữ"
+#: (with a little slack: 0.305-0.52), and how the report states it.
+SHORT_LINE = (nd30.SHORT_LINE[0] - 0.0283, nd30.SHORT_LINE[1] + 0.02), "dài 1/3-1/2 dòng chữ"
 #: Length of the line under the Tiêu ngữ, as a share of its text.
-MOTTO_LINE = (0.9, 1.15), "dài bằng dòng chữ (0,9-1,15 lần)"
+MOTTO_LINE = (
+    (nd30.TIEU_NGU_LINE - 0.1, nd30.TIEU_NGU_LINE + 0.15),
+    "dài bằng dòng chữ (0,9-1,15 lần)",
+)
 MM_TOLERANCE = 0.1
 PT_TOLERANCE = 0.01
 

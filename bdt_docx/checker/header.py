@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import bdt_docx.nd30 as nd30
 from bdt_docx.checker.common import (
     DATE,
     MOTTO_LINE,
@@ -52,7 +53,12 @@ def parent_agency(layout: Layout) -> Iterator[Issue]:
     yield from _header_found(layout)
     for line in layout.parent:
         yield from format_issues(
-            line, "cơ quan chủ quản", sizes=(12, 13), bold=False, italic=False, upper=True
+            line,
+            "cơ quan chủ quản",
+            sizes=nd30.PARENT_AGENCY_SIZE,
+            bold=False,
+            italic=False,
+            upper=True,
         )
 
 
@@ -62,7 +68,9 @@ def issuing_agency(layout: Layout) -> Iterator[Issue]:
     if layout.header_table is not None and not layout.issuer:
         yield from missing("tên cơ quan ban hành", "tên cơ quan ban hành ở cột trái phần đầu")
     for line in layout.issuer:
-        yield from format_issues(line, "cơ quan ban hành", sizes=(12, 13), bold=True, upper=True)
+        yield from format_issues(
+            line, "cơ quan ban hành", sizes=nd30.AGENCY_SIZE, bold=True, upper=True
+        )
 
 
 def agency_line(layout: Layout) -> Iterator[Issue]:
@@ -108,7 +116,7 @@ def number(layout: Layout) -> Iterator[Issue]:
             or (head != head.upper() and head not in MIXED_CASE_CODES)
         ):
             yield Issue(FAIL, where, f"ký hiệu «{code}»", f"ký hiệu in hoa, ví dụ «{example}»")
-    yield from format_issues(line, "số, ký hiệu", sizes=(13, 13), italic=False)
+    yield from format_issues(line, "số, ký hiệu", sizes=nd30.NUMBER_SIZE, italic=False)
 
 
 def _lines(paragraph: Paragraph) -> list[Piece]:
@@ -125,7 +133,11 @@ def letter_abstract(layout: Layout) -> Iterator[Issue]:
         yield from missing("trích yếu «V/v …»", "«V/v …» căn giữa dưới số, ký hiệu")
     for paragraph in layout.vv:
         yield from format_issues(
-            paragraph, "trích yếu công văn", sizes=(12, 13), italic=False, align="center"
+            paragraph,
+            "trích yếu công văn",
+            sizes=nd30.LETTER_ABSTRACT_SIZE,
+            italic=False,
+            align="center",
         )
 
 
@@ -143,7 +155,7 @@ def national_title(layout: Layout) -> Iterator[Issue]:
     if fold(text) != QUOC_HIEU or " ".join(text.split()) != QUOC_HIEU:
         yield Issue(FAIL, where, f"«{text}»", f"«{QUOC_HIEU}»")
     for line in lines:
-        yield from format_issues(line, "Quốc hiệu", sizes=(12, 13), bold=True)
+        yield from format_issues(line, "Quốc hiệu", sizes=nd30.QUOC_HIEU_SIZE, bold=True)
     if len(lines) > 1:
         found = " / ".join(f"«{p.text}»" for p in lines)
         yield Issue(FAIL, where, f"xuống dòng: {found}", "Quốc hiệu trên một dòng")
@@ -164,7 +176,7 @@ def motto(layout: Layout) -> Iterator[Issue]:
         return
     if line.text != TIEU_NGU:
         yield Issue(FAIL, locate(line.paragraph, "Tiêu ngữ"), f"«{line.text}»", f"«{TIEU_NGU}»")
-    yield from format_issues(line, "Tiêu ngữ", sizes=(13, 14), bold=True)
+    yield from format_issues(line, "Tiêu ngữ", sizes=nd30.TIEU_NGU_SIZE, bold=True)
 
 
 def motto_line(layout: Layout) -> Iterator[Issue]:
@@ -202,7 +214,7 @@ def place_date(layout: Layout) -> Iterator[Issue]:
     if month and (value is None or value < 1 or month != _month(value)):
         good = f"«{_month(value)}» (số 0 chỉ cho tháng 1, 2)" if value else "từ 1 đến 12"
         yield Issue(FAIL, where, f"tháng «{month[:12]}»", f"tháng {good}")
-    yield from format_issues(line, "địa danh, ngày tháng", sizes=(13, 14), italic=True)
+    yield from format_issues(line, "địa danh, ngày tháng", sizes=nd30.DATE_SIZE, italic=True)
 
 
 def _month(value: int) -> str:

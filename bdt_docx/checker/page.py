@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import bdt_docx.nd30 as nd30
 from bdt_docx.checker.common import (
     A4,
     ALIGN_NAMES,
@@ -163,7 +164,7 @@ def page_number_format(layout: Layout) -> Iterator[Issue]:
         return
     for p in paragraphs:
         runs = text_runs(p) or p.runs
-        if any(not within(r.size, (13, 14)) for r in runs):
+        if any(not within(r.size, nd30.PAGE_NUMBER_SIZE) for r in runs):
             found = "cỡ chữ " + ", ".join(sorted({pt_text(r.size) for r in runs}))
             yield Issue(FAIL, locate(p, "số trang"), found, "cỡ chữ 13-14 pt")
         if any(r.italic for r in runs):
