@@ -1,7 +1,7 @@
 """Every ND30 rule, asserted on the effective formatting of the produced report.
 
 Formatting is resolved as Word does (direct run properties, then character and paragraph
-styles, then document defaults) by :mod:`bdt_docx.formatting`; the rules are those of
+styles, then document defaults) by :mod:`bdt_docx.document`; the rules are those of
 Nghị định 30/2020/NĐ-CP, Phụ lục I (``docs/nd30.md``), their numbers from :mod:`bdt_docx.nd30`.
 """
 
@@ -13,8 +13,8 @@ from workbooks import EXAMPLE, edit_workbook
 import bdt_docx
 import bdt_docx.nd30 as nd30
 from bdt_docx.checker import check
+from bdt_docx.document import Document
 from bdt_docx.filters import be_rong
-from bdt_docx.formatting import Document
 
 
 def within(value, bounds):

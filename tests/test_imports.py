@@ -3,7 +3,9 @@
 The graph is read from the source with :mod:`ast`: every ``import`` and ``from … import`` of a
 module of ``bdt_docx``, at the top or inside a function, is an edge. ``from bdt_docx.checker
 import kinds`` is an edge to the package ``bdt_docx.checker`` (its ``__init__`` runs first) and
-to ``bdt_docx.checker.kinds``.
+to ``bdt_docx.checker.kinds``. Imports under ``if TYPE_CHECKING:`` are not edges: they never
+run, and only name types for annotations (a paragraph knows its cell, a cell its
+paragraphs).
 """
 
 from __future__ import annotations
@@ -33,7 +35,16 @@ def import_graph() -> dict[str, set[str]]:
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         edges: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        typing_only = {
+            id(inner)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING")
+            for inner in ast.walk(node)
+        }
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
             if isinstance(node, ast.Import):
                 edges.update(alias.name for alias in node.names)
             elif isinstance(node, ast.ImportFrom):

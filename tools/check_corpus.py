@@ -11,9 +11,13 @@ It prints three figures, each with its goal:
   person fixed every true violation and nothing else; on d17 and d18, which have no fixed
   copy, an error is true only when it matches a T/t line of ``classification.tsv``.
 * **recall**: the share of the true violations of ``classification.tsv`` (T and t) that the
-  checker finds on the originals: same document, same rule, same place (``mục N``,
-  ``đoạn N``, header part). Lines summarised as "và N chỗ khác" have no place and are not
-  counted; lines that ``fixed/README.md`` leaves unfixed as debatable are listed apart.
+  checker finds on the originals: same document, same rule, same place (``mục N``, the
+  paragraph). The file names a paragraph as the checker did when it was written (``đoạn N``
+  counting every paragraph of the part, those in tables included; a header as
+  ``đầu/chân trang word/header1.xml``): each is read as the paragraph it meant and named as
+  every command names it now (:attr:`bdt_docx.document.Paragraph.place`). Lines summarised
+  as "và N chỗ khác" have no place and are not counted; lines that ``fixed/README.md``
+  leaves unfixed as debatable are listed apart.
 * **faults caught**: the share of ``faults/*.docx`` (one injected fault each) with more
   errors than their fixed base.
 
@@ -30,12 +34,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bdt_docx.checker import check
+from bdt_docx.document import Document, Paragraph
 
 GOALS = {"precision": 0.95, "recall": 0.90, "faults": 1.0}
 #: T lines that fixed/README.md keeps as they are ("debatable"): the first-line indent of
 #: 1,21 cm lies inside the decree's "from 1 cm to 1,27 cm".
 DEBATABLE = {("d02", "noi_dung.thut_dau_dong")}
-_PLACE = re.compile(r"mục \d+|đoạn \d+|word/\w+\.xml")
+_SECTION = re.compile(r"mục \d+")
+#: A paragraph as classification.tsv names it: N-th of all the part's paragraphs.
+_OLD_PARAGRAPH = re.compile(r"(?:đầu/chân trang (?P<part>word/\w+\.xml), )?đoạn (?P<n>\d+)")
 
 
 @dataclass(frozen=True)
@@ -88,12 +95,28 @@ def _key(error: Error) -> tuple[str, str, str]:
     return error.rule, error.where, error.found
 
 
-def _matches(error: Error, doc_rule: tuple[str, str], where: str, found: str) -> bool:
+def _part_paragraphs(document: Document, part: str | None) -> list[Paragraph]:
+    """The paragraphs of the body (``part`` None) or of a header or footer part."""
+    if part is None:
+        return document.paragraphs
+    stories = [p for s in document.sections for p in (*s.headers.values(), *s.footers.values())]
+    return next(story.paragraphs for story in stories if story.name == part)
+
+
+def places(document: Document, where: str) -> list[str]:
+    """The places a classification line names (``mục 2``; a paragraph, named as now)."""
+    found = _SECTION.findall(where)
+    paragraph = _OLD_PARAGRAPH.search(where)
+    if paragraph:
+        found.append(_part_paragraphs(document, paragraph["part"])[int(paragraph["n"]) - 1].place)
+    return found
+
+
+def _matches(error: Error, rule: str, where: list[str], found: str) -> bool:
     """Whether ``error`` is the violation a classification line describes."""
-    if error.rule != doc_rule[1]:
+    if error.rule != rule:
         return False
-    places = _PLACE.findall(where)
-    if not all(re.search(rf"{re.escape(p)}(?!\d)", error.where) for p in places):
+    if not all(re.search(rf"{re.escape(p)}(?!\d)", error.where) for p in where):
         return False
     side = re.match(r"lề \w+", found)
     return side is None or error.found.startswith(side[0])
@@ -109,13 +132,16 @@ def measure(corpus: Path) -> Figures:
     }
     with open(corpus / "classification.tsv", encoding="utf-8", newline="") as handle:
         lines = [r for r in csv.DictReader(handle, delimiter="\t") if r["class"] in ("T", "t")]
+    documents = {doc: Document(originals[doc]) for doc in {r["doc"] for r in lines}}
+    for row in lines:
+        row["places"] = places(documents[row["doc"]], row["where"])
     for doc, found in found_on.items():
         for error in found:
             if doc in fixed_keys:
                 true = _key(error) not in fixed_keys[doc]
             else:
                 true = any(
-                    _matches(error, (doc, r["rule"]), r["where"], r["found"])
+                    _matches(error, r["rule"], r["places"], r["found"])
                     for r in lines
                     if r["doc"] == doc
                 )
@@ -127,8 +153,7 @@ def measure(corpus: Path) -> Figures:
         if row["where"] == "nhiều chỗ khác" or (row["doc"], row["rule"]) in DEBATABLE:
             continue
         figures.violations += 1
-        doc_rule = (row["doc"], row["rule"])
-        if any(_matches(e, doc_rule, row["where"], row["found"]) for e in found_on[row["doc"]]):
+        if any(_matches(e, row["rule"], row["places"], row["found"]) for e in found_on[row["doc"]]):
             figures.found += 1
         else:
             figures.missed.append("\t".join(row[k] for k in ("doc", "rule", "where", "found")))

@@ -1,6 +1,6 @@
 """Check a .docx against the format of Nghị định 30/2020/NĐ-CP (Phụ lục I), for its kind.
 
-``check(path_or_bytes)`` reads the document with :mod:`bdt_docx.formatting` (effective
+``check(path_or_bytes)`` reads the document with :mod:`bdt_docx.document` (effective
 formatting, styles and theme fonts resolved), finds its parts and recognises its kind
 (:mod:`~bdt_docx.checker.layout`, :mod:`~bdt_docx.checker.kinds`), then runs each rule of
 :data:`RULES` that applies to that kind. The rules live with the part of the page they
@@ -65,8 +65,8 @@ from bdt_docx.checker.page import (
     paper,
 )
 from bdt_docx.checker.report import FAIL, PASS, SKIP, WARN, CheckReport, Finding, Issue
+from bdt_docx.document import Document
 from bdt_docx.errors import DocumentError
-from bdt_docx.formatting import Document
 
 __all__ = [
     "RULES",

@@ -28,8 +28,8 @@ from bdt_docx.checker.common import (
 )
 from bdt_docx.checker.layout import Layout, pieces_of
 from bdt_docx.checker.report import FAIL, Issue
+from bdt_docx.document import Paragraph, twips_to_mm, twips_to_pt
 from bdt_docx.filters import so
-from bdt_docx.formatting import Paragraph, twips_to_mm, twips_to_pt
 
 #: Word's default tab stops, every 1,27 cm (720 twips).
 DEFAULT_TAB = 720

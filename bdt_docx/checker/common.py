@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import bdt_docx.nd30 as nd30
 from bdt_docx.checker.report import FAIL, SKIP, WARN, Issue
+from bdt_docx.document import Paragraph, Run, Table
 from bdt_docx.filters import be_rong, so
-from bdt_docx.formatting import Paragraph, Run, Table
 
 # The decree's numbers (docs/nd30.md) come from nd30; what follows is how strictly they
 # are measured on a saved document.
@@ -135,14 +135,9 @@ def pt_text(value: float) -> str:
 
 
 def locate(paragraph: Paragraph, what: str = "") -> str:
-    """``Quốc hiệu, đoạn 3 (bảng 1, hàng 1, ô 2)`` or ``đầu trang word/header1.xml, đoạn 1``."""
-    place = f"đoạn {paragraph.index + 1}"
-    if paragraph.cell is not None:
-        cell = paragraph.cell
-        place += f" (bảng {cell.table.index + 1}, hàng {cell.row.index + 1}, ô {cell.index + 1})"
-    if paragraph.story.label != "document":
-        place = f"đầu/chân trang {paragraph.story.label}, {place}"
-    return f"{what}, {place}" if what else place
+    """``Quốc hiệu, bảng 1, hàng 1, ô 2, đoạn 1`` or ``đầu trang (header1.xml), đoạn 1``:
+    the paragraph's :attr:`~bdt_docx.document.Paragraph.place`, as ``lint`` names it too."""
+    return f"{what}, {paragraph.place}" if what else paragraph.place
 
 
 def format_issues(

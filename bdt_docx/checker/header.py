@@ -28,7 +28,7 @@ from bdt_docx.checker.common import (
 from bdt_docx.checker.kinds import MIXED_CASE_CODES
 from bdt_docx.checker.layout import Layout
 from bdt_docx.checker.report import FAIL, WARN, Issue
-from bdt_docx.formatting import Paragraph
+from bdt_docx.document import Paragraph
 
 _NO_HEADER = "văn bản không có phần đầu (Quốc hiệu, số, ký hiệu)"
 

@@ -40,7 +40,7 @@ from bdt_docx.checker.common import (
     widest_line,
 )
 from bdt_docx.checker.kinds import CONG_VAN, UNKNOWN, Kind, by_code, by_title
-from bdt_docx.formatting import Cell, Document, Paragraph, Table, twips_to_pt
+from bdt_docx.document import Cell, Document, Paragraph, Table, twips_to_pt
 
 #: The first line of an agency name that goes on in the next line (``ỦY BAN NHÂN DÂN`` /
 #: ``TỈNH LÂM ĐỒNG``): Vietnamese administrative levels.

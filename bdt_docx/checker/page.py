@@ -18,8 +18,8 @@ from bdt_docx.checker.common import (
 )
 from bdt_docx.checker.layout import Layout
 from bdt_docx.checker.report import FAIL, WARN, Issue
+from bdt_docx.document import HeaderPart, Paragraph, Section, twips_to_mm
 from bdt_docx.filters import so
-from bdt_docx.formatting import HeaderPart, Paragraph, Section, twips_to_mm
 
 #: Paper sizes a document may be set on, in twips (short side, long side).
 PAPERS = {

@@ -17,8 +17,8 @@ from docx_factory import (
 )
 
 from bdt_docx import package
+from bdt_docx.document import Document, LineSpacing
 from bdt_docx.errors import BdtDocxError, DocumentError
-from bdt_docx.formatting import Document, LineSpacing
 
 TNR = '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman"/>'
 
@@ -352,6 +352,35 @@ def test_parts_are_read_through_the_bounded_package(monkeypatch) -> None:
         Document(data)
 
 
+def test_every_paragraph_is_named_as_a_clerk_finds_it() -> None:
+    """Paragraphs outside tables are counted apart; a table's are named by table, row, cell
+    (and their number in the cell when it has several); a text box's after its anchor."""
+    inner = table((1000,), [[paragraph("nested")]])
+    outer = table((3000, 2000), [[paragraph("a1") + inner + paragraph("a2"), paragraph("b")]])
+    box = (
+        '<w:p><w:r><w:t>anchor</w:t></w:r><w:r><w:pict><v:shape xmlns:v="urn:schemas-'
+        'microsoft-com:vml"><v:textbox><w:txbxContent>'
+        f"{paragraph('box 1')}{paragraph('box 2')}</w:txbxContent></v:textbox></v:shape>"
+        "</w:pict></w:r></w:p>"
+    )
+    body = paragraph("first") + outer + paragraph("") + box
+    document = open_doc(body)
+    assert [(p.place, p.text) for p in document.paragraphs] == [
+        ("đoạn 1", "first"),
+        ("bảng 1, hàng 1, ô 1, đoạn 1", "a1"),
+        ("bảng 2, hàng 1, ô 1", "nested"),
+        ("bảng 1, hàng 1, ô 1, đoạn 2", "a2"),
+        ("bảng 1, hàng 1, ô 2", "b"),
+        ("đoạn 2", ""),
+        ("đoạn 3", "anchor"),
+    ]
+    boxed = document.paragraphs[-1].text_box_paragraphs
+    assert [(p.place, p.text) for p in boxed] == [
+        ("đoạn 3, khung chữ, đoạn 1", "box 1"),
+        ("đoạn 3, khung chữ, đoạn 2", "box 2"),
+    ]
+
+
 def test_a_missing_optional_part_is_no_error() -> None:
     """No styles or theme part: defaults apply, as before."""
     document = Document(make_docx({"word/document.xml": document_xml(paragraph("chữ"))}))
@@ -391,3 +420,4 @@ def test_relationship_targets_resolve_relative_and_absolute(tmp_path) -> None:
     section = Document(path).sections[0]
     assert section.headers["default"].paragraphs[0].text == "một"
     assert section.headers["first"].paragraphs[0].text == "hai"
+    assert section.headers["first"].paragraphs[0].place == "đầu trang (header2.xml), đoạn 1"

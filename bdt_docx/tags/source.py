@@ -1,0 +1,82 @@
+"""The Jinja source of a cleaned template part, and Jinja's syntax messages in Vietnamese.
+
+:func:`jinja_source` turns a part cleaned by :func:`~bdt_docx.tags.cleaning.read_part` into
+the Jinja source that is compiled: docxtpl's own ``patch_xml``, then the XML escapes inside
+tags (``&amp;``, ``&lt;``…) written as the characters Jinja reads.
+"""
+
+from __future__ import annotations
+
+import re
+
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from bdt_docx.namespaces import qn
+from bdt_docx.tags.cleaning import CleanPart, owned
+
+__all__ = ["PARAGRAPH_FILTER", "jinja_message", "jinja_source"]
+
+_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_PARAGRAPH_START = re.compile(r"<w:p([ >])")
+_IN_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+_XML_ESCAPES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
+
+
+#: The filter a paragraph's only tag goes through: its value's lines become paragraphs.
+PARAGRAPH_FILTER = "bdt_docx_paragraphs"
+_WHOLE_VALUE = re.compile(r"\s*\{\{(-?)(?![prc]\s|tr\s)((?:(?!\}\}|\{\{|\{%).)*?)(-?)\}\}\s*", re.S)
+
+
+def jinja_source(part: CleanPart) -> str:
+    """The Jinja source of a cleaned part: each paragraph on a line of its own.
+
+    A paragraph whose only text is one ``{{ value }}`` prints it through
+    :data:`PARAGRAPH_FILTER`, so that a value of several lines becomes one paragraph per line
+    with this paragraph's formatting (indent, justification, spacing), not lines stretched
+    by line breaks.
+    """
+    for p in part.root.iter(qn("w:p")):
+        texts = [t for t in owned(p, qn("w:t")) if t.text]
+        found = _WHOLE_VALUE.fullmatch(texts[0].text or "") if len(texts) == 1 else None
+        if found:
+            left, body, right = found.groups()
+            texts[0].text = f"{{{{{left} ({body.strip()})|{PARAGRAPH_FILTER} {right}}}}}"
+    xml = _DECLARATION + etree.tostring(part.root, encoding="unicode")
+    source = _IN_TAG.sub(_unescape, DocxTemplate.patch_xml(None, xml))
+    return _PARAGRAPH_START.sub(r"\n<w:p\1", source)
+
+
+def _unescape(match: re.Match[str]) -> str:
+    text = match[0]
+    for escaped, char in _XML_ESCAPES:
+        text = text.replace(escaped, char)
+    return text
+
+
+#: Jinja's syntax messages, in Vietnamese (pattern → message; groups fill the message).
+_JINJA_MESSAGES = (
+    (r"unexpected char (.+?) at \d+", "ký tự {0} không dùng được trong thẻ"),
+    (r"expected token (.+?), got (.+)", "thiếu {0} (gặp {1})"),
+    (r"unexpected end of template.*", "thẻ hay khối chưa kết thúc"),
+    (r"Encountered unknown tag (\S+).*", "lệnh {0} không có"),
+    (r"unexpected (.+)", "{0} không đúng chỗ"),
+    (r"expected an expression.*", "thiếu biểu thức"),
+    (r"tag name expected", "thiếu tên lệnh sau '{{%'"),  # (braces doubled for format)
+    (r"expected name or number", "thiếu tên hoặc số"),
+)
+_TOKEN_NAMES = {
+    "'end of print statement'": "'}}'",
+    "'end of statement block'": "'%}'",
+    "'end of template'": "hết thẻ",
+    "'name'": "một tên",
+}
+
+
+def jinja_message(message: str) -> str:
+    """A Jinja syntax error message told in Vietnamese (never Jinja's English words)."""
+    for pattern, text in _JINJA_MESSAGES:
+        found = re.fullmatch(pattern, message.strip().rstrip("."), re.S)
+        if found:
+            return text.format(*(_TOKEN_NAMES.get(g, g) for g in found.groups()))
+    return "cú pháp không đúng"
