@@ -5,6 +5,7 @@ The corpus is generated into ``tmp_path`` by :mod:`corpus.builders` (see tests/c
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ import textwrap
 import time
 import warnings
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -448,11 +450,46 @@ def test_missing_folder(tmp_path: Path) -> None:
     assert not out.parent.exists()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions")
+#: prctl(2) option removing a capability from the bounding set (linux/prctl.h).
+PR_CAPBSET_DROP = 24
+
+
+def _bound_by_permissions() -> Callable[[], None] | None:
+    """What makes a child process bound by folder permissions. A user is already; root is
+    not (CAP_DAC_OVERRIDE lets it write anywhere), so its child drops every capability from
+    its bounding set before running the program, which then has none: still root, owning the
+    files, but held to their permission bits like any user."""
+    if os.geteuid() != 0:
+        return None
+    last = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def drop() -> None:
+        for capability in range(last + 1):
+            if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+                raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+    return drop
+
+
 def test_read_only_folder_for_real(tmp_path: Path, out: Path) -> None:
+    """The command, told to write into a folder it may not write to, says so (exit code 5)
+    and leaves nothing there, even when the tests run as root (as in CI)."""
+    workbook = example_copy(tmp_path)
     out.parent.chmod(0o555)
     try:
-        refused(example_copy(tmp_path), out, OutputError)
+        result = subprocess.run(
+            [sys.executable, "-m", "bdt_docx", "fill", str(workbook), "-o", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            preexec_fn=_bound_by_permissions(),
+        )
+        assert result.returncode == 5, result.stderr
+        assert "không có quyền ghi" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+        assert _leftovers(out.parent) == []
     finally:
         out.parent.chmod(0o755)
 
