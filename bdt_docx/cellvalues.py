@@ -13,11 +13,12 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
-from functools import partial
+from functools import lru_cache, partial
 
 from lxml import etree
 
 from bdt_docx.cells import Cell, cell_ref, with_formula
+from bdt_docx.package import parse_xml
 
 __all__ = [
     "BUILTIN_FORMATS",
@@ -99,41 +100,46 @@ def string_item(si: etree._Element) -> str:
     phonetic guides left out."""
     texts = []
     for child in si:
-        if not isinstance(child.tag, str):
-            continue
-        local = etree.QName(child).localname
+        local = _local_name(child)
         if local == "t":
             texts.append(child.text or "")
         elif local == "r":
-            texts += [t.text or "" for t in child if etree.QName(t).localname == "t"]
+            texts += [t.text or "" for t in child if _local_name(t) == "t"]
     return unescape("".join(texts))
+
+
+def _local_name(element: etree._Element) -> str | None:
+    """An element's name without its namespace (``None`` for a comment)."""
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else None
 
 
 class CellReader:
     """Reads the ``<c>`` elements of one workbook's sheets.
 
-    ``load(kind)`` gives the workbook's part related as ``kind`` (``styles``,
-    ``sharedStrings``) parsed, or ``None`` when it has none; it is called the first time a
-    cell needs that part. ``recalc_on_load`` is the workbook's ``fullCalcOnLoad``: the values
-    saved with its formulas are placeholders, not results.
+    ``load(kind)`` gives the name and the bytes of the workbook's part related as ``kind``
+    (``styles``, ``sharedStrings``), or ``None`` when it has none; it is called the first
+    time a cell needs that part. The number formats of a styles part are kept for the next
+    workbook with the same one (the workbooks of a batch are mostly copies of one).
+    ``recalc_on_load`` is the workbook's ``fullCalcOnLoad``: the values saved with its
+    formulas are placeholders, not results.
     """
 
     def __init__(
         self,
         namespace: str,
-        load: Callable[[str], etree._Element | None],
+        load: Callable[[str], tuple[str, bytes] | None],
         epoch: dt.datetime,
         recalc_on_load: bool,
     ) -> None:
+        self._namespace = namespace
         self._f, self._v, self._is, self._si = (f"{namespace}{t}" for t in ("f", "v", "is", "si"))
-        self._xf = f"{namespace}cellXfs/{namespace}xf"
-        self._num_fmt = f"{namespace}numFmts/{namespace}numFmt"
         self._load = load
         self._epoch = epoch
         self._recalc_on_load = recalc_on_load
         self._strings: list[etree._Element] | None = None
         self._decoded: dict[int, str] = {}
-        self._styles: list[tuple[str, str]] | None = None
+        self._styles: tuple[tuple[str, str], ...] | None = None
         #: Style indexes known to be well formed (a cell with one of them and no value is blank).
         self._plain_styles: set[str] = set()
 
@@ -201,8 +207,8 @@ class CellReader:
         """Shared string ``index`` (decoded once); ``IndexError`` when there is none."""
         if index not in self._decoded:
             if self._strings is None:
-                root = self._load("sharedStrings")
-                self._strings = root.findall(self._si) if root is not None else []
+                part = self._load("sharedStrings")
+                self._strings = parse_xml(part[1], part[0]).findall(self._si) if part else []
             self._decoded[index] = string_item(self._strings[index])
         return self._decoded[index]
 
@@ -210,21 +216,29 @@ class CellReader:
         """The number format code of cell style ``index`` and what it shows (a date, an
         elapsed time or a number); ``ValueError`` for an index no program writes."""
         if self._styles is None:
-            self._styles = []
-            root = self._load("styles")
-            if root is not None:
-                custom = {
-                    f.get("numFmtId", ""): f.get("formatCode", "")
-                    for f in root.iterfind(self._num_fmt)
-                }
-                for xf in root.iterfind(self._xf):
-                    fmt_id = xf.get("numFmtId", "0")
-                    code = custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id, "General")
-                    self._styles.append((code, _format_kind(code, fmt_id)))
+            part = self._load("styles")
+            self._styles = _number_formats(*part, self._namespace) if part else ()
         if not _WHOLE.fullmatch(index):
             raise ValueError(index)
         position = int(index)
         return self._styles[position] if position < len(self._styles) else ("General", "")
+
+
+@lru_cache(maxsize=16)
+def _number_formats(part: str, data: bytes, m: str) -> tuple[tuple[str, str], ...]:
+    """The number format code of each cell style of styles part ``data`` and what it shows
+    (:func:`_format_kind`)."""
+    root = parse_xml(data, part)
+    custom = {
+        f.get("numFmtId", ""): f.get("formatCode", "")
+        for f in root.iterfind(f"{m}numFmts/{m}numFmt")
+    }
+    styles = []
+    for xf in root.iterfind(f"{m}cellXfs/{m}xf"):
+        fmt_id = xf.get("numFmtId", "0")
+        code = custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id, "General")
+        styles.append((code, _format_kind(code, fmt_id)))
+    return tuple(styles)
 
 
 def _number(text: str) -> float:

@@ -180,7 +180,7 @@ class Workbook:
         pr = book.find(f"{m}workbookPr")
         self._cells = CellReader(
             m,
-            self._related_xml,
+            self._related_part,
             CALENDAR_MAC_1904
             if pr is not None and pr.get("date1904") in ("1", "true")
             else CALENDAR_WINDOWS_1900,
@@ -210,10 +210,11 @@ class Workbook:
                 sheet = order[int(scope)]
             self._names.setdefault(name.lower(), []).append((sheet, item.text or "", name))
 
-    def _related_xml(self, kind: str) -> etree._Element | None:
-        """The workbook's part related as ``kind``, parsed (``None`` when it has none)."""
+    def _related_part(self, kind: str) -> tuple[str, bytes] | None:
+        """The name and bytes of the workbook's part related as ``kind`` (``None`` when it
+        has none)."""
         part = self._related.get(kind)
-        return self._package.read_xml(part) if part is not None else None
+        return (part, self._package.read(part)) if part is not None else None
 
     # -- names and tables -----------------------------------------------------------------
 
@@ -381,25 +382,29 @@ class _SheetScan:
     def _done(
         self, rows: etree._Element, whole: bool
     ) -> Iterator[tuple[int, etree._Element, etree._Element]]:
-        """The cells of the rows parsed whole (all of them once the sheet is), then drops
-        those rows."""
+        """The cells of the rows parsed whole (all of them once the sheet is); then, while
+        the sheet is still being parsed, drops those rows."""
         open_row = None if whole else rows[-1] if len(rows) else None
-        previous = None
+        previous = current = None
+        number = 0  # 0: ``current`` is not a row of the sheet
         for element in rows.iter(*self._wanted):
             c = element if self._every_cell else element.getparent()
             if c is previous:  # its <f>, then its <v>
                 continue
             previous = c
             row = c.getparent()
-            if row is open_row:
-                break
-            if c.tag == self._c and row.tag == self._row and row.getparent() is rows:
-                yield self._number(row), row, c
-        finished = len(rows) - (0 if whole else 1)
-        if finished > 0:
-            self._dropped = self._number(rows[finished - 1])
+            if row is not current:
+                if row is open_row:
+                    break
+                current = row
+                sheet_row = row.tag == self._row and row.getparent() is rows
+                number = self._number(row) if sheet_row else 0
+            if number and c.tag == self._c:
+                yield number, row, c
+        if not whole and len(rows) > 1:  # (a whole sheet's tree goes at once)
+            self._dropped = self._number(rows[-2])
             self._known = (None, self._dropped)
-            del rows[:finished]
+            del rows[:-1]
 
     def _number(self, row: etree._Element) -> int:
         """The number of ``row``: its ``r``, else one more than the row before it."""

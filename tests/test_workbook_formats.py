@@ -262,3 +262,41 @@ def test_a_list_named_over_whole_columns_reads_its_rows(tmp_path):
         assert read_context(workbook, fields) == {
             "ds": [{"ten": "Sở Nội vụ"}, {"ten": "Sở Tư pháp"}]
         }
+
+
+def test_a_long_list_with_unnumbered_rows_and_cells_is_read_whole(tmp_path):
+    """A sheet longer than what is parsed at once (its rows are dropped as the parse goes),
+    whose rows and cells some programs write without their numbers (``<row>``, ``<c>``): each
+    one takes the number after the one before it."""
+    from bdt_docx.fields import Column, Fields, TableSpec
+    from bdt_docx.validate import read_context
+
+    def row(number: int) -> str:
+        text = f"<is><t>Đơn vị số {number} với một tên dài để sổ thật dài</t></is>"
+        if number % 3 == 0:  # no row number, and a second cell without its column
+            return f'<row><c t="inlineStr">{text}</c><c t="n"><v>{number}</v></c></row>'
+        return (
+            f'<row r="{number}"><c r="A{number}" t="inlineStr">{text}</c>'
+            f'<c r="B{number}"><v>{number}</v></c><c r="C{number}" s="1"/></row>'
+        )
+
+    header = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Tên</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>Số</t></is></c></row>'
+    )
+    last = 6001
+    cells = header + "".join(row(n) for n in range(2, last + 1))
+    path = build(
+        tmp_path / "long.xlsx",
+        cells,
+        names=f'<definedName name="ds">S!$A$1:$B${last}</definedName>',
+        styles='<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="0"/></cellXfs>',
+    )
+    assert zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml").file_size > 512 * 1024
+    columns = (Column("ten", "Tên"), Column("so", "Số", type="integer"))
+    fields = Fields({}, {"ds": TableSpec("ds", "Danh sách", columns)})
+    with Workbook(path) as workbook:
+        rows = read_context(workbook, fields)["ds"]
+    assert len(rows) == last - 1
+    assert [r["so"] for r in rows] == list(range(2, last + 1))
+    assert rows[-1]["ten"] == f"Đơn vị số {last} với một tên dài để sổ thật dài"
