@@ -27,6 +27,13 @@ from lxml import etree
 
 from bdt_docx.errors import Problem, TemplateError
 from bdt_docx.fieldtypes import TEXT, TYPES, FieldType
+from bdt_docx.namespaces import (
+    CONTENT_TYPES,
+    CUSTOM_PROPERTIES,
+    DOC_PROPS_VTYPES,
+    PACKAGE_RELATIONSHIPS,
+    REL_CUSTOM_PROPERTIES,
+)
 from bdt_docx.package import Package
 
 __all__ = [
@@ -367,17 +374,14 @@ def description_path(template: str | Path) -> Path:
 PROPERTY_PREFIX = "bdt_docx.mo_ta_truong."
 #: Characters per property: Word's dialog keeps text properties up to 255 characters.
 _PROPERTY_LENGTH = 250
-_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_CUSTOM_NS, _VT_NS = CUSTOM_PROPERTIES, DOC_PROPS_VTYPES
 #: Relationship type of the custom properties part (package relationships).
-CUSTOM_PROPERTIES_TYPE = (
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
-)
+CUSTOM_PROPERTIES_TYPE = REL_CUSTOM_PROPERTIES
 CUSTOM_PROPERTIES_CONTENT_TYPE = (
     "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 )
-_PACKAGE_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+_PACKAGE_RELS = f"{{{PACKAGE_RELATIONSHIPS}}}Relationship"
+_TYPES_NS = CONTENT_TYPES
 
 
 def custom_properties_xml(description: str) -> bytes:

@@ -1,9 +1,10 @@
-"""The XML namespaces of Office Open XML that bdt_docx reads and writes, in one place.
+"""The XML namespaces that bdt_docx reads and writes (Office Open XML, OpenDocument), in one place.
 
-Every module (the package reader, the document model, the tag analysis, the template
-builder in ``tools/``) takes its namespace URIs and qualified names from here, so a
-namespace is declared once. :data:`NS` maps the usual prefixes to their URIs (for XPath
-and ``find``), :func:`qn` turns ``"w:p"`` into lxml's Clark name ``{…/main}p``.
+Every module (the package reader, the workbook readers, the document model, the tag
+analysis, the field description, the template builder in ``tools/``) takes its namespace
+URIs and qualified names from here, so a namespace is declared once. :data:`NS` maps the
+usual prefixes to their URIs (for XPath and ``find``), :func:`qn` turns ``"w:p"`` into
+lxml's Clark name ``{…/main}p``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,18 @@ PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relation
 CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 #: ``docProps/app.xml`` (the page count the saving program wrote).
 EXTENDED_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+#: ``docProps/custom.xml``, the custom document properties (a template's field description).
+CUSTOM_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+#: The value types of document properties (``vt:lpwstr``).
+DOC_PROPS_VTYPES = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+#: SpreadsheetML, the workbook and worksheets of an .xlsx.
+SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+#: SpreadsheetML of Excel's "Strict Open XML Spreadsheet" files.
+SPREADSHEET_STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+#: OpenDocument (.ods): the document, its tables, its text.
+ODF_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 #: The ``xml:`` prefix (``xml:space="preserve"``).
 XML = "http://www.w3.org/XML/1998/namespace"
 
@@ -53,6 +66,8 @@ REL_OFFICE_DOCUMENT = f"{R}/officeDocument"
 REL_STYLES = f"{R}/styles"
 #: The theme part, from the main part.
 REL_THEME = f"{R}/theme"
+#: The custom properties part, from the package.
+REL_CUSTOM_PROPERTIES = f"{R}/custom-properties"
 
 #: Prefix → URI, for XPath expressions and ``find``/``iterfind`` paths.
 NS = {"w": W, "r": R, "a": A, "wp": WP, "v": V, "mc": MC, "xml": XML}

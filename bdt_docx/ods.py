@@ -35,15 +35,14 @@ from bdt_docx.cells import (
     with_formula,
 )
 from bdt_docx.errors import WorkbookError
+from bdt_docx.namespaces import ODF_OFFICE, ODF_TABLE, ODF_TEXT
 from bdt_docx.package import MAX_PART_BYTES, Package, PackageError, parse_xml, refuse_doctype
 
 __all__ = ["ODS_SUFFIXES", "OdsWorkbook"]
 
 #: Spreadsheet formats read by this module.
 ODS_SUFFIXES = (".ods", ".fods")
-_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_OFFICE, _TABLE, _TEXT = ODF_OFFICE, ODF_TABLE, ODF_TEXT
 _CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
 _O, _T, _X = f"{{{_OFFICE}}}", f"{{{_TABLE}}}", f"{{{_TEXT}}}"
 _ADDRESS = re.compile(

@@ -46,6 +46,7 @@ from bdt_docx.cellvalues import (
     unescape,
 )
 from bdt_docx.errors import WorkbookError, os_reason
+from bdt_docx.namespaces import SPREADSHEET, SPREADSHEET_STRICT
 from bdt_docx.package import Package, PackageError, parse_xml
 
 # What the tests and the other readers import from here, besides the reader itself.
@@ -63,9 +64,7 @@ __all__ = [
     "parse_reference",
 ]
 
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-#: The namespace of Excel's "Strict Open XML Spreadsheet" files.
-_STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+_MAIN, _STRICT_MAIN = SPREADSHEET, SPREADSHEET_STRICT
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 #: A count or an index as parts store them (ASCII digits, at most nine).
