@@ -70,11 +70,6 @@ class Document:
         """The top-level content of the body: paragraphs and tables, in order."""
         self._headers: dict[str, HeaderPart] = {}
 
-    @classmethod
-    def open(cls, source: str | Path | bytes) -> Document:
-        """Open a .docx from a path or from its bytes."""
-        return cls(source)
-
     def _xml(self, part: str) -> etree._Element | None:
         """The root element of ``part`` (``word/document.xml``), or None if it is missing.
 
