@@ -53,7 +53,7 @@ def read_workbook(
     path = path_argument(xlsx, "read_workbook", "xlsx")
     prepared = template_argument(template, "read_workbook")
     if path.suffix.lower() in CONVERTED_SUFFIXES:
-        from bdt_docx.pdf import converted_workbook
+        from bdt_docx.libreoffice import converted_workbook
 
         with converted_workbook(path) as converted:
             return _read(converted, prepared, shown_as=path)

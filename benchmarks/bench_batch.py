@@ -200,7 +200,7 @@ def batch(workbooks: Sequence[Path], out: Path, jobs: int, pdf: bool = False) ->
 def one_soffice_call(reports: Sequence[Path], out: Path) -> None:
     """What the batch's PDFs cost at least: one LibreOffice start converting them all (in
     a fresh profile and a clean environment, as bdt_docx runs it)."""
-    from bdt_docx.pdf import HEADLESS_OPTIONS, find_soffice, soffice_environment
+    from bdt_docx.libreoffice import HEADLESS_OPTIONS, find_soffice, soffice_environment
 
     with tempfile.TemporaryDirectory(prefix="bench-lo-profile-") as profile:
         command = [

@@ -20,7 +20,7 @@ from pathlib import Path
 import needs
 import pytest
 
-from bdt_docx.pdf import SOFFICE_ENV
+from bdt_docx.libreoffice import SOFFICE_ENV
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bdt_docx import pdf
-from bdt_docx.pdf import soffice_environment
+from bdt_docx.libreoffice import find_soffice, soffice_environment
 
 #: Said when a test not marked ``slow`` tries to start LibreOffice (see ``conftest.py``).
 NOT_SLOW = (
@@ -37,7 +36,7 @@ def require_program(name: str, found: str | os.PathLike[str] | None) -> Path:
 def require_libreoffice() -> Path:
     """The LibreOffice program, under the rule of :func:`require_program`; a test that is
     not marked ``slow`` fails here (it sees :data:`REFUSING_SOFFICE`)."""
-    found = pdf.find_soffice()
+    found = find_soffice()
     if found is not None and found == REFUSING_SOFFICE:
         pytest.fail(NOT_SLOW, pytrace=False)
     return require_program("LibreOffice (soffice)", found)

@@ -191,9 +191,9 @@ def test_a_report_that_cannot_be_moved_into_place_fails_alone(tmp_path, variants
 
 
 def test_a_failed_pdf_is_a_failure_but_the_docx_stays(tmp_path, variants, monkeypatch):
-    import bdt_docx.pdf
+    import bdt_docx.libreoffice
 
-    monkeypatch.setattr(bdt_docx.pdf, "find_soffice", lambda: None)
+    monkeypatch.setattr(bdt_docx.libreoffice, "find_soffice", lambda: None)
     result = fill_reports([variants["vi_du"]], TEMPLATE, tmp_path, pdf=True)
     assert result.reports == [tmp_path / "vi_du.docx"] and result.reports[0].exists()
     (failure,) = result.failures

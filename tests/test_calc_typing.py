@@ -20,7 +20,7 @@ from workbooks import EXAMPLE
 import bdt_docx
 from bdt_docx import WorkbookError
 from bdt_docx.cli import main
-from bdt_docx.pdf import soffice_environment
+from bdt_docx.libreoffice import soffice_environment
 
 TYPIST = Path(__file__).resolve().parent / "corpus" / "calc_typist.py"
 SAVES = {"xlsx": "Calc MS Excel 2007 XML", "ods": "calc8"}

@@ -205,9 +205,9 @@ def test_pdf_beside_the_report(tmp_path, capsys):
 
 
 def test_pdf_failure_exits_6_and_keeps_the_docx(tmp_path, capsys, monkeypatch):
-    from bdt_docx import pdf
+    from bdt_docx import libreoffice
 
-    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    monkeypatch.setattr(libreoffice, "find_soffice", lambda: None)
     workbook = edit_workbook(tmp_path / "w.xlsx")
     assert main(["fill", str(workbook), "--pdf", "--json"]) == 6
     data = last_json(capsys.readouterr().out)

@@ -36,9 +36,9 @@ import pytest
 from needs import require_libreoffice, require_uno_python
 from workbooks import EXAMPLE
 
-from bdt_docx import pdf
+from bdt_docx import libreoffice
+from bdt_docx.libreoffice import run_conversion, soffice_environment
 from bdt_docx.macros import EXCEL_MACRO, LIBREOFFICE_MACRO, install_libreoffice_macro, macro_file
-from bdt_docx.pdf import run_conversion, soffice_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 MACRO_URL = "vnd.sun.star.script:bdt_docx_libreoffice.py$tao_bao_cao?language=Python&location=user"
@@ -190,7 +190,7 @@ def _libreoffice(soffice: Path, profile: Path, env: dict[str, str], pipe: str):
         [
             str(soffice),
             f"-env:UserInstallation={profile.as_uri()}",
-            *pdf.HEADLESS_OPTIONS,
+            *libreoffice.HEADLESS_OPTIONS,
             f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
         ],
         stdin=subprocess.DEVNULL,

@@ -1,4 +1,5 @@
-"""Conversions through LibreOffice (:mod:`bdt_docx.pdf`): report → PDF, .ods → .xlsx.
+"""Conversions through LibreOffice (:mod:`bdt_docx.libreoffice`, :mod:`bdt_docx.pdf`): report
+→ PDF, .ods → .xlsx.
 
 Tests that need LibreOffice (or ``pdftotext``) skip when it is missing, except with
 ``CI=true``, where a missing program is a failure: :func:`require_program` holds that rule,
@@ -19,7 +20,7 @@ from needs import require_libreoffice
 from reading import pdf_words, pdftotext
 
 import bdt_docx
-from bdt_docx import pdf
+from bdt_docx import libreoffice, pdf
 from bdt_docx.errors import ConversionError, OutputError, WorkbookError
 from bdt_docx.output import TEMP_PREFIX
 
@@ -50,11 +51,11 @@ def _template() -> Path | None:
 def test_find_soffice_honours_the_environment_variable(tmp_path, monkeypatch):
     program = tmp_path / "soffice"
     program.write_text("")
-    monkeypatch.setenv(pdf.SOFFICE_ENV, str(program))
-    assert pdf.find_soffice() == program
-    monkeypatch.setenv(pdf.SOFFICE_ENV, str(tmp_path / "missing"))
-    assert pdf.find_soffice() is None
-    assert str(tmp_path / "missing") in pdf.install_hint()
+    monkeypatch.setenv(libreoffice.SOFFICE_ENV, str(program))
+    assert libreoffice.find_soffice() == program
+    monkeypatch.setenv(libreoffice.SOFFICE_ENV, str(tmp_path / "missing"))
+    assert libreoffice.find_soffice() is None
+    assert str(tmp_path / "missing") in libreoffice.install_hint()
 
 
 def test_soffice_environment_drops_virtualenvs(tmp_path):
@@ -67,7 +68,7 @@ def test_soffice_environment_drops_virtualenvs(tmp_path):
     path = os.pathsep.join(
         [str(venv / "bin"), str(other / "bin"), "/root/.pyenv/shims", "/opt/tools", "/usr/bin"]
     )
-    env = pdf.soffice_environment(
+    env = libreoffice.soffice_environment(
         {"PATH": path, "VIRTUAL_ENV": str(venv), "PYTHONHOME": "x", "PYTHONPATH": "y", "A": "b"}
     )
     assert env["PATH"].split(os.pathsep) == ["/opt/tools", "/usr/bin"]
@@ -76,7 +77,7 @@ def test_soffice_environment_drops_virtualenvs(tmp_path):
 
 
 def test_missing_libreoffice_says_how_to_install(tmp_path, monkeypatch):
-    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    monkeypatch.setattr(libreoffice, "find_soffice", lambda: None)
     report = tmp_path / "bao_cao.docx"
     report.write_bytes(b"PK")
     with pytest.raises(ConversionError) as caught:
@@ -84,13 +85,13 @@ def test_missing_libreoffice_says_how_to_install(tmp_path, monkeypatch):
     message = str(caught.value)
     assert "libreoffice.org" in message
     assert "sudo apt install libreoffice-writer-nogui" in message
-    assert pdf.SOFFICE_ENV in message
+    assert libreoffice.SOFFICE_ENV in message
     assert not report.with_suffix(".pdf").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["bao_cao.docx"]
 
 
 def test_fill_report_keeps_the_docx_when_pdf_fails(tmp_path, monkeypatch):
-    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    monkeypatch.setattr(libreoffice, "find_soffice", lambda: None)
     with pytest.raises(ConversionError):
         fill_example(tmp_path, pdf=True)
     assert (tmp_path / "bao_cao_bau_cu_2021.docx").is_file()
@@ -98,17 +99,19 @@ def test_fill_report_keeps_the_docx_when_pdf_fails(tmp_path, monkeypatch):
 
 
 def test_missing_libreoffice_for_ods_says_save_as_xlsx(tmp_path, monkeypatch):
-    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    monkeypatch.setattr(libreoffice, "find_soffice", lambda: None)
     workbook = tmp_path / "so_lieu.ods"
     workbook.write_bytes(b"PK")
-    with pytest.raises(WorkbookError) as caught, pdf.converted_workbook(workbook):
+    with pytest.raises(WorkbookError) as caught, libreoffice.converted_workbook(workbook):
         pass
     message = str(caught.value)
     assert "Save As" in message and ".xlsx" in message and "Excel 2007-365" in message
 
 
 def test_existing_pdf_is_kept_without_overwrite(tmp_path, monkeypatch):
-    monkeypatch.setattr(pdf, "find_soffice", lambda: pytest.fail("must not run LibreOffice"))
+    monkeypatch.setattr(
+        libreoffice, "find_soffice", lambda: pytest.fail("must not run LibreOffice")
+    )
     report = tmp_path / "bao_cao.docx"
     report.write_bytes(b"PK")
     old = report.with_suffix(".pdf")
@@ -128,7 +131,7 @@ def _fake_soffice(tmp_path: Path, body: str) -> Path:
 def _report_for_fake_soffice(tmp_path: Path, monkeypatch, body: str) -> Path:
     """A stand-in report, with a fake ``soffice`` (``tmp_path/fake-soffice``) running
     ``body`` set as the LibreOffice to use."""
-    monkeypatch.setenv(pdf.SOFFICE_ENV, str(_fake_soffice(tmp_path, body)))
+    monkeypatch.setenv(libreoffice.SOFFICE_ENV, str(_fake_soffice(tmp_path, body)))
     report = tmp_path / "bao_cao.docx"
     report.write_bytes(b"PK")
     return report
@@ -298,7 +301,7 @@ done"""
 
 def _batch(tmp_path: Path, monkeypatch, names: list[str], **options: object):
     """Fill a report per name with the fake LibreOffice; the result and its runs."""
-    monkeypatch.setenv(pdf.SOFFICE_ENV, str(_fake_soffice(tmp_path, _CONVERTS_IN_ORDER)))
+    monkeypatch.setenv(libreoffice.SOFFICE_ENV, str(_fake_soffice(tmp_path, _CONVERTS_IN_ORDER)))
     if not EXAMPLE.is_file():
         pytest.skip("examples/bao_cao_bau_cu_2021.xlsx không có")
     books = tmp_path / "so"
@@ -337,7 +340,7 @@ def test_a_report_libreoffice_cannot_read_fails_alone(tmp_path, monkeypatch):
 
 @posix_only
 def test_a_report_that_hangs_is_stopped_and_the_others_get_their_pdf(tmp_path, monkeypatch):
-    monkeypatch.setattr(pdf, "DEFAULT_TIMEOUT", 1.0)
+    monkeypatch.setattr(libreoffice, "DEFAULT_TIMEOUT", 1.0)
     started = time.monotonic()
     result, runs = _batch(tmp_path, monkeypatch, ["a", "b", "treo", "x"])
     assert time.monotonic() - started < 30
@@ -365,7 +368,7 @@ def test_a_report_that_crashes_libreoffice_fails_alone(tmp_path, monkeypatch):
 
 @posix_only
 def test_a_libreoffice_that_always_fails_is_tried_twice_not_per_report(tmp_path, monkeypatch):
-    monkeypatch.setenv(pdf.SOFFICE_ENV, str(_fake_soffice(tmp_path, "echo run >> "
+    monkeypatch.setenv(libreoffice.SOFFICE_ENV, str(_fake_soffice(tmp_path, "echo run >> "
         f"'{tmp_path}/runs.log'; echo 'Fatal exception: Signal 6' >&2; exit 134")))  # fmt: skip
     reports = []
     for name in ("a", "b", "c", "d"):
@@ -379,7 +382,7 @@ def test_a_libreoffice_that_always_fails_is_tried_twice_not_per_report(tmp_path,
 
 @posix_only
 def test_reports_of_two_folders_with_the_same_name(tmp_path, monkeypatch):
-    monkeypatch.setenv(pdf.SOFFICE_ENV, str(_fake_soffice(tmp_path, _CONVERTS_IN_ORDER)))
+    monkeypatch.setenv(libreoffice.SOFFICE_ENV, str(_fake_soffice(tmp_path, _CONVERTS_IN_ORDER)))
     reports = [
         tmp_path / "q1" / "so.docx",
         tmp_path / "q2" / "so.docx",
@@ -477,7 +480,7 @@ def test_ods_workbook_reads_like_the_xlsx(tmp_path):
     require_libreoffice()
     if not EXAMPLE.is_file():
         pytest.skip("examples/bao_cao_bau_cu_2021.xlsx không có")
-    ods = pdf.run_conversion(EXAMPLE, "ods", tmp_path)
+    ods = libreoffice.run_conversion(EXAMPLE, "ods", tmp_path)
     assert ods == tmp_path / "bao_cao_bau_cu_2021.ods"
     from_ods = bdt_docx.read_workbook(ods, _template())
     from_xlsx = bdt_docx.read_workbook(EXAMPLE, _template())

@@ -22,7 +22,7 @@ from workbooks import EXAMPLE
 
 import bdt_docx
 from bdt_docx import WorkbookError
-from bdt_docx.pdf import soffice_environment
+from bdt_docx.libreoffice import soffice_environment
 
 #: LibreOffice's CSV filter: comma, double quotes, UTF-8, from row 1, cells as shown, every
 #: sheet into its own file (``<name>-<sheet>.csv``).
