@@ -48,6 +48,10 @@ MAX_PART_BYTES = 256 * 1024 * 1024
 #: Largest inflated size of all the parts read from one package.
 MAX_PACKAGE_BYTES = 512 * 1024 * 1024
 _CHUNK = 1024 * 1024
+#: Parts up to this size are inflated in one call when their zip entry agrees with itself;
+#: anything unusual goes through ``zipfile``, which says what is wrong.
+_SMALL_PART = 1024 * 1024
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature; name and extra field lengths
 #: How far into an XML part a document type declaration is looked for.
 _PROLOG_BYTES = 64 * 1024
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
@@ -97,6 +101,10 @@ def parse_xml(data: bytes, part: str | None = None) -> etree._Element:
     if root is None:  # pragma: no cover - lxml returns None only with recover=True
         raise PackageError(f"phần {part or 'XML'} trống", part)
     return root
+
+
+def _too_large(part: str) -> PackageError:
+    return PackageError(f"phần {part} giải nén ra quá lớn (có thể là tệp độc hại)", part)
 
 
 def part_path(base: str, target: str) -> str:
@@ -209,6 +217,53 @@ class Package:
         """Inflate part ``name``; a part or a package inflating too much is refused."""
         if name not in self.names:
             raise PackageError(f"thiếu phần {name}", name)
+        data = self._read_small(name)
+        if data is None:
+            data = self._read_stream(name)
+        if name.lower().endswith(_XML_SUFFIXES):
+            refuse_doctype(data, name)
+        return data
+
+    def _read_small(self, name: str) -> bytes | None:
+        """Part ``name`` inflated in one call (counted as :meth:`_read_stream` counts), or
+        ``None`` when it is large, encrypted, compressed otherwise than by deflate, or when
+        anything about its entry disagrees: its local header, its sizes, its CRC."""
+        info = self._zip.getinfo(name)
+        if (
+            info.flag_bits & 0x1
+            or max(info.file_size, info.compress_size) > _SMALL_PART
+            or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+        ):
+            return None
+        try:
+            self._file.seek(info.header_offset)
+            signature, name_size, extra_size = _LOCAL_HEADER.unpack(
+                self._file.read(_LOCAL_HEADER.size)
+            )
+            encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
+            if signature != b"PK\x03\x04" or self._file.read(name_size) != (
+                info.orig_filename.encode(encoding)
+            ):
+                return None
+            self._file.seek(extra_size, 1)
+            data = self._file.read(info.compress_size)
+            if info.compress_type == zipfile.ZIP_DEFLATED:
+                inflater = zlib.decompressobj(-15)
+                data = inflater.decompress(data, info.file_size + 1)
+                if not inflater.eof:
+                    return None
+        except (OSError, zlib.error, struct.error, UnicodeEncodeError):
+            return None
+        if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+            return None
+        self._inflated += len(data)
+        if len(data) > MAX_PART_BYTES or self._inflated > MAX_PACKAGE_BYTES:
+            raise _too_large(name)
+        return data
+
+    def _read_stream(self, name: str) -> bytes:
+        """Part ``name`` inflated through ``zipfile`` a chunk at a time, refused once it or
+        the package inflates too much."""
         chunks, size = [], 0
         try:
             with (
@@ -219,17 +274,12 @@ class Package:
                     size += len(chunk)
                     self._inflated += len(chunk)
                     if size > MAX_PART_BYTES or self._inflated > MAX_PACKAGE_BYTES:
-                        raise PackageError(
-                            f"phần {name} giải nén ra quá lớn (có thể là tệp độc hại)", name
-                        )
+                        raise _too_large(name)
                     chunks.append(chunk)
         except RuntimeError as exc:  # zipfile refuses an encrypted member this way
             state = "được mã hóa" if self._zip.getinfo(name).flag_bits & 0x1 else "bị hỏng"
             raise PackageError(f"phần {name} {state}", name) from exc
-        data = b"".join(chunks)
-        if name.lower().endswith(_XML_SUFFIXES):
-            refuse_doctype(data, name)
-        return data
+        return b"".join(chunks)
 
     def read_xml(self, name: str) -> etree._Element:
         """Inflate and parse part ``name`` (see :func:`parse_xml`)."""
