@@ -15,6 +15,7 @@ import datetime as dt
 import math
 import re
 import warnings
+from abc import ABC, abstractmethod
 from dataclasses import replace
 from decimal import InvalidOperation
 from typing import Any, ClassVar
@@ -46,7 +47,7 @@ def _number(value: float) -> str:
         return f"{value:g}"
 
 
-class FieldType:
+class FieldType(ABC):
     """A kind of value a field or a list's column holds; subclasses are the types.
 
     A subclass sets :attr:`name` and :attr:`label` and implements :meth:`convert`; the other
@@ -62,12 +63,12 @@ class FieldType:
     #: Number format of its input cells in a new workbook (None: Excel's General).
     number_format: ClassVar[str | None] = None
 
+    @abstractmethod
     def convert(self, value: object) -> Any:
         """``value`` (a cell's, a program's, or a description's example) as this type.
 
         Raises :class:`ValueProblem` with the Vietnamese reason when it does not fit.
         """
-        raise NotImplementedError
 
     def read(self, value: object, place: Problem) -> Any:
         """``value``, not blank, from a workbook or a program's context, as this type;
