@@ -131,6 +131,7 @@ def widest_line(target: Paragraph | Piece) -> float:
 
 
 def pt_text(value: float) -> str:
+    """A length in points as the report writes it: ``12,5 pt``."""
     return f"{so(value, 1)} pt"
 
 
@@ -191,10 +192,12 @@ ALIGN_NAMES = {"left": "trái", "center": "giữa", "right": "phải", "both": "
 
 
 def within(value: float, bounds: tuple[float, float], tolerance: float = PT_TOLERANCE) -> bool:
+    """Whether ``value`` lies in ``bounds`` (least, most), give or take ``tolerance``."""
     return bounds[0] - tolerance <= value <= bounds[1] + tolerance
 
 
 def size_range(sizes: tuple[float, float]) -> str:
+    """The font sizes expected, as the report writes them: ``cỡ chữ 13-14 pt``."""
     low, high = sizes
     return f"cỡ chữ {so(low)} pt" if low == high else f"cỡ chữ {so(low)}-{so(high)} pt"
 

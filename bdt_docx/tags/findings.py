@@ -104,6 +104,7 @@ class Tag:
 
     @property
     def keyword(self) -> str:
+        """The statement's first word (``if``, ``endfor``, ``else``), empty when none."""
         return self.body.split(None, 1)[0] if self.body.split() else ""
 
     def show(self) -> str:
