@@ -3,7 +3,8 @@
 The report is written to a temporary file in the destination folder, whose name starts
 with :data:`TEMP_PREFIX`, then moved into place with :func:`os.replace`: a reader never sees
 a half-written report under the final name, and a process killed midway leaves only a
-recognisable temporary file, which the next write into that folder removes once stale.
+recognisable temporary file, which the next write into that folder removes once stale
+(:func:`remove_stale`, which removes the PDF work folders of :mod:`bdt_docx.pdf` too).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import struct
 import tempfile
 import time
@@ -26,17 +28,22 @@ from typing import BinaryIO
 from bdt_docx.errors import OutputError, os_reason
 
 __all__ = [
+    "TEMP_FOLDER_SUFFIX",
     "TEMP_PREFIX",
     "Finisher",
     "Member",
     "check_destination",
     "deflate",
+    "remove_stale",
     "write_bytes",
     "write_package",
 ]
 
 #: Start of the name of every temporary file bdt_docx writes beside a report.
 TEMP_PREFIX = ".~bdt-docx-"
+#: End of the name of every temporary folder bdt_docx makes beside a report (a temporary
+#: file's ends with ``.tmp``).
+TEMP_FOLDER_SUFFIX = ".d"
 _STALE_SECONDS = 3600
 _RECHECK_SECONDS = 600.0
 #: When this process last looked for stale temporary files in each folder.
@@ -225,7 +232,7 @@ def _write_atomically(output: Path, write: Callable[[BinaryIO], object], overwri
 def _stage(output: Path, write: Callable[[BinaryIO], object], overwrite: bool) -> Path:
     """Write a new temporary file beside ``output`` with ``write``; return its path."""
     check_destination(output, overwrite)
-    _remove_stale(output.parent)
+    remove_stale(output.parent)
     try:
         handle, temp_name = tempfile.mkstemp(
             prefix=TEMP_PREFIX, suffix=output.suffix + ".tmp", dir=output.parent
@@ -285,19 +292,25 @@ def _failed(exc: OSError, output: Path) -> OutputError:
     return OutputError(f"lỗi hệ thống khi ghi tệp ({os_reason(exc)})", output, code="output.system")
 
 
-def _remove_stale(folder: Path) -> None:
-    """Remove temporary files an interrupted run left here more than an hour ago.
+def remove_stale(folder: Path) -> None:
+    """Remove the temporary files (``.~bdt-docx-*.tmp``) and folders (``.~bdt-docx-*.d``) an
+    interrupted run left in ``folder`` more than an hour ago.
 
-    A folder is looked at most once every :data:`_RECHECK_SECONDS` per process: listing a
-    folder that holds a batch's thousand reports before each report would cost more than
-    the report.
+    A younger one may belong to a run going on now and is kept; a link, or anything that
+    cannot be looked at or removed, is left alone. A folder is looked at most once every
+    :data:`_RECHECK_SECONDS` per process: listing a folder that holds a batch's thousand
+    reports before each report would cost more than the report.
     """
     now = time.monotonic()
     if now - _checked.get(folder, float("-inf")) < _RECHECK_SECONDS:
         return
     _checked[folder] = now
     limit = time.time() - _STALE_SECONDS
-    for leftover in folder.glob(f"{TEMP_PREFIX}*.tmp"):
+    for leftover in folder.glob(f"{TEMP_PREFIX}*"):
         with contextlib.suppress(OSError):
-            if leftover.stat().st_mtime < limit:
+            if leftover.is_symlink() or leftover.lstat().st_mtime >= limit:
+                continue
+            if leftover.name.endswith(".tmp") and leftover.is_file():
                 leftover.unlink()
+            elif leftover.name.endswith(TEMP_FOLDER_SUFFIX) and leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)

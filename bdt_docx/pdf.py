@@ -5,7 +5,7 @@ LibreOffice's start once per job rather than once per report; :func:`convert_to_
 report. LibreOffice writes into a temporary folder beside the reports and each PDF is moved
 into place with :func:`os.replace` once complete, so no half-written file ever carries the
 final name. Such folders that a killed run left beside a report are removed by the next
-conversion there once an hour old (:func:`remove_stale_folders`).
+conversion or report written there once an hour old (:func:`bdt_docx.output.remove_stale`).
 
 A PDF beside a report written over the previous one is that report's no longer:
 :func:`stale_pdf` warns of it, :func:`without_stale_pdf` removes it when the new PDF fails.
@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -24,20 +23,17 @@ from pathlib import Path
 
 import bdt_docx.libreoffice as libreoffice
 from bdt_docx.errors import BdtDocxError, ConversionError, OutputError, Problem, os_reason
-from bdt_docx.output import TEMP_PREFIX, check_destination
+from bdt_docx.output import TEMP_FOLDER_SUFFIX, TEMP_PREFIX, check_destination, remove_stale
 
 __all__ = [
     "convert_many",
     "convert_to_pdf",
-    "remove_stale_folders",
     "stale_pdf",
     "without_stale_pdf",
 ]
 
 #: Suffix of the temporary folder LibreOffice writes a PDF into, beside the report.
-PDF_WORK_SUFFIX = ".pdf.d"
-#: Age after which such a folder is a leftover of a killed run (as for temporary files).
-STALE_SECONDS = 3600
+PDF_WORK_SUFFIX = ".pdf" + TEMP_FOLDER_SUFFIX
 
 
 def convert_to_pdf(
@@ -138,7 +134,7 @@ def _convert_share(
     """Convert ``sources`` (reports of one folder, distinct stems) in as few runs as their
     failures allow; each report's PDF, or its error, in order."""
     folder = sources[0].parent
-    remove_stale_folders(folder)
+    remove_stale(folder)
     try:
         work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, suffix=PDF_WORK_SUFFIX, dir=folder))
     except OSError as exc:
@@ -289,22 +285,3 @@ def without_stale_pdf(report: Path, error: BdtDocxError) -> BdtDocxError:
     if isinstance(error, OutputError):
         return OutputError(problems, error.file, error.what)
     return type(error)(problems, error.file)
-
-
-def remove_stale_folders(folder: Path, *, max_age: float = STALE_SECONDS) -> None:
-    """Remove the PDF work folders (``.~bdt-docx-*.pdf.d``) in ``folder`` that a killed
-    conversion left there more than ``max_age`` seconds ago.
-
-    A younger folder may belong to a conversion running now and is kept; anything that
-    cannot be looked at or removed is left alone.
-    """
-    limit = time.time() - max_age
-    for leftover in folder.glob(f"{TEMP_PREFIX}*{PDF_WORK_SUFFIX}"):
-        try:
-            stale = (
-                leftover.is_dir() and not leftover.is_symlink() and leftover.stat().st_mtime < limit
-            )
-        except OSError:
-            continue
-        if stale:
-            shutil.rmtree(leftover, ignore_errors=True)

@@ -20,7 +20,7 @@ from needs import require_libreoffice
 from reading import pdf_words, pdftotext
 
 import bdt_docx
-from bdt_docx import libreoffice, pdf
+from bdt_docx import libreoffice, output, pdf
 from bdt_docx.errors import ConversionError, OutputError, WorkbookError
 from bdt_docx.output import TEMP_PREFIX
 
@@ -240,7 +240,7 @@ def test_interrupt_kills_libreoffice_and_its_children(tmp_path, monkeypatch):
 
 
 @posix_only
-def test_stale_work_folders_are_removed_before_converting(tmp_path, monkeypatch):
+def test_stale_work_folders_and_files_are_removed_before_converting(tmp_path, monkeypatch):
     report = _report_for_fake_soffice(tmp_path, monkeypatch, _WRITES_PDF)
     hours_ago = time.time() - 2 * 3600
     stale = tmp_path / f"{TEMP_PREFIX}killed.pdf.d"
@@ -249,12 +249,12 @@ def test_stale_work_folders_are_removed_before_converting(tmp_path, monkeypatch)
     os.utime(stale, (hours_ago, hours_ago))
     recent = tmp_path / f"{TEMP_PREFIX}running.pdf.d"  # another conversion, running now
     recent.mkdir()
-    other = tmp_path / f"{TEMP_PREFIX}old.docx.tmp"  # output.py's business, not this one's
+    other = tmp_path / f"{TEMP_PREFIX}old.docx.tmp"  # a report's, cleaned the same way
     other.write_bytes(b"")
     os.utime(other, (hours_ago, hours_ago))
     pdf.convert_to_pdf(report)
-    assert not stale.exists()
-    assert recent.is_dir() and other.is_file()
+    assert not stale.exists() and not other.exists()
+    assert recent.is_dir()
     assert report.with_suffix(".pdf").read_bytes() == b"%PDF-1.4 fake"
 
 
@@ -271,7 +271,7 @@ def test_stale_folder_cleanup_keeps_files_and_links(tmp_path):
     for path in (target, plain):
         os.utime(path, (old, old))
     os.utime(link, (old, old), follow_symlinks=False)
-    pdf.remove_stale_folders(tmp_path)
+    output.remove_stale(tmp_path)
     assert (target / "a.txt").is_file() and link.is_symlink() and plain.is_file()
 
 
