@@ -26,8 +26,9 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from bdt_docx.arguments import path_argument
+from bdt_docx.docprops import embedded_description, with_description
 from bdt_docx.errors import Problem, TemplateError
-from bdt_docx.fields import Fields, description_path, embedded_description, with_description
+from bdt_docx.fields import Fields, description_path
 from bdt_docx.filters import FILTERS
 from bdt_docx.namespaces import CONTENT_TYPES, NS, qn
 from bdt_docx.output import Member, deflate, write_package

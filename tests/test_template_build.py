@@ -16,7 +16,7 @@ from lxml import etree
 
 import bdt_docx
 import bdt_docx.nd30 as nd30
-from bdt_docx.fields import embedded_description
+from bdt_docx.docprops import embedded_description
 from bdt_docx.filters import be_rong
 from bdt_docx.package import Package
 

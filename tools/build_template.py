@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import bdt_docx.nd30 as nd30  # noqa: E402
-from bdt_docx.fields import (  # noqa: E402
+from bdt_docx.docprops import (  # noqa: E402
     CUSTOM_PROPERTIES_CONTENT_TYPE,
     CUSTOM_PROPERTIES_TYPE,
     custom_properties_xml,
