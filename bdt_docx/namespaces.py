@@ -43,6 +43,8 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 #: ``[Content_Types].xml``.
 CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+#: ``docProps/core.xml`` (title, author, language).
+CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 #: ``docProps/app.xml`` (the page count the saving program wrote).
 EXTENDED_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 #: ``docProps/custom.xml``, the custom document properties (a template's field description).
@@ -68,6 +70,8 @@ REL_STYLES = f"{R}/styles"
 REL_THEME = f"{R}/theme"
 #: The custom properties part, from the package.
 REL_CUSTOM_PROPERTIES = f"{R}/custom-properties"
+#: The core properties part, from the package.
+REL_CORE_PROPERTIES = f"{PACKAGE_RELATIONSHIPS}/metadata/core-properties"
 
 #: Prefix → URI, for XPath expressions and ``find``/``iterfind`` paths.
 NS = {"w": W, "r": R, "a": A, "wp": WP, "v": V, "mc": MC, "xml": XML}

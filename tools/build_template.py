@@ -33,8 +33,11 @@ from bdt_docx.docprops import (  # noqa: E402
 from bdt_docx.filters import be_rong  # noqa: E402
 from bdt_docx.namespaces import (  # noqa: E402
     CONTENT_TYPES,
+    CORE_PROPERTIES,
     EXTENDED_PROPERTIES,
     PACKAGE_RELATIONSHIPS,
+    REL_CORE_PROPERTIES,
+    REL_OFFICE_DOCUMENT,
 )
 from bdt_docx.namespaces import A as A_NS  # noqa: E402
 from bdt_docx.namespaces import R as R_NS  # noqa: E402
@@ -815,7 +818,7 @@ def theme_xml() -> str:
 def core_xml() -> str:
     return (
         f"{XML_DECL}<cp:coreProperties "
-        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        f'xmlns:cp="{CORE_PROPERTIES}" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" '
         'xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
@@ -835,10 +838,8 @@ def app_xml() -> str:
 
 
 def relationships(rels: list[tuple[str, str, str]]) -> str:
-    base = "http://schemas.openxmlformats.org/"
     items = "".join(
-        f'<Relationship Id="{rid}" Type="{base}{kind}" Target="{target}"/>'
-        for rid, kind, target in rels
+        f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>' for rid, kind, target in rels
     )
     return f'{XML_DECL}<Relationships xmlns="{PACKAGE_RELATIONSHIPS}">{items}</Relationships>'
 
@@ -874,20 +875,15 @@ def content_types_xml() -> str:
 
 
 def parts() -> dict[str, str]:
-    base = "http://schemas.openxmlformats.org/"
-    doc_rel = "officeDocument/2006/relationships/"
+    doc_rel = f"{R_NS}/"
     return {
         "[Content_Types].xml": content_types_xml(),
         "_rels/.rels": relationships(
             [
-                ("rId1", f"{doc_rel}officeDocument", "word/document.xml"),
-                (
-                    "rId2",
-                    "package/2006/relationships/metadata/core-properties",
-                    "docProps/core.xml",
-                ),
+                ("rId1", REL_OFFICE_DOCUMENT, "word/document.xml"),
+                ("rId2", REL_CORE_PROPERTIES, "docProps/core.xml"),
                 ("rId3", f"{doc_rel}extended-properties", "docProps/app.xml"),
-                ("rId4", CUSTOM_PROPERTIES_TYPE.removeprefix(base), "docProps/custom.xml"),
+                ("rId4", CUSTOM_PROPERTIES_TYPE, "docProps/custom.xml"),
             ]
         ),
         "docProps/app.xml": app_xml(),
