@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from corpus.builders import TEMPLATE, docx_template, example_copy
+from corpus.regressions import with_body
 from reading import text
 
 from bdt_docx.api import fill_report
@@ -182,3 +183,17 @@ def test_a_described_field_the_template_no_longer_uses_is_said(tmp_path: Path) -
     (finding,) = lint_template(template)
     assert (finding.code, finding.field, finding.blocking) == ("unused-field", "han_che", False)
     assert "mẫu không dùng" in finding.message
+
+
+def test_a_tag_in_a_paragraph_outside_the_text_flow_is_read_too(tmp_path: Path) -> None:
+    """A paragraph the document model does not walk (in alternative content at body level,
+    as a drawing's may be) still reaches Jinja, so its tags are checked and placed."""
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    body = (
+        f'<mc:AlternateContent xmlns:mc="{mc}"><mc:Choice Requires="w14">'
+        "<w:p><w:r><w:t>Xin {{ ten </w:t></w:r></w:p></mc:Choice></mc:AlternateContent>"
+    )
+    template = tmp_path / "mau.docx"
+    template.write_bytes(with_body(body.encode())(TEMPLATE.read_bytes()))
+    found = [(f.code, f.place) for f in lint_template(template) if f.blocking]
+    assert found == [("broken-tag", "đoạn trong hình vẽ hay khung")]
