@@ -12,6 +12,7 @@ import zipfile
 from xml.sax.saxutils import escape
 
 from bdt_docx.filters import be_rong
+from bdt_docx.nd30 import QUOC_HIEU, TIEU_NGU
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -29,8 +30,6 @@ _LINKED = {
     "word/footer1.xml": ("rIdFooter1", "footer", f"{_MAIN}.footer+xml"),
 }  # fmt: skip
 
-QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 TRICH_YEU = "Kết quả thi đua trong cuộc bầu cử đại biểu Quốc hội và HĐND các cấp"
 CELL_MARGINS = 2 * 108
 HEADER_COLUMNS = (3402, 5669)  # 60 mm and 100 mm

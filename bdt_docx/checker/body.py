@@ -8,12 +8,15 @@ from collections.abc import Iterator
 import bdt_docx.nd30 as nd30
 from bdt_docx.checker.common import (
     ARABIC_HEADING,
+    GAP_RULE,
+    INDENT_RULE,
     INDENT_TOLERANCE,
     INDENTS,
     MIN_PARAGRAPH_GAP,
     PT_TOLERANCE,
     ROMAN_HEADING,
     SHORT_LINE,
+    SPACING_RULE,
     clean,
     fold,
     format_issues,
@@ -142,7 +145,7 @@ def body_indent(layout: Layout) -> Iterator[Issue]:
         if low - INDENT_TOLERANCE <= indent <= high + INDENT_TOLERANCE:
             continue
         found = f"thụt đầu dòng {so(twips_to_mm(indent) / 10, 2)} cm"
-        yield Issue(FAIL, locate(p, "nội dung"), found, "thụt đầu dòng từ 1 cm đến 1,27 cm")
+        yield Issue(FAIL, locate(p, "nội dung"), found, INDENT_RULE)
 
 
 def paragraph_spacing(layout: Layout) -> Iterator[Issue]:
@@ -156,7 +159,7 @@ def paragraph_spacing(layout: Layout) -> Iterator[Issue]:
         before = 0 if same and second.contextual_spacing else second.space_before
         if after + before < MIN_PARAGRAPH_GAP:
             found = f"cách đoạn trước {pt_text(twips_to_pt(after + before))}"
-            yield Issue(FAIL, locate(second, "nội dung"), found, "cách đoạn tối thiểu 6 pt")
+            yield Issue(FAIL, locate(second, "nội dung"), found, GAP_RULE)
 
 
 def line_spacing(layout: Layout) -> Iterator[Issue]:
@@ -176,7 +179,7 @@ def line_spacing(layout: Layout) -> Iterator[Issue]:
                 + pt_text(spacing.value)
             )
         if not good:
-            yield Issue(FAIL, locate(p, "nội dung"), found, "giãn dòng từ 1 đến 1,5 dòng")
+            yield Issue(FAIL, locate(p, "nội dung"), found, SPACING_RULE)
 
 
 def headings(layout: Layout) -> Iterator[Issue]:

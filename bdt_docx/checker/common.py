@@ -31,6 +31,20 @@ MOTTO_LINE = (
 MM_TOLERANCE = 0.1
 PT_TOLERANCE = 0.01
 
+
+def span(bounds: tuple[float, float]) -> str:
+    """``12-13`` as the rules write a range (``13`` when both ends are one value)."""
+    low, high = bounds
+    return so(low) if low == high else f"{so(low)}-{so(high)}"
+
+
+#: The rules of the body as the report states them (N30-3.4).
+INDENT_RULE = "thụt đầu dòng từ {} cm đến {} cm".format(
+    *(so(twips / nd30.TWIPS_PER_MM / 10) for twips in nd30.FIRST_LINE_INDENTS)
+)
+GAP_RULE = f"cách đoạn tối thiểu {so(nd30.MIN_PARAGRAPH_GAP / 20)} pt"
+SPACING_RULE = "giãn dòng từ {} đến {} dòng".format(*map(so, nd30.LINE_SPACING))
+
 ROMAN_HEADING = re.compile(r"^[IVXLC]+\.\s")
 ARABIC_HEADING = re.compile(r"^\d+\.\s")
 RULE_TEXT = re.compile(r"^[_\-\u2010\u2013\u2014.\u2026\s]{3,}$")

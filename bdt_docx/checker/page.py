@@ -13,6 +13,8 @@ from bdt_docx.checker.common import (
     MM_TOLERANCE,
     locate,
     pt_text,
+    size_range,
+    span,
     text_runs,
     within,
 )
@@ -77,7 +79,8 @@ def margins(layout: Layout) -> Iterator[Issue]:
                 yield Issue(FAIL, f"mục {number}", found, expected)
             elif landscape and side == "left" and not within(value, MARGINS["left"], MM_TOLERANCE):
                 found += " (trang ngang)"
-                yield Issue(WARN, f"mục {number}", found, "lề trái 30-35 mm như trang dọc")
+                expected = f"lề trái {span(MARGINS['left'])} mm như trang dọc"
+                yield Issue(WARN, f"mục {number}", found, expected)
 
 
 def _all_paragraphs(layout: Layout) -> Iterator[Paragraph]:
@@ -166,7 +169,7 @@ def page_number_format(layout: Layout) -> Iterator[Issue]:
         runs = text_runs(p) or p.runs
         if any(not within(r.size, nd30.PAGE_NUMBER_SIZE) for r in runs):
             found = "cỡ chữ " + ", ".join(sorted({pt_text(r.size) for r in runs}))
-            yield Issue(FAIL, locate(p, "số trang"), found, "cỡ chữ 13-14 pt")
+            yield Issue(FAIL, locate(p, "số trang"), found, size_range(nd30.PAGE_NUMBER_SIZE))
         if any(r.italic for r in runs):
             yield Issue(FAIL, locate(p, "số trang"), "chữ nghiêng", "chữ đứng")
         if p.alignment != "center":
