@@ -18,11 +18,11 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from bdt_docx.cells import Area
 from bdt_docx.errors import ContextError, Problem
 from bdt_docx.fields import Fields, FieldSpec, TableSpec
 from bdt_docx.fieldtypes import FieldType, ValueProblem
 from bdt_docx.text import clean_text
-from bdt_docx.workbook import Area
 
 __all__ = ["Checker", "check_context", "is_blank"]
 
