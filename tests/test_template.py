@@ -109,3 +109,19 @@ def test_embedding_a_description_that_lacks_a_variable_writes_nothing(tmp_path, 
     assert template.read_bytes() == before
     assert main(["fields", "--embed", str(description)]) == 4
     assert "-t MẪU.docx" in capsys.readouterr().err
+
+
+def test_a_block_crossing_into_a_table_is_refused_when_its_output_breaks(tmp_path):
+    """``{% if %}`` in a paragraph, ``{% endif %}`` in a table cell: when the condition
+    holds the report is whole; when it does not, the part left is not XML Word can open,
+    so nothing is written and the clerk is told which tags to check."""
+    template = docx_template(
+        tmp_path, ["Kính gửi {% if ten %}{{ ten }}"], table=[["{% endif %} đơn vị"]]
+    )
+    report = render_report({"ten": "Sở Nội vụ"}, template, tmp_path / "co.docx")
+    assert "Sở Nội vụ" in "".join(lines(report))
+    with pytest.raises(TemplateError) as caught:
+        render_report({"ten": ""}, template, tmp_path / "khong.docx")
+    assert "XML hỏng trong word/document.xml" in str(caught.value)
+    assert "{%p %}" in str(caught.value)
+    assert not (tmp_path / "khong.docx").exists()
