@@ -8,10 +8,16 @@ never an error raised deep inside by another library.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-__all__ = ["flag_argument", "mapping_argument", "path_argument", "paths_argument"]
+__all__ = [
+    "callback_argument",
+    "flag_argument",
+    "mapping_argument",
+    "path_argument",
+    "paths_argument",
+]
 
 _PATH = "một đường dẫn (str hoặc pathlib.Path)"
 
@@ -51,3 +57,10 @@ def mapping_argument(value: object, function: str, name: str) -> Mapping[str, ob
     if isinstance(value, Mapping):
         return value
     raise _refuse(function, name, "một dict (tên trường → giá trị)", value)
+
+
+def callback_argument(value: object, function: str, name: str) -> Callable[..., object] | None:
+    """A function to call back (``progress``), or ``None``."""
+    if value is None or callable(value):
+        return value
+    raise _refuse(function, name, "một hàm (hoặc None)", value)

@@ -23,36 +23,34 @@ from __future__ import annotations
 import csv
 import io
 import os
-import signal
-import sys
-import threading
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from lxml import etree
-
-from bdt_docx.api import WORKBOOK_SUFFIXES, read_workbook, report_destination, template_argument
-from bdt_docx.arguments import flag_argument, path_argument, paths_argument
+from bdt_docx.api import WORKBOOK_SUFFIXES, template_argument
+from bdt_docx.arguments import (
+    callback_argument,
+    flag_argument,
+    path_argument,
+    paths_argument,
+)
 from bdt_docx.errors import (
     BdtDocxError,
     OutputError,
     Problem,
     WorkbookError,
-    collect_warnings,
     os_reason,
 )
-from bdt_docx.output import TEMP_PREFIX, Finisher, write_bytes
-from bdt_docx.render import render_parts
-from bdt_docx.template import PreparedTemplate, prepare_template
+from bdt_docx.output import TEMP_PREFIX, write_bytes
+from bdt_docx.template import PreparedTemplate
+from bdt_docx.workers import Outcome, Progress, Stopped, Tracker, fill_all, fill_in_pool
 
 __all__ = [
     "SUMMARY_NAME",
     "BatchInterrupted",
     "BatchResult",
     "Failure",
+    "Progress",
     "fill_reports",
     "find_workbooks",
 ]
@@ -61,13 +59,6 @@ __all__ = [
 SUMMARY_NAME = "tong_hop_bao_cao.csv"
 #: Excel's lock file of an open workbook: ``~$so_lieu.xlsx``.
 _LOCK_PREFIX = "~$"
-#: Most workbooks sent to a worker at once (smaller chunks: smoother progress).
-_MAX_CHUNK = 16
-#: Input/output failures that can still strike while a workbook is read (a file removed or
-#: a network drive gone mid-batch): that workbook fails, the others go on. Anything else is
-#: a bug, and stops the batch as one.
-_UNFORESEEN = (OSError, zipfile.BadZipFile, etree.Error)
-
 PathLike = str | os.PathLike[str]
 
 
@@ -105,33 +96,6 @@ class BatchResult:
         """True when every workbook gave its report (and its PDF, if asked)."""
         return not self.failures
 
-    def describe(self) -> str:
-        """A Vietnamese summary: how many reports, how many failures, then each failure."""
-        lines = [f"Đã tạo {len(self.reports)} báo cáo; {len(self.failures)} sổ bị lỗi."]
-        if self.kept:
-            lines.append(
-                f"Giữ nguyên {len(self.kept)} báo cáo đã có (dùng --overwrite để ghi lại)."
-            )
-        if self.pdfs:
-            lines.append(f"Đã tạo {len(self.pdfs)} tệp PDF.")
-        if self.summary_path is not None:
-            lines.append(f"Bảng tổng hợp: {self.summary_path}")
-        if self.summary_error is not None:
-            lines.append(str(self.summary_error))
-        if self.not_done:
-            lines.append(
-                f"{len(self.not_done)} sổ chưa được điền vì đã dừng; chạy lại lệnh (không có "
-                "--overwrite) để điền chúng."
-            )
-        if self.failures:
-            lines.append("Các sổ cần sửa:")
-            for number, failure in enumerate(self.failures, 1):
-                message = str(failure.error).replace("\n", "\n     ")
-                lines.append(f"  {number}. {message}")
-                if failure.report is not None:
-                    lines.append(f"     (tệp .docx vẫn được giữ: {failure.report})")
-        return "\n".join(lines)
-
 
 class BatchInterrupted(KeyboardInterrupt):
     """Ctrl+C stopped :func:`fill_reports`: :attr:`result` is what was done by then (the
@@ -141,14 +105,6 @@ class BatchInterrupted(KeyboardInterrupt):
     def __init__(self, result: BatchResult) -> None:
         super().__init__()
         self.result = result
-
-
-class _Stopped(KeyboardInterrupt):
-    """Ctrl+C, carrying the outcomes of the workbooks done by then."""
-
-    def __init__(self, outcomes: list[_Outcome]) -> None:
-        super().__init__()
-        self.outcomes = outcomes
 
 
 def find_workbooks(paths: PathLike | Iterable[PathLike]) -> list[Path]:
@@ -219,7 +175,7 @@ def fill_reports(
     overwrite: bool = False,
     jobs: int | None = 1,
     pdf: bool = False,
-    progress: bool = False,
+    progress: Callable[[Progress], object] | None = None,
 ) -> BatchResult:
     """Fill one report per workbook; return what was written and what failed.
 
@@ -232,8 +188,8 @@ def fill_reports(
     With ``pdf=True`` each report is also converted to PDF, once all are written, by as
     many LibreOffice runs side by side as there are jobs (each converting its share of the
     reports in one start: :func:`bdt_docx.pdf.convert_many`); a failed conversion is a
-    failure, but the .docx stays. ``progress=True`` draws a progress bar on stderr, which
-    counts the PDFs too.
+    failure, but the .docx stays. ``progress`` is called with a :class:`Progress` at the
+    start and after each workbook and each PDF (from other threads for the PDFs).
 
     A report already there is kept as it is unless ``overwrite`` (its workbook is not read;
     :attr:`BatchResult.kept`, and ``đã có, giữ nguyên`` in the summary), so that running the
@@ -249,26 +205,25 @@ def fill_reports(
     sources = paths_argument(workbooks, "fill_reports", "workbooks")
     overwrite = flag_argument(overwrite, "fill_reports", "overwrite")
     pdf = flag_argument(pdf, "fill_reports", "pdf")
+    progress = callback_argument(progress, "fill_reports", "progress")
     prepared = template_argument(template, "fill_reports")
     workers = _worker_count(jobs, len(sources))
     folder = _output_folder(output_dir)
     destinations = report_paths(sources, folder)
     tasks = list(zip(sources, destinations, strict=True))
-    bar = _ProgressBar(len(tasks), pdfs=len(tasks) if pdf else 0) if progress else None
-    outcomes: list[_Outcome] = []
+    tracker = Tracker(progress, len(tasks), len(tasks) if pdf else 0) if progress else None
+    outcomes: list[Outcome] = []
     stopped = False
     try:
         if workers <= 1:
-            outcomes = _fill_all(prepared, tasks, overwrite, bar)
+            outcomes = fill_all(prepared, tasks, overwrite, tracker)
         else:
-            outcomes = _fill_in_pool(prepared.path, tasks, workers, overwrite, bar)
+            outcomes = fill_in_pool(prepared.path, tasks, workers, overwrite, tracker)
         if pdf:
-            outcomes = _add_pdfs(outcomes, overwrite, workers, bar)
-    except _Stopped as stop:
+            outcomes = _add_pdfs(outcomes, overwrite, workers, tracker)
+    except Stopped as stop:
         stopped = True
         outcomes = [_after_stop(o, overwrite) if pdf else o for o in stop.outcomes]
-    if bar is not None:
-        bar.close()
     result = _collect(outcomes)
     reached = {outcome.destination for outcome in outcomes}
     result.not_done = [workbook for workbook, report in tasks if report not in reached]
@@ -291,94 +246,7 @@ def fill_reports(
     return result
 
 
-# -- one workbook -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    """What became of one workbook (small and picklable: it crosses process boundaries)."""
-
-    workbook: Path
-    destination: Path
-    report: Path | None = None
-    pdf: Path | None = None
-    error: BdtDocxError | None = None
-    warnings: tuple[Problem, ...] = ()
-    #: The report was already there and, without ``overwrite``, is kept as it is.
-    kept: bool = False
-
-
-def _fill_all(
-    prepared: PreparedTemplate,
-    tasks: list[tuple[Path, Path]],
-    overwrite: bool,
-    bar: _ProgressBar | None = None,
-) -> list[_Outcome]:
-    """Fill the workbooks of ``tasks``; each report is finished (on disk, in place) in the
-    background while the next ones are made (:class:`~bdt_docx.output.Finisher`)."""
-    started = []
-    try:
-        with Finisher() as finisher:  # on leaving, the reports begun are finished
-            for task in tasks:
-                started.append(_fill_one(prepared, *task, overwrite, finisher))
-                if bar is not None:
-                    bar.advance([started[-1][0]])
-    except KeyboardInterrupt:
-        raise _Stopped([_settle(outcome, pending) for outcome, pending in started]) from None
-    return [_settle(outcome, pending) for outcome, pending in started]
-
-
-def _fill_one(
-    prepared: PreparedTemplate,
-    workbook: Path,
-    destination: Path,
-    overwrite: bool,
-    finisher: Finisher,
-) -> tuple[_Outcome, Future[Path] | None]:
-    """Fill one workbook, keeping the warnings it raised (they cannot cross a process);
-    the report's write is still finishing (the future) unless it failed."""
-    with collect_warnings() as found:
-        outcome, pending = _fill_one_quietly(prepared, workbook, destination, overwrite, finisher)
-    return (replace(outcome, warnings=tuple(found)) if found else outcome), pending
-
-
-def _fill_one_quietly(
-    prepared: PreparedTemplate,
-    workbook: Path,
-    destination: Path,
-    overwrite: bool,
-    finisher: Finisher,
-) -> tuple[_Outcome, Future[Path] | None]:
-    if not overwrite and destination.is_file():  # a previous run's report
-        return _Outcome(workbook, destination, kept=True), None
-    try:
-        report_destination(workbook, destination, overwrite)
-        parts = render_parts(prepared, read_workbook(workbook, prepared))
-        pending = finisher.write_package(parts, destination, overwrite=overwrite)
-    except BdtDocxError as exc:
-        return _Outcome(workbook, destination, error=exc), None
-    except _UNFORESEEN as exc:
-        error = WorkbookError(
-            f"không xử lý được sổ này ({type(exc).__name__}: {exc}). Hãy mở sổ trong Excel, "
-            "lưu lại rồi thử lại; nếu vẫn lỗi, gửi tệp cho bộ phận IT",
-            workbook,
-            code="workbook.unreadable",
-        )
-        return _Outcome(workbook, destination, error=error), None
-    return _Outcome(workbook, destination), pending
-
-
-def _settle(outcome: _Outcome, pending: Future[Path] | None) -> _Outcome:
-    """The outcome once its report is written (or could not be moved into place)."""
-    if pending is None:
-        return outcome
-    try:
-        return replace(outcome, report=pending.result())
-    except OutputError as exc:
-        return replace(outcome, error=exc)
-
-
-def _after_stop(outcome: _Outcome, overwrite: bool) -> _Outcome:
+def _after_stop(outcome: Outcome, overwrite: bool) -> Outcome:
     """The outcome of a report written before Ctrl+C stopped the batch: its PDF if
     LibreOffice made it in time (newer than the report), else a failure saying so (and,
     overwritten, the previous report's PDF removed)."""
@@ -402,8 +270,8 @@ def _after_stop(outcome: _Outcome, overwrite: bool) -> _Outcome:
 
 
 def _add_pdfs(
-    outcomes: list[_Outcome], overwrite: bool, instances: int, bar: _ProgressBar | None
-) -> list[_Outcome]:
+    outcomes: list[Outcome], overwrite: bool, instances: int, tracker: Tracker | None
+) -> list[Outcome]:
     """Convert every report written to PDF; a report whose PDF fails gets that error (and,
     when reports were overwritten, loses the previous report's PDF)."""
     from bdt_docx.pdf import convert_many, without_stale_pdf
@@ -413,17 +281,17 @@ def _add_pdfs(
         for i, o in enumerate(outcomes)
         if o.error is None and not (o.kept and o.destination.with_suffix(".pdf").exists())
     ]
-    if bar is not None:
-        bar.expect_pdfs(len(written))
+    if tracker is not None:
+        tracker.expect_pdfs(len(written))
     try:
         made = convert_many(
             [outcomes[i].destination for i in written],
             overwrite=overwrite,
             instances=instances,
-            progress=bar.advance_pdfs if bar is not None else None,
+            progress=tracker.advance_pdfs if tracker is not None else None,
         )
     except KeyboardInterrupt:  # LibreOffice stopped; the reports are written
-        raise _Stopped(outcomes) from None
+        raise Stopped(outcomes) from None
     outcomes = list(outcomes)
     for index, pdf in zip(written, made, strict=True):
         if isinstance(pdf, Path):
@@ -433,55 +301,6 @@ def _add_pdfs(
             error = without_stale_pdf(report, pdf) if overwrite else pdf
             outcomes[index] = replace(outcomes[index], error=error)
     return outcomes
-
-
-# -- worker processes ---------------------------------------------------------------------
-
-#: The template a worker process renders with (set once by :func:`_start_worker`).
-_worker_template: PreparedTemplate | None = None
-
-
-def _start_worker(template: Path) -> None:
-    """Prepare the template once per worker (free when forked: the cache is inherited).
-
-    Ctrl+C reaches every process of the terminal: a worker ignores it and finishes its
-    chunk, and the main process, which handles it, waits for that.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _worker_template
-    _worker_template = prepare_template(template)
-
-
-def _fill_chunk(tasks: list[tuple[Path, Path]], overwrite: bool) -> list[_Outcome]:
-    assert _worker_template is not None, "worker started without its template"
-    return _fill_all(_worker_template, tasks, overwrite)
-
-
-def _fill_in_pool(
-    template: Path,
-    tasks: list[tuple[Path, Path]],
-    workers: int,
-    overwrite: bool,
-    bar: _ProgressBar | None,
-) -> list[_Outcome]:
-    size = max(1, min(_MAX_CHUNK, len(tasks) // (workers * 4)))
-    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-    results: list[list[_Outcome]] = [[] for _ in chunks]
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(template,)) as pool:
-        futures = {pool.submit(_fill_chunk, chunk, overwrite): i for i, chunk in enumerate(chunks)}
-        try:
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                if bar is not None:
-                    bar.advance(results[futures[future]])
-        except KeyboardInterrupt:
-            pool.shutdown(wait=True, cancel_futures=True)
-            finished = [f for f in futures if not f.cancelled() and f.exception() is None]
-            raise _Stopped([outcome for f in finished for outcome in f.result()]) from None
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-    return [outcome for chunk in results for outcome in chunk]
 
 
 def _worker_count(jobs: object, tasks: int) -> int:
@@ -522,7 +341,7 @@ def _common_folder(destinations: list[Path]) -> Path | None:
     return folders.pop() if len(folders) == 1 else None
 
 
-def _collect(outcomes: list[_Outcome]) -> BatchResult:
+def _collect(outcomes: list[Outcome]) -> BatchResult:
     result = BatchResult()
     for outcome in outcomes:
         if outcome.report is not None:
@@ -542,7 +361,7 @@ _SUMMARY_HEADER = (
 )  # fmt: skip
 
 
-def _summary_csv(outcomes: list[_Outcome], not_done: Sequence[Path] = ()) -> bytes:
+def _summary_csv(outcomes: list[Outcome], not_done: Sequence[Path] = ()) -> bytes:
     """The summary as CSV: one row per workbook, one per problem of a failed one, then the
     workbooks an interruption left undone."""
     text = io.StringIO()
@@ -568,56 +387,3 @@ def _summary_csv(outcomes: list[_Outcome], not_done: Sequence[Path] = ()) -> byt
     for number, workbook in enumerate(not_done, len(outcomes) + 1):
         writer.writerow((number, workbook, "", "", "chưa điền (đã dừng)", "", "", "", ""))
     return text.getvalue().encode("utf-8-sig")
-
-
-class _ProgressBar:
-    """A one-line progress bar on stderr: ``[#####.....] 30/60, PDF 12/58, 2 lỗi``.
-
-    The PDFs are counted from threads (one per LibreOffice run), hence the lock.
-    """
-
-    WIDTH = 30
-
-    def __init__(
-        self, total: int, pdfs: int = 0, stream: Callable[[str], object] | None = None
-    ) -> None:
-        self.total = total
-        self.done = 0
-        self.failed = 0
-        self.pdfs = pdfs
-        self.pdfs_done = 0
-        self._write = stream or sys.stderr.write
-        self._lock = threading.Lock()
-        self._draw()
-
-    def advance(self, outcomes: Iterable[_Outcome]) -> None:
-        """Count finished workbooks and redraw."""
-        for outcome in outcomes:
-            self.done += 1
-            self.failed += outcome.error is not None
-        self._draw()
-
-    def expect_pdfs(self, count: int) -> None:
-        """Set how many PDFs will be made (the reports written)."""
-        self.pdfs = count
-        self._draw()
-
-    def advance_pdfs(self, count: int) -> None:
-        """Count ``count`` more PDFs done and redraw."""
-        with self._lock:
-            self.pdfs_done += count
-            self._draw()
-
-    def close(self) -> None:
-        """End the bar's line."""
-        self._write("\n")
-
-    def _draw(self) -> None:
-        steps, done = self.total + self.pdfs, self.done + self.pdfs_done
-        filled = self.WIDTH * done // steps if steps else self.WIDTH
-        pdfs = f", PDF {self.pdfs_done}/{self.pdfs}" if self.pdfs else ""
-        errors = f", {self.failed} lỗi" if self.failed else ""
-        self._write(
-            f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] "
-            f"{self.done}/{self.total}{pdfs}{errors}"
-        )

@@ -22,6 +22,7 @@ from workbooks import EXAMPLE, TEMPLATE, edit_workbook, named_cell_ref
 from bdt_docx import cli
 from bdt_docx.api import read_workbook
 from bdt_docx.batch import SUMMARY_NAME, fill_reports, find_workbooks, report_paths
+from bdt_docx.cli.show import ProgressBar, batch_summary
 from bdt_docx.errors import ConversionError, OutputError, Problem, WorkbookError
 from bdt_docx.render import resolve_listing
 from bdt_docx.template import make_environment, prepare_template
@@ -136,7 +137,7 @@ def test_broken_workbooks_do_not_stop_the_others(inbox, tmp_path):
     problem = failed["so_chu.xlsx"].problems[0]
     assert (problem.field, problem.sheet, problem.cell) == ("tong_so_nguoi", sheet, cell)
 
-    text = result.describe()
+    text = batch_summary(result)
     assert text.startswith("Đã tạo 3 báo cáo; 2 sổ bị lỗi.")
     assert f"ô {cell} (tong_so_nguoi)" in text and "so_chu.xlsx" in text
     assert "ban_csv.xlsx" in text
@@ -199,7 +200,7 @@ def test_a_failed_pdf_is_a_failure_but_the_docx_stays(tmp_path, variants, monkey
     (failure,) = result.failures
     assert isinstance(failure.error, ConversionError)
     assert failure.report == tmp_path / "vi_du.docx"
-    assert "tệp .docx vẫn được giữ" in result.describe()
+    assert "tệp .docx vẫn được giữ" in batch_summary(result)
     rows = list(csv.DictReader(io.StringIO(result.summary_path.read_text("utf-8-sig"))))
     assert rows[0]["Kết quả"] == "đã tạo .docx, lỗi PDF"
     assert "Không tìm thấy LibreOffice" in rows[0]["Lỗi"]
@@ -230,10 +231,22 @@ def test_errors_survive_the_trip_from_a_worker():
 
 
 def test_progress_bar_goes_to_stderr(tmp_path, variants, capsys):
-    fill_reports([variants["vi_du"], variants["so_chu"]], TEMPLATE, tmp_path, progress=True)
+    bar = ProgressBar()
+    fill_reports([variants["vi_du"], variants["so_chu"]], TEMPLATE, tmp_path, progress=bar)
+    bar.close()
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "2/2, 1 lỗi" in captured.err
+    assert captured.err.startswith("\r[..............................] 0/2")
+    assert captured.err.endswith("] 2/2, 1 lỗi\n")
+
+
+def test_progress_is_told_to_a_function_not_drawn_by_the_library(tmp_path, variants, capsys):
+    seen = []
+    fill_reports([variants["vi_du"], variants["so_chu"]], TEMPLATE, tmp_path, progress=seen.append)
+    assert [(p.done, p.failed, p.total) for p in seen] == [(0, 0, 2), (1, 0, 2), (2, 1, 2)]
+    assert capsys.readouterr().err == ""
+    with pytest.raises(TypeError, match=r"fill_reports\(\): 'progress' cần một hàm"):
+        fill_reports([variants["vi_du"]], TEMPLATE, tmp_path, progress=True)
 
 
 # -- the fast path writes what docxtpl writes ---------------------------------------------

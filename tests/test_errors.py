@@ -5,14 +5,17 @@ the command."""
 from __future__ import annotations
 
 import importlib
+import io
 import pickle
 import pkgutil
 import re
+import tokenize
 from pathlib import Path
 
 import pytest
 
 from bdt_docx import cli, errors
+from bdt_docx.cli.outcome import exit_code
 from bdt_docx.errors import (
     BdtDocxError,
     BdtDocxWarning,
@@ -72,8 +75,8 @@ def test_each_error_class_has_its_exit_code_and_default_code_as_documented(kind)
 
 def test_the_command_exits_with_the_class_s_code():
     assert [cli.EXIT_CODES[k] for k in ("workbook", "template", "output", "pdf")] == [3, 4, 5, 6]
-    assert cli._code(OutputError("x", code="output.exists")) == 5
-    assert cli._code(ContextError("x")) == 1
+    assert exit_code(OutputError("x", code="output.exists")) == 5
+    assert exit_code(ContextError("x")) == 1
 
 
 def test_a_code_given_to_the_error_goes_to_its_problems_not_over_their_own():
@@ -118,6 +121,34 @@ def test_every_error_class_lives_in_errors_py():
             importlib.import_module(info.name)
     homes = {(kind.__module__, kind.__name__) for kind in _all_subclasses(BdtDocxError)}
     assert {home for home in homes if home[0] != "bdt_docx.errors"} == set()
+
+
+#: The command's options, which only the command may name in what it says.
+_OPTIONS = re.compile(
+    r"--(overwrite|pdf|json|result|embed|template|workbook|output|output-dir|jobs|example"
+    r"|profile)\b"
+)
+
+
+def _messages(path: Path) -> list[str]:
+    """The string literals of a module that are not docstrings (nor comments)."""
+    strings = []
+    for token in tokenize.generate_tokens(io.StringIO(path.read_text("utf-8")).readline):
+        if token.type == tokenize.STRING and not token.string.lstrip("rbuf").startswith('"""'):
+            strings.append(token.string)
+    return strings
+
+
+def test_the_library_never_speaks_of_the_command_s_options():
+    command = {PACKAGE / "__main__.py", *(PACKAGE / "cli").rglob("*.py")}
+    speaking = [
+        (path.name, text)
+        for path in _sources()
+        if path not in command
+        for text in _messages(path)
+        if _OPTIONS.search(text)
+    ]
+    assert speaking == []
 
 
 def test_the_api_hints_are_the_library_s():

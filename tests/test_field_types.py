@@ -12,10 +12,10 @@ import pytest
 
 from bdt_docx.checks import check_context
 from bdt_docx.cli import main
+from bdt_docx.cli.fields import describe_fields
 from bdt_docx.errors import ContextError, TemplateError, WorkbookError
 from bdt_docx.fields import Fields
 from bdt_docx.fieldtypes import TYPES, FieldType, ValueProblem
-from bdt_docx.report_fields import describe_fields
 from bdt_docx.scaffold import VALUES_SHEET
 from bdt_docx.validate import read_context
 from bdt_docx.workbook import Workbook

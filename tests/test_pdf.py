@@ -21,6 +21,7 @@ from reading import pdf_words, pdftotext
 
 import bdt_docx
 from bdt_docx import libreoffice, output, pdf
+from bdt_docx.cli.show import ProgressBar, batch_summary
 from bdt_docx.errors import ConversionError, OutputError, WorkbookError
 from bdt_docx.output import TEMP_PREFIX
 
@@ -335,7 +336,7 @@ def test_a_report_libreoffice_cannot_read_fails_alone(tmp_path, monkeypatch):
     assert failure.workbook.name == "hong.xlsx" and failure.report == tmp_path / "out/hong.docx"
     assert "source file could not be loaded" in str(failure.error)
     assert "convert " not in str(failure.error)
-    assert "tệp .docx vẫn được giữ" in result.describe()
+    assert "tệp .docx vẫn được giữ" in batch_summary(result)
 
 
 @posix_only
@@ -398,7 +399,7 @@ def test_reports_of_two_folders_with_the_same_name(tmp_path, monkeypatch):
 
 @posix_only
 def test_the_progress_bar_counts_the_pdfs(tmp_path, monkeypatch, capsys):
-    result, _ = _batch(tmp_path, monkeypatch, ["a", "hong", "x"], progress=True)
+    result, _ = _batch(tmp_path, monkeypatch, ["a", "hong", "x"], progress=ProgressBar())
     assert len(result.pdfs) == 2
     assert capsys.readouterr().err.rstrip().endswith("] 3/3, PDF 2/3")
 

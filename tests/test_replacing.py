@@ -198,17 +198,17 @@ def test_a_batch_run_again_keeps_the_reports_and_lists_them(tmp_path, capsys):
 
 
 def test_ctrl_c_while_filling_keeps_what_was_done(tmp_path, capsys, monkeypatch):
-    from bdt_docx import batch
+    from bdt_docx import workers
 
     books, out = _batch_folders(tmp_path, ("a", "b", "c"))
-    read = batch.read_workbook
+    read = workers.read_workbook
 
     def pressed_on_b(workbook, prepared):
         if workbook.stem == "b":
             raise KeyboardInterrupt
         return read(workbook, prepared)
 
-    monkeypatch.setattr(batch, "read_workbook", pressed_on_b)
+    monkeypatch.setattr(workers, "read_workbook", pressed_on_b)
     code, data, _ = fill(capsys, str(books), "-d", str(out))
     assert code == 130 and data["interrupted"] is True
     assert [Path(p).name for p in data["reports"]] == ["a.docx"]

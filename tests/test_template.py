@@ -13,10 +13,10 @@ from workbooks import TEMPLATE
 
 from bdt_docx.api import render_report
 from bdt_docx.cli import main
+from bdt_docx.cli.fields import describe_fields
 from bdt_docx.errors import ContextError, TemplateError
 from bdt_docx.fields import Fields
 from bdt_docx.lint import lint_template
-from bdt_docx.report_fields import describe_fields
 from bdt_docx.template import embed_description, prepare_template
 
 

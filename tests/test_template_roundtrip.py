@@ -17,10 +17,10 @@ from workbooks import EXAMPLE, TEMPLATE
 
 import bdt_docx
 from bdt_docx.checker import check
+from bdt_docx.cli.fields import describe_fields
 from bdt_docx.fields import Fields
 from bdt_docx.libreoffice import run_conversion
 from bdt_docx.lint import lint_template
-from bdt_docx.report_fields import describe_fields
 from bdt_docx.template import prepare_template
 
 WRITER_DOCX = "docx:MS Word 2007 XML"

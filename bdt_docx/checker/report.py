@@ -84,9 +84,9 @@ class CheckReport:
         """Ids of the rules with at least one failure."""
         return {f.rule for f in self.failures}
 
-    def to_text(self) -> str:
+    def to_text(self, more: str = "") -> str:
         """A readable Vietnamese report: the kind, a summary line, then the findings (at most
-        :data:`MAX_LISTED` places per rule, the rest counted)."""
+        :data:`MAX_LISTED` places per rule, the rest counted; ``more`` says where they are)."""
         verdict = "ĐẠT" if self.ok else "KHÔNG ĐẠT"
         lines = [
             f"Kiểm tra thể thức (Nghị định 30/2020/NĐ-CP): {self.file}",
@@ -101,7 +101,7 @@ class CheckReport:
                 lines.append(finding.to_text())
         for rule, count in listed.items():
             if count > MAX_LISTED:
-                lines.append(f"    ({rule}: và {count - MAX_LISTED} chỗ khác, xem --json)")
+                lines.append(f"    ({rule}: và {count - MAX_LISTED} chỗ khác{more})")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, object]:

@@ -1,0 +1,61 @@
+"""The ``bdt-docx`` command: a thin layer over the Python API.
+
+``parser.py`` reads the command line, ``commands.py`` runs a sub-command into an
+:class:`~bdt_docx.cli.outcome.Outcome`, ``show.py`` shows it (messages with the command's
+hints, the progress bar, the batch summary, JSON), ``fields.py`` is the ``fields`` listing.
+Heavy libraries are imported inside the sub-commands, so that ``bdt-docx --help`` answers
+at once.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from bdt_docx.cli.commands import COMMANDS, report_without_pdf
+from bdt_docx.cli.outcome import EXIT_CODES, HINTS, Outcome
+from bdt_docx.cli.parser import argparse_in_vietnamese, build_parser
+from bdt_docx.cli.show import show
+from bdt_docx.errors import BdtDocxError, Problem, collect_warnings
+
+__all__ = ["EXIT_CODES", "HINTS", "build_parser", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``bdt-docx`` with ``argv`` (default: the process's); return the exit code."""
+    parser = build_parser()
+    with argparse_in_vietnamese():
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return EXIT_CODES["usage"]
+    outcome = Outcome()
+    try:
+        with collect_warnings() as outcome.warnings:
+            COMMANDS[args.command](args, outcome)
+    except BdtDocxError as exc:
+        outcome.fail(exc)
+    except KeyboardInterrupt as stop:
+        failure = getattr(stop, "pdf_failure", None)  # fill --pdf: the report is written
+        if failure is not None:
+            report_without_pdf(outcome, failure, EXIT_CODES["interrupted"])
+        else:
+            outcome.code = EXIT_CODES["interrupted"]
+            outcome.lines.append(
+                "Đã dừng theo yêu cầu (Ctrl+C); không có tệp ghi dở nào được để lại."
+            )
+    except Exception as exc:
+        outcome.code = EXIT_CODES["unexpected"]
+        outcome.errors.append(Problem(f"lỗi không mong đợi: {exc!r}", code="unexpected"))
+        outcome.lines.append(
+            f"Lỗi không mong đợi ({type(exc).__name__}: {exc}). Hãy gửi thông báo này cho "
+            "bộ phận IT; đặt BDT_DOCX_DEBUG=1 để xem chi tiết."
+        )
+        if os.environ.get("BDT_DOCX_DEBUG"):
+            raise
+    try:
+        show(args, outcome)
+    except BrokenPipeError:  # the reader went away (``bdt-docx check x | head``): stay quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return outcome.code  # show may have turned a success into 5 (no result file)

@@ -1,0 +1,77 @@
+"""What a sub-command of ``bdt-docx`` did (:class:`Outcome`), the exit codes, and the
+command's hints (its words for how to fix a problem, by the problem's code)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bdt_docx.errors import (
+    BdtDocxError,
+    ConversionError,
+    OutputError,
+    Problem,
+    TemplateError,
+    WorkbookError,
+)
+
+__all__ = ["EXIT_CODES", "HINTS", "Outcome", "exit_code"]
+
+#: Exit codes, as documented in the README and ``--help`` (an error's is its class's).
+EXIT_CODES = {
+    "done": 0,
+    "unexpected": BdtDocxError.exit_code,
+    "usage": 2,
+    "workbook": WorkbookError.exit_code,
+    "template": TemplateError.exit_code,
+    "output": OutputError.exit_code,
+    "pdf": ConversionError.exit_code,
+    "violation": 7,
+    "interrupted": 130,
+}
+
+#: How to fix a problem of these codes, in the command's words (shown in place of the
+#: Python API's, :data:`bdt_docx.errors.HINTS`, on stderr and in the JSON).
+HINTS = {
+    "output.exists": "dùng --overwrite để ghi đè, hoặc chọn tên khác",
+    "pdf.stale": "hãy tạo lại bằng --pdf hoặc xóa nó",
+}
+
+
+class Outcome:
+    """What a sub-command did: the exit code, files made, problems and a human message."""
+
+    def __init__(self) -> None:
+        self.code = 0
+        self.output: str | None = None
+        self.pdf: str | None = None
+        self.errors: list[Problem] = []
+        self.lines: list[str] = []
+        self.extra: dict[str, Any] = {}
+        #: True when the lines are the command's answer (a listing), printed on stdout
+        #: whatever the exit code; otherwise they go to stderr on failure.
+        self.listing = False
+        #: Things fixed on the way that the clerk should check (legacy encodings…).
+        self.warnings: list[Problem] = []
+
+    def fail(self, error: BdtDocxError, code: int | None = None) -> None:
+        """Record an error (its code unless one is given) and its problems."""
+        self.code = code if code is not None else exit_code(error)
+        self.errors.extend(error.problems)
+        self.lines.append(error.shown(HINTS))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``--json`` and ``--result``."""
+        return {
+            "ok": self.code == 0,
+            "code": self.code,
+            "output": self.output,
+            "pdf": self.pdf,
+            "errors": [p.to_dict(HINTS) for p in self.errors],
+            "warnings": [p.to_dict(HINTS) for p in self.warnings],
+            **self.extra,
+        }
+
+
+def exit_code(error: BdtDocxError) -> int:
+    """The exit code for ``error``: its class's."""
+    return error.exit_code

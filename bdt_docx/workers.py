@@ -1,0 +1,218 @@
+"""The work of a batch (:func:`bdt_docx.batch.fill_reports`): fill workbooks one after
+another in this process (:func:`fill_all`), or in worker processes (:func:`fill_in_pool`),
+and count the steps for a ``progress`` callback (:class:`Tracker`).
+
+One workbook's problems never stop the others: each gives an :class:`Outcome`, small and
+picklable, since it comes back from a worker process.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import zipfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from lxml import etree
+
+from bdt_docx.api import read_workbook, report_destination
+from bdt_docx.errors import BdtDocxError, OutputError, Problem, WorkbookError, collect_warnings
+from bdt_docx.output import Finisher
+from bdt_docx.render import render_parts
+from bdt_docx.template import PreparedTemplate, prepare_template
+
+__all__ = ["Outcome", "Progress", "Stopped", "Tracker", "fill_all", "fill_in_pool"]
+
+#: Most workbooks sent to a worker at once (smaller chunks: smoother progress).
+_MAX_CHUNK = 16
+#: Input/output failures that can still strike while a workbook is read (a file removed or
+#: a network drive gone mid-batch): that workbook fails, the others go on. Anything else is
+#: a bug, and stops the batch as one.
+_UNFORESEEN = (OSError, zipfile.BadZipFile, etree.Error)
+
+
+class Stopped(KeyboardInterrupt):
+    """Ctrl+C, carrying the outcomes of the workbooks done by then."""
+
+    def __init__(self, outcomes: list[Outcome]) -> None:
+        super().__init__()
+        self.outcomes = outcomes
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one workbook (small and picklable: it crosses process boundaries)."""
+
+    workbook: Path
+    destination: Path
+    report: Path | None = None
+    pdf: Path | None = None
+    error: BdtDocxError | None = None
+    warnings: tuple[Problem, ...] = ()
+    #: The report was already there and, without ``overwrite``, is kept as it is.
+    kept: bool = False
+
+
+def fill_all(
+    prepared: PreparedTemplate,
+    tasks: list[tuple[Path, Path]],
+    overwrite: bool,
+    tracker: Tracker | None = None,
+) -> list[Outcome]:
+    """Fill the workbooks of ``tasks``; each report is finished (on disk, in place) in the
+    background while the next ones are made (:class:`~bdt_docx.output.Finisher`)."""
+    started = []
+    try:
+        with Finisher() as finisher:  # on leaving, the reports begun are finished
+            for task in tasks:
+                started.append(_fill_one(prepared, *task, overwrite, finisher))
+                if tracker is not None:
+                    tracker.advance([started[-1][0]])
+    except KeyboardInterrupt:
+        raise Stopped([_settle(outcome, pending) for outcome, pending in started]) from None
+    return [_settle(outcome, pending) for outcome, pending in started]
+
+
+def _fill_one(
+    prepared: PreparedTemplate,
+    workbook: Path,
+    destination: Path,
+    overwrite: bool,
+    finisher: Finisher,
+) -> tuple[Outcome, Future[Path] | None]:
+    """Fill one workbook, keeping the warnings it raised (they cannot cross a process);
+    the report's write is still finishing (the future) unless it failed."""
+    with collect_warnings() as found:
+        outcome, pending = _fill_one_quietly(prepared, workbook, destination, overwrite, finisher)
+    return (replace(outcome, warnings=tuple(found)) if found else outcome), pending
+
+
+def _fill_one_quietly(
+    prepared: PreparedTemplate,
+    workbook: Path,
+    destination: Path,
+    overwrite: bool,
+    finisher: Finisher,
+) -> tuple[Outcome, Future[Path] | None]:
+    if not overwrite and destination.is_file():  # a previous run's report
+        return Outcome(workbook, destination, kept=True), None
+    try:
+        report_destination(workbook, destination, overwrite)
+        parts = render_parts(prepared, read_workbook(workbook, prepared))
+        pending = finisher.write_package(parts, destination, overwrite=overwrite)
+    except BdtDocxError as exc:
+        return Outcome(workbook, destination, error=exc), None
+    except _UNFORESEEN as exc:
+        error = WorkbookError(
+            f"không xử lý được sổ này ({type(exc).__name__}: {exc}). Hãy mở sổ trong Excel, "
+            "lưu lại rồi thử lại; nếu vẫn lỗi, gửi tệp cho bộ phận IT",
+            workbook,
+            code="workbook.unreadable",
+        )
+        return Outcome(workbook, destination, error=error), None
+    return Outcome(workbook, destination), pending
+
+
+def _settle(outcome: Outcome, pending: Future[Path] | None) -> Outcome:
+    """The outcome once its report is written (or could not be moved into place)."""
+    if pending is None:
+        return outcome
+    try:
+        return replace(outcome, report=pending.result())
+    except OutputError as exc:
+        return replace(outcome, error=exc)
+
+
+#: The template a worker process renders with (set once by :func:`_start_worker`).
+_worker_template: PreparedTemplate | None = None
+
+
+def _start_worker(template: Path) -> None:
+    """Prepare the template once per worker (free when forked: the cache is inherited).
+
+    Ctrl+C reaches every process of the terminal: a worker ignores it and finishes its
+    chunk, and the main process, which handles it, waits for that.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _worker_template
+    _worker_template = prepare_template(template)
+
+
+def _fill_chunk(tasks: list[tuple[Path, Path]], overwrite: bool) -> list[Outcome]:
+    assert _worker_template is not None, "worker started without its template"
+    return fill_all(_worker_template, tasks, overwrite)
+
+
+def fill_in_pool(
+    template: Path,
+    tasks: list[tuple[Path, Path]],
+    workers: int,
+    overwrite: bool,
+    tracker: Tracker | None,
+) -> list[Outcome]:
+    size = max(1, min(_MAX_CHUNK, len(tasks) // (workers * 4)))
+    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+    results: list[list[Outcome]] = [[] for _ in chunks]
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(template,)) as pool:
+        futures = {pool.submit(_fill_chunk, chunk, overwrite): i for i, chunk in enumerate(chunks)}
+        try:
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                if tracker is not None:
+                    tracker.advance(results[futures[future]])
+        except KeyboardInterrupt:
+            pool.shutdown(wait=True, cancel_futures=True)
+            finished = [f for f in futures if not f.cancelled() and f.exception() is None]
+            raise Stopped([outcome for f in finished for outcome in f.result()]) from None
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return [outcome for chunk in results for outcome in chunk]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far :func:`fill_reports` has got, given to its ``progress`` callback after each
+    step: workbooks ``done`` of ``total`` (``failed`` of them), PDFs ``pdfs_done`` of
+    ``pdfs`` (the reports to convert, once known)."""
+
+    total: int
+    done: int = 0
+    failed: int = 0
+    pdfs: int = 0
+    pdfs_done: int = 0
+
+
+class Tracker:
+    """Counts the steps of a batch and tells ``progress`` after each one.
+
+    The PDFs are counted from threads (one per LibreOffice run), hence the lock.
+    """
+
+    def __init__(self, progress: Callable[[Progress], object], total: int, pdfs: int) -> None:
+        self._progress = progress
+        self._state = Progress(total, pdfs=pdfs)
+        self._lock = threading.Lock()
+        progress(self._state)
+
+    def _update(self, change: Callable[[Progress], Progress]) -> None:
+        with self._lock:
+            self._state = change(self._state)
+            self._progress(self._state)
+
+    def advance(self, outcomes: Iterable[Outcome]) -> None:
+        """Count finished workbooks."""
+        outcomes = list(outcomes)
+        failed = sum(outcome.error is not None for outcome in outcomes)
+        self._update(lambda s: replace(s, done=s.done + len(outcomes), failed=s.failed + failed))
+
+    def expect_pdfs(self, count: int) -> None:
+        """Set how many PDFs will be made (the reports written)."""
+        self._update(lambda s: replace(s, pdfs=count))
+
+    def advance_pdfs(self, count: int) -> None:
+        """Count ``count`` more PDFs done."""
+        self._update(lambda s: replace(s, pdfs_done=s.pdfs_done + count))
