@@ -1,4 +1,4 @@
-"""The effective-formatting resolver: styles, theme fonts, defaults, toggles, tables, text."""
+"""The document model: styles, theme fonts, defaults, toggles, tables, text, places."""
 
 from __future__ import annotations
 
