@@ -374,6 +374,8 @@ def test_every_paragraph_is_named_as_a_clerk_finds_it() -> None:
         ("đoạn 2", ""),
         ("đoạn 3", "anchor"),
     ]
+    assert [t.place for t in document.tables] == ["bảng 1", "bảng 2"]
+    assert document.tables[1].rows[0].place == "bảng 2, hàng 1"
     boxed = document.paragraphs[-1].text_box_paragraphs
     assert [(p.place, p.text) for p in boxed] == [
         ("đoạn 3, khung chữ, đoạn 1", "box 1"),

@@ -261,7 +261,7 @@ def borderless_two_columns(table: Table | None, what: str) -> Iterator[Issue]:
     if table is None:
         yield from missing(what, "bảng 2 cột không viền")
         return
-    where = f"{what}, bảng {table.index + 1}"
+    where = f"{what}, {table.place}"
     columns = max(
         (
             sum(1 for c in row.cells if c.paragraphs and any(map(has_text, c.paragraphs)))

@@ -29,7 +29,8 @@ finds it in Word by counting what Word shows:
   table is found by its own number;
 * a paragraph in a table is ``bảng T, hàng R, ô C``: the T-th table of the part from the top
   (a table inside a cell counts after the table holding it), its R-th row, the C-th cell of
-  the row; ``…, đoạn K`` is added when the cell has several paragraphs;
+  the row; ``…, đoạn K`` is added when the cell has several paragraphs (a table and a row
+  are named alike: :attr:`Table.place`, :attr:`Row.place`);
 * a text box's paragraph is the place of the paragraph holding the box, then ``khung chữ``
   (and ``đoạn K`` among the box's paragraphs when there are several);
 * outside the body, the part comes first: ``đầu trang (header1.xml), đoạn 1``,
@@ -51,7 +52,7 @@ from __future__ import annotations
 
 from bdt_docx.document.reader import Document
 from bdt_docx.document.sections import HeaderPart, Section
-from bdt_docx.document.stories import Story, part_label
+from bdt_docx.document.stories import Story, part_label, place_in
 from bdt_docx.document.styles import StyleSheet, Theme
 from bdt_docx.document.tables import Cell, Row, Table
 from bdt_docx.document.text import Paragraph, Run
@@ -73,6 +74,7 @@ __all__ = [
     "Theme",
     "emu_to_pt",
     "part_label",
+    "place_in",
     "twips_to_mm",
     "twips_to_pt",
 ]

@@ -18,7 +18,7 @@ from bdt_docx.document.text import Paragraph
 from bdt_docx.document.values import integer, w
 from bdt_docx.namespaces import NS
 
-__all__ = ["Story", "part_label"]
+__all__ = ["Story", "part_label", "place_in"]
 
 #: The label a part's places start with, by the start of its file name.
 _PART_LABELS = (
@@ -39,6 +39,12 @@ def part_label(part: str) -> str:
         if name.startswith(key):
             return f"{label} ({name})"
     return "" if name.startswith("document") else name
+
+
+def place_in(part: str, where: str) -> str:
+    """A place in ``part``: ``where`` after the part's label (:func:`part_label`), if any."""
+    label = part_label(part)
+    return f"{label}, {where}" if label else where
 
 
 class Story:
@@ -71,6 +77,10 @@ class Story:
         self._outside_tables = 0
         body = root.find(w("body"))
         self._read(body if body is not None else root, self.blocks, None)
+
+    def locate(self, where: str) -> str:
+        """A place in this part: ``where`` after the part's label, if it has one."""
+        return place_in(self.part, where)
 
     def every_paragraph(self) -> Iterator[Paragraph]:
         """Each paragraph then the paragraphs of the text boxes anchored in it, in order:

@@ -38,6 +38,18 @@ class Table:
         self.rows: list[Row] = []
         """The rows, filled while the part is read."""
 
+    @property
+    def where(self) -> str:
+        """``bảng 2``: the table's number among its part's tables (nested ones included),
+        from the top."""
+        return f"bảng {self.index + 1}"
+
+    @property
+    def place(self) -> str:
+        """Where the table is, as paragraphs are named (``đầu trang (header1.xml), bảng 1``
+        outside the body)."""
+        return self.story.locate(self.where)
+
     @cached_property
     def _direct(self) -> etree._Element | None:
         return self.element.find(w("tblPr"))
@@ -97,6 +109,16 @@ class Row:
         """Position of the row in its table, from 0."""
         self.cells: list[Cell] = []
         """The cells of the row, in order."""
+
+    @property
+    def where(self) -> str:
+        """``bảng 2, hàng 3``, without the part's label."""
+        return f"{self.table.where}, hàng {self.index + 1}"
+
+    @property
+    def place(self) -> str:
+        """Where the row is, as paragraphs are named."""
+        return self.table.story.locate(self.where)
 
 
 class Cell:

@@ -209,8 +209,7 @@ class Paragraph:
         2, ô 1`` (``…, đoạn 2`` when the cell has several), ``đầu trang (header1.xml), đoạn
         1`` (:mod:`bdt_docx.document` explains the numbering). Every command names a
         paragraph this way."""
-        label = self.story.label
-        return f"{label}, {self._where}" if label else self._where
+        return self.story.locate(self._where)
 
     @property
     def _where(self) -> str:
@@ -220,7 +219,7 @@ class Paragraph:
         if self.cell is None:
             return f"đoạn {self.number}"
         cell = self.cell
-        where = f"bảng {cell.table.index + 1}, hàng {cell.row.index + 1}, ô {cell.index + 1}"
+        where = f"{cell.row.where}, ô {cell.index + 1}"
         return where + (f", đoạn {self.number}" if len(cell.paragraphs) > 1 else "")
 
     @cached_property

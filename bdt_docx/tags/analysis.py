@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from jinja2 import Environment
 from lxml import etree
 
-from bdt_docx.document import Story, part_label
+from bdt_docx.document import Story, part_label, place_in
 from bdt_docx.namespaces import NS, qn
 from bdt_docx.tags.checks import Checker
 from bdt_docx.tags.cleaning import TAG, CleanPart, own_text, text_of
@@ -41,10 +41,6 @@ _DOCXTPL_PREFIX = re.compile(r"^-?(p|tr|tc|r)\s")
 _UNREACHED = "đoạn trong hình vẽ hay khung"
 
 
-def _join(label: str, where: str) -> str:
-    return f"{label}, {where}" if label else where
-
-
 def _passages(part: CleanPart, analysis: Analysis) -> Iterator[Passage]:
     """The paragraphs of a part in document order, tables, cells and text boxes included,
     each named by its :attr:`~bdt_docx.document.Paragraph.place`.
@@ -52,12 +48,11 @@ def _passages(part: CleanPart, analysis: Analysis) -> Iterator[Passage]:
     A part without paragraphs (document properties) gives one passage per element text.
     Each row's and cell's text is read once: linear in the part's size.
     """
-    label = part_label(part.name)
     if part.root.find(".//w:p", NS) is None:
         for element in part.root.iter():
             if isinstance(element.tag, str) and element.text and element.text.strip():
-                name = etree.QName(element).localname
-                yield Passage(part.name, _join(label, f"mục {name}"), element.text, None, None)
+                where = place_in(part.name, f"mục {etree.QName(element).localname}")
+                yield Passage(part.name, where, element.text, None, None)
         return
     story = Story(part.root, part.name)
     _check_sizes(story, analysis)
@@ -75,27 +70,26 @@ def _passages(part: CleanPart, analysis: Analysis) -> Iterator[Passage]:
         yield Passage(part.name, paragraph.place, text, row_text, cell_text)
     for element in part.root.iter(qn("w:p")):
         if element not in reached:
-            yield Passage(part.name, _join(label, _UNREACHED), own_text(element), None, None)
+            yield Passage(part.name, place_in(part.name, _UNREACHED), own_text(element), None, None)
 
 
 def _check_sizes(story: Story, analysis: Analysis) -> None:
     """Tables past :data:`MAX_TABLE_ROWS` rows or :data:`MAX_TABLE_COLUMNS` cells in a row
     are refused."""
     for table in story.tables:
-        where = _join(story.label, f"bảng {table.index + 1}")
         if len(table.rows) > MAX_TABLE_ROWS:
             reason = (
                 f"bảng có {len(table.rows)} hàng, quá giới hạn {MAX_TABLE_ROWS} hàng của một "
                 "mẫu: mẫu chỉ cần hàng tiêu đề và hàng {%tr for %}, các dòng do sổ Excel điền"
             )
-            _too_large(story.part, where, reason, analysis)
+            _too_large(story.part, table.place, reason, analysis)
         for row in table.rows:
             if len(row.cells) > MAX_TABLE_COLUMNS:
                 reason = (
                     f"hàng có {len(row.cells)} ô, quá giới hạn {MAX_TABLE_COLUMNS} ô (Word cũng "
                     "không tạo được bảng rộng hơn)"
                 )
-                _too_large(story.part, f"{where}, hàng {row.index + 1}", reason, analysis)
+                _too_large(story.part, row.place, reason, analysis)
 
 
 def _too_large(part: str, where: str, reason: str, analysis: Analysis) -> None:
@@ -151,7 +145,6 @@ def _hidden_strays(part: CleanPart, analysis: Analysis) -> None:
     """Tag delimiters where Word shows no text (attribute values, text outside paragraphs):
     Jinja compiles them too, and an unclosed one would swallow the rest of the part (and
     make docxtpl's clean-up take time growing with the square of the part's size)."""
-    label = part_label(part.name)
     for element in part.root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -164,7 +157,7 @@ def _hidden_strays(part: CleanPart, analysis: Analysis) -> None:
             pieces.append((f"mục {name}", element.text))
         for where, text in pieces:
             if "{" in text or "}" in text:
-                _tags(Passage(part.name, _join(label, where), text, None, None), analysis)
+                _tags(Passage(part.name, place_in(part.name, where), text, None, None), analysis)
 
 
 def analyse_parts(parts: Iterable[CleanPart], env: Environment) -> Analysis:
