@@ -119,8 +119,8 @@ class CellReader:
 
     ``load(kind)`` gives the name and the bytes of the workbook's part related as ``kind``
     (``styles``, ``sharedStrings``), or ``None`` when it has none; it is called the first
-    time a cell needs that part. The number formats of a styles part are kept for the next
-    workbook with the same one (the workbooks of a batch are mostly copies of one).
+    time a cell needs that part. The number formats of the last styles part read are kept
+    for the next workbook with the same part (a batch's workbooks are mostly copies of one).
     ``recalc_on_load`` is the workbook's ``fullCalcOnLoad``: the values saved with its
     formulas are placeholders, not results.
     """
@@ -224,7 +224,7 @@ class CellReader:
         return self._styles[position] if position < len(self._styles) else ("General", "")
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=1)  # the last workbook's: one part kept, whatever its size
 def _number_formats(part: str, data: bytes, m: str) -> tuple[tuple[str, str], ...]:
     """The number format code of each cell style of styles part ``data`` and what it shows
     (:func:`_format_kind`)."""
