@@ -62,6 +62,7 @@ class Locator:
         self.problems = problems
 
     def locate_value(self, spec: FieldSpec) -> Area | None:
+        """The one cell (or merged cell) named ``spec.name``, or None after recording why not."""
         try:
             area = self.workbook.find_name(spec.name)
         except AmbiguousNameError as exc:
@@ -90,6 +91,8 @@ class Locator:
         return area
 
     def locate_list(self, spec_name: str) -> ListPlace | None:
+        """Where the list ``spec_name`` is (an Excel table, else a named range whose first row
+        is its header), or None after recording why it cannot be used."""
         table = self.workbook.tables().get(spec_name.lower())
         if table is not None:
             a = table.area
