@@ -1,11 +1,11 @@
 """Test settings shared by every module: LibreOffice only in tests marked ``slow``.
 
-Tests that start LibreOffice (a PDF, an .xls, Calc typing through UNO, the macros) take most
-of the suite's time, so they carry ``@pytest.mark.slow`` and ``pytest -m "not slow"`` runs
-the others alone. So that no test starts LibreOffice without the marker, every other test
-(its fixtures and the commands it runs included) sees ``BDT_DOCX_SOFFICE`` set to a
-stand-in that refuses to run (:data:`needs.REFUSING_SOFFICE`), and
-:func:`needs.require_libreoffice` fails it.
+Tests that start LibreOffice (a PDF, an .xls, Calc typing through UNO, the macros) take a
+large part of the suite's time, so they carry ``@pytest.mark.slow`` and
+``pytest -m "not slow"`` runs the others alone. So that no test starts LibreOffice without
+the marker, every other test (its fixtures and the commands it runs included) sees
+``BDT_DOCX_SOFFICE`` set to a stand-in that refuses to run (:data:`needs.REFUSING_SOFFICE`),
+and :func:`needs.require_libreoffice` fails it.
 """
 
 from __future__ import annotations
