@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 from bdt_docx.errors import BdtDocxWarning, Problem
 from bdt_docx.filters import so
 from bdt_docx.legacy import ENCODING_LABELS, repair
-from bdt_docx.numfmt import month_first, shown, shows_day
+from bdt_docx.numfmt import UnknownFormat, month_first, shown, shows_day
 from bdt_docx.text import clean_text
 
 __all__ = ["DATE", "INTEGER", "TEXT", "TYPES", "FieldType", "ValueProblem", "register"]
@@ -121,8 +121,15 @@ class _Text(FieldType):
         return self.convert(value)
 
     def from_cell(self, value: object, number_format: str, place: Problem) -> object:
-        """The text the cell shows: 96,67%, 1.500.000 đ, 05, 12:00."""
-        return shown(value, number_format)
+        """The text the cell shows: 96,67%, 1.500.000 đ, 05, 12:00; a format whose result is
+        not certain is refused rather than guessed."""
+        try:
+            return shown(value, number_format)
+        except UnknownFormat as exc:
+            raise ValueProblem(
+                f"ô dùng định dạng số «{number_format}» ({exc}) nên không chắc ô hiện gì. "
+                "Hãy đổi định dạng ô (Format Cells → Number), hoặc gõ chữ đúng như muốn in"
+            ) from None
 
 
 class _Integer(FieldType):

@@ -5,9 +5,12 @@ the cell shows: ``96,67%`` for 0.9667 formatted ``0.00%``, ``1.500.000 đ`` for 
 formatted ``#,##0 "đ"``, ``05`` for 5 formatted ``00``, ``12:00`` for noon formatted
 ``h:mm``. :func:`shown` applies the parts of Excel's number format language that office
 workbooks use (sections, literals, digit placeholders, thousands, decimals, percent, dates
-and times, elapsed times); what it does not know (fractions, scientific notation) is shown
-as Excel's General format shows it. The decimal mark is ``,`` and the thousands mark ``.``,
-as Excel shows them on a Vietnamese machine.
+and times, elapsed times, conditions such as ``[<1000]``, literals between digits such as
+``000-000``); fractions and scientific notation are shown as Excel's General format shows
+the same number. Where it cannot be sure what the cell shows (a negative number under
+conditions, literals among decimals), it raises :class:`UnknownFormat` rather than guess.
+The decimal mark is ``,`` and the thousands mark ``.``, as Excel shows them on a Vietnamese
+machine.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["month_first", "shown", "shows_day"]
+__all__ = ["UnknownFormat", "month_first", "shown", "shows_day"]
 
 _BRACKET = re.compile(r"\[(?!(?:h+|m+|s+)\])([^\]]*)\]", re.IGNORECASE)
 _TOKEN = re.compile(
@@ -27,12 +30,19 @@ _TOKEN = re.compile(
 )
 _NUMBER_TOKEN = re.compile(r'"(?P<quoted>[^"]*)"|\\(?P<escaped>.)|_.|\*.|(?P<other>.)')
 _DIGITS = re.compile(r"[0#?]")
+_CONDITION = re.compile(r"\[\s*(<=|>=|<>|<|>|=)\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*\]")
+_EMPTY_PLACE = {"0": "0", "#": "", "?": " "}
 _MONTHS = ["Một", "Hai", "Ba", "Tư", "Năm", "Sáu", "Bảy", "Tám", "Chín", "Mười", "Mười Một"]
 _MONTHS += ["Mười Hai"]
 _WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"]
 _SHORT_WEEKDAYS = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
 #: Excel's short date of the machine's language (built-in format 14), shown the Vietnamese way.
 _SHORT_DATE = "mm-dd-yy"
+
+
+class UnknownFormat(ValueError):
+    """The number format uses a part whose result :func:`shown` cannot be sure of; the
+    message says which part, in Vietnamese."""
 
 
 def shown(value: float | dt.datetime | dt.date | dt.time | dt.timedelta, code: str) -> str:
@@ -44,11 +54,44 @@ def shown(value: float | dt.datetime | dt.date | dt.time | dt.timedelta, code: s
     if _has_date_codes(code):  # a number under a date format: the date it is, or as General
         return _general(value)
     sections = _sections(code)
+    if any(_CONDITION.search(s) for s in sections[:2]):
+        return _number(value, _by_condition(value, sections))
     if value < 0 and len(sections) > 1:
-        return _number(-value, sections[1])
+        return _number(-value, sections[1]) if sections[1] else ""
     if value == 0 and len(sections) > 2:
-        return _number(value, sections[2])
+        return _number(value, sections[2]) if sections[2] else ""
+    if len(sections) > 1 and not sections[0]:
+        return ""  # an empty section hides the value: ``;;;``
     return _number(value, sections[0])
+
+
+def _by_condition(value: float, sections: list[str]) -> str:
+    """The section a value is shown with when the first sections carry conditions
+    (``[<1000]0;[<1000000]0.0,"K";0.0,,"M"``), as Excel chooses it."""
+    if value < 0:
+        raise UnknownFormat("số âm trong định dạng có điều kiện")
+    first, second = (_CONDITION.search(s) if s else None for s in [*sections, ""][:2])
+    if first and _holds(value, first):
+        return sections[0]
+    if second and _holds(value, second):
+        return sections[1]
+    if first and second and len(sections) > 2:
+        return sections[2]
+    if first and not second and len(sections) > 1:
+        return sections[1]
+    raise UnknownFormat("số không khớp điều kiện nào của định dạng")
+
+
+def _holds(value: float, condition: re.Match[str]) -> bool:
+    operator, bound = condition[1], float(condition[2])
+    return {
+        "<": value < bound,
+        "<=": value <= bound,
+        ">": value > bound,
+        ">=": value >= bound,
+        "=": value == bound,
+        "<>": value != bound,
+    }[operator]
 
 
 def month_first(code: str) -> bool:
@@ -131,27 +174,57 @@ def _number(value: float, section: str) -> str:
     if not places:  # only text: the section shows it as it is
         return "".join(_literal(m) for m in pieces)
     first, last = places[0], places[-1]
-    pattern = "".join(layout[first : last + 1])
-    integer, _, fraction = pattern.partition(".")
+    point = next((i for i in range(first, last + 2) if layout[i : i + 1] == ["."]), None)
+    end = last if point is None else max(last, point)
+    point = last + 1 if point is None else point
+    if any(not _DIGITS.match(layout[i]) for i in range(point + 1, last + 1)):
+        raise UnknownFormat("chữ xen giữa các chữ số thập phân")
+    integer = range(first, point)
+    fraction = "".join(layout[point + 1 : last + 1])
     scale = 100 ** layout.count("%")
     trailing = 0
-    while last + 1 + trailing < len(layout) and layout[last + 1 + trailing] == ",":
+    while end + 1 + trailing < len(layout) and layout[end + 1 + trailing] == ",":
         trailing += 1
     number = Decimal(repr(float(value))) * scale / (Decimal(1000) ** trailing)
-    decimals_wanted = len(_DIGITS.findall(fraction))
+    decimals_wanted = len(fraction)
     rounded = number.quantize(Decimal(1).scaleb(-decimals_wanted), rounding=ROUND_HALF_UP)
     whole, _, decimals = f"{abs(rounded):f}".partition(".")
-    whole = whole.lstrip("0").rjust(integer.count("0"), "0")
-    if "," in integer and whole:
-        whole = f"{int(whole):,}".replace(",", ".")
+    whole = whole.lstrip("0")
+    if any(not _DIGITS.match(layout[i]) and layout[i] != "," for i in integer):
+        whole = _interleaved(whole, [(layout[i], _literal(pieces[i])) for i in integer])
+    else:
+        whole = whole.rjust("".join(layout[i] for i in integer).count("0"), "0")
+        if "," in layout[first:point] and whole:
+            whole = f"{int(whole):,}".replace(",", ".")
     optional = decimals_wanted - fraction.count("0")
     if optional:
         decimals = decimals[: len(decimals) - optional] + decimals[-optional:].rstrip("0")
-    digits = whole + ("," + decimals if decimals else "," if "." in pattern else "")
+    digits = whole + ("," + decimals if decimals else "," if point <= end else "")
     sign = "-" if rounded < 0 else ""
     before = "".join(_literal(m) for m in pieces[:first])
-    after = "".join(_literal(m) for m in pieces[last + 1 + trailing :])
+    after = "".join(_literal(m) for m in pieces[end + 1 + trailing :])
     return f"{sign}{before}{digits}{after}"
+
+
+def _interleaved(whole: str, slots: list[tuple[str, str]]) -> str:
+    """The whole part of a number written into placeholders with text between them
+    (``000-000``, ``0000 000 000``), filled from the right as Excel does; the leftmost
+    placeholder takes every digit left over."""
+    if any(place == "," for place, _ in slots):
+        raise UnknownFormat("vừa có dấu phân cách hàng nghìn vừa có chữ xen giữa các chữ số")
+    leftmost = next(i for i, (place, _) in enumerate(slots) if _DIGITS.match(place))
+    out, rest = [], whole
+    for index in range(len(slots) - 1, -1, -1):
+        place, text = slots[index]
+        if not _DIGITS.match(place):
+            out.append(text)
+        elif index == leftmost:
+            out.append(rest or _EMPTY_PLACE[place])
+            rest = ""
+        else:
+            out.append(rest[-1:] or _EMPTY_PLACE[place])
+            rest = rest[:-1]
+    return "".join(reversed(out))
 
 
 def _currency(inner: str) -> str:

@@ -32,6 +32,22 @@ CASES = [  # value, number format, what Excel shows on a Vietnamese machine
     (dt.datetime(2021, 6, 9, 14, 5), "dd/mm/yyyy hh:mm", "09/06/2021 14:05"),
     (dt.timedelta(hours=255, minutes=10, seconds=10), "[h]:mm:ss", "255:10:10"),
     (12, '"Số "0', "Số 12"),
+    # conditions choose the section (found by a new-user run: 500 printed as "0,0triệu")
+    (500, '[>=1000000]0.0,,"triệu";0', "500"),
+    (1500000, '[>=1000000]0.0,,"triệu";0', "1,5triệu"),
+    (1500000, '[<1000]0;[<1000000]0.0,"K";0.0,,"M"', "1,5M"),
+    (2500, '[<1000]0;[<1000000]0.0,"K";0.0,,"M"', "2,5K"),
+    (5, '[=1]"một";[=2]"hai";0', "5"),
+    (1, '[=1]"một";[=2]"hai";0', "một"),
+    # text between digit placeholders is kept, digits filled from the right
+    (912345678, "0000 000 000", "0912 345 678"),
+    (123456, "000-000", "123-456"),
+    (5, "000-000", "000-005"),
+    (1234, "#\\.##0", "1.234"),
+    # an empty section hides the value
+    (5, ";;;", ""),
+    (0, "#,##0;-#,##0;;@", ""),
+    (5, "0.", "5,"),
 ]
 
 
@@ -64,6 +80,46 @@ def test_a_template_without_description_prints_what_the_cells_show(tmp_path):
     book.save(workbook)
     report = bdt_docx.fill_report(workbook, template, tmp_path / "r.docx")
     assert "Tỷ lệ 96,67%, kinh phí 1.500.000 đ, số 05, lúc 12:00." in report_text(report)
+
+
+@pytest.mark.parametrize(
+    ("value", "code"), [(-5, '[<0]"âm "0;0'), (1.5, "0.0-0"), (1234567, "#,##0-000")]
+)
+def test_a_format_whose_result_is_uncertain_is_refused_naming_the_cell(tmp_path, value, code):
+    template = docx_template(tmp_path, ["Số {{ so }}."])
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Số liệu"
+    sheet["C4"] = value
+    sheet["C4"].number_format = code
+    book.defined_names["so"] = openpyxl.workbook.defined_name.DefinedName(
+        "so", attr_text="'Số liệu'!$C$4"
+    )
+    book.save(tmp_path / "so.xlsx")
+    with pytest.raises(bdt_docx.WorkbookError) as caught:
+        bdt_docx.fill_report(tmp_path / "so.xlsx", template, tmp_path / "r.docx")
+    (problem,) = caught.value.problems
+    assert (problem.sheet, problem.cell, problem.field) == ("Số liệu", "C4", "so")
+    assert f"định dạng số «{code}»" in problem.message
+    assert not (tmp_path / "r.docx").exists()
+
+
+def test_a_list_column_prints_what_its_cells_show(tmp_path):
+    """The recipients list is text: each cell prints as it shows, conditions and all."""
+    workbook = tmp_path / "so.xlsx"
+    book = openpyxl.load_workbook(EXAMPLE)
+    table_sheet = next(ws for ws in book.worksheets if "noi_nhan" in ws.tables)
+    first_row = int(table_sheet.tables["noi_nhan"].ref.split(":")[0][1:]) + 1
+    cells = [
+        (1500000, '[<1000]0;[<1000000]0.0,"K";0.0,,"M"'),
+        (912345678, "0000 000 000"),
+    ]
+    for offset, (value, code) in enumerate(cells):
+        cell = table_sheet.cell(first_row + offset, 1, value)
+        cell.number_format = code
+    book.save(workbook)
+    text = report_text(bdt_docx.fill_report(workbook, None, tmp_path / "r.docx"))
+    assert "1,5M" in text and "0912 345 678" in text
 
 
 def test_a_date_from_a_month_first_cell_is_said(tmp_path):
