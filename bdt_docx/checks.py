@@ -49,22 +49,25 @@ class Checker:
         (whose message, if any, opens the problem's)."""
         if is_blank(raw):
             if required:
-                self.add(place, f"{self.blank}, cần nhập {label} ({kind.label})")
+                self.add(
+                    place, f"{self.blank}, cần nhập {label} ({kind.label})", code="value.blank"
+                )
             return None
         try:
             return kind.read(raw, place)
         except ValueProblem as exc:
-            self.add(place, str(exc))
+            self.add(place, str(exc), code="value.invalid")
             return None
 
-    def add(self, place: Problem, message: str) -> None:
-        """Record a problem at ``place``."""
-        self.problems.append(replace(place, message=place.message + message))
+    def add(self, place: Problem, message: str, code: str) -> None:
+        """Record a problem of ``code`` at ``place``."""
+        self.problems.append(replace(place, message=place.message + message, code=code))
 
     def check_length(self, rows: list[dict[str, Any]], spec: TableSpec, place: Problem) -> None:
         """A list needs at least ``spec.min_rows`` rows."""
         if len(rows) < spec.min_rows:
-            self.add(place, f"danh sách '{spec.label}' cần ít nhất {spec.min_rows} dòng")
+            message = f"danh sách '{spec.label}' cần ít nhất {spec.min_rows} dòng"
+            self.add(place, message, code="list.too_short")
 
     def check_bounds(self, context: dict[str, Any], places: Mapping[str, Area]) -> None:
         """Bounds of whole numbers: their own first, then against fields that passed theirs
@@ -125,7 +128,7 @@ class Checker:
         label = self.fields.values[other].label.lower() if other else ""
         message = text.format(v=value, m=bound, label=label)
         where = (place.sheet, place.ref) if place is not None else (None, None)
-        self.problems.append(Problem(message, spec.name, *where))
+        self.problems.append(Problem(message, spec.name, *where, code="value.out_of_range"))
 
 
 #: What a value of a context may be: what a cell can hold (None is a blank).
@@ -183,7 +186,7 @@ class _ContextChecker(Checker):
     def present(self, context: Mapping[str, Any], name: str, label: str, kind: str) -> bool:
         if name in context:
             return True
-        self.add(Problem("", name), f"thiếu trường này: {label} ({kind})")
+        self.add(Problem("", name), f"thiếu trường này: {label} ({kind})", code="context.missing")
         return False
 
     def scalar(
@@ -192,7 +195,8 @@ class _ContextChecker(Checker):
         value = _plain_number(value)
         if value is None or isinstance(value, _SCALARS):
             return self.typed(value, place, kind, required, label)
-        self.add(place, f"cần {kind.label}, không phải kiểu {type(value).__name__}")
+        message = f"cần {kind.label}, không phải kiểu {type(value).__name__}"
+        self.add(place, message, code="context.wrong_type")
         return None
 
     def rows(self, value: object, spec: TableSpec) -> list[dict[str, Any]] | None:
@@ -201,6 +205,7 @@ class _ContextChecker(Checker):
                 Problem("", spec.name),
                 "cần một danh sách các dòng (list các dict, khóa là tên cột), không phải "
                 f"kiểu {type(value).__name__}",
+                code="context.not_rows",
             )
             return None
         rows = []
@@ -209,6 +214,7 @@ class _ContextChecker(Checker):
                 self.add(
                     Problem(f"dòng {number}: ", spec.name),
                     f"cần một dict (tên cột → giá trị), không phải kiểu {type(row).__name__}",
+                    code="context.not_row",
                 )
             elif not all(is_blank(v) for v in row.values()):
                 rows.append(self.record(row, number, spec))
