@@ -68,7 +68,9 @@ class Locator:
         except AmbiguousNameError as exc:
             first = exc.places[0][0]
             self._copied_sheet()
-            self.problems.append(Problem(str(exc), spec.name, first.sheet, first.ref))
+            self.problems.append(
+                Problem(str(exc), spec.name, first.sheet, first.ref, code="name.ambiguous")
+            )
             return None
         except NameLookupError as exc:
             hint = f" ({spec.label})" if spec.label != spec.name else ""
@@ -80,12 +82,19 @@ class Locator:
                     f"{reason}{hint}. Hãy chọn ô chứa giá trị rồi đặt tên '{spec.name}' "
                     "(Formulas → Define Name)",
                     field=spec.name,
+                    code="name.missing",
                 )
             )
             return None
         if not area.is_cell and area not in self.workbook.merged(area.sheet):
             self.problems.append(
-                Problem("tên trỏ tới nhiều ô, cần đúng một ô", spec.name, area.sheet, area.ref)
+                Problem(
+                    "tên trỏ tới nhiều ô, cần đúng một ô",
+                    spec.name,
+                    area.sheet,
+                    area.ref,
+                    code="name.not_one_cell",
+                )
             )
             return None
         return area
@@ -105,6 +114,7 @@ class Locator:
                         spec_name,
                         a.sheet,
                         a.ref,
+                        code="list.copied",
                     )
                 )
                 return None
@@ -116,7 +126,9 @@ class Locator:
         try:
             area = self.workbook.find_name(spec_name)
         except NameLookupError:
-            self.problems.append(Problem(self._missing_list_reason(spec_name), field=spec_name))
+            self.problems.append(
+                Problem(self._missing_list_reason(spec_name), field=spec_name, code="list.missing")
+            )
             return None
         header = Area(area.sheet, area.min_row, area.min_col, area.min_row, area.max_col)
         data = Area(area.sheet, area.min_row + 1, area.min_col, area.max_row, area.max_col)
@@ -124,7 +136,7 @@ class Locator:
 
     def _copied_sheet(self) -> None:
         """Say once what to do about names and lists that exist twice."""
-        hint = Problem(COPIED_SHEET_HINT)
+        hint = Problem(COPIED_SHEET_HINT, code="workbook.copied_sheet")
         if hint not in self.problems:
             self.problems.insert(0, hint)
 
