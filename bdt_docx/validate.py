@@ -78,7 +78,13 @@ class _Reader(Checker):
         """The converted value of one cell, or None after recording a problem."""
         if cell is not None and cell.error:
             self.problems.append(
-                Problem(f"ô có lỗi Excel {cell.error}; hãy sửa công thức", field, sheet, ref)
+                Problem(
+                    f"ô có lỗi Excel {cell.error}; hãy sửa công thức",
+                    field,
+                    sheet,
+                    ref,
+                    code="cell.error_value",
+                )
             )
             return None
         if cell is not None and cell.damaged:
@@ -89,6 +95,7 @@ class _Reader(Checker):
                     field,
                     sheet,
                     ref,
+                    code="cell.damaged",
                 )
             )
             return None
@@ -103,6 +110,7 @@ class _Reader(Checker):
                     field,
                     sheet,
                     ref,
+                    code="cell.volatile_formula",
                 )
             )
             return None
@@ -118,6 +126,7 @@ class _Reader(Checker):
                     field,
                     sheet,
                     ref,
+                    code="cell.unsaved_formula",
                 )
             )
             return None
@@ -127,7 +136,7 @@ class _Reader(Checker):
             try:
                 raw = kind.from_cell(raw, cell.number_format, place)
             except ValueProblem as exc:
-                self.add(place, str(exc))
+                self.add(place, str(exc), code="value.invalid")
                 return None
         return self.typed(raw, place, kind, required, label)
 
@@ -151,6 +160,7 @@ class _Reader(Checker):
                         f"{found})",
                         field=f"{spec.name}.{column.name}",
                         sheet=area.sheet,
+                        code="list.missing_column",
                     )
                 )
             else:
@@ -201,6 +211,7 @@ class _Reader(Checker):
                 spec.name,
                 where.data.sheet,
                 h.ref if h is not None else None,
+                code="list.duplicate_header",
             )
         )
 
@@ -239,6 +250,7 @@ class _Reader(Checker):
                 spec.name,
                 a.sheet,
                 found.ref,
+                code="list.rows_below",
             )
         )
 
@@ -313,6 +325,7 @@ def _say_hidden_rows(name: str, area: Area, rows: list[int]) -> None:
                 name,
                 area.sheet,
                 Area(area.sheet, rows[0], area.min_col, rows[0], area.max_col).ref,
+                code="list.hidden_rows",
             )
         ),
         stacklevel=4,
