@@ -88,6 +88,7 @@ class OdsWorkbook:
                 "tệp không phải bảng tính OpenDocument (.ods). Hãy mở nó trong LibreOffice "
                 "Calc rồi Lưu thành (Save As) kiểu 'ODF Spreadsheet (.ods)'",
                 self.shown_as,
+                code="workbook.not_ods",
             )
         #: sheet name → (sheet name, visible): the same shape as Workbook.sheets
         self.sheets: dict[str, tuple[str, bool]] = {}
@@ -101,7 +102,7 @@ class OdsWorkbook:
             try:
                 self._read_table(name, table)
             except PackageError as exc:
-                raise WorkbookError(exc.reason, self.shown_as) from exc
+                raise WorkbookError(exc.reason, self.shown_as, code="workbook.damaged") from exc
             self._read_names(table.find(f"{_T}named-expressions"), name)
         self._read_names(body.find(f"{_T}named-expressions"), None)
         for database in body.iterfind(f"{_T}database-ranges/{_T}database-range"):
@@ -131,16 +132,22 @@ class OdsWorkbook:
             with Package(path) as package:
                 return package.read_xml("content.xml")
         except FileNotFoundError as exc:
-            raise WorkbookError("không tìm thấy tệp", shown_as) from exc
+            raise WorkbookError("không tìm thấy tệp", shown_as, code="workbook.not_found") from exc
         except OSError as exc:
-            raise WorkbookError(f"không mở được tệp ({exc.strerror or exc})", shown_as) from exc
+            raise WorkbookError(
+                f"không mở được tệp ({exc.strerror or exc})", shown_as, code="workbook.unopenable"
+            ) from exc
         except PackageError as exc:
             if isinstance(exc.__cause__, FileNotFoundError):
-                raise WorkbookError("không tìm thấy tệp", shown_as) from exc
+                raise WorkbookError(
+                    "không tìm thấy tệp", shown_as, code="workbook.not_found"
+                ) from exc
             if isinstance(exc.__cause__, OSError):
-                raise WorkbookError(exc.reason, shown_as) from exc
+                raise WorkbookError(exc.reason, shown_as, code="workbook.unopenable") from exc
             raise WorkbookError(
-                f"bảng tính .ods bị hỏng hoặc không phải tệp .ods: {exc.reason}", shown_as
+                f"bảng tính .ods bị hỏng hoặc không phải tệp .ods: {exc.reason}",
+                shown_as,
+                code="workbook.damaged",
             ) from exc
 
     def _read_table(self, sheet: str, table: etree._Element) -> None:
@@ -247,6 +254,7 @@ class OdsWorkbook:
                             "_", "."
                         ),
                         self.shown_as,
+                        code="workbook.too_large",
                     )
                 for row in rows:
                     for col in cols:

@@ -126,15 +126,21 @@ class Workbook:
             with path.open("rb") as stream:
                 head = stream.read(8)
         except FileNotFoundError as exc:
-            raise WorkbookError("không tìm thấy tệp", shown_as) from exc
+            raise WorkbookError("không tìm thấy tệp", shown_as, code="workbook.not_found") from exc
         except IsADirectoryError as exc:
-            raise WorkbookError("đây là một thư mục, không phải sổ Excel", shown_as) from exc
+            raise WorkbookError(
+                "đây là một thư mục, không phải sổ Excel", shown_as, code="workbook.is_folder"
+            ) from exc
         except OSError as exc:
-            raise WorkbookError(f"không mở được tệp ({os_reason(exc)})", shown_as) from exc
+            raise WorkbookError(
+                f"không mở được tệp ({os_reason(exc)})", shown_as, code="workbook.unopenable"
+            ) from exc
         if not head:
-            raise WorkbookError("tệp rỗng (0 byte), không phải sổ Excel", shown_as)
+            raise WorkbookError(
+                "tệp rỗng (0 byte), không phải sổ Excel", shown_as, code="workbook.empty"
+            )
         if head == _CFB_MAGIC:
-            raise WorkbookError(_cfb_reason(path), shown_as)
+            raise WorkbookError(_cfb_reason(path), shown_as, code="workbook.encrypted_or_xls")
         try:
             package = Package(path)
         except PackageError as exc:
@@ -143,11 +149,14 @@ class Workbook:
                 "đuôi). Hãy mở nó trong Excel rồi Lưu thành (Save As) kiểu "
                 "'Excel Workbook (*.xlsx)'",
                 shown_as,
+                code="workbook.not_xlsx",
             ) from exc
         if "word/document.xml" in package.names:
             package.close()
             raise WorkbookError(
-                "tệp là tài liệu Word (.docx) bị đổi đuôi, không phải sổ Excel", shown_as
+                "tệp là tài liệu Word (.docx) bị đổi đuôi, không phải sổ Excel",
+                shown_as,
+                code="workbook.is_docx",
             )
         return package
 
@@ -268,7 +277,9 @@ class Workbook:
         try:
             yield
         except PackageError as exc:
-            raise WorkbookError(f"sổ Excel bị hỏng: {exc.reason}", self.shown_as) from exc
+            raise WorkbookError(
+                f"sổ Excel bị hỏng: {exc.reason}", self.shown_as, code="workbook.damaged"
+            ) from exc
 
     # -- cells ----------------------------------------------------------------------------
 
