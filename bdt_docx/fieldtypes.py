@@ -239,6 +239,7 @@ def _say_month_first(date: dt.datetime, code: str, where: Problem) -> None:
                     f"{date.month} năm {date.year}); ô định dạng tháng trước ngày (kiểu Mỹ). "
                     "Nếu ngày gõ vào khác ngày này, hãy định dạng ô dd/mm/yyyy (Format Cells "
                     "→ Custom) rồi gõ lại",
+                    code="value.month_first",
                 )
             ),
             stacklevel=5,
@@ -258,6 +259,7 @@ def _from_legacy(text: str, where: Problem) -> str:
                     message=f"chữ được gõ bằng bảng mã cũ {ENCODING_LABELS[encoding]}, đã "
                     f"chuyển sang Unicode: «{quoted}». Hãy kiểm tra, rồi sửa ô trong sổ sang "
                     "Unicode (Unikey: Công cụ chuyển mã)",
+                    code="value.legacy_encoding",
                 )
             ),
             stacklevel=5,
