@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import json
 import pickle
 import pkgutil
 import re
@@ -13,6 +14,7 @@ import tokenize
 from pathlib import Path
 
 import pytest
+from workbooks import edit_workbook
 
 from bdt_docx import cli, errors
 from bdt_docx.cli.outcome import exit_code
@@ -154,3 +156,15 @@ def test_the_library_never_speaks_of_the_command_s_options():
 def test_the_api_hints_are_the_library_s():
     assert all("--" not in hint for hint in errors.HINTS.values())
     assert set(errors.HINTS) <= set(cli.HINTS)
+
+
+def test_a_program_branches_on_the_codes_of_a_workbook_s_problems(tmp_path, capsys):
+    workbook = edit_workbook(tmp_path / "w.xlsx", {"tong_so_nguoi": "abc", "ky_hieu": None})
+    assert cli.main(["fill", str(workbook), "--json"]) == 3
+    errors_ = json.loads(capsys.readouterr().out.splitlines()[-1])["errors"]
+    codes = {e["field"]: e["code"] for e in errors_}
+    assert codes["tong_so_nguoi"] == "value.invalid" and codes["ky_hieu"] == "value.blank"
+    missing = tmp_path / "khong_co.xlsx"
+    assert cli.main(["fill", str(missing), "--json"]) == 3
+    (error,) = json.loads(capsys.readouterr().out.splitlines()[-1])["errors"]
+    assert error["code"] == "workbook.not_found"
