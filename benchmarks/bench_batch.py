@@ -189,12 +189,13 @@ def batch(workbooks: Sequence[Path], out: Path, jobs: int, pdf: bool = False) ->
     """One timed batch, the template prepared afresh (its cache cleared)."""
     from bdt_docx import template
     from bdt_docx.batch import fill_reports
+    from bdt_docx.cli.show import batch_summary
 
     template._prepare.cache_clear()
     shutil.rmtree(out, ignore_errors=True)
     result = fill_reports(workbooks, TEMPLATE, out, jobs=jobs, pdf=pdf)
     if result.failures:
-        raise SystemExit(result.describe())
+        raise SystemExit(batch_summary(result))
 
 
 def one_soffice_call(reports: Sequence[Path], out: Path) -> None:
@@ -248,7 +249,7 @@ def stage_split(workbooks: Sequence[Path], out: Path, runs: int) -> dict[str, fl
     """Milliseconds per report in each stage, the best of ``runs`` batches with one job
     (the stages' functions wrapped in timers; ``batch`` is what ``fill_reports`` spends
     around the reports, timers included)."""
-    from bdt_docx import api
+    from bdt_docx import api, workers
     from bdt_docx import batch as batch_module
     from bdt_docx.output import Finisher
     from bdt_docx.template import prepare_template
@@ -256,11 +257,11 @@ def stage_split(workbooks: Sequence[Path], out: Path, runs: int) -> dict[str, fl
 
     prepare_template(TEMPLATE)
     clock = StageClock()
-    one = batch_module._fill_one_quietly
+    one = workers._fill_one_quietly
     patches: list[tuple[object, str, Any]] = [
-        (batch_module, "_fill_one_quietly", clock.wrap("total", one)),
+        (workers, "_fill_one_quietly", clock.wrap("total", one)),
         (api, "read_context", clock.wrap("validate", api.read_context)),
-        (batch_module, "render_parts", clock.wrap("render", batch_module.render_parts)),
+        (workers, "render_parts", clock.wrap("render", workers.render_parts)),
         (Finisher, "write_package", clock.wrap("write", Finisher.write_package)),
         (Finisher, "__exit__", clock.wrap("disk", Finisher.__exit__)),
     ]
@@ -309,6 +310,7 @@ def command() -> list[str]:
 def memory_child(folder: str, out: str, jobs: str) -> None:
     """Run in a fresh process: fill every workbook of ``folder``; print JSON peaks in kB."""
     from bdt_docx.batch import fill_reports, find_workbooks
+    from bdt_docx.cli.show import batch_summary
 
     start = time.perf_counter()
     result = fill_reports(find_workbooks([Path(folder)]), TEMPLATE, Path(out), jobs=int(jobs))
@@ -319,7 +321,7 @@ def memory_child(folder: str, out: str, jobs: str) -> None:
         "reports": len(result.reports),
         "failures": [f.workbook.name for f in result.failures],
         "summary": str(result.summary_path),
-        "describe": result.describe(),
+        "describe": batch_summary(result),
     }
     print(json.dumps(peak, ensure_ascii=False))
 
