@@ -198,7 +198,7 @@ def prepare_template(template: str | os.PathLike[str] | None = None) -> Prepared
     try:
         stat = path.stat()
     except OSError as exc:
-        raise TemplateError("không tìm thấy tệp mẫu", path) from exc
+        raise TemplateError("không tìm thấy tệp mẫu", path, code="template.not_found") from exc
     return _prepare(path.resolve(), (stat.st_size, stat.st_mtime_ns), _version(path))
 
 
@@ -238,7 +238,9 @@ def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> P
         )
     except PackageError as exc:
         raise TemplateError(
-            f"tệp mẫu không phải tệp Word .docx hợp lệ: {exc.reason}", path
+            f"tệp mẫu không phải tệp Word .docx hợp lệ: {exc.reason}",
+            path,
+            code="template.not_docx",
         ) from exc
     except TemplateSyntaxError as exc:
         raise TemplateError(_syntax_problem(exc), path) from exc
@@ -251,6 +253,7 @@ def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> P
             "thẻ lồng nhau quá sâu (ngoặc, {% if %}, {% for %} trong nhau), quá giới hạn của "
             "trình dịch mẫu; báo cáo thật không cần nhiều tầng như vậy",
             path,
+            code="template.too_deep",
         ) from exc
     variables = frozenset().union(*(part.variables for part in parts)) - set(env.globals)
     # (range, dict, loop helpers are Jinja's own globals, not the workbook's)
@@ -291,7 +294,9 @@ def embed_description(
             parts = with_description(package, text)
     except PackageError as exc:
         raise TemplateError(
-            f"tệp mẫu không phải tệp Word .docx hợp lệ: {exc.reason}", path
+            f"tệp mẫu không phải tệp Word .docx hợp lệ: {exc.reason}",
+            path,
+            code="template.not_docx",
         ) from exc
     members = [deflate(infos.get(name) or _new_entry(name), data) for name, data in parts.items()]
     return write_package(members, path, overwrite=True)
@@ -321,6 +326,7 @@ def read_parts(package: Package) -> tuple[list[tuple[zipfile.ZipInfo, bytes]], s
                 "giới hạn của một mẫu (báo cáo thật dài cả trăm trang cũng chưa tới 2 MB): "
                 "mẫu có thể là tệp độc hại",
                 package.path,
+                code="template.too_large",
             )
         parts.append((info, data))
     return parts, rendered
@@ -474,4 +480,6 @@ def _syntax_problem(exc: TemplateSyntaxError) -> Problem:
     """Where a Jinja syntax error is: the part, the paragraph and its text."""
     where = exc.name or "word/document.xml"
     detail = paragraph_at(exc.source, exc.lineno) if exc.source and exc.lineno else ""
-    return Problem(f"thẻ sai trong {where}: {jinja_message(exc.message or '')}{detail}")
+    return Problem(
+        f"thẻ sai trong {where}: {jinja_message(exc.message or '')}{detail}", code="template.syntax"
+    )
