@@ -129,7 +129,9 @@ class Fields:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise TemplateError(f"không đọc được mô tả trường ({exc})", path) from exc
+            raise TemplateError(
+                f"không đọc được mô tả trường ({exc})", path, code="description.unreadable"
+            ) from exc
         return cls.parse(text, path)
 
     @classmethod
@@ -146,14 +148,18 @@ class Fields:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise TemplateError(f"{where} sai cú pháp TOML: {exc}", source) from exc
+            raise TemplateError(
+                f"{where} sai cú pháp TOML: {exc}", source, code="description.toml_syntax"
+            ) from exc
         problems = _problems(data)
         if problems:
             raise TemplateError(problems, source)
         try:
             fields = cls._from_data(data)
         except (KeyError, TypeError, ValueError) as exc:  # pragma: no cover - checked above
-            raise TemplateError(f"{where} không hợp lệ: {exc}", source) from exc
+            raise TemplateError(
+                f"{where} không hợp lệ: {exc}", source, code="description.invalid"
+            ) from exc
         return replace(fields, source=source, embedded=embedded)
 
     @classmethod
@@ -207,7 +213,11 @@ class Fields:
         if missing:
             raise TemplateError(
                 [
-                    Problem(f"mẫu dùng biến '{name}' nhưng mô tả trường không có", field=name)
+                    Problem(
+                        f"mẫu dùng biến '{name}' nhưng mô tả trường không có",
+                        field=name,
+                        code="template.unknown_variable",
+                    )
                     for name in missing
                 ],
                 template,
@@ -250,6 +260,7 @@ def _entry_problems(
             Problem(
                 f"mục {where} phải là một bảng (các dòng khóa = giá trị), ở đây là {_kind(spec)}",
                 field=field_name,
+                code="description.not_table",
             )
         ]
     problems = []
@@ -257,19 +268,26 @@ def _entry_problems(
         if key not in keys:
             known = ", ".join(keys)
             problems.append(
-                Problem(f"mục {where} có khóa lạ '{key}' (các khóa dùng được: {known})", field_name)
+                Problem(
+                    f"mục {where} có khóa lạ '{key}' (các khóa dùng được: {known})",
+                    field_name,
+                    code="description.unknown_key",
+                )
             )
         elif not _fits(value, keys[key]):
             problems.append(
                 Problem(
                     f"mục {where}: '{key}' phải là {_EXPECTED[keys[key]]}, ở đây là {_kind(value)}",
                     field_name,
+                    code="description.wrong_value",
                 )
             )
         elif key == "type" and value not in TYPES:
             problems.append(
                 Problem(
-                    f"mục {where}: kiểu '{value}' không có (dùng: {', '.join(TYPES)})", field_name
+                    f"mục {where}: kiểu '{value}' không có (dùng: {', '.join(TYPES)})",
+                    field_name,
+                    code="description.unknown_type",
                 )
             )
     return problems
@@ -280,7 +298,13 @@ def _table_problems(name: str, spec: dict[str, Any]) -> list[Problem]:
     where = f"[tables.{name}]"
     columns = spec.get("columns")
     if columns is None or columns == []:
-        return [Problem(f"mục {where} cần 'columns': danh sách có ít nhất một cột", name)]
+        return [
+            Problem(
+                f"mục {where} cần 'columns': danh sách có ít nhất một cột",
+                name,
+                code="description.no_columns",
+            )
+        ]
     if not isinstance(columns, list):
         return []  # reported by _entry_problems
     problems = []
@@ -290,7 +314,9 @@ def _table_problems(name: str, spec: dict[str, Any]) -> list[Problem]:
         problems += found
         if not found:
             problems += [
-                Problem(f"mục {column_where} thiếu khóa '{key}'", name)
+                Problem(
+                    f"mục {column_where} thiếu khóa '{key}'", name, code="description.missing_key"
+                )
                 for key in ("name", "header")
                 if key not in column
             ]
@@ -304,6 +330,7 @@ def _table_problems(name: str, spec: dict[str, Any]) -> list[Problem]:
                     f"mục {where}: dòng mẫu {number} phải là danh sách [ … ] một giá trị mỗi "
                     f"cột, ở đây là {_kind(row)}",
                     name,
+                    code="description.example_row",
                 )
             )
         elif len(row) != len(columns):
@@ -312,6 +339,7 @@ def _table_problems(name: str, spec: dict[str, Any]) -> list[Problem]:
                     f"mục {where}: dòng mẫu {number} có {len(row)} giá trị nhưng bảng có "
                     f"{len(columns)} cột",
                     name,
+                    code="description.example_row",
                 )
             )
         else:
@@ -320,6 +348,7 @@ def _table_problems(name: str, spec: dict[str, Any]) -> list[Problem]:
                     f"mục {where}: dòng mẫu {number}, giá trị {index} phải là "
                     f"{_EXPECTED[_SCALAR]}, ở đây là {_kind(value)}",
                     name,
+                    code="description.example_row",
                 )
                 for index, value in enumerate(row, 1)
                 if not _fits(value, _SCALAR)
@@ -336,10 +365,20 @@ def _problems(data: dict[str, Any]) -> list[Problem]:
         if isinstance(value, dict):
             sections[section] = value
         else:
-            problems.append(Problem(f"mục [{section}] phải là một bảng, ở đây là {_kind(value)}"))
+            problems.append(
+                Problem(
+                    f"mục [{section}] phải là một bảng, ở đây là {_kind(value)}",
+                    code="description.not_table",
+                )
+            )
     title = sections.get("template", {}).get("title", "")
     if not isinstance(title, str):
-        problems.append(Problem(f"mục [template]: 'title' phải là chữ, ở đây là {_kind(title)}"))
+        problems.append(
+            Problem(
+                f"mục [template]: 'title' phải là chữ, ở đây là {_kind(title)}",
+                code="description.wrong_value",
+            )
+        )
     for name, spec in sections.get("fields", {}).items():
         problems += _entry_problems(f"[fields.{name}]", spec, _FIELD_KEYS, name)
     for name, spec in sections.get("tables", {}).items():
