@@ -80,7 +80,13 @@ def _check_examples(fields: Fields) -> None:
         try:
             _typed(value, kind)
         except ValueError as exc:
-            problems.append(Problem(f"giá trị mẫu (example) {where}không dùng được: {exc}", name))
+            problems.append(
+                Problem(
+                    f"giá trị mẫu (example) {where}không dùng được: {exc}",
+                    name,
+                    code="description.example_value",
+                )
+            )
 
     for spec in fields.values.values():
         check(spec.example, spec.field_type, spec.name, "")
@@ -92,6 +98,7 @@ def _check_examples(fields: Fields) -> None:
                         f"dòng mẫu (example) {number} có {len(row)} giá trị nhưng danh sách có "
                         f"{len(table.columns)} cột",
                         table.name,
+                        code="description.example_row",
                     )
                 )
                 continue
