@@ -63,7 +63,7 @@ def render_parts(template: PreparedTemplate, context: Mapping[str, Any]) -> list
     :class:`TemplateError` when the template fails while rendering or gives broken XML.
     """
     unsupported = [
-        Problem(unsupported_object(kind), field=name)
+        Problem(unsupported_object(kind), field=name, code="context.docxtpl_object")
         for name, kind in _objects(context)
         if kind not in DOCXTPL_MARKUP
     ]
@@ -101,6 +101,7 @@ def _render_part(template: PreparedTemplate, part: Part, context: Mapping[str, A
             f"mẫu sinh ra XML hỏng trong {part.info.filename} ({exc.reason}); hãy kiểm tra "
             "các thẻ {%p %}, {%tr %} và thẻ nằm giữa các định dạng",
             template.path,
+            code="template.broken_xml",
         ) from exc
     return data
 
@@ -174,7 +175,10 @@ def _runtime_problem(part: Part, exc: Exception) -> Problem:
             line = tb.tb_lineno
         tb = tb.tb_next
     detail = paragraph_at(part.source, line) if line and part.source else ""
-    return Problem(f"lỗi khi điền mẫu ({part.info.filename}{detail}): {_reason(exc)}")
+    return Problem(
+        f"lỗi khi điền mẫu ({part.info.filename}{detail}): {_reason(exc)}",
+        code="template.render_failed",
+    )
 
 
 _NO_ATTRIBUTE = re.compile(r"has no attribute '(?P<name>[^']+)'")
