@@ -45,7 +45,7 @@ class Document:
         try:
             self._package = Package(source)
         except PackageError as exc:
-            raise DocumentError(exc.reason, file=self.name) from exc
+            raise DocumentError(exc.reason, file=self.name, code="document.damaged") from exc
         self._xml_cache: dict[str, etree._Element | None] = {}
         main = next(
             (r.target for r in self._relationships("").values() if r.type == REL_OFFICE_DOCUMENT),
@@ -55,7 +55,9 @@ class Document:
         """Name of the main part, usually ``word/document.xml``."""
         root = self._xml(main)
         if root is None or root.find(w("body")) is None:
-            raise DocumentError("tệp không có phần nội dung văn bản Word", file=self.name)
+            raise DocumentError(
+                "tệp không có phần nội dung văn bản Word", file=self.name, code="document.not_word"
+            )
         self.element = root
         self.styles = StyleSheet(self._xml(self._related(main, REL_STYLES, "word/styles.xml")))
         """The stylesheet."""
@@ -81,7 +83,9 @@ class Document:
                 try:
                     root = self._package.read_xml(part)
                 except PackageError as exc:
-                    raise DocumentError(exc.reason, file=self.name) from exc
+                    raise DocumentError(
+                        exc.reason, file=self.name, code="document.damaged"
+                    ) from exc
             self._xml_cache[part] = root
         return self._xml_cache[part]
 
@@ -90,7 +94,7 @@ class Document:
         try:
             return self._package.relationships(part)
         except PackageError as exc:
-            raise DocumentError(exc.reason, file=self.name) from exc
+            raise DocumentError(exc.reason, file=self.name, code="document.damaged") from exc
 
     def _related(self, part: str, rel_type: str, fallback: str) -> str:
         """The target of the first relationship of ``rel_type`` from ``part``, or ``fallback``."""
