@@ -189,12 +189,14 @@ def run_conversion(
     """
     program = soffice or find_soffice()
     if program is None:
-        raise ConversionError(install_hint(), source)
+        raise ConversionError(install_hint(), source, code="conversion.no_libreoffice")
     source = Path(source).resolve()
     returncode, output = convert(program, [source], convert_to, Path(out_dir).resolve(), timeout)
     expected = produced(source, convert_to, Path(out_dir).resolve())
     if not written(expected):
-        raise ConversionError(not_written(convert_to, returncode, output), source)
+        raise ConversionError(
+            not_written(convert_to, returncode, output), source, code="conversion.failed"
+        )
     return expected
 
 
@@ -289,7 +291,9 @@ def _run_bounded(
         )
     except OSError as exc:
         raise ConversionError(
-            f"không chạy được LibreOffice ({command[0]}): {os_reason(exc)}", source
+            f"không chạy được LibreOffice ({command[0]}): {os_reason(exc)}",
+            source,
+            code="conversion.not_started",
         ) from exc
     deadline, done = time.monotonic() + timeout, 0
     try:
@@ -311,6 +315,7 @@ def _run_bounded(
             f"LibreOffice chạy quá {timeout:g} giây nên đã bị dừng. Hãy đóng các cửa sổ "
             "LibreOffice đang mở rồi thử lại",
             source,
+            code="conversion.timeout",
         ) from None
     except BaseException:
         # Ctrl+C (KeyboardInterrupt), SystemExit…: LibreOffice runs in its own session, so
@@ -359,13 +364,14 @@ def converted_workbook(
     """
     source = Path(path)
     if not source.is_file():
-        raise WorkbookError("không tìm thấy tệp", source)
+        raise WorkbookError("không tìm thấy tệp", source, code="workbook.not_found")
     program = find_soffice()
     if program is None:
         raise WorkbookError(
             f"cần LibreOffice để đọc tệp {source.suffix}, nhưng máy chưa có LibreOffice. "
             + _save_as_xlsx_hint(),
             source,
+            code="workbook.needs_libreoffice",
         )
     with tempfile.TemporaryDirectory(prefix="bdt-docx-xlsx-") as work:
         try:
@@ -378,5 +384,6 @@ def converted_workbook(
                 f"không chuyển được tệp {source.suffix} sang .xlsx: {reason}. "
                 + _save_as_xlsx_hint(),
                 source,
+                code="workbook.not_converted",
             ) from exc
         yield converted
