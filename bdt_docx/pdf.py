@@ -83,7 +83,9 @@ def convert_many(
     for index, source in enumerate(sources):
         try:
             if not source.is_file():
-                raise ConversionError("không có tệp báo cáo để chuyển sang PDF", source)
+                raise ConversionError(
+                    "không có tệp báo cáo để chuyển sang PDF", source, code="pdf.no_report"
+                )
             check_destination(source.with_suffix(".pdf"), overwrite)
         except BdtDocxError as exc:
             results[index] = exc
@@ -102,7 +104,10 @@ def convert_many(
         share_sources = [sources[i] for i in share]
         if program is None:
             made: list[Path | BdtDocxError] = [
-                ConversionError(libreoffice.install_hint(), source) for source in share_sources
+                ConversionError(
+                    libreoffice.install_hint(), source, code="conversion.no_libreoffice"
+                )
+                for source in share_sources
             ]
         else:
             made = _convert_share(program, share_sources, overwrite, limit, progress)
@@ -139,7 +144,10 @@ def _convert_share(
         work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, suffix=PDF_WORK_SUFFIX, dir=folder))
     except OSError as exc:
         reason = f"không tạo được thư mục tạm ({os_reason(exc)})"
-        return [OutputError(reason, source.with_suffix(".pdf")) for source in sources]
+        return [
+            OutputError(reason, source.with_suffix(".pdf"), code="output.temp_folder")
+            for source in sources
+        ]
     made: dict[Path, Path | BdtDocxError] = {}
     try:
         remaining, stalled = sources, False
@@ -150,7 +158,10 @@ def _convert_share(
             if stopped is not None and not completed and stalled:
                 # Twice running, LibreOffice stopped before finishing any PDF: it is
                 # LibreOffice itself that fails, for every report.
-                made.update((source, ConversionError(stopped, source)) for source in remaining)
+                made.update(
+                    (source, ConversionError(stopped, source, code="conversion.stopped"))
+                    for source in remaining
+                )
                 remaining = []
             stalled = stopped is not None and not completed
     finally:
@@ -208,7 +219,11 @@ def _run_share(
             made[source] = (
                 _move_into_place(pdf, source.with_suffix(".pdf"), overwrite)
                 if was_written
-                else ConversionError(libreoffice.not_written("pdf", returncode, output), source)
+                else ConversionError(
+                    libreoffice.not_written("pdf", returncode, output),
+                    source,
+                    code="conversion.failed",
+                )
             )
         completed = any(written)
     else:
@@ -219,7 +234,9 @@ def _run_share(
                 made[source] = _move_into_place(pdf, source.with_suffix(".pdf"), overwrite)
             else:
                 remaining.append(source)
-        made[sources[current]] = ConversionError(stopped, sources[current])
+        made[sources[current]] = ConversionError(
+            stopped, sources[current], code="conversion.stopped"
+        )
         remaining += sources[current + 1 :]
         completed = current > 0
     tell(sum(isinstance(made.get(source), Path) for source in sources))
@@ -246,6 +263,7 @@ def _move_into_place(produced: Path, target: Path, overwrite: bool) -> Path | Ou
             "không ghi được tệp PDF: không có quyền ghi, hoặc tệp đang mở trong chương "
             f"trình khác (trình đọc PDF). Hãy đóng tệp rồi thử lại ({os_reason(exc)})",
             target,
+            code="output.denied",
         )
     return target
 
@@ -273,15 +291,19 @@ def without_stale_pdf(report: Path, error: BdtDocxError) -> BdtDocxError:
     except FileNotFoundError:
         return error
     except OSError as exc:
-        note = (
+        note = Problem(
             f"tệp PDF cũ '{pdf.name}' là của báo cáo trước, không khớp với báo cáo mới, nhưng "
-            f"không xóa được ({os_reason(exc)}): đừng gửi nó, hãy xóa nó"
+            f"không xóa được ({os_reason(exc)}): đừng gửi nó, hãy xóa nó",
+            file=str(pdf),
+            code="pdf.stale_not_removed",
         )
     else:
-        note = (
-            f"đã xóa tệp PDF cũ '{pdf.name}': nó là của báo cáo trước, không khớp với báo cáo mới"
+        note = Problem(
+            f"đã xóa tệp PDF cũ '{pdf.name}': nó là của báo cáo trước, không khớp với báo cáo mới",
+            file=str(pdf),
+            code="pdf.stale_removed",
         )
-    problems = [*error.problems, Problem(note, file=str(pdf))]
+    problems = [*error.problems, note]
     if isinstance(error, OutputError):
         return OutputError(problems, error.file, error.what)
     return type(error)(problems, error.file)
