@@ -67,6 +67,13 @@ def test_every_code_given_is_in_the_table_and_every_one_listed_is_given():
     assert _codes_in_the_package() == _codes_in_the_table()
 
 
+def test_the_tag_codes_a_template_is_refused_for_are_listed():
+    from bdt_docx.tags.findings import BLOCKING
+
+    listed = DOC.split("<!-- tag codes -->", 1)[1].split("<!-- end -->", 1)[0]
+    assert set(re.findall(r"`([a-z-]+)`", listed)) == BLOCKING
+
+
 @pytest.mark.parametrize("kind", CLASSES, ids=lambda kind: kind.__name__)
 def test_each_error_class_has_its_exit_code_and_default_code_as_documented(kind):
     row = f"| `{kind.__name__}` | {kind.exit_code} | `{kind.default_code}` |"
