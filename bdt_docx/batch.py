@@ -12,10 +12,10 @@ the wait for the disk and the rename run in background threads while the next re
 (:class:`~bdt_docx.output.Finisher`). With ``pdf=True`` the reports are converted once all
 are written, by one LibreOffice run per job (:func:`bdt_docx.pdf.convert_many`).
 
-Reports are named ``<workbook stem>.docx``; when two workbooks would give the same name (two
-``so_lieu.xlsx`` from different folders into one ``output_dir``), the later ones in the order
-given get ``so_lieu (2).docx``, ``so_lieu (3).docx``… The order is the order of
-``workbooks`` (sorted within a folder by :func:`find_workbooks`), so names are reproducible.
+Reports are named ``<workbook stem>.docx``; workbooks that would give the same name (two
+``so_lieu.xlsx`` from different folders into one ``output_dir``, or ``a.xlsx`` beside
+``a.ods``) are told apart by their folder or kind: ``so_lieu (xa_A).docx``,
+``a (ods).docx`` (:func:`report_paths`).
 """
 
 from __future__ import annotations
@@ -148,23 +148,47 @@ def find_workbooks(paths: PathLike | Iterable[PathLike]) -> list[Path]:
 
 
 def report_paths(workbooks: Sequence[Path], output_dir: Path | None) -> list[Path]:
-    """The report of each workbook: ``<stem>.docx`` in ``output_dir`` (or beside the
-    workbook), ``<stem> (2).docx`` and on for a name already taken earlier in the list.
+    """The report of each workbook: ``<stem>.docx`` in ``output_dir`` (or beside the workbook).
 
-    Names are compared without regard to case, as Windows and macOS do.
+    Workbooks that would share a report are told apart by what differs between them: their
+    kind (``a.xlsx`` and ``a.ods`` in one folder give ``a (xlsx).docx`` and ``a (ods).docx``),
+    their folder (two ``so_lieu.xlsx`` into one ``output_dir`` give ``so_lieu (xa_A).docx``
+    and ``so_lieu (xa_B).docx``), or both; only where even that is the same are they
+    numbered, ``(2)``, ``(3)``… in the order given. So a report's name depends on its own
+    workbook and those it clashes with, and a report kept from an earlier run (without
+    ``overwrite``) is never taken for another workbook's. Names are compared without regard
+    to case, as Windows and macOS do.
     """
+    folders = [output_dir if output_dir is not None else w.parent for w in workbooks]
+    clashes: dict[str, list[int]] = {}
+    for index, (workbook, folder) in enumerate(zip(workbooks, folders, strict=True)):
+        clashes.setdefault(str(folder / f"{workbook.stem}.docx").casefold(), []).append(index)
+    names = [f"{w.stem}.docx" for w in workbooks]
+    for group in clashes.values():
+        if len(group) > 1:
+            labels = _telling_apart([workbooks[i] for i in group])
+            for index, label in zip(group, labels, strict=True):
+                names[index] = f"{workbooks[index].stem} ({label}).docx"
     taken: set[str] = set()
     paths = []
-    for workbook in workbooks:
-        folder = output_dir if output_dir is not None else workbook.parent
-        candidate = folder / f"{workbook.stem}.docx"
-        number = 1
+    for name, folder in zip(names, folders, strict=True):
+        candidate, number = folder / name, 1
         while str(candidate).casefold() in taken:
             number += 1
-            candidate = folder / f"{workbook.stem} ({number}).docx"
+            candidate = folder / f"{Path(name).stem} ({number}).docx"
         taken.add(str(candidate).casefold())
         paths.append(candidate)
     return paths
+
+
+def _telling_apart(workbooks: list[Path]) -> list[str]:
+    """What tells workbooks with one stem apart: their kind, their folder's name, or both."""
+    kinds = [w.suffix[1:].lower() for w in workbooks]
+    parents = [w.absolute().parent.name for w in workbooks]
+    for labels in (kinds, parents, [f"{p}, {k}" for p, k in zip(parents, kinds, strict=True)]):
+        if len({label.casefold() for label in labels}) == len(labels):
+            return labels
+    return labels
 
 
 def fill_reports(

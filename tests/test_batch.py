@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from reading import document_lines
+from reading import text as report_text
 from workbooks import EXAMPLE, TEMPLATE, edit_workbook, named_cell_ref
 
 from bdt_docx import cli
@@ -100,12 +101,17 @@ def test_same_names_get_distinct_reports(tmp_path):
              tmp_path / "b" / "SO_LIEU.xlsm", tmp_path / "a" / "khac.xlsx"]  # fmt: skip
     out = tmp_path / "out"
     assert [p.name for p in report_paths(books, out)] == [
-        "so_lieu.docx", "so_lieu (2).docx", "SO_LIEU (3).docx", "khac.docx",
+        "so_lieu (a, xlsx).docx", "so_lieu (b, xlsx).docx", "SO_LIEU (b, xlsm).docx",
+        "khac.docx",
     ]  # fmt: skip
     beside = report_paths(books, None)
     assert beside[0] == tmp_path / "a" / "so_lieu.docx"
-    assert beside[1] == tmp_path / "b" / "so_lieu.docx"
-    assert beside[2] == tmp_path / "b" / "SO_LIEU (2).docx"
+    assert beside[1] == tmp_path / "b" / "so_lieu (xlsx).docx"
+    assert beside[2] == tmp_path / "b" / "SO_LIEU (xlsm).docx"
+    same_folder_name = [tmp_path / "x" / "in" / "a.xlsx", tmp_path / "y" / "in" / "a.xlsx"]
+    assert [p.name for p in report_paths(same_folder_name, out)] == [
+        "a (in, xlsx).docx", "a (in, xlsx) (2).docx",
+    ]  # fmt: skip
 
 
 def test_two_folders_with_the_same_workbook_name(tmp_path, variants):
@@ -115,8 +121,30 @@ def test_two_folders_with_the_same_workbook_name(tmp_path, variants):
     books = find_workbooks([tmp_path / "quy_1", tmp_path / "quy_2"])
     result = fill_reports(books, TEMPLATE, tmp_path / "out")
     assert result.ok
-    assert [p.name for p in result.reports] == ["so_lieu.docx", "so_lieu (2).docx"]
+    assert [p.name for p in result.reports] == ["so_lieu (quy_1).docx", "so_lieu (quy_2).docx"]
     assert all(p.exists() for p in result.reports)
+
+
+def test_a_kept_report_is_never_credited_to_another_workbook(tmp_path, variants):
+    """Found by a new-user run: a.xlsx was filled, a.ods was saved beside it and the batch
+    run again; the summary said a.ods's report was a.docx, kept, which held a.xlsx's
+    figures, and a.ods's figures were in no report."""
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    inbox.mkdir()
+    shutil.copy(variants["vi_du"], inbox / "a.xlsx")
+    assert fill_reports(find_workbooks([inbox]), TEMPLATE, out).ok
+    first = (out / "a.docx").read_bytes()
+    other = edit_workbook(tmp_path / "b.xlsx", {"so_van_ban": 77})
+    shutil.copy(other, inbox / "a.xlsm")
+    result = fill_reports(find_workbooks([inbox]), TEMPLATE, out)
+    assert result.ok
+    by_workbook = {
+        w.name: r.name for w, r in zip(find_workbooks([inbox]), result.reports, strict=True)
+    }
+    assert by_workbook == {"a.xlsm": "a (xlsm).docx", "a.xlsx": "a (xlsx).docx"}
+    assert (out / "a (xlsx).docx").read_bytes() == first
+    assert "77" in report_text(out / "a (xlsm).docx")
+    assert "77" not in report_text(out / "a (xlsx).docx")
 
 
 # -- a batch with broken workbooks --------------------------------------------------------
