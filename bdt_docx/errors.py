@@ -42,6 +42,7 @@ __all__ = [
 HINTS: dict[str, str] = {
     "output.exists": "cho overwrite=True để ghi đè, hoặc chọn tên khác",
     "pdf.stale": "hãy tạo lại bằng pdf=True hoặc xóa nó",
+    "template.unknown_column": "tên cột trong thẻ phải đúng như trong mô tả trường của mẫu",
 }
 
 

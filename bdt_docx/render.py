@@ -175,10 +175,10 @@ def _runtime_problem(part: Part, exc: Exception) -> Problem:
             line = tb.tb_lineno
         tb = tb.tb_next
     detail = paragraph_at(part.source, line) if line and part.source else ""
-    return Problem(
-        f"lỗi khi điền mẫu ({part.info.filename}{detail}): {_reason(exc)}",
-        code="template.render_failed",
-    )
+    message = f"lỗi khi điền mẫu ({part.info.filename}{detail}): {_reason(exc)}"
+    if _NO_ATTRIBUTE.search(str(exc)):  # the hints say where the columns are listed
+        return Problem(message, code="template.unknown_column")
+    return Problem(message, code="template.render_failed")
 
 
 _NO_ATTRIBUTE = re.compile(r"has no attribute '(?P<name>[^']+)'")
@@ -191,10 +191,7 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, RecursionError):
         return "macro gọi lại chính nó không dừng"
     if match := _NO_ATTRIBUTE.search(str(exc)):
-        return (
-            f"không có cột hay thuộc tính '{match['name']}': tên cột trong thẻ phải đúng như "
-            "trong mô tả trường (bdt-docx fields liệt kê các cột)"
-        )
+        return f"không có cột hay thuộc tính '{match['name']}'"
     if match := _UNDEFINED_NAME.search(str(exc)):
         return f"không có biến '{match['name']}'"
     tb = exc.__traceback__

@@ -175,3 +175,18 @@ def test_a_program_branches_on_the_codes_of_a_workbook_s_problems(tmp_path, caps
     assert cli.main(["fill", str(missing), "--json"]) == 3
     (error,) = json.loads(capsys.readouterr().out.splitlines()[-1])["errors"]
     assert error["code"] == "workbook.not_found"
+
+
+def test_an_unknown_column_is_told_with_the_shower_s_words(tmp_path):
+    from corpus.builders import docx_template
+
+    from bdt_docx.api import render_report
+
+    template = docx_template(tmp_path, ["{% for k in ds %}{{ k.hinh_thuc }}{% endfor %}"])
+    with pytest.raises(TemplateError) as caught:
+        render_report({"ds": [{"ten": "A"}]}, template, tmp_path / "r.docx")
+    (problem,) = caught.value.problems
+    assert problem.code == "template.unknown_column"
+    assert "không có cột hay thuộc tính 'hinh_thuc'; tên cột trong thẻ" in str(caught.value)
+    assert "bdt-docx" not in str(caught.value)
+    assert "(bdt-docx fields liệt kê các cột)" in caught.value.shown(cli.HINTS)

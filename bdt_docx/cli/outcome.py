@@ -34,6 +34,9 @@ EXIT_CODES = {
 HINTS = {
     "output.exists": "dùng --overwrite để ghi đè, hoặc chọn tên khác",
     "pdf.stale": "hãy tạo lại bằng --pdf hoặc xóa nó",
+    "template.unknown_column": (
+        "tên cột trong thẻ phải đúng như trong mô tả trường (bdt-docx fields liệt kê các cột)"
+    ),
 }
 
 
