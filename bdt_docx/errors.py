@@ -210,6 +210,7 @@ class OutputError(BdtDocxError):
 
     @property
     def summary(self) -> str:  # type: ignore[override]
+        """``Không ghi được`` and what: ``Không ghi được sổ Excel``."""
         return f"Không ghi được {self.what}"
 
     def __reduce__(self) -> tuple[type[OutputError], tuple[list[Problem], str | None, str]]:

@@ -153,6 +153,9 @@ def fill_in_pool(
     overwrite: bool,
     tracker: Tracker | None,
 ) -> list[Outcome]:
+    """Fill the workbooks of ``tasks`` in ``workers`` processes, each preparing ``template``
+    once, in chunks; the outcomes in the order of ``tasks``. Ctrl+C lets the chunks begun
+    finish, then raises :class:`Stopped` with their outcomes."""
     size = max(1, min(_MAX_CHUNK, len(tasks) // (workers * 4)))
     chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
     results: list[list[Outcome]] = [[] for _ in chunks]

@@ -80,6 +80,7 @@ class _Parser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        """Print the usage and ``message`` in Vietnamese on stderr; exit with code 2."""
         # Python 3.10 formats "argument X: ..." without asking gettext.
         message = re.sub(r"^argument ", "đối số ", message)
         self.print_usage(sys.stderr)
