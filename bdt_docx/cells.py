@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 __all__ = [
     "COPIED_SHEET_HINT",
@@ -171,6 +172,7 @@ def cell_ref(row: int, col: int) -> str:
     return f"{get_column_letter(col)}{row}"
 
 
+@lru_cache(maxsize=4096)  # a batch's workbooks name the same cells
 def parse_reference(text: str) -> Area:
     """``'Thông tin'!$B$3`` or ``DS!$A$1:$C$6`` → :class:`Area`.
 
