@@ -190,3 +190,16 @@ def test_an_unknown_column_is_told_with_the_shower_s_words(tmp_path):
     assert "không có cột hay thuộc tính 'hinh_thuc'; tên cột trong thẻ" in str(caught.value)
     assert "bdt-docx" not in str(caught.value)
     assert "(bdt-docx fields liệt kê các cột)" in caught.value.shown(cli.HINTS)
+
+
+def test_a_context_s_problems_never_speak_of_a_workbook(tmp_path):
+    from bdt_docx.api import render_report
+
+    context = {"tong_so_nguoi": "abc", "ky_hieu": None, "khen_thuong": 5}
+    with pytest.raises(ContextError) as caught:
+        render_report(context, output=tmp_path / "r.docx")
+    text = str(caught.value)
+    codes = {p.field: p.code for p in caught.value.problems}
+    assert codes["tong_so_nguoi"] == "value.invalid" and codes["ky_hieu"] == "value.blank"
+    assert codes["khen_thuong"] == "context.not_rows" and codes["nguoi_ky"] == "context.missing"
+    assert not re.search(r"sổ|Excel|\bô\b|trang tính|--", text), text
