@@ -1,7 +1,7 @@
 """Errors as data: one base class, a subclass per stage, and the problems they carry.
 
 Every error a user can cause is a :class:`BdtDocxError`. It carries :class:`Problem`
-records, each with a stable :attr:`Problem.code` (``output.exists``, ``workbook.blank``…,
+records, each with a stable :attr:`Problem.code` (``output.exists``, ``value.blank``…,
 listed in ``docs/errors.md``) a program can branch on, a Vietnamese message and its place
 (file, field, sheet, cell); the error class gives the command's exit code. A workbook with
 several faults raises one :class:`WorkbookError` that lists them all.
@@ -235,7 +235,7 @@ class MacroError(BdtDocxError):
     """A macro file cannot be found (a broken installation)."""
 
     summary = "Không tìm thấy macro"
-    default_code = "macro.missing"
+    default_code = "macro"
 
 
 class BdtDocxWarning(UserWarning):

@@ -61,6 +61,7 @@ def macro_file(name: str = LIBREOFFICE_MACRO) -> Path:
         f"tệp macro {name} không có trong bản cài bdt_docx này; hãy cài lại bdt_docx, hoặc "
         "lấy tệp trong thư mục examples/macros của mã nguồn",
         name,
+        code="macro.missing",
     )
 
 

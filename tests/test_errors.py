@@ -4,6 +4,7 @@ the command."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import io
 import json
@@ -203,3 +204,37 @@ def test_a_context_s_problems_never_speak_of_a_workbook(tmp_path):
     assert codes["tong_so_nguoi"] == "value.invalid" and codes["ky_hieu"] == "value.blank"
     assert codes["khen_thuong"] == "context.not_rows" and codes["nguoi_ky"] == "context.missing"
     assert not re.search(r"sổ|Excel|\bô\b|trang tính|--", text), text
+
+
+_RAISED = {"Problem", *(kind.__name__ for kind in CLASSES), "BdtDocxWarning"}
+
+
+def _is_text(node: ast.expr) -> bool:
+    """A message written at the call (a literal, an f-string, or text joined with +)."""
+    if isinstance(node, ast.BinOp):
+        return _is_text(node.left) or _is_text(node.right)
+    return isinstance(node, ast.JoinedStr) or (
+        isinstance(node, ast.Constant) and isinstance(node.value, str)
+    )
+
+
+def _is_place(node: ast.expr) -> bool:
+    """A place the checks complete (``Problem("", field)``, ``Problem(f"dòng {n}: ", …)``):
+    they give the code when they add the message."""
+    last = node.values[-1] if isinstance(node, ast.JoinedStr) else node
+    return isinstance(last, ast.Constant) and last.value in ("", ": ")
+
+
+def test_every_message_written_in_the_package_comes_with_its_code():
+    uncoded = []
+    for path in _sources():
+        tree = ast.parse(path.read_text("utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", None))
+            if name not in _RAISED or any(k.arg == "code" for k in node.keywords):
+                continue
+            if _is_text(node.args[0]) and not _is_place(node.args[0]):
+                uncoded.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert uncoded == []
