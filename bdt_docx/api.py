@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bdt_docx.arguments import flag_argument, mapping_argument, path_argument
-from bdt_docx.errors import BdtDocxWarning, ConversionError, OutputError
+from bdt_docx.errors import BdtDocxError, BdtDocxWarning, ConversionError, OutputError
 from bdt_docx.ods import ODS_SUFFIXES, OdsWorkbook
 from bdt_docx.output import check_destination, write_package
 from bdt_docx.render import render_parts
@@ -147,15 +147,22 @@ def fill_report(
         failure.report = report
         raise failure from exc
     except KeyboardInterrupt as stop:  # Ctrl+C: the report is written, its PDF is not
-        failure = ConversionError(
-            "đã dừng theo yêu cầu (Ctrl+C) trước khi tạo PDF", report, code="pdf.interrupted"
-        )
-        if overwrite:
-            failure = without_stale_pdf(report, failure)
-        failure.report = report
-        stop.pdf_failure = failure  # type: ignore[attr-defined]  # read by the command
+        stopped = stopped_before_pdf(report, overwrite)
+        stopped.report = report  # type: ignore[attr-defined]  # a ConversionError
+        stop.pdf_failure = stopped  # type: ignore[attr-defined]  # read by the command
         raise
     return report
+
+
+def stopped_before_pdf(report: Path, overwrite: bool) -> BdtDocxError:
+    """Ctrl+C came once ``report`` was written, before its PDF: the error saying so (and,
+    with ``overwrite``, that the previous report's PDF, which no longer matches, is removed)."""
+    from bdt_docx.pdf import without_stale_pdf
+
+    error = ConversionError(
+        "đã dừng theo yêu cầu (Ctrl+C) trước khi tạo PDF", report, code="pdf.interrupted"
+    )
+    return without_stale_pdf(report, error) if overwrite else error
 
 
 def _warn_stale_pdf(report: Path) -> None:

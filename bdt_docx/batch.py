@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bdt_docx.api import WORKBOOK_SUFFIXES, template_argument
+from bdt_docx.api import WORKBOOK_SUFFIXES, stopped_before_pdf, template_argument
 from bdt_docx.arguments import (
     callback_argument,
     flag_argument,
@@ -274,9 +274,6 @@ def _after_stop(outcome: Outcome, overwrite: bool) -> Outcome:
     """The outcome of a report written before Ctrl+C stopped the batch: its PDF if
     LibreOffice made it in time (newer than the report), else a failure saying so (and,
     overwritten, the previous report's PDF removed)."""
-    from bdt_docx.errors import ConversionError
-    from bdt_docx.pdf import without_stale_pdf
-
     if outcome.report is None or outcome.error is not None or outcome.pdf is not None:
         return outcome
     pdf = outcome.report.with_suffix(".pdf")
@@ -285,12 +282,7 @@ def _after_stop(outcome: Outcome, overwrite: bool) -> Outcome:
             return replace(outcome, pdf=pdf)
     except OSError:
         pass
-    error: BdtDocxError = ConversionError(
-        "đã dừng theo yêu cầu (Ctrl+C) trước khi tạo PDF", outcome.report, code="pdf.interrupted"
-    )
-    if overwrite:
-        error = without_stale_pdf(outcome.report, error)
-    return replace(outcome, error=error)
+    return replace(outcome, error=stopped_before_pdf(outcome.report, overwrite))
 
 
 def _add_pdfs(
