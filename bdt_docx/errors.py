@@ -141,6 +141,9 @@ class BdtDocxError(Exception):
     def __str__(self) -> str:
         return self.shown()
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.problems!r}, {self.file!r})"
+
     def __reduce__(self) -> tuple[type[BdtDocxError], tuple[list[Problem], str | None]]:
         """Pickle as ``(problems, file)``, so that an error raised in a worker process
         comes back as the same class, problems and message."""

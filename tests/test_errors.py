@@ -238,3 +238,11 @@ def test_every_message_written_in_the_package_comes_with_its_code():
             if _is_text(node.args[0]) and not _is_place(node.args[0]):
                 uncoded.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert uncoded == []
+
+
+def test_an_error_s_repr_shows_its_problems():
+    error = WorkbookError(Problem("ô trống", field="nguoi_ky", code="value.blank"), "so.xlsx")
+    assert repr(error) == (
+        "WorkbookError([Problem(message='ô trống', field='nguoi_ky', sheet=None, cell=None, "
+        "file='so.xlsx', code='value.blank')], 'so.xlsx')"
+    )
