@@ -18,7 +18,6 @@ import pytest
 from workbooks import edit_workbook
 
 from bdt_docx import cli, errors
-from bdt_docx.cli.outcome import exit_code
 from bdt_docx.errors import (
     BdtDocxError,
     BdtDocxWarning,
@@ -83,10 +82,10 @@ def test_each_error_class_has_its_exit_code_and_default_code_as_documented(kind)
     assert problem.code == kind.default_code
 
 
-def test_the_command_exits_with_the_class_s_code():
+def test_the_command_s_exit_codes_are_the_classes():
     assert [cli.EXIT_CODES[k] for k in ("workbook", "template", "output", "pdf")] == [3, 4, 5, 6]
-    assert exit_code(OutputError("x", code="output.exists")) == 5
-    assert exit_code(ContextError("x")) == 1
+    assert OutputError("x", code="output.exists").exit_code == 5
+    assert ContextError("x").exit_code == 1
 
 
 def test_a_code_given_to_the_error_goes_to_its_problems_not_over_their_own():

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bdt_docx.cli.outcome import EXIT_CODES, HINTS, Outcome, exit_code
+from bdt_docx.cli.outcome import EXIT_CODES, HINTS, Outcome
 from bdt_docx.cli.show import ProgressBar, batch_summary
 from bdt_docx.errors import ConversionError, OutputError, TemplateError, WorkbookError
 
@@ -76,7 +76,7 @@ def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) 
     outcome.extra["reports"] = [str(p) for p in result.reports]
     outcome.extra["kept"] = [str(p) for p in result.kept]
     outcome.extra["failures"] = [
-        {"workbook": str(f.workbook), "code": exit_code(f.error), "message": f.error.shown(HINTS)}
+        {"workbook": str(f.workbook), "code": f.error.exit_code, "message": f.error.shown(HINTS)}
         for f in result.failures
     ]
     outcome.extra["summary"] = str(result.summary_path) if result.summary_path else None
@@ -85,7 +85,7 @@ def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) 
     for failure in result.failures:
         outcome.errors.extend(failure.error.problems)
     if result.failures:
-        outcome.code = max(exit_code(f.error) for f in result.failures)
+        outcome.code = max(f.error.exit_code for f in result.failures)
         if any(isinstance(f.error, WorkbookError) for f in result.failures):
             outcome.code = EXIT_CODES["workbook"]
     if "interrupted" in outcome.extra:

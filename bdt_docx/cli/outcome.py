@@ -14,7 +14,7 @@ from bdt_docx.errors import (
     WorkbookError,
 )
 
-__all__ = ["EXIT_CODES", "HINTS", "Outcome", "exit_code"]
+__all__ = ["EXIT_CODES", "HINTS", "Outcome"]
 
 #: Exit codes, as documented in the README and ``--help`` (an error's is its class's).
 EXIT_CODES = {
@@ -57,8 +57,8 @@ class Outcome:
         self.warnings: list[Problem] = []
 
     def fail(self, error: BdtDocxError, code: int | None = None) -> None:
-        """Record an error (its code unless one is given) and its problems."""
-        self.code = code if code is not None else exit_code(error)
+        """Record an error (its class's exit code unless one is given) and its problems."""
+        self.code = code if code is not None else error.exit_code
         self.errors.extend(error.problems)
         self.lines.append(error.shown(HINTS))
 
@@ -73,8 +73,3 @@ class Outcome:
             "warnings": [p.to_dict(HINTS) for p in self.warnings],
             **self.extra,
         }
-
-
-def exit_code(error: BdtDocxError) -> int:
-    """The exit code for ``error``: its class's."""
-    return error.exit_code
