@@ -26,7 +26,7 @@ from bdt_docx.legacy import ENCODING_LABELS, repair
 from bdt_docx.numfmt import UnknownFormat, month_first, shown, shows_day
 from bdt_docx.text import clean_text
 
-__all__ = ["DATE", "INTEGER", "TEXT", "TYPES", "FieldType", "ValueProblem", "register"]
+__all__ = ["DATE", "INTEGER", "TEXT", "TYPES", "Date", "FieldType", "ValueProblem", "register"]
 
 _DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 # A whole number typed as text: plain digits, or groups of three after "." or a space.
@@ -172,18 +172,27 @@ class _Integer(FieldType):
         return check | {"error": error}
 
 
+class Date(dt.date):
+    """A date field's value: a :class:`datetime.date` that prints as ``dd/mm/yyyy``, as the
+    cell showed it, where a template prints it without a filter (``{{ ngay }}``); the
+    filters (``ngay_day_du``, ``ngay_ngan``) take it as any date."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return f"{self.day:02d}/{self.month:02d}/{self.year:04d}"
+
+
 class _Date(FieldType):
     name = "date"
     label = "ngày dạng dd/mm/yyyy"
     column_width = 14
     number_format = "dd/mm/yyyy"
 
-    def convert(self, value: object) -> dt.date:
+    def convert(self, value: object) -> Date:
         """A date, or a text ``dd/mm/yyyy``; a datetime gives its date."""
-        if isinstance(value, dt.datetime):
-            return value.date()
         if isinstance(value, dt.date):
-            return value
+            return Date(value.year, value.month, value.day)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             raise ValueProblem(
                 f"cần một ngày, không phải số {_number(value)}; hãy nhập ngày dạng dd/mm/yyyy"
@@ -196,7 +205,7 @@ class _Date(FieldType):
             raise ValueProblem(f"cần một ngày dạng dd/mm/yyyy, không phải '{text}'")
         day, month, year = (int(part) for part in match.groups())
         try:
-            return dt.date(year, month, day)
+            return Date(year, month, day)
         except ValueError as exc:
             raise ValueProblem(f"ngày {text} không có thật") from exc
 

@@ -129,3 +129,35 @@ def test_a_registered_type_goes_through_init_reading_checking_and_listing(
     assert [p.message for p in caught.value.problems] == [
         "chưa có giá trị, cần nhập Đồng ý (có hoặc không)"
     ]
+
+
+def test_a_date_printed_without_a_filter_reads_as_the_cell_shows_it(tmp_path):
+    """Found by a new-user run: ``{{ ngay }}`` of a date field printed 2026-02-01 where the
+    cell showed 01/02/2026. A date value prints dd/mm/yyyy, from a workbook and from a
+    program's context alike, and is still a date for the filters."""
+    import datetime as dt
+
+    from corpus.builders import docx_template
+    from reading import text as report_text
+
+    import bdt_docx
+
+    template = docx_template(tmp_path, ["Ngày {{ ngay }}; {{ ngay | ngay_day_du }}."])
+    template.with_suffix(".toml").write_text(
+        '[fields.ngay]\nlabel = "Ngày"\ntype = "date"\n', encoding="utf-8"
+    )
+    book = openpyxl.Workbook()
+    book.active["B2"] = dt.datetime(2026, 2, 1)
+    book.active["B2"].number_format = "dd/mm/yyyy"
+    book.defined_names["ngay"] = openpyxl.workbook.defined_name.DefinedName(
+        "ngay", attr_text="Sheet!$B$2"
+    )
+    book.save(tmp_path / "so.xlsx")
+    expected = "Ngày 01/02/2026; ngày 01 tháng 02 năm 2026."
+    report = bdt_docx.fill_report(tmp_path / "so.xlsx", template, tmp_path / "a.docx")
+    assert expected in report_text(report)
+    for given in (dt.date(2026, 2, 1), "01/02/2026"):
+        report = bdt_docx.render_report(
+            {"ngay": given}, template, tmp_path / "b.docx", overwrite=True
+        )
+        assert expected in report_text(report)
