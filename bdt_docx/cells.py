@@ -8,7 +8,7 @@ means among its definitions. A :class:`Cell` is one cell's value and where it is
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -214,7 +214,7 @@ def pick_name(
     name: str,
     entries: Sequence[tuple[str | None, str, str]],
     parse: Callable[[str], Area],
-    sheets: Container[str],
+    sheets: Collection[str],
 ) -> Area:
     """The one area defined name ``name`` means, from its definitions ``entries`` (scope
     sheet or ``None`` for the whole workbook, reference text, name as written).
@@ -232,9 +232,7 @@ def pick_name(
     broken: list[NameLookupError] = []
     for scope, text, _ in entries:
         try:
-            area = parse(text)
-            if area.sheet not in sheets:
-                raise NameLookupError(f"tên '{name}' trỏ tới trang tính '{area.sheet}' không có")
+            area = _on_sheet_named(parse(text), sheets, name)
         except NameLookupError as exc:
             broken.append(exc)
             continue
@@ -244,3 +242,15 @@ def pick_name(
     if len(found) == 1:
         return next(iter(found))
     raise AmbiguousNameError(name, list(found.items()))
+
+
+def _on_sheet_named(area: Area, sheets: Collection[str], name: str) -> Area:
+    """``area`` on the workbook's sheet its reference names, whatever the letter case
+    (Excel and Calc find ``'thông tin'!B19`` on the sheet ``Thông tin``)."""
+    if area.sheet in sheets:
+        return area
+    wanted = area.sheet.casefold()
+    for sheet in sheets:
+        if sheet.casefold() == wanted:
+            return replace(area, sheet=sheet)
+    raise NameLookupError(f"tên '{name}' trỏ tới trang tính '{area.sheet}' không có")

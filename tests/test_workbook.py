@@ -375,3 +375,22 @@ def test_today_in_a_workbook_saved_by_calc_as_ods(tmp_path):
     workbook = edit_cell_xml(tmp_path, "ngay_ban_hanh", _saved_formula("TODAY()", "44356"))
     ods = _to_ods(workbook, tmp_path)
     assert bdt_docx.read_workbook(ods)["ngay_ban_hanh"] == dt.date.today()
+
+
+def test_a_name_finds_its_sheet_whatever_the_letter_case(tmp_path):
+    """Excel finds ``'thông tin'!$B$2`` on the sheet ``Thông tin``; so does the reader
+    (found by a new-user run: such a name was refused as pointing at no sheet)."""
+    import openpyxl
+    from corpus.builders import docx_template
+
+    book = openpyxl.Workbook()
+    book.active.title = "Thông tin"
+    book.active["B2"] = "Ban Dân tộc"
+    book.defined_names["co_quan"] = openpyxl.workbook.defined_name.DefinedName(
+        "co_quan", attr_text="'thông tin'!$B$2"
+    )
+    book.save(tmp_path / "so.xlsx")
+    template = docx_template(tmp_path, ["Cơ quan: {{ co_quan }}."])
+    report = bdt_docx.fill_report(tmp_path / "so.xlsx", template, tmp_path / "r.docx")
+    assert "Cơ quan: Ban Dân tộc." in report_text(report)
+    assert Workbook(tmp_path / "so.xlsx").find_name("co_quan").sheet == "Thông tin"
