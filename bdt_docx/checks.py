@@ -125,10 +125,16 @@ class Checker:
         bound: int,
         other: str | None = None,
     ) -> None:
-        label = self.fields.values[other].label.lower() if other else ""
+        label = _in_sentence(self.fields.values[other].label) if other else ""
         message = text.format(v=value, m=bound, label=label)
         where = (place.sheet, place.ref) if place is not None else (None, None)
         self.problems.append(Problem(message, spec.name, *where, code="value.out_of_range"))
+
+
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: its first letter small, acronyms kept (``nhiệm kỳ HĐND``;
+    ``HĐND tỉnh`` stays as it is)."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
 
 
 #: What a value of a context may be: what a cell can hold (None is a blank).

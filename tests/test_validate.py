@@ -51,7 +51,7 @@ def test_example_reads_typed_values():
         ("ngay_huong_dan_khen_thuong", "tháng tư", "cần một ngày dạng dd/mm/yyyy"),
         ("nguoi_ky", "   ", "ô trống, cần nhập Họ và tên người ký"),
         ("tong_so_nguoi", 0, "không được nhỏ hơn 1"),
-        ("nhiem_ky_den", 2020, "không được nhỏ hơn nhiệm kỳ hđnd từ năm (2021)"),
+        ("nhiem_ky_den", 2020, "không được nhỏ hơn nhiệm kỳ HĐND từ năm (2021)"),
     ],
 )
 def test_each_bad_value_names_its_cell(tmp_path, name, value, words):
