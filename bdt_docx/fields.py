@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -182,14 +183,28 @@ class Fields:
         return cls(values, tables, title=data.get("template", {}).get("title", ""))
 
     @classmethod
-    def for_variables(cls, variables: set[str], optional: frozenset[str] = frozenset()) -> Fields:
+    def for_variables(
+        cls,
+        variables: set[str],
+        optional: frozenset[str] = frozenset(),
+        lists: Mapping[str, Iterable[str]] | None = None,
+    ) -> Fields:
         """The contract of a template without a description: each variable a text, required
-        unless the template guards it (``optional``: ``|default``, ``is defined``)."""
+        unless the template guards it (``optional``: ``|default``, ``is defined``); a
+        variable the template loops over reading columns of its rows (``lists``: ``ds`` with
+        ``["ten", "so"]`` for ``{%tr for r in ds %}…{{ r.ten }}…{{ r.so }}``) is a list of
+        text columns."""
+        tables = {
+            name: TableSpec(name, name, tuple(Column(c, c, required=False) for c in cols))
+            for name, cols in sorted((lists or {}).items())
+            if name in variables
+        }
         specs = {
             name: FieldSpec(name=name, label=name, required=name not in optional)
             for name in sorted(variables)
+            if name not in tables
         }
-        return cls(specs, {}, derived=True)
+        return cls(specs, tables, derived=True)
 
     def origin(self) -> str:
         """Where these fields come from, or what is assumed without a description (for a clerk)."""
@@ -197,7 +212,8 @@ class Fields:
             return (
                 "Mẫu không có mô tả trường (trong tệp mẫu hay tệp .toml cùng tên bên cạnh): "
                 "mỗi biến được coi là chữ bắt buộc (trừ biến dùng với |default hay is defined), "
-                "biến trùng tên một bảng trong sổ là danh sách"
+                "biến được lặp bằng {% for %} để đọc cột, hay trùng tên một bảng trong sổ, "
+                "là danh sách"
             )
         if self.embedded:
             return "Mô tả trường: lưu trong tệp mẫu"

@@ -40,6 +40,7 @@ from bdt_docx.tags import (
     analyse_parts,
     jinja_message,
     jinja_source,
+    list_columns,
     read_part,
 )
 from bdt_docx.text import normalize_text
@@ -162,6 +163,8 @@ class Part:
     compiled: JinjaTemplate | None = None
     #: The variables the part uses that it does not set itself.
     variables: frozenset[str] = frozenset()
+    #: The lists it loops over, with the columns read of their rows (:func:`list_columns`).
+    lists: tuple[tuple[str, tuple[str, ...]], ...] = ()
     member: Member | None = None
     #: True when a table's grid may not fit its rows after rendering: tags change how many
     #: cells a row has (docxtpl's ``{%tc %}``, ``hm``, ``vm``, ``colspan``), or the
@@ -264,7 +267,10 @@ def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> P
     elif embedded is not None:
         fields = Fields.parse(embedded, path, embedded=True)
     else:
-        fields = Fields.for_variables(set(variables), optional)
+        lists: dict[str, dict[str, None]] = {}
+        for name, columns in (item for part in parts for item in part.lists):
+            lists.setdefault(name, {}).update(dict.fromkeys(columns))
+        fields = Fields.for_variables(set(variables), optional, lists)
     try:
         fields.check_covers(set(variables - optional), path)
     except TemplateError as exc:
@@ -401,8 +407,9 @@ def _prepare_part(
     code = env.compile(tree, name=info.filename, filename=info.filename)
     compiled = env.template_class.from_code(env, code, env.make_globals(None))
     variables = frozenset(meta.find_undeclared_variables(tree))
+    lists = tuple(list_columns(tree).items())
     fit = bool(_CELL_TAGS.search(source)) or fit_grids(clean.root)  # (source already made)
-    return Part(info, data, source, compiled, variables, fit_grids=fit)
+    return Part(info, data, source, compiled, variables, lists, fit_grids=fit)
 
 
 def fit_grids(root: etree._Element) -> bool:

@@ -293,7 +293,7 @@ def read_context(workbook: Workbook | OdsWorkbook, fields: Fields) -> dict[str, 
         context[name] = reader.cell_value(cells, area, value_specs[name])
     for name, found in lists.items():
         spec = table_specs[name]
-        if not spec.columns:  # derived: every column of the list, as text
+        if fields.derived or not spec.columns:  # derived: every column of the list, as text
             spec = _derived_table(cells, found, spec)
         context[name] = reader.list_rows(cells, found, spec)
     reader.check_bounds(context, places)

@@ -245,3 +245,45 @@ def test_init_lists_have_bordered_spare_rows_a_clerk_types_into(tmp_path) -> Non
         context = read_context(workbook, fields)
     typed = [f"nơi {r}" for r in range(6, 6 + SPARE_ROWS)]
     assert [r["ten"] for r in context["ds_0"]] == ["x", *typed]
+
+
+def test_a_template_without_description_gets_its_loops_as_lists(tmp_path, capsys) -> None:
+    """Found by a new-user run: ``{%tr for r in ds %}`` in a template without a description
+    was listed by ``fields`` as a text value and ``init`` made one cell for it, so the new
+    workbook could never fill that template. The loop's variable is a list whose columns are
+    what the rows are read by, in the template's order; ``init`` makes its table."""
+    import docx
+    from reading import text as report_text
+
+    document = docx.Document()
+    document.add_paragraph("Kính gửi: {{ noi_gui }}")
+    table = document.add_table(rows=4, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Tên", "Số"
+    table.cell(1, 0).text = "{%tr for r in ds %}"
+    table.cell(2, 0).text, table.cell(2, 1).text = "{{ r.ten }}", "{{ r['so'] }}"
+    table.cell(3, 0).text = "{%tr endfor %}"
+    template = tmp_path / "mau.docx"
+    document.save(template)
+
+    assert main(["fields", "-t", str(template)]) == 0
+    listing = capsys.readouterr().out
+    assert "ds                           cột: 'ten' (chữ), 'so' (chữ)" in listing
+    assert "Danh sách" in listing.split("ds ")[0]  # under the lists, not the values
+
+    workbook = tmp_path / "so.xlsx"
+    assert main(["init", str(workbook), "-t", str(template)]) == 0
+    book = openpyxl.load_workbook(workbook)
+    assert "ds" not in book.defined_names
+    sheet = next(ws for ws in book.worksheets if "ds" in ws.tables)
+    top = openpyxl.utils.cell.range_boundaries(sheet.tables["ds"].ref)[1]
+    assert [sheet.cell(top, c).value for c in (1, 2)] == ["ten", "so"]
+    for offset, row in enumerate([("Xã A", 12), ("Xã B", 7)], 1):
+        for column, value in enumerate(row, 1):
+            sheet.cell(top + offset, column, value)
+    name_sheet, ref = next(iter(book.defined_names["noi_gui"].destinations))
+    book[name_sheet][ref.replace("$", "")] = "UBND tỉnh"
+    book.save(workbook)
+    report = bdt_docx.fill_report(workbook, template, tmp_path / "r.docx")
+    text = report_text(report)
+    assert "Kính gửi: UBND tỉnh" in text
+    assert "Xã A" in text and "12" in text and "Xã B" in text

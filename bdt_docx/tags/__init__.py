@@ -39,7 +39,7 @@ from bdt_docx.tags.analysis import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, analyse_pa
 from bdt_docx.tags.checks import MAX_NESTING
 from bdt_docx.tags.cleaning import CleanPart, read_part
 from bdt_docx.tags.findings import BLOCKING, NOTES, Analysis, Finding
-from bdt_docx.tags.source import PARAGRAPH_FILTER, jinja_message, jinja_source
+from bdt_docx.tags.source import PARAGRAPH_FILTER, jinja_message, jinja_source, list_columns
 
 __all__ = [
     "BLOCKING",
@@ -54,5 +54,6 @@ __all__ = [
     "analyse_parts",
     "jinja_message",
     "jinja_source",
+    "list_columns",
     "read_part",
 ]

@@ -1,4 +1,5 @@
-"""The Jinja source of a cleaned template part, and Jinja's syntax messages in Vietnamese.
+"""The Jinja source of a cleaned template part, the lists it loops over, and Jinja's syntax
+messages in Vietnamese.
 
 :func:`jinja_source` turns a part cleaned by :func:`~bdt_docx.tags.cleaning.read_part` into
 the Jinja source that is compiled: docxtpl's own ``patch_xml``, then the XML escapes inside
@@ -10,12 +11,13 @@ from __future__ import annotations
 import re
 
 from docxtpl import DocxTemplate
+from jinja2 import nodes
 from lxml import etree
 
 from bdt_docx.namespaces import qn
 from bdt_docx.tags.cleaning import CleanPart, owned
 
-__all__ = ["PARAGRAPH_FILTER", "jinja_message", "jinja_source"]
+__all__ = ["PARAGRAPH_FILTER", "jinja_message", "jinja_source", "list_columns"]
 
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _PARAGRAPH_START = re.compile(r"<w:p([ >])")
@@ -80,3 +82,26 @@ def jinja_message(message: str) -> str:
         if found:
             return text.format(*(_TOKEN_NAMES.get(g, g) for g in found.groups()))
     return "cú pháp không đúng"
+
+
+def list_columns(tree: nodes.Template) -> dict[str, tuple[str, ...]]:
+    """The variables a part loops over as lists of rows (``{%tr for r in ds %}``), each with
+    the columns its rows are read by inside the loop (``r.ten``, ``r["so"]``), in the
+    order the template first reads them.
+
+    A template without a field description gets these as lists (``bdt-docx fields`` lists
+    them, ``bdt-docx init`` makes their tables); a loop over plain values has no columns.
+    """
+    found: dict[str, dict[str, None]] = {}
+    for loop in tree.find_all(nodes.For):
+        if not (isinstance(loop.iter, nodes.Name) and isinstance(loop.target, nodes.Name)):
+            continue
+        columns = found.setdefault(loop.iter.name, {})
+        for node in loop.find_all((nodes.Getattr, nodes.Getitem)):
+            if isinstance(node.node, nodes.Name) and node.node.name == loop.target.name:
+                key = node.attr if isinstance(node, nodes.Getattr) else None
+                if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+                    key = node.arg.value
+                if isinstance(key, str):
+                    columns[key] = None
+    return {name: tuple(columns) for name, columns in found.items() if columns}
