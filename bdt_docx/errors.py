@@ -32,6 +32,7 @@ __all__ = [
     "OutputError",
     "Problem",
     "TemplateError",
+    "UsageError",
     "WorkbookError",
     "collect_warnings",
     "os_reason",
@@ -239,6 +240,15 @@ class MacroError(BdtDocxError):
 
     summary = "Không tìm thấy macro"
     default_code = "macro"
+
+
+class UsageError(BdtDocxError):
+    """``bdt-docx`` was given options that do not go together (``-o`` with ``-d``…): exit 2,
+    like argparse's own usage errors, but with the JSON of ``--json`` and ``--result``."""
+
+    summary = "Gõ lệnh sai"
+    exit_code = 2
+    default_code = "usage"
 
 
 class BdtDocxWarning(UserWarning):

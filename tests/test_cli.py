@@ -123,6 +123,27 @@ def test_usage_error_exits_2():
     assert "gõ lệnh sai" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["fill", "{w}", "-d", "{tmp}/out", "-o", "{tmp}/x.docx"], "-o (tên một báo cáo) và -d"),
+        (["fill", "{w}", "{w}", "-o", "{tmp}/x.docx"], "điền nhiều sổ hay một thư mục"),
+        (["fill", "{tmp}", "-o", "{tmp}/x.docx"], "điền nhiều sổ hay một thư mục"),
+        (["fields", "--embed", "{tmp}/x.toml"], "--embed cần mẫu"),
+    ],
+)
+def test_options_that_do_not_go_together_exit_2(tmp_path, capsys, argv, says):
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    argv = [a.format(w=workbook, tmp=tmp_path) for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Gõ lệnh sai: ") and says in err
+    assert main([*argv, "--json"]) == 2
+    data = last_json(capsys.readouterr().out)
+    assert data["code"] == 2 and data["errors"][0]["code"].startswith("usage.")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.xlsx"]
+
+
 def test_init_blank_then_fill_lists_everything_missing(tmp_path, capsys):
     workbook = tmp_path / "moi.xlsx"
     assert main(["init", str(workbook)]) == 0
@@ -133,6 +154,19 @@ def test_init_blank_then_fill_lists_everything_missing(tmp_path, capsys):
     assert required <= fields
     assert "so_van_ban" not in fields and "ngay_ban_hanh" not in fields  # may stay blank
     assert "noi_nhan" in fields
+
+
+def test_init_with_a_template_says_to_fill_with_that_template(tmp_path, capsys):
+    template = tmp_path / "mẫu của tôi.docx"
+    template.write_bytes(
+        (Path(__file__).parents[1] / "templates" / "bao_cao_thi_dua_bau_cu.docx").read_bytes()
+    )
+    workbook = tmp_path / "so moi.xlsx"
+    assert main(["init", str(workbook), "-t", str(template)]) == 0
+    out = capsys.readouterr().out
+    assert f'rồi chạy: bdt-docx fill "{workbook}" -t "{template}"' in out
+    assert main(["init", str(tmp_path / "khac.xlsx")]) == 0
+    assert capsys.readouterr().out.rstrip().endswith(f'bdt-docx fill "{tmp_path / "khac.xlsx"}"')
 
 
 def test_init_example_fills_a_report(tmp_path):
@@ -224,9 +258,29 @@ def test_existing_pdf_is_refused_before_anything_is_written(tmp_path, capsys):
     assert (tmp_path / "w.pdf").read_bytes() == b"%PDF old"
 
 
-def test_result_file_that_cannot_be_written_exits_5(tmp_path):
+def test_result_file_that_cannot_be_written_is_refused_before_filling(tmp_path, capsys):
     workbook = edit_workbook(tmp_path / "w.xlsx")
-    assert main(["fill", str(workbook), "--result", str(tmp_path / "khong_co" / "r.json")]) == 5
+    argv = ["fill", str(workbook), "--overwrite", "--result", str(tmp_path / "khong_co" / "r.json")]
+    result = run(*argv, "--json")
+    assert result.returncode == 5
+    data = last_json(result.stdout)
+    assert data["ok"] is False and data["code"] == 5 and data["output"] is None
+    assert [(e["code"], Path(e["file"]).name) for e in data["errors"]] == [
+        ("output.no_folder", "r.json")
+    ]
+    assert main(argv) == 5
+    assert "Không ghi được tệp kết quả (" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.xlsx"]  # no report
+
+
+def test_json_and_exit_code_agree_when_the_result_file_fails_late(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("bdt_docx.cli.check_result_file", lambda path: None)  # folder gone since
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    argv = ["fill", str(workbook), "--json", "--result", str(tmp_path / "khong_co" / "r.json")]
+    assert main(argv) == 5
+    data = last_json(capsys.readouterr().out)
+    assert data["ok"] is False and data["code"] == 5
+    assert data["errors"][0]["code"] == "output.no_folder"
 
 
 def test_output_must_be_a_docx_and_not_the_workbook(tmp_path, capsys):

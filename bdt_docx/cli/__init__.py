@@ -9,14 +9,16 @@ at once.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bdt_docx.cli.commands import COMMANDS, report_without_pdf
 from bdt_docx.cli.outcome import EXIT_CODES, HINTS, Outcome
 from bdt_docx.cli.parser import argparse_in_vietnamese, build_parser
-from bdt_docx.cli.show import show
+from bdt_docx.cli.show import check_result_file, show
 from bdt_docx.errors import BdtDocxError, Problem, collect_warnings
 
 __all__ = ["EXIT_CODES", "HINTS", "build_parser", "main"]
@@ -31,6 +33,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help(sys.stderr)
             return EXIT_CODES["usage"]
     outcome = Outcome()
+    refusal = check_result_file(Path(args.result)) if args.result else None
+    if refusal is None:
+        _run(args, outcome)
+    else:  # refused before any work: no report is written without its result file
+        outcome.fail(refusal)
+    try:
+        show(args, outcome, write_result=refusal is None)
+    except BrokenPipeError:  # the reader went away (``bdt-docx check x | head``): stay quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return outcome.code  # show may have turned a success into 5 (result file not written)
+
+
+def _run(args: argparse.Namespace, outcome: Outcome) -> None:
+    """Run the sub-command into ``outcome``: its errors, Ctrl+C and the unexpected."""
     try:
         with collect_warnings() as outcome.warnings:
             COMMANDS[args.command](args, outcome)
@@ -54,8 +70,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if os.environ.get("BDT_DOCX_DEBUG"):
             raise
-    try:
-        show(args, outcome)
-    except BrokenPipeError:  # the reader went away (``bdt-docx check x | head``): stay quiet
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return outcome.code  # show may have turned a success into 5 (no result file)

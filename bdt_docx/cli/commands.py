@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bdt_docx.cli.outcome import EXIT_CODES, HINTS, Outcome
 from bdt_docx.cli.show import ProgressBar, batch_summary
-from bdt_docx.errors import ConversionError, OutputError, TemplateError, WorkbookError
+from bdt_docx.errors import ConversionError, OutputError, UsageError, WorkbookError
 
 __all__ = ["COMMANDS", "report_without_pdf"]
 
@@ -21,6 +21,16 @@ def _cmd_fill(args: argparse.Namespace, outcome: Outcome) -> None:
     from bdt_docx.api import fill_report
 
     sources = [Path(p) for p in args.workbooks]
+    if args.output and args.output_dir:
+        raise UsageError(
+            "-o (tên một báo cáo) và -d (thư mục báo cáo) không dùng cùng lúc: bỏ một trong hai",
+            code="usage.output",
+        )
+    if args.output and (len(sources) > 1 or sources[0].is_dir()):
+        raise UsageError(
+            "-o đặt tên cho một báo cáo; điền nhiều sổ hay một thư mục thì dùng -d THƯ_MỤC",
+            code="usage.output",
+        )
     if len(sources) > 1 or sources[0].is_dir() or args.output_dir:
         _fill_many(args, sources, outcome)
         return
@@ -50,8 +60,6 @@ def report_without_pdf(outcome: Outcome, failure: ConversionError, code: int) ->
 def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) -> None:
     from bdt_docx.batch import BatchInterrupted, fill_reports, find_workbooks
 
-    if args.output:
-        raise OutputError("khi điền nhiều sổ, dùng -d THƯ_MỤC thay cho -o", code="usage.output")
     workbooks = find_workbooks(sources)
     output_dir = Path(args.output_dir) if args.output_dir else None
     bar = ProgressBar() if not args.json and sys.stderr.isatty() else None
@@ -112,8 +120,10 @@ def _cmd_init(args: argparse.Namespace, outcome: Outcome) -> None:
     outcome.output = str(path)
     outcome.lines.append(f"Đã tạo sổ Excel: {path}")
     if not args.example:
+        # The same template, or fill would use the shipped one and find the fields missing.
+        template = f' -t "{args.template}"' if args.template else ""
         outcome.lines.append(
-            f"Hãy điền cột 'Giá trị' và các danh sách, rồi chạy: bdt-docx fill \"{path}\""
+            f"Hãy điền cột 'Giá trị' và các danh sách, rồi chạy: bdt-docx fill \"{path}\"{template}"
         )
 
 
@@ -125,7 +135,7 @@ def _cmd_fields(args: argparse.Namespace, outcome: Outcome) -> None:
         from bdt_docx.template import embed_description
 
         if template is None:
-            raise TemplateError(
+            raise UsageError(
                 "--embed cần mẫu để lưu mô tả vào: thêm -t MẪU.docx", code="usage.embed"
             )
         outcome.output = str(embed_description(template, args.embed))

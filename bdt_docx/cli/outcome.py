@@ -11,16 +11,18 @@ from bdt_docx.errors import (
     OutputError,
     Problem,
     TemplateError,
+    UsageError,
     WorkbookError,
 )
 
 __all__ = ["EXIT_CODES", "HINTS", "Outcome"]
 
+
 #: Exit codes, as documented in the README and ``--help`` (an error's is its class's).
 EXIT_CODES = {
     "done": 0,
     "unexpected": BdtDocxError.exit_code,
-    "usage": 2,
+    "usage": UsageError.exit_code,
     "workbook": WorkbookError.exit_code,
     "template": TemplateError.exit_code,
     "output": OutputError.exit_code,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,30 +17,53 @@ from bdt_docx.errors import OutputError
 if TYPE_CHECKING:  # imported when a batch runs, so that --help stays fast
     from bdt_docx.batch import BatchResult, Progress
 
-__all__ = ["ProgressBar", "batch_summary", "show"]
+__all__ = ["ProgressBar", "batch_summary", "check_result_file", "show"]
 
 
-def show(args: argparse.Namespace, outcome: Outcome) -> None:
-    """Print ``outcome`` as ``args`` ask (text on stdout or stderr, JSON, a result file)."""
+def show(args: argparse.Namespace, outcome: Outcome, *, write_result: bool = True) -> None:
+    """Print ``outcome`` as ``args`` ask (text on stdout or stderr, JSON, a result file).
+
+    The result file is written first: when it cannot be, the JSON printed says so too.
+    """
     stream = sys.stdout if outcome.listing or outcome.code == 0 else sys.stderr
     if not args.json:
         for warning in outcome.warnings:
             print(f"Cảnh báo: {warning.shown(HINTS)}", file=sys.stderr)
         for line in outcome.lines:
             print(line, file=stream)
-    data = outcome.to_dict()
+    if args.result and write_result:
+        _write_result(Path(args.result), outcome)
     if args.json:
-        print(json.dumps(data, ensure_ascii=True))
-    if args.result:
-        from bdt_docx.output import write_bytes
+        print(json.dumps(outcome.to_dict(), ensure_ascii=True))
 
-        text = json.dumps(data, ensure_ascii=False, indent=1)
-        try:
-            write_bytes(text.encode("utf-8"), Path(args.result), overwrite=True)
-        except OutputError as exc:
-            print(exc.about("tệp kết quả").shown(HINTS), file=sys.stderr)
-            if outcome.code == 0:
-                outcome.code = EXIT_CODES["output"]
+
+def check_result_file(path: Path) -> OutputError | None:
+    """Why the ``--result`` file cannot be written, asked before the command runs."""
+    from bdt_docx.output import check_destination
+
+    try:
+        check_destination(path, overwrite=True)
+    except OutputError as exc:
+        return exc.about("tệp kết quả")
+    if not os.access(path.parent, os.W_OK):
+        message = "không có quyền ghi vào thư mục của tệp"
+        return OutputError(message, path, "tệp kết quả", code="output.denied")
+    return None
+
+
+def _write_result(path: Path, outcome: Outcome) -> None:
+    """Write the JSON at ``path``; when the system refuses, the outcome says so (exit 5)."""
+    from bdt_docx.output import write_bytes
+
+    text = json.dumps(outcome.to_dict(), ensure_ascii=False, indent=1)
+    try:
+        write_bytes(text.encode("utf-8"), path, overwrite=True)
+    except OutputError as exc:
+        failure = exc.about("tệp kết quả")
+        print(failure.shown(HINTS), file=sys.stderr)
+        outcome.errors.extend(failure.problems)
+        if outcome.code == 0:
+            outcome.code = EXIT_CODES["output"]
 
 
 class ProgressBar:
