@@ -211,7 +211,11 @@ def test_check_command_exit_codes(tmp_path, capsys):
             dst.writestr(item, data)
     assert main(["check", str(broken), "--json"]) == 7
     data = last_json(capsys.readouterr().out)
-    assert data["code"] == 7 and "phong_chu.ten" in json.dumps(data)
+    assert data["code"] == 7 and data["ok"] is False
+    assert "phong_chu.ten" in {e["code"] for e in data["errors"]}  # as lint's and fill's
+    assert all(e["file"] == str(broken) and e["message"] for e in data["errors"])
+    fails = {f["rule"] for f in data["check"]["findings"] if f["verdict"] == "fail"}
+    assert fails == {e["code"] for e in data["errors"]}
 
 
 def test_legacy_encoding_is_converted_with_a_warning(tmp_path, capsys):

@@ -175,6 +175,10 @@ def test_a_program_branches_on_the_codes_of_a_workbook_s_problems(tmp_path, caps
     assert cli.main(["fill", str(missing), "--json"]) == 3
     (error,) = json.loads(capsys.readouterr().out.splitlines()[-1])["errors"]
     assert error["code"] == "workbook.not_found"
+    batch = ["fill", str(missing), str(workbook), "-d", str(tmp_path / "out"), "--json"]
+    assert cli.main(batch) == 3  # the same code when many workbooks are filled
+    (error,) = json.loads(capsys.readouterr().out.splitlines()[-1])["errors"]
+    assert error["code"] == "workbook.not_found"
 
 
 def test_an_unknown_column_is_told_with_the_shower_s_words(tmp_path):

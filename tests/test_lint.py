@@ -141,12 +141,17 @@ def test_render_refuses_a_broken_template_with_the_lint_message(tmp_path: Path) 
     assert fill_report(example_copy(tmp_path), template, out).exists()
 
 
-def test_cli_lint_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_lint_errors_in_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lint", str(TEMPLATE)]) == 0
     broken = docx_template(tmp_path, ["{{ a|khong_co }}", "{%p if a %}"])
     assert main(["lint", str(broken), "--json"]) == 7
     data = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert {f["code"] for f in data["findings"]} == {"unknown-filter", "unbalanced"}
+    assert data["ok"] is False and data["code"] == 7
+    assert {(e["code"], e["place"]) for e in data["errors"]} == {
+        ("unknown-filter", "đoạn 1"),
+        ("unbalanced", "đoạn 2"),
+    }  # a macro reading errors, as after fill, sees what to fix
     not_docx = tmp_path / "x.docx"
     not_docx.write_bytes(b"not a zip")
     assert main(["lint", str(not_docx)]) == 4

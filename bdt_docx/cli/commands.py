@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bdt_docx.cli.outcome import EXIT_CODES, HINTS, Outcome
 from bdt_docx.cli.show import ProgressBar, batch_summary
-from bdt_docx.errors import ConversionError, OutputError, UsageError, WorkbookError
+from bdt_docx.errors import ConversionError, OutputError, Problem, UsageError, WorkbookError
 
 __all__ = ["COMMANDS", "report_without_pdf"]
 
@@ -156,6 +156,12 @@ def _cmd_check(args: argparse.Namespace, outcome: Outcome) -> None:
     outcome.listing = True
     outcome.lines.append(report.to_text(more=", xem --json"))
     outcome.extra["check"] = report.to_dict()
+    outcome.errors.extend(  # the failures, coded by their rule (trang.le), as in every command
+        Problem(
+            f"{f.title} — {f.where}: {f.found} (cần: {f.expected})", file=report.file, code=f.rule
+        )
+        for f in report.failures
+    )
     if not report.ok:
         outcome.code = EXIT_CODES["violation"]
 
@@ -165,7 +171,8 @@ def _cmd_lint(args: argparse.Namespace, outcome: Outcome) -> None:
 
     findings = lint_template(args.template)
     outcome.listing = True
-    outcome.extra["findings"] = [f.to_dict() for f in findings]
+    outcome.extra["findings"] = [f.to_dict() for f in findings]  # warnings and notes too
+    outcome.errors.extend(f for f in findings if f.blocking)
     outcome.lines.extend(str(f) if f.blocking or f.note else f"cảnh báo: {f}" for f in findings)
     if any(f.blocking for f in findings):  # exactly what fill refuses the template for
         outcome.code = EXIT_CODES["violation"]
