@@ -248,13 +248,11 @@ def fill_reports(
     except Stopped as stop:
         stopped = True
         outcomes = [_after_stop(o, overwrite) if pdf else o for o in stop.outcomes]
+    if not pdf:
+        outcomes = list(map(_warn_stale_pdf, outcomes))
     result = _collect(outcomes)
     reached = {outcome.destination for outcome in outcomes}
     result.not_done = [workbook for workbook, report in tasks if report not in reached]
-    if not pdf:
-        from bdt_docx.pdf import stale_pdf
-
-        result.warnings += filter(None, map(stale_pdf, result.reports))
     summary_folder = folder if folder is not None else _common_folder(destinations)
     if summary_folder is not None:
         try:
@@ -268,6 +266,14 @@ def fill_reports(
     if stopped:
         raise BatchInterrupted(result)
     return result
+
+
+def _warn_stale_pdf(outcome: Outcome) -> Outcome:
+    """The outcome, warning (in the summary too) of a previous report's PDF beside its report."""
+    from bdt_docx.pdf import stale_pdf
+
+    stale = stale_pdf(outcome.report) if outcome.report is not None else None
+    return outcome if stale is None else replace(outcome, warnings=(*outcome.warnings, stale))
 
 
 def _after_stop(outcome: Outcome, overwrite: bool) -> Outcome:
@@ -368,7 +374,10 @@ def _collect(outcomes: list[Outcome]) -> BatchResult:
             result.kept.append(outcome.destination)
         if outcome.error is not None:
             result.failures.append(Failure(outcome.workbook, outcome.error, outcome.report))
-        result.warnings.extend(outcome.warnings)
+        # A warning names its workbook: which of the batch's is it about?
+        result.warnings += (
+            replace(w, file=w.file or str(outcome.workbook)) for w in outcome.warnings
+        )
     return result
 
 
@@ -389,17 +398,23 @@ def _summary_csv(outcomes: list[Outcome], not_done: Sequence[Path] = ()) -> byte
             pdf = outcome.destination.with_suffix(".pdf")
             kept = (number, outcome.workbook, outcome.destination, pdf if pdf.is_file() else "")
             writer.writerow((*kept, "đã có, giữ nguyên", "", "", "", ""))
-            continue
-        if outcome.error is None:
+        elif outcome.error is None:
             writer.writerow((*files, "đã tạo", "", "", "", ""))
-            continue
-        status = "đã tạo .docx, lỗi PDF" if outcome.report is not None else "lỗi"
-        if outcome.kept:
-            files = (number, outcome.workbook, outcome.destination, "")
-            status = "đã có, lỗi PDF"
-        for problem in outcome.error.problems or [Problem(str(outcome.error))]:
-            place = (problem.field or "", problem.sheet or "", problem.cell or "")
-            writer.writerow((*files, status, *place, problem.message))
+        else:
+            status = "đã tạo .docx, lỗi PDF" if outcome.report is not None else "lỗi"
+            if outcome.kept:
+                files = (number, outcome.workbook, outcome.destination, "")
+                status = "đã có, lỗi PDF"
+            for problem in outcome.error.problems or [Problem(str(outcome.error))]:
+                writer.writerow(_problem_row(files, status, problem))
+        for warning in outcome.warnings:  # after the workbook's result, in the same columns
+            writer.writerow(_problem_row(files, "cảnh báo", warning))
     for number, workbook in enumerate(not_done, len(outcomes) + 1):
         writer.writerow((number, workbook, "", "", "chưa điền (đã dừng)", "", "", "", ""))
     return text.getvalue().encode("utf-8-sig")
+
+
+def _problem_row(files: tuple[object, ...], status: str, problem: Problem) -> tuple[object, ...]:
+    """A row of the summary for one problem (or warning) of a workbook."""
+    place = (problem.field or "", problem.sheet or "", problem.cell or "")
+    return (*files, status, *place, problem.message)

@@ -3,9 +3,12 @@ told which: a clerk who filters a list in Excel or Calc may think the hidden row
 
 from __future__ import annotations
 
+import csv
+import io
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -62,3 +65,30 @@ def test_the_command_shows_the_warning_and_writes_the_report(tmp_path):
 
 def test_no_warning_when_nothing_is_hidden():
     assert read_with_warnings(EXAMPLE)[1] == []
+
+
+def test_in_a_batch_the_warning_names_its_workbook_and_is_in_the_summary(tmp_path):
+    inbox = tmp_path / "so"
+    inbox.mkdir()
+    workbook, sheet, row = hide_second_document(inbox / "an_dong.xlsx")
+    (inbox / "day_du.xlsx").write_bytes(EXAMPLE.read_bytes())
+    out = tmp_path / "bao_cao"
+    done = subprocess.run(
+        [sys.executable, "-m", "bdt_docx", "fill", str(inbox), "-d", str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (said,) = [line for line in done.stderr.splitlines() if line.startswith("Cảnh báo")]
+    assert said.startswith(f"Cảnh báo ({workbook}): ") and f"dòng {row}" in said
+    raw = (out / "tong_hop_bao_cao.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads the Vietnamese letters
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    results = [(Path(r["Sổ Excel"]).name, r["Kết quả"]) for r in rows]
+    assert results == [
+        ("an_dong.xlsx", "đã tạo"),
+        ("an_dong.xlsx", "cảnh báo"),
+        ("day_du.xlsx", "đã tạo"),
+    ]
+    warned = rows[1]
+    assert (warned["Trường"], warned["Trang tính"]) == ("van_ban", sheet)
+    assert warned["STT"] == rows[0]["STT"] and f"dòng {row}" in warned["Lỗi"]

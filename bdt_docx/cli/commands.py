@@ -90,6 +90,7 @@ def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) 
     outcome.extra["summary"] = str(result.summary_path) if result.summary_path else None
     outcome.lines.append(batch_summary(result))
     outcome.warnings.extend(result.warnings)
+    outcome.warnings_name_file = True
     for failure in result.failures:
         outcome.errors.extend(failure.error.problems)
     if result.failures:

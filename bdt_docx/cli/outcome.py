@@ -57,6 +57,8 @@ class Outcome:
         self.listing = False
         #: Things fixed on the way that the clerk should check (legacy encodings…).
         self.warnings: list[Problem] = []
+        #: Each warning is shown with its file (a batch's: which workbook it is about).
+        self.warnings_name_file = False
 
     def fail(self, error: BdtDocxError, code: int | None = None) -> None:
         """Record an error (its class's exit code unless one is given) and its problems."""

@@ -28,7 +28,9 @@ def show(args: argparse.Namespace, outcome: Outcome, *, write_result: bool = Tru
     stream = sys.stdout if outcome.listing or outcome.code == 0 else sys.stderr
     if not args.json:
         for warning in outcome.warnings:
-            print(f"Cảnh báo: {warning.shown(HINTS)}", file=sys.stderr)
+            named = outcome.warnings_name_file and warning.file
+            head = f"Cảnh báo ({warning.file})" if named else "Cảnh báo"
+            print(f"{head}: {warning.shown(HINTS)}", file=sys.stderr)
         for line in outcome.lines:
             print(line, file=stream)
     if args.result and write_result:
