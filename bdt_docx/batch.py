@@ -35,6 +35,7 @@ from bdt_docx.arguments import (
     paths_argument,
 )
 from bdt_docx.errors import (
+    NOTES,
     BdtDocxError,
     OutputError,
     Problem,
@@ -72,6 +73,12 @@ class Failure:
     workbook: Path
     error: BdtDocxError
     report: Path | None = None
+
+
+def stopped_before_its_pdf(error: BdtDocxError) -> bool:
+    """True when ``error`` only says that Ctrl+C came before the PDF of a written report:
+    the workbook is fine, its PDF was not made yet."""
+    return {p.code for p in error.problems} - NOTES == {"pdf.interrupted"}
 
 
 @dataclass
@@ -402,6 +409,8 @@ def _summary_csv(outcomes: list[Outcome], not_done: Sequence[Path] = ()) -> byte
             writer.writerow((*files, "đã tạo", "", "", "", ""))
         else:
             status = "đã tạo .docx, lỗi PDF" if outcome.report is not None else "lỗi"
+            if stopped_before_its_pdf(outcome.error):
+                status = "đã tạo .docx, chưa tạo PDF (đã dừng)"
             if outcome.kept:
                 files = (number, outcome.workbook, outcome.destination, "")
                 status = "đã có, lỗi PDF"

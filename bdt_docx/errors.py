@@ -23,6 +23,7 @@ from pathlib import Path
 
 __all__ = [
     "HINTS",
+    "NOTES",
     "BdtDocxError",
     "BdtDocxWarning",
     "ContextError",
@@ -96,6 +97,10 @@ class Problem:
         return {**asdict(self), "message": self.says(hints)}
 
 
+#: Codes of what an error tells beside the problems, done on the way (not a fault to fix).
+NOTES = frozenset({"pdf.stale_removed"})
+
+
 class BdtDocxError(Exception):
     """Base of every error bdt_docx raises for a problem a user can fix.
 
@@ -131,12 +136,16 @@ class BdtDocxError(Exception):
         super().__init__()
 
     def shown(self, hints: Mapping[str, str] | None = None) -> str:
-        """The whole message: the summary and file, then each problem (with ``hints``)."""
+        """The whole message: the summary and file, then each problem (with ``hints``), then
+        what was done on the way (:data:`NOTES`), which is not a problem to fix."""
         head = f"{self.summary} ({self.file})" if self.file else self.summary
-        if len(self.problems) == 1:
-            return f"{head}: {self.problems[0].shown(hints)}"
-        lines = [f"{head}: {len(self.problems)} lỗi cần sửa:"]
-        lines += [f"  {i}. {p.shown(hints)}" for i, p in enumerate(self.problems, 1)]
+        faults = [p for p in self.problems if p.code not in NOTES] or self.problems
+        if len(faults) == 1:
+            lines = [f"{head}: {faults[0].shown(hints)}"]
+        else:
+            lines = [f"{head}: {len(faults)} lỗi cần sửa:"]
+            lines += [f"  {i}. {p.shown(hints)}" for i, p in enumerate(faults, 1)]
+        lines += [f"Lưu ý: {p.shown(hints)}" for p in self.problems if p not in faults]
         return "\n".join(lines)
 
     def __str__(self) -> str:

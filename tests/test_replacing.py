@@ -117,8 +117,16 @@ def test_a_failed_pdf_removes_the_previous_reports_pdf(tmp_path, workbook, capsy
     assert not old.exists()
     notes = [e for e in data["errors"] if e["file"] == str(old)]
     assert notes and "đã xóa tệp PDF cũ 'bc.pdf'" in notes[0]["message"]
+    old.write_bytes(b"%PDF of the previous report")
     assert main(["fill", str(workbook), "-o", str(report), "--pdf", "--overwrite"]) == 6
-    assert "Tệp .docx vẫn được giữ" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Tệp .docx vẫn được giữ" in err
+    # The removal is told after the error, not numbered as a second fault to fix.
+    assert "lỗi cần sửa" not in err and " 2. " not in err
+    lines = err.splitlines()
+    (note,) = [line for line in lines if "đã xóa tệp PDF cũ 'bc.pdf'" in line]
+    assert lines[0].startswith(f"Không chuyển đổi được tệp ({report}): ")
+    assert note.startswith("Lưu ý: ") and lines.index(note) > 0
 
 
 def test_overwriting_a_report_without_pdf_warns_of_its_old_pdf(tmp_path, workbook, capsys):
@@ -257,14 +265,15 @@ def test_ctrl_c_while_libreoffice_runs_stops_it_and_says_what_was_done(tmp_path)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=30)
     assert process.returncode == 130
-    assert "Đã dừng theo yêu cầu (Ctrl+C)" in err and "Đã tạo 4 báo cáo" in err
-    assert err.count("đã dừng theo yêu cầu (Ctrl+C) trước khi tạo PDF") == 4
+    assert "Đã dừng theo yêu cầu (Ctrl+C)" in err and "Đã tạo 4 báo cáo; 0 sổ bị lỗi." in err
+    assert "4 báo cáo chưa tạo PDF (đã dừng)" in err  # the workbooks are fine: not to fix
+    assert "Các sổ cần sửa" not in err and "lỗi cần sửa" not in err
     assert "không mong đợi" not in err and "Traceback" not in err
     assert not any(_running(int(pid)) for pid in pids.read_text().split())
     assert sorted(p.name for p in out.iterdir()) == [
         "a.docx", "b.docx", "c.docx", "d.docx", "tong_hop_bao_cao.csv",
     ]  # fmt: skip
-    assert {r[4] for r in _summary_rows(out)} == {"đã tạo .docx, lỗi PDF"}
+    assert {r[4] for r in _summary_rows(out)} == {"đã tạo .docx, chưa tạo PDF (đã dừng)"}
 
 
 def test_ctrl_c_while_the_pdf_of_one_report_is_made(tmp_path, workbook, capsys, monkeypatch):

@@ -101,7 +101,11 @@ class ProgressBar:
 
 def batch_summary(result: BatchResult) -> str:
     """What a batch did, in Vietnamese: how many reports and failures, then each failure."""
-    lines = [f"Đã tạo {len(result.reports)} báo cáo; {len(result.failures)} sổ bị lỗi."]
+    from bdt_docx.batch import stopped_before_its_pdf
+
+    stopped = [f for f in result.failures if stopped_before_its_pdf(f.error)]
+    failures = [f for f in result.failures if f not in stopped]
+    lines = [f"Đã tạo {len(result.reports)} báo cáo; {len(failures)} sổ bị lỗi."]
     if result.kept:
         lines.append(f"Giữ nguyên {len(result.kept)} báo cáo đã có (dùng --overwrite để ghi lại).")
     if result.pdfs:
@@ -115,9 +119,15 @@ def batch_summary(result: BatchResult) -> str:
             f"{len(result.not_done)} sổ chưa được điền vì đã dừng; chạy lại lệnh (không có "
             "--overwrite) để điền chúng."
         )
-    if result.failures:
+    if stopped:
+        lines.append(
+            f"{len(stopped)} báo cáo chưa tạo PDF (đã dừng); chạy lại lệnh với --pdf (không có "
+            "--overwrite) để tạo PDF cho chúng:"
+        )
+        lines += [f"  - {f.report or f.workbook}" for f in stopped]
+    if failures:
         lines.append("Các sổ cần sửa:")
-        for number, failure in enumerate(result.failures, 1):
+        for number, failure in enumerate(failures, 1):
             message = failure.error.shown(HINTS).replace("\n", "\n     ")
             lines.append(f"  {number}. {message}")
             if failure.report is not None:
