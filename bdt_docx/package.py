@@ -20,11 +20,11 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO, NamedTuple, TypeVar
 
 from lxml import etree
 
@@ -52,6 +52,16 @@ _CHUNK = 1024 * 1024
 #: anything unusual goes through ``zipfile``, which says what is wrong.
 _SMALL_PART = 1024 * 1024
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature; name and extra field lengths
+#: A small part as the zip stores it: CRC, inflated size, compression method, stored bytes.
+_Stored = tuple[int, int, int, bytes]
+#: The last value made from each part (:meth:`Package.made_from`), by maker and part name,
+#: with the part as stored: a batch's workbooks are mostly copies of one, whose workbook,
+#: relationship and table parts are the same bytes. Bounded: parts stored in at most
+#: ``_KEPT_BYTES``, at most ``_KEPT_PARTS`` of them.
+_MADE: dict[tuple[str, str], tuple[_Stored, object]] = {}
+_KEPT_BYTES = 64 * 1024
+_KEPT_PARTS = 64
+_T = TypeVar("_T")
 #: How far into an XML part a document type declaration is looked for.
 _PROLOG_BYTES = 64 * 1024
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
@@ -217,17 +227,16 @@ class Package:
         """Inflate part ``name``; a part or a package inflating too much is refused."""
         if name not in self.names:
             raise PackageError(f"thiếu phần {name}", name)
-        data = self._read_small(name)
+        data = self._read_small(self._stored(name), name)
         if data is None:
             data = self._read_stream(name)
         if name.lower().endswith(_XML_SUFFIXES):
             refuse_doctype(data, name)
         return data
 
-    def _read_small(self, name: str) -> bytes | None:
-        """Part ``name`` inflated in one call (counted as :meth:`_read_stream` counts), or
-        ``None`` when it is large, encrypted, compressed otherwise than by deflate, or when
-        anything about its entry disagrees: its local header, its sizes, its CRC."""
+    def _stored(self, name: str) -> _Stored | None:
+        """Part ``name`` as stored, or ``None`` when it is large, encrypted, compressed
+        otherwise than by deflate, or when its local header disagrees with its entry."""
         info = self._zip.getinfo(name)
         if (
             info.flag_bits & 0x1
@@ -247,19 +256,33 @@ class Package:
                 return None
             self._file.seek(extra_size, 1)
             data = self._file.read(info.compress_size)
-            if info.compress_type == zipfile.ZIP_DEFLATED:
+        except (OSError, struct.error, UnicodeEncodeError):
+            return None
+        return info.CRC, info.file_size, info.compress_type, data
+
+    def _read_small(self, stored: _Stored | None, name: str) -> bytes | None:
+        """Part ``name`` (``stored``) inflated in one call (counted as :meth:`_read_stream`
+        counts), or ``None`` when it is not stored so, or its sizes or CRC disagree."""
+        if stored is None:
+            return None
+        crc, size, method, data = stored
+        if method == zipfile.ZIP_DEFLATED:
+            try:
                 inflater = zlib.decompressobj(-15)
-                data = inflater.decompress(data, info.file_size + 1)
-                if not inflater.eof:
-                    return None
-        except (OSError, zlib.error, struct.error, UnicodeEncodeError):
+                data = inflater.decompress(data, size + 1)
+            except zlib.error:
+                return None
+            if not inflater.eof:
+                return None
+        if len(data) != size or zlib.crc32(data) != crc:
             return None
-        if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
-            return None
-        self._inflated += len(data)
-        if len(data) > MAX_PART_BYTES or self._inflated > MAX_PACKAGE_BYTES:
-            raise _too_large(name)
+        self._count(size, name)
         return data
+
+    def _count(self, size: int, name: str) -> None:
+        self._inflated += size
+        if size > MAX_PART_BYTES or self._inflated > MAX_PACKAGE_BYTES:
+            raise _too_large(name)
 
     def _read_stream(self, name: str) -> bytes:
         """Part ``name`` inflated through ``zipfile`` a chunk at a time, refused once it or
@@ -285,6 +308,23 @@ class Package:
         """Inflate and parse part ``name`` (see :func:`parse_xml`)."""
         return parse_xml(self.read(name), name)
 
+    def made_from(self, name: str, kind: str, make: Callable[[etree._Element], _T]) -> _T:
+        """``make(self.read_xml(name))``, or what it gave for the last package whose part
+        ``name`` is stored with the very same bytes, CRC and size (then the part is not
+        inflated again, only counted). ``kind`` names the maker; ``make`` must depend on the
+        part alone and give a value that nobody changes."""
+        stored = self._stored(name) if name in self.names else None
+        last = _MADE.get((kind, name))
+        if stored is not None and last is not None and last[0] == stored:
+            self._count(stored[1], name)
+            return last[1]  # type: ignore[return-value]
+        value = make(self.read_xml(name))
+        if stored is not None and len(stored[3]) <= _KEPT_BYTES:
+            if len(_MADE) >= _KEPT_PARTS:
+                _MADE.clear()
+            _MADE[kind, name] = (stored, value)  # type: ignore[assignment]
+        return value
+
     def relationships(self, part: str) -> dict[str, Relationship]:
         """The internal relationships of ``part`` (``""``: the package's), by id.
 
@@ -295,10 +335,13 @@ class Package:
         name = relationships_part(part)
         if name not in self.names:
             return {}
-        return {
-            rel.get("Id", ""): Relationship(
-                rel.get("Type", ""), self.part_name(part_path(part, rel.get("Target", "")))
-            )
-            for rel in self.read_xml(name).iter(_RELATIONSHIP)
-            if rel.get("TargetMode") != "External"
-        }
+        found = self.made_from(
+            name,
+            "relationships",
+            lambda root: [
+                (rel.get("Id", ""), rel.get("Type", ""), part_path(part, rel.get("Target", "")))
+                for rel in root.iter(_RELATIONSHIP)
+                if rel.get("TargetMode") != "External"
+            ],
+        )
+        return {key: Relationship(kind, self.part_name(target)) for key, kind, target in found}

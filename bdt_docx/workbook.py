@@ -25,6 +25,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from bdt_docx.bookpart import read_book
 from bdt_docx.cells import (
     COPIED_SHEET_HINT,
     MAX_COL,
@@ -46,7 +47,6 @@ from bdt_docx.cellvalues import (
     unescape,
 )
 from bdt_docx.errors import WorkbookError, os_reason
-from bdt_docx.namespaces import SPREADSHEET, SPREADSHEET_STRICT
 from bdt_docx.package import Package, PackageError, parse_xml
 
 # What the tests and the other readers import from here, besides the reader itself.
@@ -64,7 +64,6 @@ __all__ = [
     "parse_reference",
 ]
 
-_MAIN, _STRICT_MAIN = SPREADSHEET, SPREADSHEET_STRICT
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 #: A count or an index as parts store them (ASCII digits, at most nine).
@@ -170,53 +169,26 @@ class Workbook:
         if not office:
             raise PackageError("không có phần sổ làm việc (workbook)")
         workbook_part = office[0]
-        book = package.read_xml(workbook_part)
-        namespace = etree.QName(book).namespace
-        if etree.QName(book).localname != "workbook" or namespace not in (_MAIN, _STRICT_MAIN):
-            raise PackageError(
-                "phần chính không phải sổ làm việc Excel; hãy mở tệp trong Excel rồi Lưu "
-                "thành (Save As) kiểu 'Excel Workbook (*.xlsx)'"
-            )
+        m, date1904, recalc, sheets, self._names = package.made_from(
+            workbook_part, "workbook", read_book
+        )
         #: The namespace of the workbook's parts: transitional or Strict.
-        self._m = m = f"{{{namespace}}}"
+        self._m = m
         rels = package.relationships(workbook_part)
         #: The workbook's related parts by kind (``styles``, ``sharedStrings``): the first.
         self._related: dict[str, str] = {}
         for rel in reversed(rels.values()):
             self._related[rel.type.rsplit("/", 1)[-1]] = rel.target
-        calc = book.find(f"{m}calcPr")
-        pr = book.find(f"{m}workbookPr")
-        self._cells = CellReader(
-            m,
-            self._related_part,
-            CALENDAR_MAC_1904
-            if pr is not None and pr.get("date1904") in ("1", "true")
-            else CALENDAR_WINDOWS_1900,
-            # Set by programs that write formulas without computing them (xlsxwriter,
-            # pandas, openpyxl): the values saved with formulas are placeholders.
-            recalc_on_load=calc is not None and calc.get("fullCalcOnLoad") in ("1", "true"),
-        )
+        calendar = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+        # recalc: set by programs that write formulas without computing them (xlsxwriter,
+        # pandas, openpyxl): the values saved with formulas are placeholders.
+        self._cells = CellReader(m, self._related_part, calendar, recalc_on_load=recalc)
         #: sheet name → (part path, visible)
-        self.sheets: dict[str, tuple[str, bool]] = {}
-        order: list[str] = []
-        for sheet in book.iterfind(f"{m}sheets/{m}sheet"):
-            name = sheet.get("name", "")
-            rel_id = next((v for k, v in sheet.items() if k.endswith("}id")), "")
-            if rel_id in rels:
-                visible = sheet.get("state", "visible") == "visible"
-                self.sheets[name] = (rels[rel_id].target, visible)
-            order.append(name)
-        #: lower-case defined name → list of (scope sheet or None, reference text, name)
-        self._names: dict[str, list[tuple[str | None, str, str]]] = {}
-        for item in book.iterfind(f"{m}definedNames/{m}definedName"):
-            name = item.get("name", "")
-            if name.startswith("_xlnm."):
-                continue
-            scope = item.get("localSheetId")
-            sheet = None
-            if scope is not None and scope.isdigit() and int(scope) < len(order):
-                sheet = order[int(scope)]
-            self._names.setdefault(name.lower(), []).append((sheet, item.text or "", name))
+        self.sheets: dict[str, tuple[str, bool]] = {
+            name: (rels[rel_id].target, visible)
+            for name, rel_id, visible in sheets
+            if rel_id in rels
+        }
 
     def _related_part(self, kind: str) -> tuple[str, bytes] | None:
         """The name and bytes of the workbook's part related as ``kind`` (``None`` when it
@@ -247,15 +219,25 @@ class Workbook:
         return self._tables
 
     def _read_table(self, sheet: str, part: str) -> TableInfo:
-        root = self._package.read_xml(part)
-        name = root.get("displayName") or root.get("name", "")
+        m = self._m
+        name, ref, headers, header_rows, totals_rows = self._package.made_from(
+            part,
+            f"table{m}",
+            lambda root: (
+                root.get("displayName") or root.get("name", ""),
+                root.get("ref", ""),
+                tuple(
+                    unescape(column.get("name", ""))
+                    for column in root.iterfind(f"{m}tableColumns/*")
+                ),
+                root.get("headerRowCount", "1"),
+                root.get("totalsRowCount", "0"),
+            ),
+        )
         try:
-            area = parse_reference(f"'{sheet}'!{root.get('ref', '')}")
+            area = parse_reference(f"'{sheet}'!{ref}")
         except NameLookupError as exc:
             raise PackageError(f"bảng '{name}' không có vùng hợp lệ", part) from exc
-        headers = tuple(
-            unescape(column.get("name", "")) for column in root.iterfind(f"{self._m}tableColumns/*")
-        )
         width = area.max_col - area.min_col + 1
         if len(headers) != width:
             raise PackageError(
@@ -267,8 +249,8 @@ class Workbook:
             name,
             area,
             headers,
-            header_rows=_count(root.get("headerRowCount", "1"), part, height),
-            totals_rows=_count(root.get("totalsRowCount", "0"), part, height),
+            header_rows=_count(header_rows, part, height),
+            totals_rows=_count(totals_rows, part, height),
         )
 
     @contextmanager

@@ -394,3 +394,27 @@ def test_a_name_finds_its_sheet_whatever_the_letter_case(tmp_path):
     report = bdt_docx.fill_report(tmp_path / "so.xlsx", template, tmp_path / "r.docx")
     assert "Cơ quan: Ban Dân tộc." in report_text(report)
     assert Workbook(tmp_path / "so.xlsx").find_name("co_quan").sheet == "Thông tin"
+
+
+def test_workbooks_read_in_turn_each_give_their_own_names_and_lists(tmp_path):
+    """A batch's workbooks store mostly the same parts, and what is read from one part is
+    kept for the next workbook storing it alike: it must never be another workbook's."""
+    longer = edit_workbook(
+        tmp_path / "dai.xlsx", tables={"noi_nhan": [[f"Nơi {i}"] for i in range(1, 9)]}
+    )
+    renamed = rewrite_parts(
+        EXAMPLE,
+        tmp_path / "doi_ten.xlsx",
+        lambda part, data: (
+            data.replace(b'name="nguoi_ky"', b'name="nguoi_ky_cu"')
+            if part == "xl/workbook.xml"
+            else data
+        ),
+    )
+    example = bdt_docx.read_workbook(EXAMPLE)
+    assert [row["noi_nhan"] for row in bdt_docx.read_workbook(longer)["noi_nhan"]] == [
+        f"Nơi {i}" for i in range(1, 9)
+    ]
+    assert any("nguoi_ky" in str(problem) for problem in problems(renamed))
+    assert bdt_docx.read_workbook(EXAMPLE) == example
+    assert len(example["noi_nhan"]) < 8
