@@ -193,4 +193,8 @@ def _add_json_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json", action="store_true", help="in kết quả dạng JSON (ASCII) ở dòng cuối stdout"
     )
-    parser.add_argument("--result", metavar="TỆP.json", help="ghi kết quả JSON (UTF-8) vào tệp")
+    parser.add_argument(
+        "--result",
+        metavar="TỆP.json",
+        help="ghi kết quả JSON (UTF-8) vào tệp; tệp không ghi được thì lệnh không làm gì (mã 5)",
+    )
