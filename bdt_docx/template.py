@@ -94,13 +94,17 @@ def _as_docx_text(value: object) -> Markup:
     """
     if isinstance(value, Markup):
         return value
-    kind = docxtpl_object(value)
-    if kind in DOCXTPL_MARKUP:  # run or paragraph XML built by the caller's code
-        return Markup(value.__html__())  # type: ignore[attr-defined]
-    if kind is not None:
-        raise TypeError(unsupported_object(kind))
-    text = escape(normalize_text(str(value)) if value is not None else "")
-    return Markup(_DOCXTPL_MARKERS.sub(_inert_marker, str(text)))
+    if type(value) not in _PLAIN_TYPES:
+        kind = docxtpl_object(value)
+        if kind in DOCXTPL_MARKUP:  # run or paragraph XML built by the caller's code
+            return Markup(value.__html__())  # type: ignore[attr-defined]
+        if kind is not None:
+            raise TypeError(unsupported_object(kind))
+    text = str(escape(normalize_text(str(value)) if value is not None else ""))
+    return Markup(_DOCXTPL_MARKERS.sub(_inert_marker, text) if "_" in text else text)
+
+
+_PLAIN_TYPES = frozenset({str, int, float})
 
 
 #: docxtpl's objects that print XML of their own, rendered as docxtpl renders them.

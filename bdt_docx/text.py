@@ -28,6 +28,8 @@ _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 
 def normalize_text(value: str) -> str:
     """NFC, line breaks unified to ``\\n``, control characters removed; spaces kept."""
+    if value.isprintable() and unicodedata.is_normalized("NFC", value):
+        return value  # printable: no line break or control character (the usual text)
     text = unicodedata.normalize("NFC", value)
     return _CONTROL.sub("", _LINE_BREAKS.sub("\n", text))
 
