@@ -223,21 +223,46 @@ class Fields:
         """Every name of the contract (values and tables)."""
         return set(self.values) | set(self.tables)
 
-    def check_covers(self, variables: set[str], template: str | Path) -> None:
-        """Refuse a template that uses a variable its description does not provide."""
-        missing = sorted(variables - self.names())
-        if missing:
-            raise TemplateError(
-                [
-                    Problem(
-                        f"mẫu dùng biến '{name}' nhưng mô tả trường không có",
-                        field=name,
-                        code="template.unknown_variable",
-                    )
-                    for name in missing
-                ],
-                template,
+    def check_covers(
+        self,
+        variables: set[str],
+        template: str | Path,
+        lists: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
+        """Refuse a template that uses a variable its description does not provide, or reads
+        a column of a list (``lists``: the columns read of each list's rows, as
+        :func:`~bdt_docx.tags.list_columns` finds them) that the list is not given."""
+        problems = [
+            Problem(
+                f"mẫu dùng biến '{name}' nhưng mô tả trường không có",
+                field=name,
+                code="template.unknown_variable",
             )
+            for name in sorted(variables - self.names())
+        ]
+        problems += _unknown_columns(self.tables, lists or {})
+        if problems:
+            raise TemplateError(problems, template)
+
+
+def _unknown_columns(
+    tables: Mapping[str, TableSpec], lists: Mapping[str, Iterable[str]]
+) -> list[Problem]:
+    problems = []
+    for name, columns in lists.items():
+        table = tables.get(name)
+        known = [column.name for column in table.columns] if table is not None else []
+        for column in columns:
+            if known and column not in known:
+                problems.append(
+                    Problem(
+                        f"mẫu đọc cột '{column}' của danh sách '{name}' nhưng mô tả trường "
+                        f"không có cột này (các cột: {', '.join(known)})",
+                        field=f"{name}.{column}",
+                        code="template.unknown_column",
+                    )
+                )
+    return problems
 
 
 def _kind(value: object) -> str:

@@ -25,6 +25,7 @@ from jinja2 import TemplateError as JinjaError
 from lxml import etree
 
 from bdt_docx.errors import ContextError, Problem, TemplateError
+from bdt_docx.grids import fit_grids
 from bdt_docx.output import Member, deflate
 from bdt_docx.package import PackageError, parse_xml, refuse_doctype
 from bdt_docx.template import (
@@ -32,7 +33,6 @@ from bdt_docx.template import (
     Part,
     PreparedTemplate,
     docxtpl_object,
-    fit_grids,
     paragraph_at,
     unsupported_object,
 )

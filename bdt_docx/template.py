@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -30,6 +31,7 @@ from bdt_docx.docprops import embedded_description, with_description
 from bdt_docx.errors import Problem, TemplateError
 from bdt_docx.fields import Fields, description_path
 from bdt_docx.filters import FILTERS
+from bdt_docx.grids import fit_grids
 from bdt_docx.namespaces import CONTENT_TYPES, NS, qn
 from bdt_docx.output import Member, deflate, write_package
 from bdt_docx.package import Package, PackageError, parse_xml
@@ -172,7 +174,8 @@ class Part:
     member: Member | None = None
     #: True when a table's grid may not fit its rows after rendering: tags change how many
     #: cells a row has (docxtpl's ``{%tc %}``, ``hm``, ``vm``, ``colspan``), or the
-    #: template's own grid does not fit. The grids are then fitted (:func:`fit_grids`).
+    #: template's own grid does not fit. The grids are then fitted
+    #: (:func:`~bdt_docx.grids.fit_grids`).
     fit_grids: bool = False
 
 
@@ -265,21 +268,27 @@ def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> P
     variables = frozenset().union(*(part.variables for part in parts)) - set(env.globals)
     # (range, dict, loop helpers are Jinja's own globals, not the workbook's)
     optional = frozenset(analysis.optional & variables)
+    lists = _lists(parts)
     description = description_path(path)
     if description.exists():
         fields = Fields.load(description)
     elif embedded is not None:
         fields = Fields.parse(embedded, path, embedded=True)
     else:
-        lists: dict[str, dict[str, None]] = {}
-        for name, columns in (item for part in parts for item in part.lists):
-            lists.setdefault(name, {}).update(dict.fromkeys(columns))
         fields = Fields.for_variables(set(variables), optional, lists)
     try:
-        fields.check_covers(set(variables - optional), path)
+        fields.check_covers(set(variables - optional), path, lists)
     except TemplateError as exc:
         raise TemplateError(analysis.locate(exc.problems), path) from exc
     return PreparedTemplate(path, parts, variables, fields, env, optional, tuple(analysis.findings))
+
+
+def _lists(parts: Iterable[Part]) -> dict[str, list[str]]:
+    """The lists the parts loop over, each with the columns read of its rows, in order."""
+    lists: dict[str, dict[str, None]] = {}
+    for name, columns in (item for part in parts for item in part.lists):
+        lists.setdefault(name, {}).update(dict.fromkeys(columns))
+    return {name: list(columns) for name, columns in lists.items()}
 
 
 def embed_description(
@@ -296,7 +305,9 @@ def embed_description(
     path = Path(template)
     fields = Fields.load(description)
     prepared = prepare_template(path)
-    fields.check_covers(set(prepared.variables - prepared.optional), description)
+    fields.check_covers(
+        set(prepared.variables - prepared.optional), description, _lists(prepared.parts)
+    )
     text = Path(description).read_text(encoding="utf-8")
     try:
         with Package(path) as package:
@@ -414,60 +425,6 @@ def _prepare_part(
     lists = tuple(list_columns(tree).items())
     fit = bool(_CELL_TAGS.search(source)) or fit_grids(clean.root)  # (source already made)
     return Part(info, data, source, compiled, variables, lists, fit_grids=fit)
-
-
-def fit_grids(root: etree._Element) -> bool:
-    """Fit each table's column grid to its rows, as docxtpl does after rendering.
-
-    A ``{%tc for %}`` loop can give rows more cells than the grid has columns, and merges
-    or loops fewer: columns are added (the table keeps its width, shared evenly) or the last
-    ones removed (their width spread over the others). True when a grid changed.
-    """
-    changed = False
-    for table in root.iter(qn("w:tbl")):
-        grid = table.find(qn("w:tblGrid"))
-        if grid is None:
-            continue
-        rows = list(table.iter(qn("w:tr")))
-        columns = grid.findall(qn("w:gridCol"))
-        cells = max((len(row.findall(qn("w:tc"))) for row in rows), default=0)
-        total = sum(_width(column) for column in columns)
-        if cells > len(columns) > 0 and total > 0:
-            scale = len(columns) / cells
-            for column in columns:
-                column.set(qn("w:w"), str(int(_width(column) * scale)))
-            for _ in range(cells - len(columns)):
-                etree.SubElement(grid, qn("w:gridCol"), {qn("w:w"): str(int(total / cells))})
-            changed = True
-            columns = grid.findall(qn("w:gridCol"))
-        spans = max((sum(map(_span, row.findall(qn("w:tc")))) for row in rows), default=0)
-        extra = len(columns) - spans
-        if extra > 0:
-            kept, dropped = columns[:-extra], columns[-extra:]
-            share = int(sum(map(_width, dropped)) / len(kept)) if kept else 0
-            for column in dropped:
-                grid.remove(column)
-            for column in kept:
-                column.set(qn("w:w"), str(int(_width(column) + share)))
-            changed = True
-    return changed
-
-
-def _width(column: etree._Element) -> float:
-    return _whole(column.get(qn("w:w")), 0)
-
-
-def _span(cell: etree._Element) -> int:
-    span = cell.find("w:tcPr/w:gridSpan", NS)
-    return int(_whole(span.get(qn("w:val")), 1)) if span is not None else 1
-
-
-def _whole(text: str | None, default: int) -> int:
-    """A width or span as Word writes it (up to 9 digits); anything else (a date, ``inf``,
-    5,000 digits) counts as ``default``."""
-    if text and text.isascii() and text.isdigit() and len(text) <= 9:
-        return int(text)
-    return default
 
 
 def paragraph_at(source: str, line: int) -> str:

@@ -202,3 +202,44 @@ def test_a_tag_in_a_paragraph_outside_the_text_flow_is_read_too(tmp_path: Path) 
     template.write_bytes(with_body(body.encode())(TEMPLATE.read_bytes()))
     found = [(f.code, f.place) for f in lint_template(template) if f.blocking]
     assert found == [("broken-tag", "đoạn trong hình vẽ hay khung")]
+
+
+LIST_DESCRIPTION = """
+[tables.ds]
+label = "Danh sách"
+columns = [{ name = "ten", header = "Tên" }, { name = "so", header = "Số", type = "integer" }]
+"""
+
+
+def test_a_list_column_the_description_lacks_is_found_before_filling(tmp_path, capsys) -> None:
+    """A template reading ``r.hinh_thuc`` of a list whose description has no such column was
+    refused only when a workbook had rows (an earlier session's note); lint and fill now say
+    it at once, at the tag, while a column read under ``|default`` stays optional."""
+    template = docx_template(
+        tmp_path,
+        [
+            "Danh sách:",
+            "{% for r in ds %}{{ r.ten }}: {{ r.hinh_thuc }} "
+            "({{ r.ghi_chu|default('') }}){% endfor %}",
+        ],
+        table=[["{%tr for r in ds %}"], ["{{ r['so'] }}"], ["{%tr endfor %}"]],
+        toml=LIST_DESCRIPTION,
+    )
+    assert main(["lint", str(template), "--json"]) != 0
+    result = json.loads(capsys.readouterr().out)
+    (error,) = result["errors"]
+    assert error["code"] == "unknown-column"
+    assert "mẫu đọc cột 'hinh_thuc' của danh sách 'ds'" in error["message"]
+    assert "các cột: ten, so" in error["message"]
+    assert error["place"] == "đoạn 2"
+    with pytest.raises(TemplateError, match="hinh_thuc"):
+        prepare_template(template)
+
+
+def test_the_columns_a_description_gives_are_read_freely(tmp_path) -> None:
+    template = docx_template(
+        tmp_path,
+        ["{% for r in ds %}{{ r.ten }} {{ r['so'] }} {{ r.items() | length }}{% endfor %}"],
+        toml=LIST_DESCRIPTION,
+    )
+    assert not [f for f in lint_template(template) if f.blocking]

@@ -17,7 +17,7 @@ from jinja2 import Environment, TemplateSyntaxError, nodes
 from bdt_docx.filters import FILTERS
 from bdt_docx.tags.cleaning import SMART_QUOTES
 from bdt_docx.tags.findings import Analysis, Tag
-from bdt_docx.tags.source import jinja_message
+from bdt_docx.tags.source import GUARDS, jinja_message
 
 __all__ = ["MAX_NESTING", "Checker"]
 
@@ -31,8 +31,6 @@ _ODD_QUOTES = re.compile("[\u201a\u201b\u201e\u201f\u00ab\u00bb\u2039\u203a\u203
 _DOCXTPL_ONLY = frozenset({"vm", "hm", "colspan", "cellbg"})
 _BLOCKS = frozenset({"if", "for", "macro", "call", "filter", "with", "block", "autoescape", "raw"})
 _MIDDLE = {"elif": {"if"}, "else": {"if", "for"}}
-#: Filters and tests that make the variable they apply to optional.
-_GUARDS = frozenset({"default", "d", "defined", "undefined"})
 _UNSUPPORTED = frozenset({"include", "import", "from", "extends"})
 
 
@@ -92,7 +90,7 @@ class Checker:
 
     def _names(self, tree: nodes.Template, tag: Tag) -> None:
         for node in tree.find_all((nodes.Filter, nodes.Test)):
-            if node.name in _GUARDS and isinstance(node.node, nodes.Name):
+            if node.name in GUARDS and isinstance(node.node, nodes.Name):
                 self.analysis.optional.add(node.node.name)
             known = self.env.filters if isinstance(node, nodes.Filter) else self.env.tests
             if node.name not in known:
@@ -107,8 +105,11 @@ class Checker:
                 self._attribute(_constant(node.args[0]) if node.args else None, tag)
         for node in tree.find_all(nodes.Getattr):
             self._attribute(node.attr, tag)
+            self.analysis.columns.setdefault(node.attr, tag)
         for node in tree.find_all(nodes.Getitem):
             self._attribute(_constant(node.arg), tag)
+            if isinstance(_constant(node.arg), str):
+                self.analysis.columns.setdefault(_constant(node.arg), tag)
         for node in tree.find_all(nodes.Name):
             if node.ctx == "load":
                 self.analysis.uses.setdefault(node.name, tag)

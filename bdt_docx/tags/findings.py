@@ -25,6 +25,7 @@ BLOCKING = frozenset(
         "unsafe",
         "unsupported",
         "unknown-variable",
+        "unknown-column",
         "refused",
         "too-deep",
         "too-large",
@@ -121,6 +122,8 @@ class Analysis:
 
     findings: list[Finding] = field(default_factory=list)
     uses: dict[str, Tag] = field(default_factory=dict)
+    #: The first tag reading each attribute or key of a value (``r.ten``, ``r["so"]``).
+    columns: dict[str, Tag] = field(default_factory=dict)
     #: Variables the template guards with ``|default(…)`` or ``is defined``: not required.
     optional: set[str] = field(default_factory=set)
 
@@ -134,13 +137,19 @@ class Analysis:
         self.findings.append(_finding(code, message, tag))
 
     def locate(self, problems: list[Problem]) -> list[Problem]:
-        """``problems`` about variables, each placed at the variable's first use."""
-        return [
-            _finding("unknown-variable", p.message, self.uses[p.field], file=p.file, field=p.field)
-            if p.field in self.uses
-            else p
-            for p in problems
-        ]
+        """``problems`` about variables (``field`` a name) or list columns (``ds.ten``),
+        each placed at the first tag using it."""
+        return [self._placed(p) for p in problems]
+
+    def _placed(self, problem: Problem) -> Problem:
+        column = (problem.field or "").partition(".")[2]
+        if problem.field in self.uses:
+            code, tag = "unknown-variable", self.uses[problem.field]
+        elif column in self.columns:
+            code, tag = "unknown-column", self.columns[column]
+        else:
+            return problem
+        return _finding(code, problem.message, tag, file=problem.file, field=problem.field)
 
 
 def _finding(code: str, message: str, tag: Tag, **extra: str | None) -> Finding:

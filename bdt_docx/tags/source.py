@@ -17,8 +17,10 @@ from lxml import etree
 from bdt_docx.namespaces import qn
 from bdt_docx.tags.cleaning import CleanPart, owned
 
-__all__ = ["PARAGRAPH_FILTER", "jinja_message", "jinja_source", "list_columns"]
+__all__ = ["GUARDS", "PARAGRAPH_FILTER", "jinja_message", "jinja_source", "list_columns"]
 
+#: Filters and tests that make the variable they apply to optional.
+GUARDS = frozenset({"default", "d", "defined", "undefined"})
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _PARAGRAPH_START = re.compile(r"<w:p([ >])")
 _IN_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
@@ -90,14 +92,23 @@ def list_columns(tree: nodes.Template) -> dict[str, tuple[str, ...]]:
     order the template first reads them.
 
     A template without a field description gets these as lists (``bdt-docx fields`` lists
-    them, ``bdt-docx init`` makes their tables); a loop over plain values has no columns.
+    them, ``bdt-docx init`` makes their tables); one with a description is refused when it
+    reads a column the description does not give. A loop over plain values has no columns;
+    a column read only under ``|default`` or ``is defined``, or a method called on a row
+    (``r.items()``), is not one.
     """
     found: dict[str, dict[str, None]] = {}
     for loop in tree.find_all(nodes.For):
         if not (isinstance(loop.iter, nodes.Name) and isinstance(loop.target, nodes.Name)):
             continue
         columns = found.setdefault(loop.iter.name, {})
+        skipped = {
+            id(n.node) for n in loop.find_all((nodes.Filter, nodes.Test)) if n.name in GUARDS
+        }
+        skipped |= {id(call.node) for call in loop.find_all(nodes.Call)}
         for node in loop.find_all((nodes.Getattr, nodes.Getitem)):
+            if id(node) in skipped:
+                continue
             if isinstance(node.node, nodes.Name) and node.node.name == loop.target.name:
                 key = node.attr if isinstance(node, nodes.Getattr) else None
                 if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
