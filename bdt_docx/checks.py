@@ -234,9 +234,7 @@ class _ContextChecker(Checker):
             value = self.scalar(
                 row.get(column.name), place, column.field_type, column.required, column.header
             )
-            if isinstance(value, str) and column.strip_end:
-                value = value.rstrip(column.strip_end).rstrip()
-            record[column.name] = value
+            record[column.name] = column.trim(value)
         return record
 
 

@@ -46,6 +46,7 @@ _TABLE_KEYS = {
 }  # fmt: skip
 _COLUMN_KEYS = {
     "name": _TEXT, "header": _TEXT, "type": _TEXT, "required": _FLAG, "strip_end": _TEXT,
+    "strip_start": _TEXT,
 }  # fmt: skip
 _EXPECTED = {
     _TEXT: "chữ (trong dấu nháy)",
@@ -89,11 +90,22 @@ class Column:
     type: str = TEXT.name
     required: bool = True
     strip_end: str = ""
+    strip_start: str = ""
 
     @property
     def field_type(self) -> FieldType:
         """Its type (:mod:`bdt_docx.fieldtypes`)."""
         return TYPES[self.type]
+
+    def trim(self, value: object) -> object:
+        """A text without the characters the description strips from its ends (a recipient
+        typed ``- UBND tỉnh;`` is ``UBND tỉnh``: the template writes its own dash and ``;``)."""
+        if isinstance(value, str):
+            if self.strip_end:
+                value = value.rstrip(self.strip_end).rstrip()
+            if self.strip_start:
+                value = value.lstrip(self.strip_start).lstrip()
+        return value
 
 
 @dataclass(frozen=True)

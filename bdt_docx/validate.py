@@ -182,9 +182,7 @@ class _Reader(Checker):
                     column.required,
                     column.header,
                 )
-                if isinstance(value, str) and column.strip_end:
-                    value = value.rstrip(column.strip_end).rstrip()
-                record[column.name] = value
+                record[column.name] = column.trim(value)
             rows.append(record)
         if columns:
             self.check_length(rows, spec, Problem("", spec.name, area.sheet, area.ref))
