@@ -166,8 +166,11 @@ class _Reader(Checker):
             else:
                 columns.append((column, positions[column.name]))
         rows, hidden = [], []
+        read = {col for _, col in columns}
         for row, raw in sorted(_rows_inside(cells, area).items()):
-            if all(_is_blank_cell(c) for c in raw.values()):
+            # a row holding something only in a column the template does not read (an STT
+            # numbered in advance down the spare rows) is not a row of data
+            if all(_is_blank_cell(c) for col, c in raw.items() if col in read or not read):
                 continue
             if any(c.hidden_row for c in raw.values()):
                 hidden.append(row)

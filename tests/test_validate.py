@@ -203,3 +203,35 @@ def test_a_date_shown_with_its_day_in_any_format_is_read(tmp_path):
     book[sheet][ref].number_format = '"ngày" d "tháng" m "năm" yyyy'
     book.save(workbook)
     assert bdt_docx.read_workbook(workbook)["ngay_ban_hanh"] == dt.date(2021, 6, 9)
+
+
+def test_spare_rows_numbered_in_advance_are_not_rows_of_data(tmp_path):
+    """Found by a new-user run: a clerk numbered the STT column down the spare rows of a
+    list; each such row counted as data and gave 'ô trống' errors for every column. A row
+    holding something only in a column the template does not read is skipped."""
+    from corpus.builders import docx_template
+    from openpyxl.worksheet.table import Table
+    from reading import text as report_text
+
+    template = docx_template(
+        tmp_path,
+        ["{% for r in ds %}{{ r.ten }}: {{ r.so }}; {% endfor %}"],
+        toml='[tables.ds]\nlabel = "Danh sách"\ncolumns = [{ name = "ten", header = "Tên" },'
+        ' { name = "so", header = "Số", type = "integer" }]\n',
+    )
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STT", "Tên", "Số"])
+    sheet.append([1, "Xã A", 12])
+    sheet.append([2, "Xã B", 7])
+    for number in range(3, 11):
+        sheet.append([number, None, None])
+    sheet.add_table(Table(displayName="ds", ref="A1:C11"))
+    book.save(tmp_path / "so.xlsx")
+    report = bdt_docx.fill_report(tmp_path / "so.xlsx", template, tmp_path / "r.docx")
+    assert "Xã A: 12; Xã B: 7;" in report_text(report)
+    sheet["C5"] = 3  # a figure typed in a spare row is data, and its blank name is said
+    book.save(tmp_path / "so.xlsx")
+    with pytest.raises(WorkbookError) as caught:
+        bdt_docx.read_workbook(tmp_path / "so.xlsx", template)
+    assert [(p.cell, p.field) for p in caught.value.problems] == [("B5", "ds.ten")]
