@@ -174,6 +174,8 @@ class _ContextChecker(Checker):
             for name, spec in self.fields.values.items():
                 if spec.required:
                     self.present(context, name, spec.label, "giá trị")
+            for name, table in self.fields.tables.items():
+                self.present(context, name, table.label, "danh sách")
             return dict(context)
         value_specs = dict(self.fields.values)
         table_specs = dict(self.fields.tables)

@@ -209,7 +209,7 @@ class Fields:
         tables = {
             name: TableSpec(name, name, tuple(Column(c, c, required=False) for c in cols))
             for name, cols in sorted((lists or {}).items())
-            if name in variables
+            if name in variables and name not in optional
         }
         specs = {
             name: FieldSpec(name=name, label=name, required=name not in optional)

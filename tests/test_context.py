@@ -238,3 +238,26 @@ def test_a_fractional_decimal_is_refused_naming_the_field(context, tmp_path):
     (problem,) = context_problems(context, tmp_path, tong_so_nguoi=Decimal("25.5"))
     assert problem.field == "tong_so_nguoi"
     assert problem.message == "cần một số nguyên, không phải số lẻ 25,5"
+
+
+def test_a_list_a_template_loops_over_is_asked_of_the_context(tmp_path):
+    """A template without a description looping over ``ds``: a context without it is a
+    ContextError naming every missing field (found by a regression run: it had become a
+    TemplateError about the template, and with no ``ten`` either, only ``ten`` was named)."""
+    from corpus.builders import docx_template
+
+    template = docx_template(
+        tmp_path,
+        ["Tên: {{ ten }}", "{% for r in ds %}{{ r.cot }}{% endfor %}"],
+    )
+    with pytest.raises(ContextError) as caught:
+        bdt_docx.render_report({}, template, tmp_path / "r.docx")
+    assert [(p.field, p.code) for p in caught.value.problems] == [
+        ("ten", "context.missing"),
+        ("ds", "context.missing"),
+    ]
+    assert not (tmp_path / "r.docx").exists()
+    report = bdt_docx.render_report(
+        {"ten": "A", "ds": [{"cot": "x"}]}, template, tmp_path / "r.docx"
+    )
+    assert report.exists()
