@@ -172,9 +172,11 @@ def report_paths(workbooks: Sequence[Path], output_dir: Path | None) -> list[Pat
         clashes.setdefault(str(folder / f"{workbook.stem}.docx").casefold(), []).append(index)
     names = [f"{w.stem}.docx" for w in workbooks]
     for group in clashes.values():
-        if len(group) > 1:
-            labels = _telling_apart([workbooks[i] for i in group])
-            for index, label in zip(group, labels, strict=True):
+        files = list(dict.fromkeys(workbooks[i].absolute() for i in group))
+        if len(files) > 1:  # one workbook given twice is numbered, not told apart
+            labels = dict(zip(files, _telling_apart(files), strict=True))
+            for index in group:
+                label = labels[workbooks[index].absolute()]
                 names[index] = f"{workbooks[index].stem} ({label}).docx"
     taken: set[str] = set()
     paths = []

@@ -108,6 +108,8 @@ def test_same_names_get_distinct_reports(tmp_path):
     assert beside[0] == tmp_path / "a" / "so_lieu.docx"
     assert beside[1] == tmp_path / "b" / "so_lieu (xlsx).docx"
     assert beside[2] == tmp_path / "b" / "SO_LIEU (xlsm).docx"
+    twice = [tmp_path / "a" / "so.xlsx", tmp_path / "a" / "so.xlsx"]
+    assert [p.name for p in report_paths(twice, out)] == ["so.docx", "so (2).docx"]
     same_folder_name = [tmp_path / "x" / "in" / "a.xlsx", tmp_path / "y" / "in" / "a.xlsx"]
     assert [p.name for p in report_paths(same_folder_name, out)] == [
         "a (in, xlsx).docx", "a (in, xlsx) (2).docx",
