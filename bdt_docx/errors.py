@@ -283,6 +283,7 @@ _OS_REASONS = {
     errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
     errno.EBUSY: "tệp đang được chương trình khác dùng",
     errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài",
+    errno.EEXIST: "đã có một tệp hay thư mục cùng tên",
 }
 #: Windows' own error numbers: a file open in another program, a network drive gone.
 _WINDOWS_REASONS = {32: "tệp đang mở trong chương trình khác", 53: "không thấy ổ mạng"}

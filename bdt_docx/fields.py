@@ -11,6 +11,7 @@ every variable it uses is a required text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -22,7 +23,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from bdt_docx.errors import Problem, TemplateError
+from bdt_docx.errors import Problem, TemplateError, os_reason
 from bdt_docx.fieldtypes import TEXT, TYPES, FieldType
 
 __all__ = [
@@ -142,8 +143,9 @@ class Fields:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
+            reason = os_reason(exc) if isinstance(exc, OSError) else "không phải chữ UTF-8"
             raise TemplateError(
-                f"không đọc được mô tả trường ({exc})", path, code="description.unreadable"
+                f"không đọc được mô tả trường ({reason})", path, code="description.unreadable"
             ) from exc
         return cls.parse(text, path)
 
@@ -162,7 +164,9 @@ class Fields:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise TemplateError(
-                f"{where} sai cú pháp TOML: {exc}", source, code="description.toml_syntax"
+                f"{where} sai cú pháp TOML{_toml_place(str(exc))}: {exc}",
+                source,
+                code="description.toml_syntax",
             ) from exc
         problems = _problems(data)
         if problems:
@@ -275,6 +279,14 @@ def _unknown_columns(
                     )
                 )
     return problems
+
+
+def _toml_place(message: str) -> str:
+    """Where the TOML parser stopped, in Vietnamese (its own words follow, in English)."""
+    found = re.search(r"line (\d+), column (\d+)", message)
+    if found:
+        return f" ở dòng {found[1]}, cột {found[2]}"
+    return " ở cuối tệp" if "end of document" in message else ""
 
 
 def _kind(value: object) -> str:

@@ -143,6 +143,8 @@ class _Integer(FieldType):
             raise ValueProblem("cần một số nguyên")
         if isinstance(value, (int, float)):
             number = float(value)
+            if math.isnan(number):
+                raise ValueProblem("cần một số nguyên, không phải giá trị không là số (NaN)")
             if not math.isfinite(number) or abs(number) >= 10**_MAX_DIGITS:
                 raise ValueProblem(f"cần một số nguyên, không phải số quá lớn {_number(number)}")
             as_shown = float(f"{number:.{_MAX_DIGITS}g}")  # 24.999999999999996 shows as 25

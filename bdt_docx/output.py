@@ -68,9 +68,13 @@ def check_destination(output: Path, overwrite: bool) -> None:
             "đường dẫn là một thư mục, cần tên một tệp", output, code="output.is_folder"
         )
     if not output.parent.is_dir():
-        raise OutputError(
-            f"thư mục '{output.parent}' không tồn tại", output, code="output.no_folder"
+        missing = next((p for p in reversed(output.parents) if p.exists() and not p.is_dir()), None)
+        reason = (
+            f"'{missing}' là một tệp, không phải thư mục"
+            if missing is not None
+            else f"thư mục '{output.parent}' không tồn tại"
         )
+        raise OutputError(reason, output, code="output.no_folder")
     if output.exists():
         if not overwrite:
             raise OutputError("tệp đã có", output, code="output.exists")

@@ -202,3 +202,35 @@ def test_a_folder_given_as_the_report_is_said_to_be_a_folder(tmp_path, capsys):
     assert main(["fill", str(workbook), "-o", str(folder)]) == 5
     assert "đây là một thư mục" in capsys.readouterr().err
     assert list(folder.iterdir()) == []
+
+
+def test_what_the_system_and_the_toml_parser_say_is_told_in_vietnamese(tmp_path, capsys):
+    """Found by a regression run: a file where a folder was asked ended in the system's
+    English "(File exists)", a missing description in "[Errno 2] …", a broken one in the
+    TOML parser's words alone, and a NaN was called a number too large."""
+    (tmp_path / "AFILE").write_text("")
+    book = edit_workbook(tmp_path / "so.xlsx")
+    template = tmp_path / "mau.docx"
+    template.write_bytes(TEMPLATE.read_bytes())
+    (tmp_path / "bad.toml").write_text("[fields.a]\nlabel = \n", encoding="utf-8")
+    cases = [
+        (["fill", str(book), "-d", str(tmp_path / "AFILE")], 5, "đã có một tệp hay thư mục"),
+        (["fill", str(book), "-o", str(tmp_path / "AFILE" / "x.docx")], 5, "là một tệp, không"),
+        (
+            ["fields", "-t", str(template), "--embed", str(tmp_path / "none.toml")],
+            4,
+            "không có tệp",
+        ),
+        (
+            ["fields", "-t", str(template), "--embed", str(tmp_path / "bad.toml")],
+            4,
+            "ở dòng 2, cột 9",
+        ),
+    ]
+    for args, code, words in cases:
+        assert main(args) == code
+        err = capsys.readouterr().err
+        assert words in err
+        assert "Errno" not in err and "File exists" not in err
+    with pytest.raises(bdt_docx.ContextError, match=r"không là số \(NaN\)"):
+        bdt_docx.render_report({"tong_so_nguoi": float("nan")}, None, tmp_path / "r.docx")
