@@ -22,6 +22,7 @@ __all__ = [
     "Cell",
     "NameLookupError",
     "TableInfo",
+    "bounded_area",
     "cell_ref",
     "column_index_from_string",
     "get_column_letter",
@@ -205,6 +206,13 @@ def parse_reference(text: str) -> Area:
         c1, r1 = column_index_from_string(match["c1"].upper()), int(match["r1"])
         c2 = column_index_from_string(match["c2"].upper()) if match["c2"] else c1
         r2 = int(match["r2"]) if match["r2"] else r1
+    return bounded_area(sheet, (r1, c1), (r2, c2), text)
+
+
+def bounded_area(sheet: str, first: tuple[int, int], last: tuple[int, int], text: str) -> Area:
+    """The area between two corners (row, column) in either order; one past the sheet's
+    bounds is refused, quoting the reference ``text`` as the workbook wrote it."""
+    (r1, c1), (r2, c2) = first, last
     if not (min(r1, r2) >= 1 and max(r1, r2) <= MAX_ROW and max(c1, c2) <= MAX_COL):
         raise NameLookupError(f"tên trỏ ra ngoài trang tính ({text})")
     return Area(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))

@@ -139,6 +139,11 @@ class Fields:
     @classmethod
     def load(cls, path: str | Path) -> Fields:
         """Read a field description (TOML); a malformed one is a :class:`TemplateError`."""
+        return cls.load_text(path)[0]
+
+    @classmethod
+    def load_text(cls, path: str | Path) -> tuple[Fields, str]:
+        """:meth:`load`, with the description's text as read (to store it as it is)."""
         path = Path(path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -147,7 +152,7 @@ class Fields:
             raise TemplateError(
                 f"không đọc được mô tả trường ({reason})", path, code="description.unreadable"
             ) from exc
-        return cls.parse(text, path)
+        return cls.parse(text, path), text
 
     @classmethod
     def parse(cls, text: str, source: Path, embedded: bool = False) -> Fields:

@@ -54,8 +54,9 @@ def shown(value: float | dt.datetime | dt.date | dt.time | dt.timedelta, code: s
     if _has_date_codes(code):  # a number under a date format: the date it is, or as General
         return _general(value)
     sections = _sections(code)
-    if any(_CONDITION.search(s) for s in sections[:2]):
-        return _number(value, _by_condition(value, sections))
+    conditions = [_CONDITION.search(s) for s in sections[:2]]
+    if any(conditions):
+        return _number(value, _by_condition(value, sections, conditions))
     if value < 0 and len(sections) > 1:
         return _number(-value, sections[1]) if sections[1] else ""
     if value == 0 and len(sections) > 2:
@@ -65,12 +66,12 @@ def shown(value: float | dt.datetime | dt.date | dt.time | dt.timedelta, code: s
     return _number(value, sections[0])
 
 
-def _by_condition(value: float, sections: list[str]) -> str:
-    """The section a value is shown with when the first sections carry conditions
+def _by_condition(value: float, sections: list[str], conditions: list[re.Match[str] | None]) -> str:
+    """The section a value is shown with when the first sections carry ``conditions``
     (``[<1000]0;[<1000000]0.0,"K";0.0,,"M"``), as Excel chooses it."""
     if value < 0:
         raise UnknownFormat("số âm trong định dạng có điều kiện")
-    first, second = (_CONDITION.search(s) if s else None for s in [*sections, ""][:2])
+    first, second = [*conditions, None][:2]
     if first and _holds(value, first):
         return sections[0]
     if second and _holds(value, second):

@@ -29,6 +29,7 @@ from bdt_docx.cells import (
     Cell,
     NameLookupError,
     TableInfo,
+    bounded_area,
     cell_ref,
     column_index_from_string,
     pick_name,
@@ -302,9 +303,7 @@ def _area(address: str) -> Area:
     c1, r1 = column_index_from_string(match["c1"].upper()), int(match["r1"])
     c2 = column_index_from_string(match["c2"].upper()) if match["c2"] else c1
     r2 = int(match["r2"]) if match["r2"] else r1
-    if not (min(r1, r2) >= 1 and max(r1, r2) <= MAX_ROW and max(c1, c2) <= MAX_COL):
-        raise NameLookupError(f"tên trỏ ra ngoài trang tính ({address})")
-    return Area(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+    return bounded_area(sheet, (r1, c1), (r2, c2), address)
 
 
 def _text_of(cell: etree._Element | None) -> str:

@@ -247,11 +247,7 @@ def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> P
             _prepare_part(env, info, data, clean.get(info.filename)) for info, data in raw
         )
     except PackageError as exc:
-        raise TemplateError(
-            f"tệp mẫu không phải tệp Word .docx hợp lệ: {exc.reason}",
-            path,
-            code="template.not_docx",
-        ) from exc
+        raise _not_docx(exc, path) from exc
     except TemplateSyntaxError as exc:
         raise TemplateError(_syntax_problem(exc), path) from exc
     except (RecursionError, SyntaxError) as exc:
@@ -283,6 +279,12 @@ def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> P
     return PreparedTemplate(path, parts, variables, fields, env, optional, tuple(analysis.findings))
 
 
+def _not_docx(exc: PackageError, path: Path) -> TemplateError:
+    return TemplateError(
+        f"tệp mẫu không phải tệp Word .docx hợp lệ: {exc.reason}", path, code="template.not_docx"
+    )
+
+
 def _lists(parts: Iterable[Part]) -> dict[str, list[str]]:
     """The lists the parts loop over, each with the columns read of its rows, in order."""
     lists: dict[str, dict[str, None]] = {}
@@ -303,22 +305,17 @@ def embed_description(
     written. Returns the template's path.
     """
     path = Path(template)
-    fields = Fields.load(description)
+    fields, text = Fields.load_text(description)
     prepared = prepare_template(path)
     fields.check_covers(
         set(prepared.variables - prepared.optional), description, _lists(prepared.parts)
     )
-    text = Path(description).read_text(encoding="utf-8")
     try:
         with Package(path) as package:
             infos = {info.filename: info for info in package.infolist()}
             parts = with_description(package, text)
     except PackageError as exc:
-        raise TemplateError(
-            f"tệp mẫu không phải tệp Word .docx hợp lệ: {exc.reason}",
-            path,
-            code="template.not_docx",
-        ) from exc
+        raise _not_docx(exc, path) from exc
     members = [deflate(infos.get(name) or _new_entry(name), data) for name, data in parts.items()]
     return write_package(members, path, overwrite=True)
 
