@@ -55,10 +55,12 @@ DOC_PROPS_VTYPES = "http://schemas.openxmlformats.org/officeDocument/2006/docPro
 SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 #: SpreadsheetML of Excel's "Strict Open XML Spreadsheet" files.
 SPREADSHEET_STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
-#: OpenDocument (.ods): the document, its tables, its text.
+#: OpenDocument (.ods): the document, its tables, its text, its styles and data styles.
 ODF_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ODF_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ODF_NUMBER = "urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"
 #: The ``xml:`` prefix (``xml:space="preserve"``).
 XML = "http://www.w3.org/XML/1998/namespace"
 

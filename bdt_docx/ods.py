@@ -3,9 +3,9 @@
 Converting an .ods to .xlsx through LibreOffice loses what a clerk sees: a Calc document
 whose null date is 1900-01-01 comes out two days early, and an Excel table's totals row
 saved as .ods becomes a data row. Read directly, a date is the ISO date Calc stores with the
-cell, a list is a database range (Calc's Data → Define Range, an Excel table saved by Calc)
-or a named range, and a last row of ``SUBTOTAL`` formulas is a totals row, not data. No
-LibreOffice is needed.
+cell, shown as the cell's own date style shows it, a list is a database range (Calc's Data →
+Define Range, an Excel table saved by Calc) or a named range, and a last row of ``SUBTOTAL``
+formulas is a totals row, not data. No LibreOffice is needed.
 
 :class:`OdsWorkbook` answers the questions :mod:`bdt_docx.validate` asks of a
 :class:`~bdt_docx.workbook.Workbook`: names, tables, merged blocks and cells.
@@ -36,7 +36,7 @@ from bdt_docx.cells import (
     with_formula,
 )
 from bdt_docx.errors import WorkbookError
-from bdt_docx.namespaces import ODF_OFFICE, ODF_TABLE, ODF_TEXT
+from bdt_docx.namespaces import ODF_NUMBER, ODF_OFFICE, ODF_STYLE, ODF_TABLE, ODF_TEXT
 from bdt_docx.package import MAX_PART_BYTES, Package, PackageError, parse_xml, refuse_doctype
 
 __all__ = ["ODS_SUFFIXES", "OdsWorkbook"]
@@ -46,6 +46,7 @@ ODS_SUFFIXES = (".ods", ".fods")
 _OFFICE, _TABLE, _TEXT = ODF_OFFICE, ODF_TABLE, ODF_TEXT
 _CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
 _O, _T, _X = f"{{{_OFFICE}}}", f"{{{_TABLE}}}", f"{{{_TEXT}}}"
+_S, _N = f"{{{ODF_STYLE}}}", f"{{{ODF_NUMBER}}}"
 _ADDRESS = re.compile(
     r"^\$?(?:'(?P<quoted>(?:[^']|'')+)'|(?P<bare>[^'.:$][^'.:]*))?\.\$?(?P<c1>[A-Za-z]{1,3})"
     r"\$?(?P<r1>[0-9]{1,7})(?::\$?(?:'(?:[^']|'')+'|[^'.:$][^'.:]*)?\.\$?(?P<c2>[A-Za-z]{1,3})"
@@ -74,6 +75,8 @@ class _Run:
     element: etree._Element
     #: True when the rows are hidden (``table:visibility`` collapse, or filtered out).
     hidden: bool = False
+    #: A date cell's style: its own, or its row's or column's default cell style.
+    style: str | None = None
 
 
 class OdsWorkbook:
@@ -82,7 +85,8 @@ class OdsWorkbook:
     def __init__(self, path: str | Path, shown_as: str | Path | None = None) -> None:
         self.path = Path(path)
         self.shown_as = Path(shown_as) if shown_as is not None else self.path
-        root = self._content(self.path, self.shown_as)
+        root, styles = self._content(self.path, self.shown_as)
+        self._date_formats = _DateFormats(root) if styles is None else _DateFormats(root, styles)
         body = root.find(f"{_O}body/{_O}spreadsheet")
         if body is None:
             raise WorkbookError(
@@ -121,17 +125,24 @@ class OdsWorkbook:
     # -- opening --------------------------------------------------------------------------
 
     @staticmethod
-    def _content(path: Path, shown_as: Path) -> etree._Element:
-        """The document's content: content.xml of an .ods, the whole of a flat .fods."""
+    def _content(path: Path, shown_as: Path) -> tuple[etree._Element, etree._Element | None]:
+        """The document's content: content.xml of an .ods, the whole of a flat .fods; and
+        styles.xml of an .ods holding date cells (their styles may be common styles)."""
         try:
             if path.suffix.lower() == ".fods":
                 if path.stat().st_size > MAX_PART_BYTES:
                     raise PackageError("tệp quá lớn")
                 data = path.read_bytes()
                 refuse_doctype(data, path.name)
-                return parse_xml(data, path.name)
+                return parse_xml(data, path.name), None
             with Package(path) as package:
-                return package.read_xml("content.xml")
+                data = package.read("content.xml")
+                dated = b'value-type="date"' in data or b"value-type='date'" in data
+                styles = dated and "styles.xml" in package.names
+                return (
+                    parse_xml(data, "content.xml"),
+                    package.read_xml("styles.xml") if styles else None,
+                )
         except FileNotFoundError as exc:
             raise WorkbookError("không tìm thấy tệp", shown_as, code="workbook.not_found") from exc
         except OSError as exc:
@@ -155,7 +166,7 @@ class OdsWorkbook:
         runs: list[_Run] = []
         blocks: list[Area] = []
         row = 1
-        for row_element in _rows(table):
+        for row_element in _lines(table, "row"):
             rows = _repeat(row_element, "number-rows-repeated")
             hidden = row_element.get(f"{_T}visibility", "visible") != "visible"
             col = 1
@@ -166,7 +177,14 @@ class OdsWorkbook:
                 if col > MAX_COL or row > MAX_ROW:
                     break
                 if cell.tag == f"{_T}table-cell" and _has_content(cell):
-                    runs.append(_Run(row, rows, col, cols, cell, hidden))
+                    style = None
+                    if cell.get(f"{_O}value-type") == "date":
+                        style = (
+                            cell.get(f"{_T}style-name")
+                            or row_element.get(f"{_T}default-cell-style-name")
+                            or _column_style(table, col)
+                        )
+                    runs.append(_Run(row, rows, col, cols, cell, hidden, style))
                     spans = (
                         _repeat(cell, "number-rows-spanned"),
                         _repeat(cell, "number-columns-spanned"),
@@ -248,6 +266,7 @@ class OdsWorkbook:
                 cols = range(max(run.col, area.min_col), min(run.col + run.cols, area.max_col + 1))
                 if not rows or not cols:
                     continue
+                date_code = self._date_formats.code(run.style)
                 if len(cells) + len(rows) * len(cols) > MAX_CELLS:
                     raise WorkbookError(
                         f"trang tính '{area.sheet}' lặp một ô ra hơn "
@@ -260,20 +279,33 @@ class OdsWorkbook:
                 for row in rows:
                     for col in cols:
                         if (area.sheet, row, col) not in cells:
-                            cell = _cell(area.sheet, cell_ref(row, col), run.element)
+                            cell = _cell(area.sheet, cell_ref(row, col), run.element, date_code)
                             cells[(area.sheet, row, col)] = (
                                 replace(cell, hidden_row=True) if run.hidden else cell
                             )
         return cells
 
 
-def _rows(table: etree._Element) -> Iterator[etree._Element]:
-    """The rows of a sheet, header rows and row groups included, in order."""
+def _lines(table: etree._Element, kind: str) -> Iterator[etree._Element]:
+    """The rows (``kind`` "row") or columns ("column") of a sheet, header rows and groups
+    included, in order."""
+    groups = (f"{_T}table-{kind}s", f"{_T}table-header-{kind}s", f"{_T}table-{kind}-group")
     for child in table:
-        if child.tag == f"{_T}table-row":
+        if child.tag == f"{_T}table-{kind}":
             yield child
-        elif child.tag in (f"{_T}table-rows", f"{_T}table-header-rows", f"{_T}table-row-group"):
-            yield from _rows(child)
+        elif child.tag in groups:
+            yield from _lines(child, kind)
+
+
+def _column_style(table: etree._Element, col: int) -> str | None:
+    """The default cell style of column ``col``: Calc leaves out the style of a cell that
+    has its column's."""
+    first = 1
+    for column in _lines(table, "column"):
+        first += _repeat(column, "number-columns-repeated")
+        if col < first:
+            return column.get(f"{_T}default-cell-style-name")
+    return None
 
 
 def _repeat(element: etree._Element, attribute: str) -> int:
@@ -371,13 +403,15 @@ def _count_attr(text: str) -> int:
     return int(text) if re.fullmatch(r"[0-9]{1,4}", text) else 1
 
 
-def _cell(sheet: str, ref: str, element: etree._Element) -> Cell:
-    cell = with_formula(_cell_value(sheet, ref, element), element.get(f"{_T}formula"))
+def _cell(sheet: str, ref: str, element: etree._Element, date_code: str | None) -> Cell:
+    cell = with_formula(_cell_value(sheet, ref, element, date_code), element.get(f"{_T}formula"))
     assert cell is not None
     return cell
 
 
-def _cell_value(sheet: str, ref: str, element: etree._Element) -> Cell:
+def _cell_value(sheet: str, ref: str, element: etree._Element, date_code: str | None) -> Cell:
+    """The value of a cell; a date cell has ``date_code``, the number format of its date
+    style, or else ``dd/mm/yyyy`` (with the time when it has one)."""
     kind = element.get(f"{_O}value-type")
     if element.get(f"{{{_CALCEXT}}}value-type") == "error":
         return Cell(sheet, ref, error=_text_of(element) or "#VALUE!")
@@ -389,7 +423,9 @@ def _cell_value(sheet: str, ref: str, element: etree._Element) -> Cell:
         if kind == "date":
             text = element.get(f"{_O}date-value", "")
             value = dt.datetime.fromisoformat(text[:26])
-            code = "dd/mm/yyyy hh:mm" if "T" in text and value.time() else "dd/mm/yyyy"
+            code = date_code or (
+                "dd/mm/yyyy hh:mm" if "T" in text and value.time() else "dd/mm/yyyy"
+            )
             return Cell(sheet, ref, value, number_format=code)
         if kind == "time":
             value, code = _duration(element.get(f"{_O}time-value", ""))
@@ -417,3 +453,96 @@ def _duration(text: str) -> tuple[dt.time | dt.timedelta, str]:
     if span < dt.timedelta(days=1) and not text.startswith("-"):
         return (dt.datetime.min + span).time(), "hh:mm:ss"
     return span, "[h]:mm:ss"
+
+
+class _DateFormats:
+    """The number format of each date cell's style, as an Excel format code: the data style
+    (``style:data-style-name``) of the cell style or of the style it inherits from, found in
+    ``parts`` in order (content.xml's automatic styles come before styles.xml's common
+    styles); a format is built once per style. The parts are indexed at the first date."""
+
+    def __init__(self, *parts: etree._Element) -> None:
+        self._parts = parts
+        self._codes: dict[str, str | None] = {}
+        self._indexed = False
+        self._cell_styles: dict[str, tuple[str | None, str | None]] = {}
+        self._data_styles: dict[str, etree._Element] = {}
+
+    def code(self, style: str | None) -> str | None:
+        """The format of cell style ``style``; ``None`` when it has no date or time style."""
+        if style is None:
+            return None
+        if style not in self._codes:
+            if not self._indexed:
+                self._index()
+            self._codes[style] = self._find(style)
+        return self._codes[style]
+
+    def _index(self) -> None:
+        self._indexed = True
+        for part in self._parts:
+            for kind in ("automatic-styles", "styles"):
+                for element in part.iterfind(f"{_O}{kind}/*"):
+                    name = element.get(f"{_S}name")
+                    if name is None:
+                        continue
+                    if element.tag == f"{_S}style" and element.get(f"{_S}family") == "table-cell":
+                        styles = (
+                            element.get(f"{_S}data-style-name"),
+                            element.get(f"{_S}parent-style-name"),
+                        )
+                        self._cell_styles.setdefault(name, styles)
+                    elif element.tag in (f"{_N}date-style", f"{_N}time-style"):
+                        self._data_styles.setdefault(name, element)
+
+    def _find(self, style: str) -> str | None:
+        seen: set[str] = set()
+        name: str | None = style
+        while name is not None and name not in seen:
+            seen.add(name)
+            data, name = self._cell_styles.get(name, (None, None))
+            if data is not None:
+                element = self._data_styles.get(data)
+                return None if element is None else date_format(element)
+        return None
+
+
+#: Excel's code for an element of a date or time style: (short, long).
+_DATE_CODES = {
+    "day": ("d", "dd"),
+    "month": ("m", "mm"),
+    "year": ("yy", "yyyy"),
+    "day-of-week": ("ddd", "dddd"),
+    "hours": ("h", "hh"),
+    "minutes": ("m", "mm"),
+    "seconds": ("s", "ss"),
+    # no Excel code: written as Calc writes them into an .xlsx
+    "quarter": ("Q", "QQ"),
+    "week-of-year": ("WW", "WW"),
+    "era": ("G", "GG"),
+}
+
+
+def date_format(style: etree._Element) -> str:
+    """An ODF date or time style (``number:date-style``) as the Excel number format that
+    shows a date the same way: ``<number:day number:style="long"/><number:text>/</…>…`` →
+    ``dd/mm/yyyy``; a textual month is ``mmm`` or ``mmmm``, ``number:am-pm`` is ``AM/PM``,
+    text is quoted. The elements are in the order Calc shows them (Calc writes them so also
+    when the style has ``number:automatic-order``)."""
+    code = []
+    for element in style:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        kind = tag[len(_N) :] if tag.startswith(_N) else ""
+        long = element.get(f"{_N}style") == "long"
+        if kind == "text":
+            code.append(_literal(element.text or ""))
+        elif kind == "am-pm":
+            code.append("AM/PM")
+        elif kind == "month" and element.get(f"{_N}textual") == "true":
+            code.append("mmmm" if long else "mmm")
+        elif kind in _DATE_CODES:
+            code.append(_DATE_CODES[kind][long])
+            places = element.get(f"{_N}decimal-places", "") if kind == "seconds" else ""
+            if re.fullmatch(r"[1-9]", places):
+                code.append("." + "0" * int(places))
+    return "".join(code)

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import subprocess
+import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
+from corpus.builders import docx_template
 from needs import require_libreoffice
-from workbooks import EXAMPLE
+from reading import text as report_text
+from test_calc_typing import SAVES, type_in_calc
+from workbooks import EXAMPLE, named_cell_ref
 
 import bdt_docx
 from bdt_docx import WorkbookError, numfmt
+from bdt_docx.cli import main
+from bdt_docx.errors import BdtDocxWarning
 from bdt_docx.ods import OdsWorkbook, format_shown
 from bdt_docx.workbook import MAX_COL, MAX_ROW, Area
 
@@ -20,14 +28,17 @@ OFFICE = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
     'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
     'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" '
     'office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.spreadsheet"'
 )
 
 
-def fods(path, rows: str, extra: str = "", null_date: str = "1899-12-30"):
-    """A flat OpenDocument spreadsheet with one sheet 'S' holding ``rows``."""
+def fods(path, rows: str, extra: str = "", null_date: str = "1899-12-30", styles: str = ""):
+    """A flat OpenDocument spreadsheet with one sheet 'S' holding ``rows`` (``styles``:
+    its ``office:styles`` and ``office:automatic-styles``)."""
     path.write_text(
-        f'<?xml version="1.0" encoding="UTF-8"?><office:document {OFFICE}><office:body>'
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document {OFFICE}>{styles}<office:body>'
         "<office:spreadsheet><table:calculation-settings>"
         f'<table:null-date table:date-value="{null_date}"/></table:calculation-settings>'
         f'<table:table table:name="S">{rows}</table:table>{extra}'
@@ -105,6 +116,86 @@ def test_a_broken_repeat_count_is_a_workbook_error(tmp_path, count):
     assert "bị hỏng" in str(caught.value)
 
 
+#: A common cell style (styles.xml) and automatic ones (content.xml) with date styles.
+COMMON = (
+    '<number:date-style style:name="N9"><number:month number:textual="true" '
+    'number:style="long"/><number:text> năm </number:text><number:year number:style="long"/>'
+    '</number:date-style><style:style style:name="Ngay" style:family="table-cell" '
+    'style:data-style-name="N9"/>'
+)
+AUTOMATIC = (
+    '<number:date-style style:name="N1"><number:day number:style="long"/><number:text>/'
+    '</number:text><number:month number:style="long"/><number:text>/</number:text>'
+    '<number:year/></number:date-style><number:date-style style:name="N2"><number:hours/>'
+    '<number:text>:</number:text><number:minutes number:style="long"/><number:text>:'
+    '</number:text><number:seconds number:style="long" number:decimal-places="2"/>'
+    "<number:text> </number:text><number:am-pm/></number:date-style>"
+    '<style:style style:name="ce1" style:family="table-cell" style:data-style-name="N1"/>'
+    '<style:style style:name="ce2" style:family="table-cell" style:parent-style-name="Ngay"/>'
+    '<style:style style:name="ce3" style:family="table-cell" style:data-style-name="N2"/>'
+    '<style:style style:name="ce4" style:family="table-cell" style:parent-style-name="Default"/>'
+)
+#: A1 and B1 in their own styles, C1 in its column's, D1 in one without a date style, C2 in
+#: its row's.
+STYLED_ROWS = (
+    '<table:table-column table:number-columns-repeated="2"/>'
+    '<table:table-column table:default-cell-style-name="ce3"/><table:table-row>'
+    + "".join(
+        f'<table:table-cell {style} office:value-type="date" '
+        'office:date-value="2021-06-09T14:05:30"><text:p>…</text:p></table:table-cell>'
+        for style in (
+            'table:style-name="ce1"',
+            'table:style-name="ce2"',
+            "",
+            'table:style-name="ce4"',
+        )
+    )
+    + '</table:table-row><table:table-row table:default-cell-style-name="ce2">'
+    "<table:table-cell/><table:table-cell/><table:table-cell "
+    'office:value-type="date" office:date-value="2021-06-09"><text:p>…</text:p>'
+    "</table:table-cell></table:table-row>"
+)
+
+
+def _styled_ods(path: Path) -> Path:
+    """An .ods whose cell styles are in content.xml and in styles.xml, as Calc keeps them."""
+    body = f'<table:table table:name="S">{STYLED_ROWS}</table:table>'
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr(
+            "content.xml",
+            f"<office:document-content {OFFICE}><office:automatic-styles>{AUTOMATIC}"
+            "</office:automatic-styles><office:body><office:spreadsheet>"
+            f"{body}</office:spreadsheet></office:body></office:document-content>",
+        )
+        package.writestr(
+            "styles.xml",
+            f"<office:document-styles {OFFICE}><office:styles>{COMMON}</office:styles>"
+            "</office:document-styles>",
+        )
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".fods", ".ods"])
+def test_a_date_shows_as_its_date_style_shows_it(tmp_path, suffix):
+    if suffix == ".ods":
+        path = _styled_ods(tmp_path / "d.ods")
+    else:
+        styles = (
+            f"<office:styles>{COMMON}</office:styles>"
+            f"<office:automatic-styles>{AUTOMATIC}</office:automatic-styles>"
+        )
+        path = fods(tmp_path / "d.fods", STYLED_ROWS, styles=styles)
+    with OdsWorkbook(path) as book:
+        cells = book.fetch([Area("S", 1, 1, 2, 4)]).values()
+    assert {c.ref: numfmt.shown(c.value, c.number_format) for c in cells} == {
+        "A1": "09/06/21",
+        "B1": "Tháng Sáu năm 2021",
+        "C1": "2:05:30,00 CH",
+        "D1": "09/06/2021 14:05",  # no date style: as before
+        "C2": "Tháng Sáu năm 2021",
+    }
+
+
 def _to_ods(source, folder):
     soffice = require_libreoffice()
     profile = folder / "profile"
@@ -180,3 +271,96 @@ def test_numbers_in_text_fields_show_as_in_the_xlsx_when_calc_saves_them(tmp_pat
 )
 def test_a_calc_number_is_printed_as_its_text_with_vietnamese_separators(value, text, shown):
     assert numfmt.shown(value, format_shown(value, text)) == shown
+
+
+#: The example's date cells formatted in Calc (Format Cells → Numbers) and typed there, by
+#: workbook. Calc reads an ISO date alike in every language; 09/06/2021 typed in an en-US
+#: Calc is 6 September, as on a machine set to US format.
+DATED = {
+    "thang": {"ngay_huong_dan_khen_thuong": ("MM/YYYY", "2021-04-14")},
+    "my": {"ngay_ban_hanh": ("MM/DD/YYYY", "09/06/2021")},
+    "ngan": {
+        "ngay_ban_hanh": ("DD/MM/YY", "2021-06-09"),
+        "ngay_huong_dan_khen_thuong": ("DD/MM/YYYY HH:MM", "2021-04-14 08:30"),
+    },
+    "du": {"ngay_ban_hanh": ("DD/MM/YYYY", "2021-06-09")},
+}
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory) -> dict[str, Path]:
+    """The workbooks of :data:`DATED`, saved by Calc as .xlsx and .ods."""
+    base = tmp_path_factory.mktemp("dated")
+    example = shutil.copyfile(EXAMPLE, base / "vi_du.xlsx")
+    jobs, made = [], {}
+    for label, cells in DATED.items():
+        places = {name: list(named_cell_ref(name)) for name in cells}
+        saves = []
+        for suffix, filter_name in SAVES.items():
+            made[f"{label}.{suffix}"] = base / f"{label}.{suffix}"
+            saves.append([str(made[f"{label}.{suffix}"]), filter_name])
+        jobs.append({
+            "path": str(example),
+            "formats": [[*places[name], code] for name, (code, _) in cells.items()],
+            "typing": [[*places[name], typed] for name, (_, typed) in cells.items()],
+            "save": saves,
+        })  # fmt: skip
+    type_in_calc(base, jobs)
+    return made
+
+
+@pytest.mark.slow
+def test_a_date_cell_showing_only_month_and_year_is_refused_as_in_the_xlsx(dated, tmp_path, capsys):
+    errors = {}
+    for suffix in SAVES:
+        out = tmp_path / suffix
+        out.mkdir()
+        assert (
+            main(["fill", str(dated[f"thang.{suffix}"]), "-o", str(out / "r.docx"), "--json"]) == 3
+        )
+        (errors[suffix],) = json.loads(capsys.readouterr().out.splitlines()[-1])["errors"]
+        assert list(out.iterdir()) == []  # nothing written
+    ods, xlsx = errors["ods"], errors["xlsx"]
+    assert (ods["field"], ods["sheet"], ods["cell"]) == (
+        "ngay_huong_dan_khen_thuong",
+        *named_cell_ref("ngay_huong_dan_khen_thuong"),
+    )
+    assert "ô chỉ hiện «04/2021», không có ngày trong tháng" in ods["message"]
+    assert {**ods, "file": ""} == {**xlsx, "file": ""}
+
+
+@pytest.mark.slow
+def test_a_month_first_date_cell_says_the_date_read_as_in_the_xlsx(dated, tmp_path):
+    texts = {}
+    for suffix in SAVES:
+        with pytest.warns(BdtDocxWarning) as caught:
+            report = bdt_docx.fill_report(dated[f"my.{suffix}"], None, tmp_path / f"{suffix}.docx")
+        (problem,) = [w.message.problem for w in caught if isinstance(w.message, BdtDocxWarning)]
+        assert problem.code == "value.month_first", suffix
+        assert (problem.sheet, problem.cell) == named_cell_ref("ngay_ban_hanh")
+        assert "đã đọc ngày 06/09/2021 (ngày 6 tháng 9 năm 2021)" in problem.message
+        texts[suffix] = report_text(report)
+    assert "ngày 06 tháng 9 năm 2021" in texts["ods"]
+    assert texts["ods"] == texts["xlsx"]
+
+
+@pytest.mark.slow
+def test_a_template_without_description_prints_dates_as_their_cells_show_them(dated, tmp_path):
+    template = docx_template(
+        tmp_path, ["Ban hành {{ ngay_ban_hanh }}, hướng dẫn {{ ngay_huong_dan_khen_thuong }}."]
+    )
+    for suffix in SAVES:
+        report = bdt_docx.fill_report(
+            dated[f"ngan.{suffix}"], template, tmp_path / f"{suffix}.docx"
+        )
+        assert "Ban hành 09/06/21, hướng dẫn 14/04/2021 08:30." in report_text(report), suffix
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("label", ["du", "ngan"])
+def test_the_shipped_template_prints_calc_dates_as_from_the_example(dated, tmp_path, label):
+    expected = report_text(bdt_docx.fill_report(EXAMPLE, None, tmp_path / "vi_du.docx"))
+    assert "ngày 09 tháng 6 năm 2021" in expected and "ngày 14/4/2021" in expected
+    for suffix in SAVES:
+        report = bdt_docx.fill_report(dated[f"{label}.{suffix}"], None, tmp_path / f"{suffix}.docx")
+        assert report_text(report) == expected, suffix

@@ -4,7 +4,9 @@ Run by the Python that has ``uno`` (not the test's): ``python3 calc_typist.py PI
 with LibreOffice listening on ``PIPE``. ``JOBS`` is a JSON list of
 ``{"path": workbook, "typing": [[sheet, cell, text], …], "save": [[path, filter], …]}``,
 optionally with ``"copy": [[sheet, new sheet], …]`` (Sheet → Duplicate Sheet, the copy placed
-after its original, before the typing; a sheet named in ``typing`` may be a copy): each text
+after its original, before the typing; a sheet named in ``typing`` may be a copy) and
+``"formats": [[sheet, cell, code], …]`` (Format Cells → Numbers, before the typing, as a
+clerk formats a column first; ``code`` as an en-US Calc writes it, ``MM/YYYY``): each text
 is entered as typed input (``XCell.setFormula``: Calc decides whether it is a
 number, a date or text, as when keys and Enter are pressed), and Calc does not grow a list
 typed under it.
@@ -57,6 +59,12 @@ def main(pipe, jobs_file):
         sheets = doc.getSheets()
         for sheet, copy in job.get("copy", ()):
             sheets.copyByName(sheet, copy, list(sheets.getElementNames()).index(sheet) + 1)
+        formats, us = doc.getNumberFormats(), uno.createUnoStruct("com.sun.star.lang.Locale")
+        us.Language, us.Country = "en", "US"
+        for sheet, cell, code in job.get("formats", ()):
+            key = formats.queryKey(code, us, False)
+            key = formats.addNew(code, us) if key == -1 else key
+            sheets.getByName(sheet).getCellRangeByName(cell).NumberFormat = key
         for sheet, cell, text in job["typing"]:
             # Calc reads the text as typed input (a number, a date or text), as the input
             # line does; nothing else in the sheet changes (no list grows).
