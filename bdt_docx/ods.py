@@ -86,7 +86,7 @@ class OdsWorkbook:
         self.path = Path(path)
         self.shown_as = Path(shown_as) if shown_as is not None else self.path
         root, styles = self._content(self.path, self.shown_as)
-        self._date_formats = _DateFormats(root) if styles is None else _DateFormats(root, styles)
+        self._date_formats = _DateFormats(root, styles)
         body = root.find(f"{_O}body/{_O}spreadsheet")
         if body is None:
             raise WorkbookError(
@@ -125,9 +125,10 @@ class OdsWorkbook:
     # -- opening --------------------------------------------------------------------------
 
     @staticmethod
-    def _content(path: Path, shown_as: Path) -> tuple[etree._Element, etree._Element | None]:
+    def _content(path: Path, shown_as: Path) -> tuple[etree._Element, bytes | None]:
         """The document's content: content.xml of an .ods, the whole of a flat .fods; and
-        styles.xml of an .ods holding date cells (their styles may be common styles)."""
+        styles.xml of an .ods holding date cells, unparsed (their styles may be common
+        styles, see :class:`_DateFormats`)."""
         try:
             if path.suffix.lower() == ".fods":
                 if path.stat().st_size > MAX_PART_BYTES:
@@ -141,7 +142,7 @@ class OdsWorkbook:
                 styles = dated and "styles.xml" in package.names
                 return (
                     parse_xml(data, "content.xml"),
-                    package.read_xml("styles.xml") if styles else None,
+                    package.read("styles.xml") if styles else None,
                 )
         except FileNotFoundError as exc:
             raise WorkbookError("không tìm thấy tệp", shown_as, code="workbook.not_found") from exc
@@ -266,7 +267,10 @@ class OdsWorkbook:
                 cols = range(max(run.col, area.min_col), min(run.col + run.cols, area.max_col + 1))
                 if not rows or not cols:
                     continue
-                date_code = self._date_formats.code(run.style)
+                try:
+                    date_code = self._date_formats.code(run.style)
+                except PackageError as exc:
+                    raise WorkbookError(exc.reason, self.shown_as, code="workbook.damaged") from exc
                 if len(cells) + len(rows) * len(cols) > MAX_CELLS:
                     raise WorkbookError(
                         f"trang tính '{area.sheet}' lặp một ô ra hơn "
@@ -457,53 +461,53 @@ def _duration(text: str) -> tuple[dt.time | dt.timedelta, str]:
 
 class _DateFormats:
     """The number format of each date cell's style, as an Excel format code: the data style
-    (``style:data-style-name``) of the cell style or of the style it inherits from, found in
-    ``parts`` in order (content.xml's automatic styles come before styles.xml's common
-    styles); a format is built once per style. The parts are indexed at the first date."""
+    (``style:data-style-name``) of the cell style or of the style it inherits from, looked
+    for in ``content`` (content.xml, or a whole .fods), then in ``styles`` (styles.xml, its
+    common styles), which is parsed only when a style is not found in ``content``; a format
+    is built once per style."""
 
-    def __init__(self, *parts: etree._Element) -> None:
-        self._parts = parts
+    def __init__(self, content: etree._Element, styles: bytes | None = None) -> None:
+        self._parts = [content]
+        self._styles = styles
         self._codes: dict[str, str | None] = {}
-        self._indexed = False
-        self._cell_styles: dict[str, tuple[str | None, str | None]] = {}
-        self._data_styles: dict[str, etree._Element] = {}
 
     def code(self, style: str | None) -> str | None:
-        """The format of cell style ``style``; ``None`` when it has no date or time style."""
+        """The format of cell style ``style``; ``None`` when it has no date or time style.
+        Raises :class:`PackageError` when styles.xml is damaged."""
         if style is None:
             return None
         if style not in self._codes:
-            if not self._indexed:
-                self._index()
-            self._codes[style] = self._find(style)
+            code = self._find(style)
+            if code is None and self._styles is not None:
+                self._parts.append(parse_xml(self._styles, "styles.xml"))
+                self._styles = None
+                code = self._find(style)
+            self._codes[style] = code
         return self._codes[style]
-
-    def _index(self) -> None:
-        self._indexed = True
-        for part in self._parts:
-            for kind in ("automatic-styles", "styles"):
-                for element in part.iterfind(f"{_O}{kind}/*"):
-                    name = element.get(f"{_S}name")
-                    if name is None:
-                        continue
-                    if element.tag == f"{_S}style" and element.get(f"{_S}family") == "table-cell":
-                        styles = (
-                            element.get(f"{_S}data-style-name"),
-                            element.get(f"{_S}parent-style-name"),
-                        )
-                        self._cell_styles.setdefault(name, styles)
-                    elif element.tag in (f"{_N}date-style", f"{_N}time-style"):
-                        self._data_styles.setdefault(name, element)
 
     def _find(self, style: str) -> str | None:
         seen: set[str] = set()
         name: str | None = style
         while name is not None and name not in seen:
             seen.add(name)
-            data, name = self._cell_styles.get(name, (None, None))
+            element = self._named(f"{_S}style", name)
+            if element is None or element.get(f"{_S}family") != "table-cell":
+                return None
+            data = element.get(f"{_S}data-style-name")
             if data is not None:
-                element = self._data_styles.get(data)
-                return None if element is None else date_format(element)
+                found = self._named(f"{_N}date-style", data)
+                found = self._named(f"{_N}time-style", data) if found is None else found
+                return None if found is None else date_format(found)
+            name = element.get(f"{_S}parent-style-name")
+        return None
+
+    def _named(self, tag: str, name: str) -> etree._Element | None:
+        """The style ``tag`` named ``name``: automatic styles first, then common ones."""
+        for part in self._parts:
+            for kind in ("automatic-styles", "styles"):
+                for element in part.iterfind(f"{_O}{kind}/{tag}"):
+                    if element.get(f"{_S}name") == name:
+                        return element
         return None
 
 

@@ -157,7 +157,7 @@ STYLED_ROWS = (
 )
 
 
-def _styled_ods(path: Path) -> Path:
+def _styled_ods(path: Path, styles: str = f"<office:styles>{COMMON}</office:styles>") -> Path:
     """An .ods whose cell styles are in content.xml and in styles.xml, as Calc keeps them."""
     body = f'<table:table table:name="S">{STYLED_ROWS}</table:table>'
     with zipfile.ZipFile(path, "w") as package:
@@ -169,8 +169,7 @@ def _styled_ods(path: Path) -> Path:
         )
         package.writestr(
             "styles.xml",
-            f"<office:document-styles {OFFICE}><office:styles>{COMMON}</office:styles>"
-            "</office:document-styles>",
+            f"<office:document-styles {OFFICE}>{styles}</office:document-styles>",
         )
     return path
 
@@ -194,6 +193,15 @@ def test_a_date_shows_as_its_date_style_shows_it(tmp_path, suffix):
         "D1": "09/06/2021 14:05",  # no date style: as before
         "C2": "Tháng Sáu năm 2021",
     }
+
+
+def test_a_damaged_styles_part_is_a_damaged_workbook(tmp_path):
+    path = _styled_ods(tmp_path / "d.ods", styles="<office:styles>")
+    with OdsWorkbook(path) as book:
+        book.fetch([Area("S", 1, 1, 1, 1)])  # its style is in content.xml
+        with pytest.raises(WorkbookError) as caught:
+            book.fetch([Area("S", 1, 2, 1, 2)])
+    assert caught.value.problems[0].code == "workbook.damaged"
 
 
 def _to_ods(source, folder):
