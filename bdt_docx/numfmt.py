@@ -230,9 +230,8 @@ def _interleaved(whole: str, slots: list[tuple[str, str]]) -> str:
 
 def _currency(inner: str) -> str:
     """``[$đ-42A]`` → ``đ``; a locale block (``[$-42A]``) or a colour shows nothing."""
-    if inner.startswith("$"):
-        return '"' + inner[1:].split("-", 1)[0] + '"'
-    return ""
+    symbol = inner[1:].split("-", 1)[0] if inner.startswith("$") else ""
+    return f'"{symbol}"' if symbol else ""
 
 
 def _date(value: dt.date | dt.time | dt.timedelta, section: str) -> str:
@@ -250,7 +249,7 @@ def _date(value: dt.date | dt.time | dt.timedelta, section: str) -> str:
     else:
         moment, seconds = dt.datetime.combine(value, dt.time()), 0
     out = []
-    codes = [m["code"].lower() if m["code"] else None for m in pieces]
+    codes = [(m["code"] or m["elapsed"] or "").lower().strip("[]") or None for m in pieces]
     for index, match in enumerate(pieces):
         code = codes[index]
         if match["elapsed"]:

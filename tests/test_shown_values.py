@@ -31,6 +31,10 @@ CASES = [  # value, number format, what Excel shows on a Vietnamese machine
     (dt.datetime(2021, 6, 9), "mm-dd-yy", "09/06/2021"),  # built-in 14: the short date
     (dt.datetime(2021, 6, 9, 14, 5), "dd/mm/yyyy hh:mm", "09/06/2021 14:05"),
     (dt.timedelta(hours=255, minutes=10, seconds=10), "[h]:mm:ss", "255:10:10"),
+    # minutes after elapsed hours, and General under a locale (as Calc saves an .xlsx)
+    (dt.timedelta(hours=255, minutes=10), "[hh]:mm", "255:10"),
+    (dt.time(14, 5), "[h]:mm", "14:05"),
+    (1500.5, "[$-409]General", "1500,5"),
     (12, '"Số "0', "Số 12"),
     # conditions choose the section (found by a new-user run: 500 printed as "0,0triệu")
     (500, '[>=1000000]0.0,,"triệu";0', "500"),
