@@ -75,7 +75,7 @@ class _Run:
     element: etree._Element
     #: True when the rows are hidden (``table:visibility`` collapse, or filtered out).
     hidden: bool = False
-    #: A date cell's style: its own, or its row's or column's default cell style.
+    #: A date or time cell's style: its own, or its row's or column's default cell style.
     style: str | None = None
 
 
@@ -179,7 +179,7 @@ class OdsWorkbook:
                     break
                 if cell.tag == f"{_T}table-cell" and _has_content(cell):
                     style = None
-                    if cell.get(f"{_O}value-type") == "date":
+                    if cell.get(f"{_O}value-type") in ("date", "time"):
                         style = (
                             cell.get(f"{_T}style-name")
                             or row_element.get(f"{_T}default-cell-style-name")
@@ -414,8 +414,9 @@ def _cell(sheet: str, ref: str, element: etree._Element, date_code: str | None) 
 
 
 def _cell_value(sheet: str, ref: str, element: etree._Element, date_code: str | None) -> Cell:
-    """The value of a cell; a date cell has ``date_code``, the number format of its date
-    style, or else ``dd/mm/yyyy`` (with the time when it has one)."""
+    """The value of a cell; a date or time cell has ``date_code``, the number format of its
+    date or time style, or else ``dd/mm/yyyy`` (with the time when it has one), ``hh:mm:ss``
+    or ``[h]:mm:ss``."""
     kind = element.get(f"{_O}value-type")
     if element.get(f"{{{_CALCEXT}}}value-type") == "error":
         return Cell(sheet, ref, error=_text_of(element) or "#VALUE!")
@@ -433,7 +434,7 @@ def _cell_value(sheet: str, ref: str, element: etree._Element, date_code: str | 
             return Cell(sheet, ref, value, number_format=code)
         if kind == "time":
             value, code = _duration(element.get(f"{_O}time-value", ""))
-            return Cell(sheet, ref, value, number_format=code)
+            return Cell(sheet, ref, value, number_format=date_code or code)
         if kind == "boolean":
             return Cell(sheet, ref, element.get(f"{_O}boolean-value") == "true")
     except ValueError:
@@ -531,9 +532,11 @@ def date_format(style: etree._Element) -> str:
     """An ODF date or time style (``number:date-style``) as the Excel number format that
     shows a date the same way: ``<number:day number:style="long"/><number:text>/</…>…`` →
     ``dd/mm/yyyy``; a textual month is ``mmm`` or ``mmmm``, ``number:am-pm`` is ``AM/PM``,
-    text is quoted. The elements are in the order Calc shows them (Calc writes them so also
-    when the style has ``number:automatic-order``)."""
+    text is quoted, and the first unit of a time style with ``number:truncate-on-overflow``
+    false is elapsed time (``[hh]:mm``). The elements are in the order Calc shows them (Calc
+    writes them so also when the style has ``number:automatic-order``)."""
     code = []
+    elapsed = style.get(f"{_N}truncate-on-overflow") == "false"
     for element in style:
         tag = element.tag if isinstance(element.tag, str) else ""
         kind = tag[len(_N) :] if tag.startswith(_N) else ""
@@ -544,6 +547,9 @@ def date_format(style: etree._Element) -> str:
             code.append("AM/PM")
         elif kind == "month" and element.get(f"{_N}textual") == "true":
             code.append("mmmm" if long else "mmm")
+        elif elapsed and kind in ("hours", "minutes", "seconds"):
+            code.append(f"[{_DATE_CODES[kind][long]}]")
+            elapsed = False
         elif kind in _DATE_CODES:
             code.append(_DATE_CODES[kind][long])
             places = element.get(f"{_N}decimal-places", "") if kind == "seconds" else ""

@@ -134,9 +134,12 @@ AUTOMATIC = (
     '<style:style style:name="ce2" style:family="table-cell" style:parent-style-name="Ngay"/>'
     '<style:style style:name="ce3" style:family="table-cell" style:data-style-name="N2"/>'
     '<style:style style:name="ce4" style:family="table-cell" style:parent-style-name="Default"/>'
+    '<number:time-style style:name="N5" number:truncate-on-overflow="false"><number:hours/>'
+    '<number:text>:</number:text><number:minutes number:style="long"/></number:time-style>'
+    '<style:style style:name="ce5" style:family="table-cell" style:data-style-name="N5"/>'
 )
 #: A1 and B1 in their own styles, C1 in its column's, D1 in one without a date style, C2 in
-#: its row's.
+#: its row's; D2 a time in elapsed hours.
 STYLED_ROWS = (
     '<table:table-column table:number-columns-repeated="2"/>'
     '<table:table-column table:default-cell-style-name="ce3"/><table:table-row>'
@@ -153,7 +156,8 @@ STYLED_ROWS = (
     + '</table:table-row><table:table-row table:default-cell-style-name="ce2">'
     "<table:table-cell/><table:table-cell/><table:table-cell "
     'office:value-type="date" office:date-value="2021-06-09"><text:p>…</text:p>'
-    "</table:table-cell></table:table-row>"
+    '</table:table-cell><table:table-cell table:style-name="ce5" office:value-type="time" '
+    'office:time-value="PT30H15M00S"><text:p>…</text:p></table:table-cell></table:table-row>'
 )
 
 
@@ -192,6 +196,7 @@ def test_a_date_shows_as_its_date_style_shows_it(tmp_path, suffix):
         "C1": "2:05:30,00 CH",
         "D1": "09/06/2021 14:05",  # no date style: as before
         "C2": "Tháng Sáu năm 2021",
+        "D2": "30:15",
     }
 
 
@@ -292,6 +297,10 @@ DATED = {
         "ngay_huong_dan_khen_thuong": ("DD/MM/YYYY HH:MM", "2021-04-14 08:30"),
     },
     "du": {"ngay_ban_hanh": ("DD/MM/YYYY", "2021-06-09")},
+    "gio": {
+        "ngay_ban_hanh": ("HH:MM", "2021-06-09 14:05"),
+        "ngay_huong_dan_khen_thuong": ("[HH]:MM", "30:15"),
+    },
 }
 
 
@@ -353,15 +362,24 @@ def test_a_month_first_date_cell_says_the_date_read_as_in_the_xlsx(dated, tmp_pa
 
 
 @pytest.mark.slow
-def test_a_template_without_description_prints_dates_as_their_cells_show_them(dated, tmp_path):
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("ngan", "Ban hành 09/06/21, hướng dẫn 14/04/2021 08:30."),
+        ("gio", "Ban hành 14:05, hướng dẫn 30:15."),  # a date shown as its time; a duration
+    ],
+)
+def test_a_template_without_description_prints_dates_as_their_cells_show_them(
+    dated, tmp_path, label, expected
+):
     template = docx_template(
         tmp_path, ["Ban hành {{ ngay_ban_hanh }}, hướng dẫn {{ ngay_huong_dan_khen_thuong }}."]
     )
     for suffix in SAVES:
         report = bdt_docx.fill_report(
-            dated[f"ngan.{suffix}"], template, tmp_path / f"{suffix}.docx"
+            dated[f"{label}.{suffix}"], template, tmp_path / f"{suffix}.docx"
         )
-        assert "Ban hành 09/06/21, hướng dẫn 14/04/2021 08:30." in report_text(report), suffix
+        assert expected in report_text(report), suffix
 
 
 @pytest.mark.slow
