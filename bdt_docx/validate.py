@@ -37,6 +37,20 @@ def _is_blank_cell(cell: Cell) -> bool:
     return is_blank(cell.value) and not (cell.error or cell.damaged or cell.unsaved_formula)
 
 
+def _first_row(area: Area | None) -> Area | None:
+    """The first row of ``area``."""
+    return (
+        area
+        if area is None
+        else Area(area.sheet, area.min_row, area.min_col, area.min_row, area.max_col)
+    )
+
+
+def _cells_inside(cells: dict, area: Area) -> list[Cell]:
+    """The cells read inside ``area``."""
+    return [c for row in _rows_inside(cells, area).values() for c in row.values()]
+
+
 def _rows_inside(cells: dict, area: Area) -> dict[int, dict[int, Cell]]:
     """The cells read inside ``area``, by row then column (only rows that have cells)."""
     rows: dict[int, dict[int, Cell]] = {}
@@ -286,9 +300,22 @@ def read_context(workbook: Workbook | OdsWorkbook, fields: Fields) -> dict[str, 
             lists[name] = found
     areas = list(places.values())
     areas += [
-        a for found in lists.values() for a in (found.data, found.header_area, found.below) if a
+        a
+        for found in lists.values()
+        for a in (found.data, found.header_area, _first_row(found.below))
+        if a
     ]
     cells = workbook.fetch(areas)
+    # the rows typed under a list are read on only where the row right under it holds
+    # something: the spare rows below a list are not read at all
+    further = [
+        found.below
+        for found in lists.values()
+        if found.below is not None
+        and any(not _is_blank_cell(c) for c in _cells_inside(cells, _first_row(found.below)))
+    ]
+    if further:
+        cells.update(workbook.fetch(further))
     context: dict[str, Any] = {}
     for name, area in places.items():
         context[name] = reader.cell_value(cells, area, value_specs[name])

@@ -70,6 +70,9 @@ _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 _WHOLE = re.compile(r"[0-9]{1,9}")
 #: How much of a sheet's XML is parsed at a time.
 _FEED_BYTES = 256 * 1024
+#: The start tag of a row with its number (a row without one is numbered after the row
+#: before it, so the first numbered past the rows wanted is past them all).
+_ROW_TAG = re.compile(rb"<row\s[^>]*?(?<=\s)r\s*=\s*[\"']([0-9]{1,7})[\"']")
 _MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=[\"']([^\"']*)[\"']")
 #: A cell's style attribute that is not an index (``s="x5"``): a sheet with one has its blank
 #: cells looked at too, so that such a cell is said damaged. (Anything unusual in a style
@@ -341,8 +344,9 @@ class _SheetScan:
 
     def cells(self, last_row: int) -> Iterator[tuple[int, etree._Element, etree._Element]]:
         """``(row number, row, cell)`` of the cells holding something, in order, up to the
-        rows past ``last_row``."""
-        if len(self._data) <= _FEED_BYTES:  # at once: quicker than a slice at a time
+        rows past ``last_row`` (the rows after them are not even parsed)."""
+        end = _rows_end(self._data, last_row)
+        if end == len(self._data) <= _FEED_BYTES:  # at once: quicker than a slice at a time
             rows = parse_xml(self._data, self._part).find(self._sheet_data)
             if rows is not None:
                 yield from self._done(rows, whole=True)
@@ -357,16 +361,17 @@ class _SheetScan:
         )
         rows = None
         try:
-            for start in range(0, len(self._data), _FEED_BYTES):
-                parser.feed(self._data[start : start + _FEED_BYTES])
+            for start in range(0, end, _FEED_BYTES):
+                parser.feed(self._data[start : min(start + _FEED_BYTES, end)])
                 if rows is None:
                     rows = next((element for _event, element in parser.read_events()), None)
                 if rows is not None:
                     yield from self._done(rows, whole=False)
                     if self._dropped > last_row:
                         return
-            parser.close()
-            if rows is not None:
+            if end == len(self._data):
+                parser.close()
+            if rows is not None:  # (cut after a whole row: the rows parsed are whole)
                 yield from self._done(rows, whole=True)
         except etree.XMLSyntaxError as exc:
             raise PackageError(f"phần {self._part} bị hỏng ({exc.msg})", self._part) from exc
@@ -427,6 +432,31 @@ class _SheetScan:
                 back += 1
             node = node.getprevious()
         return back
+
+
+def _rows_end(data: bytes, last_row: int) -> int:
+    """Where the rows numbered past ``last_row`` start in a sheet's XML, right after a whole
+    row; the length of ``data`` when there are none, when the rows from there on are not
+    all numbered past ``last_row`` and inside the grid (a damaged sheet is parsed whole, so
+    that the damage is found), or when ``<row`` might be something else than a row of the
+    sheet: text in a comment, a CDATA section or a processing instruction, or a row of
+    another namespace."""
+    if (
+        b"<!--" in data
+        or b"<![CDATA[" in data
+        or data.count(b"<?") > 1
+        or data.count(b"xmlns=") != 1
+    ):
+        return len(data)
+    first = next((m for m in _ROW_TAG.finditer(data) if int(m[1]) > last_row), None)
+    if first is None or not data[max(0, first.start() - 16) : first.start()].rstrip().endswith(
+        (b"</row>", b"/>")
+    ):
+        return len(data)
+    numbers = list(map(int, _ROW_TAG.findall(data, first.start())))
+    if min(numbers) <= last_row or max(numbers) > MAX_ROW:
+        return len(data)
+    return first.start()
 
 
 def _merged_blocks(sheet: str, data: bytes) -> list[Area]:
