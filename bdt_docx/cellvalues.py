@@ -13,11 +13,11 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
-from functools import lru_cache, partial
+from functools import lru_cache
 
 from lxml import etree
 
-from bdt_docx.cells import Cell, cell_ref, with_formula
+from bdt_docx.cells import Cell, with_formula
 from bdt_docx.package import parse_xml
 
 __all__ = [
@@ -98,6 +98,8 @@ def from_excel(number: float, epoch: dt.datetime) -> dt.datetime | dt.time:
 def string_item(si: etree._Element) -> str:
     """The text of a shared or inline string: its plain text and rich text runs in order,
     phonetic guides left out."""
+    if len(si) == 1 and _local_name(si[0]) == "t":  # plain text, as most programs write it
+        return unescape(si[0].text or "")
     texts = []
     for child in si:
         local = _local_name(child)
@@ -111,7 +113,7 @@ def string_item(si: etree._Element) -> str:
 def _local_name(element: etree._Element) -> str | None:
     """An element's name without its namespace (``None`` for a comment)."""
     tag = element.tag
-    return tag.rpartition("}")[2] if isinstance(tag, str) else None
+    return tag[tag.find("}") + 1 :] if isinstance(tag, str) else None
 
 
 class CellReader:
@@ -140,6 +142,8 @@ class CellReader:
         self._strings: list[etree._Element] | None = None
         self._decoded: dict[int, str] = {}
         self._styles: tuple[tuple[str, str], ...] | None = None
+        #: The styles looked up so far, by the index cells give.
+        self._known_styles: dict[str, tuple[str, str]] = {}
         #: Style indexes known to be well formed (a cell with one of them and no value is blank).
         self._plain_styles: set[str] = set()
 
@@ -157,51 +161,70 @@ class CellReader:
             self._plain_styles.add(style)
         return True
 
-    def read(self, sheet: str, row: int, col: int, c: etree._Element, hidden: bool) -> Cell | None:
-        """The cell ``c`` at ``row``, ``col`` of ``sheet`` (``hidden``: its row is hidden);
-        ``None`` when it is blank."""
-        formula = c.find(self._f)
-        make = partial(Cell, sheet, cell_ref(row, col), hidden_row=hidden)
+    def read(self, sheet: str, ref: str, c: etree._Element, hidden: bool) -> Cell | None:
+        """The cell ``c`` at ``ref`` of ``sheet`` (``hidden``: its row is hidden); ``None``
+        when it is blank."""
+        v = formula = si = None
+        for child in c:  # one pass over its few children: <f>, <v>, <is>
+            tag = child.tag
+            if tag == self._v:
+                v = child if v is None else v
+            elif tag == self._f:
+                formula = child if formula is None else formula
+            elif tag == self._is:
+                si = child if si is None else si
         try:
-            cell = self._value(make, c, formula is not None)
+            cell = self._value(sheet, ref, hidden, c, v, formula is not None, si)
         except (ValueError, IndexError):  # a value no spreadsheet program writes
-            return make(damaged=True)
+            return Cell(sheet, ref, damaged=True, hidden_row=hidden)
         return with_formula(cell, formula.text if formula is not None else None)
 
-    def _value(self, make: Callable[..., Cell], c: etree._Element, formula: bool) -> Cell | None:
+    def _value(
+        self,
+        sheet: str,
+        ref: str,
+        hidden: bool,
+        c: etree._Element,
+        v: etree._Element | None,
+        formula: bool,
+        si: etree._Element | None,
+    ) -> Cell | None:
         kind = c.get("t", "n")
-        v = c.find(self._v)
         text = v.text if v is not None else None
         code, style = self._style(c.get("s") or "0")
         if kind == "inlineStr":
-            si = c.find(self._is)
-            return make(string_item(si) if si is not None else None)
+            return Cell(sheet, ref, string_item(si) if si is not None else None, hidden_row=hidden)
+        value: object
         if formula:
             if self._recalc_on_load or v is None or (text is None and kind != "str"):
-                return make(unsaved_formula=True)
+                return Cell(sheet, ref, unsaved_formula=True, hidden_row=hidden)
             if kind == "str" and not text:  # a formula whose result is "" (=IF(A1="";""))
-                return make("")
+                return Cell(sheet, ref, "", hidden_row=hidden)
         if text is None or text == "":
             return None
         if kind == "s":
-            return make(self._shared_string(int(text)))
-        if kind == "str":
-            return make(unescape(text))
-        if kind == "b":
-            return make(text == "1")
-        if kind == "e":
-            return make(error=text)
-        if kind == "d":
-            return make(_iso_date(text), number_format=code)
-        number = _number(text)
-        if style == _ELAPSED:
-            return make(dt.timedelta(days=number), number_format=code)
-        if style == _DATE:
-            try:
-                return make(from_excel(number, self._epoch), number_format=code)
-            except (OverflowError, ValueError):  # 20210609 typed into a date cell
-                return make(number)
-        return make(number, number_format=code)
+            value = self._shared_string(int(text))
+        elif kind == "str":
+            value = unescape(text)
+        elif kind == "b":
+            value = text == "1"
+        elif kind == "e":
+            return Cell(sheet, ref, error=text, hidden_row=hidden)
+        elif kind == "d":
+            return Cell(sheet, ref, _iso_date(text), number_format=code, hidden_row=hidden)
+        else:
+            number = _number(text)
+            if style == _ELAPSED:
+                value = dt.timedelta(days=number)
+            elif style == _DATE:
+                try:
+                    value = from_excel(number, self._epoch)
+                except (OverflowError, ValueError):  # 20210609 typed into a date cell
+                    return Cell(sheet, ref, number, hidden_row=hidden)
+            else:
+                value = number
+            return Cell(sheet, ref, value, number_format=code, hidden_row=hidden)
+        return Cell(sheet, ref, value, hidden_row=hidden)
 
     def _shared_string(self, index: int) -> str:
         """Shared string ``index`` (decoded once); ``IndexError`` when there is none."""
@@ -215,13 +238,18 @@ class CellReader:
     def _style(self, index: str) -> tuple[str, str]:
         """The number format code of cell style ``index`` and what it shows (a date, an
         elapsed time or a number); ``ValueError`` for an index no program writes."""
+        known = self._known_styles.get(index)
+        if known is not None:
+            return known
         if self._styles is None:
             part = self._load("styles")
             self._styles = _number_formats(*part, self._namespace) if part else ()
         if not _WHOLE.fullmatch(index):
             raise ValueError(index)
         position = int(index)
-        return self._styles[position] if position < len(self._styles) else ("General", "")
+        found = self._styles[position] if position < len(self._styles) else ("General", "")
+        self._known_styles[index] = found
+        return found
 
 
 @lru_cache(maxsize=1)  # the last workbook's: one part kept, whatever its size

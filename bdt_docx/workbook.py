@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -70,9 +71,10 @@ _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 _WHOLE = re.compile(r"[0-9]{1,9}")
 #: How much of a sheet's XML is parsed at a time.
 _FEED_BYTES = 256 * 1024
-#: The start tag of a row with its number (a row without one is numbered after the row
-#: before it, so the first numbered past the rows wanted is past them all).
-_ROW_TAG = re.compile(rb"<row\s[^>]*?(?<=\s)r\s*=\s*[\"']([0-9]{1,7})[\"']")
+#: The start tag of a row, and its number (empty when it has none).
+_ROW_TAG = re.compile(rb"<row(?=[\s/>])(?:[^>]*?\sr\s*=\s*[\"']([0-9]{1,7})[\"'])?")
+#: How much of a sheet's XML must follow the rows wanted for a parse to stop before it.
+_CUT_WORTH = 2048
 _MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=[\"']([^\"']*)[\"']")
 #: A cell's style attribute that is not an index (``s="x5"``): a sheet with one has its blank
 #: cells looked at too, so that such a cell is said damaged. (Anything unusual in a style
@@ -302,21 +304,22 @@ class Workbook:
         every_cell = _ODD_STYLE.search(data) is not None
         scan = _SheetScan(data, self._m, part, every_cell)
         cells = {}
+        spans_of = _RowSpans(areas)
         spans: list[tuple[int, int]] = []
         spans_row, hidden = 0, False
         for row_number, row, c in scan.cells(last_row):
             if row_number != spans_row:
                 spans_row, hidden = row_number, row.get("hidden") in ("1", "true")
-                spans = [
-                    (a.min_col, a.max_col) for a in areas if a.min_row <= row_number <= a.max_row
-                ]
+                spans = spans_of.at(row_number)
             if not spans or (every_cell and self._cells.blank(c)):
                 continue
             col = scan.column(c)
-            if any(low <= col <= high for low, high in spans):
-                cell = self._cells.read(sheet, row_number, col, c, hidden)
-                if cell is not None:
-                    cells[(sheet, row_number, col)] = cell
+            for low, high in spans:
+                if low <= col <= high:
+                    cell = self._cells.read(sheet, cell_ref(row_number, col), c, hidden)
+                    if cell is not None:
+                        cells[(sheet, row_number, col)] = cell
+                    break
         _blank_under_merges(cells, self._merged[sheet], areas)
         return cells
 
@@ -426,37 +429,70 @@ class _SheetScan:
         while node is not None:
             if node.tag == self._c:
                 ref = node.get("r")
-                match = _CELL_REF.match(ref) if ref else None
-                if match:
-                    return column_index_from_string(match[1].upper()) + back
+                col = _ref_column(ref) if ref else None
+                if col is not None:
+                    return col + back
                 back += 1
             node = node.getprevious()
         return back
 
 
+class _RowSpans:
+    """The columns of ``areas`` in each row: the one-row areas (named cells, header rows)
+    by row, the others looked at row by row."""
+
+    def __init__(self, areas: list[Area]) -> None:
+        self._single: dict[int, list[tuple[int, int]]] = {}
+        self._tall: list[Area] = []
+        for a in areas:
+            if a.min_row == a.max_row:
+                self._single.setdefault(a.min_row, []).append((a.min_col, a.max_col))
+            else:
+                self._tall.append(a)
+
+    def at(self, row: int) -> list[tuple[int, int]]:
+        spans = self._single.get(row, [])
+        if self._tall:
+            spans = spans + [
+                (a.min_col, a.max_col) for a in self._tall if a.min_row <= row <= a.max_row
+            ]
+        return spans
+
+
+@lru_cache(maxsize=65_536)  # a batch's workbooks have their cells in the same places
+def _ref_column(ref: str) -> int | None:
+    """The column a cell's ``r`` gives (``B17`` → 2); ``None`` when it gives none."""
+    match = _CELL_REF.match(ref)
+    return column_index_from_string(match[1].upper()) if match else None
+
+
 def _rows_end(data: bytes, last_row: int) -> int:
-    """Where the rows numbered past ``last_row`` start in a sheet's XML, right after a whole
-    row; the length of ``data`` when there are none, when the rows from there on are not
-    all numbered past ``last_row`` and inside the grid (a damaged sheet is parsed whole, so
-    that the damage is found), or when ``<row`` might be something else than a row of the
-    sheet: text in a comment, a CDATA section or a processing instruction, or a row of
-    another namespace."""
+    """Where the rows past ``last_row`` start in a sheet's XML, when a good part of it
+    follows and it can be told for sure; else the length of ``data``.
+
+    For sure: the next row is written as programs write it, right after a whole row, with
+    nothing before it in which ``<row`` might be text (a comment, a CDATA section, a
+    processing instruction), and every row from there on is numbered, past ``last_row`` and
+    inside the grid (a sheet with rows out of order is damaged, and parsed whole so that the
+    damage is found).
+    """
+    cut = data.find(b'<row r="%d"' % (last_row + 1))
+    if cut < 0 or len(data) - cut < _CUT_WORTH:
+        return len(data)
+    head = data[:cut]
     if (
-        b"<!--" in data
-        or b"<![CDATA[" in data
-        or data.count(b"<?") > 1
-        or data.count(b"xmlns=") != 1
+        not head.rstrip().endswith((b"</row>", b"/>"))
+        or b"<!--" in head
+        or b"<![CDATA[" in head
+        or head.count(b"<?") > 1
+        or data.find(b":row", cut) >= 0  # a row with a namespace prefix
     ):
         return len(data)
-    first = next((m for m in _ROW_TAG.finditer(data) if int(m[1]) > last_row), None)
-    if first is None or not data[max(0, first.start() - 16) : first.start()].rstrip().endswith(
-        (b"</row>", b"/>")
-    ):
+    numbers = _ROW_TAG.findall(data, cut)
+    if b"" in numbers:  # a row without its number
         return len(data)
-    numbers = list(map(int, _ROW_TAG.findall(data, first.start())))
-    if min(numbers) <= last_row or max(numbers) > MAX_ROW:
-        return len(data)
-    return first.start()
+    rows = list(map(int, numbers))
+    return cut if min(rows) > last_row and max(rows) <= MAX_ROW else len(data)
 
 
 def _merged_blocks(sheet: str, data: bytes) -> list[Area]:

@@ -230,6 +230,66 @@ def test_a_note_after_a_blank_row_below_a_list_is_not_part_of_it(tmp_path):
     assert len(bdt_docx.read_workbook(workbook)["van_ban"]) == 2
 
 
+# -- a sheet is parsed only as far as the rows wanted (issue 11) ---------------------------
+
+LIST_SHEET = "xl/worksheets/sheet2.xml"  # van_ban, A4:C6, then two hundred spare rows
+
+
+def _moved_to_the_end(row: int):
+    """A ``rewrite_parts`` change moving row ``row`` of the list's sheet after its last row
+    (rows out of order: Excel calls the file damaged and repairs it)."""
+
+    def change(part: str, data: bytes) -> bytes:
+        if part != LIST_SHEET:
+            return data
+        moved = re.search(rb'<row r="%d".*?</row>' % row, data, re.DOTALL)
+        assert moved is not None
+        data = data.replace(moved[0], b"", 1)
+        return data.replace(b"</sheetData>", moved[0] + b"</sheetData>", 1)
+
+    return change
+
+
+def test_list_rows_out_of_order_after_the_spare_rows_are_all_read(tmp_path):
+    workbook = rewrite_parts(EXAMPLE, tmp_path / "w.xlsx", _moved_to_the_end(6))
+    expected = bdt_docx.read_workbook(EXAMPLE)["van_ban"]
+    assert len(expected) == 2
+    assert bdt_docx.read_workbook(workbook)["van_ban"] == expected
+
+
+def test_a_row_past_the_grid_after_the_spare_rows_is_still_found(tmp_path):
+    workbook = rewrite_parts(
+        EXAMPLE,
+        tmp_path / "w.xlsx",
+        _in(
+            LIST_SHEET,
+            b"</sheetData>",
+            b'<row r="2000000"><c r="A2000000"><v>1</v></c></row></sheetData>',
+        ),
+    )
+    with pytest.raises(WorkbookError) as caught:
+        bdt_docx.read_workbook(workbook)
+    assert "sổ Excel bị hỏng" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "hiding",
+    [
+        b'<!-- </row><row r="8"> -->',
+        b'<![CDATA[</row><row r="8">]]>',
+        b'<?note </row><row r="8"> ?>',
+    ],
+    ids=["comment", "cdata", "processing instruction"],
+)
+def test_a_row_tag_in_a_comment_does_not_end_the_list_early(tmp_path, hiding):
+    # the list's rows are 5-6 and the row under it 7: '<row r="8"' between rows 5 and 6
+    # must not be taken for the rows past them
+    workbook = rewrite_parts(
+        EXAMPLE, tmp_path / "w.xlsx", _in(LIST_SHEET, b'<row r="6"', hiding + b'<row r="6"')
+    )
+    assert bdt_docx.read_workbook(workbook)["van_ban"] == bdt_docx.read_workbook(EXAMPLE)["van_ban"]
+
+
 def _as_named_range(workbook: Path, headers: tuple[str, str]) -> Path:
     """Replace the table noi_nhan by a named range over it with two columns ``headers``."""
     import openpyxl
