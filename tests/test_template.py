@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import zipfile
@@ -125,3 +126,20 @@ def test_a_block_crossing_into_a_table_is_refused_when_its_output_breaks(tmp_pat
     assert "XML hỏng trong word/document.xml" in str(caught.value)
     assert "{%p %}" in str(caught.value)
     assert not (tmp_path / "khong.docx").exists()
+
+
+def test_each_value_is_escaped_once_whatever_its_kind(tmp_path):
+    """Text, numbers, dates and blanks print as XML text escaped once, as
+    ``markupsafe.escape`` escapes it; markup (``|safe``) prints as it is."""
+    template = docx_template(
+        tmp_path, ["{{ chu }}|{{ so }}|{{ thuc }}|{{ ngay }}|{{ trong }}|{{ dung }}|{{ x|safe }}"]
+    )
+    text = "Lò & <Cộng sự> 'A' \"B\""
+    context = {"chu": text, "so": -15, "thuc": 2.5, "ngay": dt.date(2021, 6, 9),
+               "trong": None, "dung": True, "x": '</w:t><w:t xml:space="preserve">?'}  # fmt: skip
+    report = render_report(context, template, tmp_path / "bao_cao.docx")
+    with zipfile.ZipFile(report) as package:
+        xml = package.read("word/document.xml").decode()
+    escaped = "Lò &amp; &lt;Cộng sự&gt; &#39;A&#39; &#34;B&#34;"
+    assert f'>{escaped}|-15|2.5|2021-06-09||True|</w:t><w:t xml:space="preserve">?</w:t>' in xml
+    assert lines(report) == [f"{text}|-15|2.5|2021-06-09||True|?"]
