@@ -29,6 +29,8 @@ __all__ = ["Checker", "check_context", "is_blank"]
 
 def is_blank(value: object) -> bool:
     """True for a value that holds nothing: None, or a text of only spaces and controls."""
+    if isinstance(value, str) and value.isprintable():  # no break nor control: spaces only
+        return not value.strip()
     return value is None or (isinstance(value, str) and not clean_text(value))
 
 

@@ -83,9 +83,10 @@ _SYLLABLE = re.compile(
 )
 
 
-def _is_unicode_only(char: str) -> bool:
-    """True for a character no 8-bit Vietnamese font text can hold (beyond Latin-1/1252)."""
-    return ord(char) > 0xFF and char not in _EIGHT_BIT
+#: A character no 8-bit Vietnamese font text can hold (beyond Latin-1/1252).
+_UNICODE_ONLY = re.compile(
+    "[^\x00-\xff" + "".join(sorted(re.escape(c) for c in _EIGHT_BIT if ord(c) > 0xFF)) + "]"
+)
 
 
 def is_syllable(word: str) -> bool:
@@ -132,7 +133,7 @@ def to_unicode(text: str, encoding: Encoding) -> str:
 
 def detect(text: str) -> Encoding | None:
     """The legacy encoding ``text`` was typed in, or ``None`` for Unicode or plain text."""
-    if text.isascii() or any(_is_unicode_only(c) for c in text):
+    if text.isascii() or _UNICODE_ONLY.search(text):
         return None
     votes: dict[Encoding, int] = {"tcvn3": 0, "vni": 0}
     for token in _TOKEN.findall(text):

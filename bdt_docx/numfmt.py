@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 __all__ = ["UnknownFormat", "month_first", "shown", "shows_day"]
 
@@ -66,7 +67,9 @@ def shown(value: float | dt.datetime | dt.date | dt.time | dt.timedelta, code: s
     return _number(value, sections[0])
 
 
-def _by_condition(value: float, sections: list[str], conditions: list[re.Match[str] | None]) -> str:
+def _by_condition(
+    value: float, sections: tuple[str, ...], conditions: list[re.Match[str] | None]
+) -> str:
     """The section a value is shown with when the first sections carry ``conditions``
     (``[<1000]0;[<1000000]0.0,"K";0.0,,"M"``), as Excel chooses it."""
     if value < 0:
@@ -95,6 +98,7 @@ def _holds(value: float, condition: re.Match[str]) -> bool:
     }[operator]
 
 
+@lru_cache(maxsize=256)  # a batch's workbooks use the same few formats
 def month_first(code: str) -> bool:
     """True when a date format puts the month before the day (``m/d/yyyy``, and Excel's
     short date, which is month first on a machine set to US format)."""
@@ -108,6 +112,7 @@ def month_first(code: str) -> bool:
     return "m" in order and "d" in order and order.index("m") < order.index("d")
 
 
+@lru_cache(maxsize=256)
 def shows_day(code: str) -> bool:
     """False when a date format hides the day of the month (``mm/yyyy``, ``"tháng" m "năm"
     yyyy``, a time): the day stored then is one the clerk never saw (Excel stores ``6/2021``
@@ -118,7 +123,8 @@ def shows_day(code: str) -> bool:
     return any(m["code"] and m["code"].lower() in ("d", "dd") for m in _TOKEN.finditer(section))
 
 
-def _sections(code: str) -> list[str]:
+@lru_cache(maxsize=256)
+def _sections(code: str) -> tuple[str, ...]:
     """The sections of a format (positive; negative; zero; text), ``;`` in quotes kept."""
     parts, current, quoted = [], "", False
     for char in code:
@@ -129,9 +135,10 @@ def _sections(code: str) -> list[str]:
             current = ""
         else:
             current += char
-    return [*parts, current]
+    return (*parts, current)
 
 
+@lru_cache(maxsize=256)
 def _has_date_codes(code: str) -> bool:
     section = _BRACKET.sub("", _sections(code)[0])
     return any(

@@ -113,7 +113,7 @@ class _Reader(Checker):
                 )
             )
             return None
-        now = _now(cell.volatile_formula) if cell is not None else None
+        now = _now(cell.volatile_formula) if cell is not None and cell.volatile_formula else None
         if now is None and cell is not None and cell.volatile_formula:
             formula = cell.volatile_formula.removeprefix("of:").lstrip("=")
             self.problems.append(
