@@ -54,11 +54,11 @@ _SMALL_PART = 1024 * 1024
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature; name and extra field lengths
 #: A small part as the zip stores it: CRC, inflated size, compression method, stored bytes.
 _Stored = tuple[int, int, int, bytes]
-#: The last value made from each part (:meth:`Package.made_from`), by maker and part name,
-#: with the part as stored: a batch's workbooks are mostly copies of one, whose workbook,
-#: relationship and table parts are the same bytes. Bounded: parts stored in at most
-#: ``_KEPT_BYTES``, at most ``_KEPT_PARTS`` of them.
-_MADE: dict[tuple[str, str], tuple[_Stored, object]] = {}
+#: The values made from parts (:meth:`Package.made_from`), by maker, part name, CRC and
+#: size, with the part as stored: a batch's workbooks are mostly copies of one, whose
+#: workbook and relationship parts are the same bytes, and whose tables are in a few shapes.
+#: Bounded: parts stored in at most ``_KEPT_BYTES``, at most ``_KEPT_PARTS`` of them.
+_MADE: dict[tuple[str, str, int, int], tuple[_Stored, object]] = {}
 _KEPT_BYTES = 64 * 1024
 _KEPT_PARTS = 64
 _T = TypeVar("_T")
@@ -309,20 +309,23 @@ class Package:
         return parse_xml(self.read(name), name)
 
     def made_from(self, name: str, kind: str, make: Callable[[etree._Element], _T]) -> _T:
-        """``make(self.read_xml(name))``, or what it gave for the last package whose part
+        """``make(self.read_xml(name))``, or what it gave for an earlier package whose part
         ``name`` is stored with the very same bytes, CRC and size (then the part is not
         inflated again, only counted). ``kind`` names the maker; ``make`` must depend on the
         part alone and give a value that nobody changes."""
         stored = self._stored(name) if name in self.names else None
-        last = _MADE.get((kind, name))
-        if stored is not None and last is not None and last[0] == stored:
+        if stored is None:
+            return make(self.read_xml(name))
+        key = (kind, name, stored[0], stored[1])
+        kept = _MADE.get(key)
+        if kept is not None and kept[0] == stored:
             self._count(stored[1], name)
-            return last[1]  # type: ignore[return-value]
+            return kept[1]  # type: ignore[return-value]
         value = make(self.read_xml(name))
-        if stored is not None and len(stored[3]) <= _KEPT_BYTES:
+        if len(stored[3]) <= _KEPT_BYTES:
             if len(_MADE) >= _KEPT_PARTS:
                 _MADE.clear()
-            _MADE[kind, name] = (stored, value)  # type: ignore[assignment]
+            _MADE[key] = (stored, value)
         return value
 
     def relationships(self, part: str) -> dict[str, Relationship]:

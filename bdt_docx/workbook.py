@@ -67,8 +67,6 @@ __all__ = [
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
-#: A count or an index as parts store them (ASCII digits, at most nine).
-_WHOLE = re.compile(r"[0-9]{1,9}")
 #: How much of a sheet's XML is parsed at a time.
 _FEED_BYTES = 256 * 1024
 #: The start tag of a row, and its number (empty when it has none).
@@ -85,7 +83,7 @@ _ODD_STYLE = re.compile(rb"""s(?<=\ss)\s*=\s*(?:"(?![0-9]{0,9}")|'(?![0-9]{0,9}'
 def _count(text: str, part: str, high: int) -> int:
     """A whole number from 0 to ``high`` stored in a part's XML (ASCII digits only);
     anything else means the part is damaged."""
-    if _WHOLE.fullmatch(text) and int(text) <= high:
+    if text.isdigit() and text.isascii() and len(text) <= 9 and int(text) <= high:
         return int(text)
     shown = text if len(text) <= 20 else text[:20] + "…"
     raise PackageError(f"phần {part} bị hỏng (số '{shown}')", part)
