@@ -300,52 +300,49 @@ class Workbook:
             self._merged[sheet] = _merged_blocks(sheet, data)
         last_row = max(area.max_row for area in areas)
         every_cell = _ODD_STYLE.search(data) is not None
-        scan = _SheetScan(data, self._m, part, every_cell)
+        scan = _SheetScan(data, self._m, part)
         cells = {}
         spans_of = _RowSpans(areas)
-        spans: list[tuple[int, int]] = []
-        spans_row, hidden = 0, False
-        for row_number, row, c in scan.cells(last_row):
-            if row_number != spans_row:
-                spans_row, hidden = row_number, row.get("hidden") in ("1", "true")
-                spans = spans_of.at(row_number)
-            if not spans or (every_cell and self._cells.blank(c)):
+        for row_number, row in scan.rows(last_row):
+            spans = spans_of.at(row_number)
+            if not spans:
                 continue
-            col = scan.column(c)
-            for low, high in spans:
-                if low <= col <= high:
-                    cell = self._cells.read(sheet, cell_ref(row_number, col), c, hidden)
-                    if cell is not None:
-                        cells[(sheet, row_number, col)] = cell
-                    break
+            hidden = row.get("hidden") in ("1", "true")
+            for col, c in scan.cells(row):
+                if every_cell:
+                    if self._cells.blank(c):
+                        continue
+                elif not len(c):  # a cell holding only a style (the spare rows)
+                    continue
+                for low, high in spans:
+                    if low <= col <= high:
+                        cell = self._cells.read(sheet, cell_ref(row_number, col), c, hidden)
+                        if cell is not None:
+                            cells[(sheet, row_number, col)] = cell
+                        break
         _blank_under_merges(cells, self._merged[sheet], areas)
         return cells
 
 
 class _SheetScan:
-    """The cells of a sheet's XML that hold something, parsed a slice at a time.
+    """The rows of a sheet's XML and their cells, parsed a slice at a time.
 
-    libxml2 builds the rows; Python only meets the cells holding a value, a formula or an
-    inline string (with ``every_cell``, every cell). The rows read are dropped after each
-    slice, so a long sheet is never whole in memory, and a reader that stops early leaves
-    the rest unparsed.
+    libxml2 builds the rows; Python only meets the rows, and the cells of the rows it asks
+    for. The rows read are dropped after each slice, so a long sheet is never whole in
+    memory, and a reader that stops early leaves the rest unparsed.
     """
 
-    def __init__(self, data: bytes, namespace: str, part: str, every_cell: bool) -> None:
+    def __init__(self, data: bytes, namespace: str, part: str) -> None:
         self._data = data
         self._part = part
-        self._every_cell = every_cell
         self._row, self._c = f"{namespace}row", f"{namespace}c"
-        values = tuple(f"{namespace}{tag}" for tag in ("v", "f", "is"))
-        self._wanted = (self._c,) if every_cell else values
         self._sheet_data = f"{namespace}sheetData"
-        #: The last row numbered, and the number of the last row dropped.
-        self._known: tuple[etree._Element | None, int] = (None, 0)
-        self._dropped = 0
+        #: The number of the last row met.
+        self._last = 0
 
-    def cells(self, last_row: int) -> Iterator[tuple[int, etree._Element, etree._Element]]:
-        """``(row number, row, cell)`` of the cells holding something, in order, up to the
-        rows past ``last_row`` (the rows after them are not even parsed)."""
+    def rows(self, last_row: int) -> Iterator[tuple[int, etree._Element]]:
+        """``(row number, row)`` of the sheet's rows, in order, up to the rows past
+        ``last_row`` (the rows after them are not even parsed)."""
         end = _rows_end(self._data, last_row)
         if end == len(self._data) <= _FEED_BYTES:  # at once: quicker than a slice at a time
             rows = parse_xml(self._data, self._part).find(self._sheet_data)
@@ -368,7 +365,7 @@ class _SheetScan:
                     rows = next((element for _event, element in parser.read_events()), None)
                 if rows is not None:
                     yield from self._done(rows, whole=False)
-                    if self._dropped > last_row:
+                    if self._last > last_row:
                         return
             if end == len(self._data):
                 parser.close()
@@ -377,62 +374,31 @@ class _SheetScan:
         except etree.XMLSyntaxError as exc:
             raise PackageError(f"phần {self._part} bị hỏng ({exc.msg})", self._part) from exc
 
-    def _done(
-        self, rows: etree._Element, whole: bool
-    ) -> Iterator[tuple[int, etree._Element, etree._Element]]:
-        """The cells of the rows parsed whole (all of them once the sheet is); then, while
-        the sheet is still being parsed, drops those rows."""
+    def _done(self, rows: etree._Element, whole: bool) -> Iterator[tuple[int, etree._Element]]:
+        """The rows parsed whole (all of them once the sheet is); then, while the sheet is
+        still being parsed, drops them. A row's number is its ``r``, else one more than the
+        row before it."""
         open_row = None if whole else rows[-1] if len(rows) else None
-        previous = current = None
-        number = 0  # 0: ``current`` is not a row of the sheet
-        for element in rows.iter(*self._wanted):
-            c = element if self._every_cell else element.getparent()
-            if c is previous:  # its <f>, then its <v>
-                continue
-            previous = c
-            row = c.getparent()
-            if row is not current:
-                if row is open_row:
-                    break
-                current = row
-                sheet_row = row.tag == self._row and row.getparent() is rows
-                number = self._number(row) if sheet_row else 0
-            if number and c.tag == self._c:
-                yield number, row, c
+        for row in rows:
+            if row is open_row:
+                break
+            if row.tag == self._row:
+                r = row.get("r")
+                self._last = _count(r, self._part, MAX_ROW) if r is not None else self._last + 1
+                yield self._last, row
         if not whole and len(rows) > 1:  # (a whole sheet's tree goes at once)
-            self._dropped = self._number(rows[-2])
-            self._known = (None, self._dropped)
             del rows[:-1]
 
-    def _number(self, row: etree._Element) -> int:
-        """The number of ``row``: its ``r``, else one more than the row before it."""
-        known_row, known = self._known
-        back = 0
-        node: etree._Element | None = row
-        while node is not None and node is not known_row:
-            if node.tag == self._row:
-                r = node.get("r")
-                if r is not None:
-                    known = _count(r, self._part, MAX_ROW)
-                    break
-                back += 1
-            node = node.getprevious()
-        self._known = (row, known + back)
-        return known + back
-
-    def column(self, c: etree._Element) -> int:
-        """The column of cell ``c``: its ``r``, else one more than the cell before it."""
-        back = 0
-        node: etree._Element | None = c
-        while node is not None:
-            if node.tag == self._c:
-                ref = node.get("r")
-                col = _ref_column(ref) if ref else None
-                if col is not None:
-                    return col + back
-                back += 1
-            node = node.getprevious()
-        return back
+    def cells(self, row: etree._Element) -> Iterator[tuple[int, etree._Element]]:
+        """``(column, cell)`` of the cells of ``row``; a cell's column is its ``r``, else one
+        more than the cell before it."""
+        col = 0
+        for c in row:
+            if c.tag == self._c:
+                ref = c.get("r")
+                known = _ref_column(ref) if ref else None
+                col = known if known is not None else col + 1
+                yield col, c
 
 
 class _RowSpans:
