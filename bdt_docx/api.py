@@ -86,7 +86,8 @@ def render_report(
     """
     context = mapping_argument(context, "render_report", "context")
     overwrite = flag_argument(overwrite, "render_report", "overwrite")
-    destination = _report_destination(path_argument(output, "render_report", "output"), overwrite)
+    destination = path_argument(output, "render_report", "output")
+    _report_destination(destination, overwrite)
     prepared = template_argument(template, "render_report")
     report = _write(prepared, check_context(context, prepared.fields), destination, overwrite)
     _warn_stale_pdf(report)
@@ -119,13 +120,12 @@ def fill_report(
     workbook = path_argument(xlsx, "fill_report", "xlsx")
     overwrite = flag_argument(overwrite, "fill_report", "overwrite")
     pdf = flag_argument(pdf, "fill_report", "pdf")
-    destination = report_destination(
-        workbook,
+    destination = (
         workbook.with_suffix(".docx")
         if output is None
-        else path_argument(output, "fill_report", "output"),
-        overwrite,
+        else path_argument(output, "fill_report", "output")
     )
+    report_destination(workbook, destination, overwrite)
     if pdf:
         try:
             check_destination(destination.with_suffix(".pdf"), overwrite)
@@ -174,26 +174,42 @@ def _warn_stale_pdf(report: Path) -> None:
         warnings.warn(BdtDocxWarning(problem), stacklevel=3)
 
 
-def report_destination(workbook: Path, destination: Path, overwrite: bool) -> Path:
-    """Where the report of ``workbook`` may be written: ``destination``, a ``.docx`` path
-    the caller is allowed to (re)write that is not the workbook itself."""
-    _report_destination(destination, overwrite)
-    if destination.resolve() == workbook.resolve():
+def report_destination(
+    workbook: Path, destination: Path, overwrite: bool, folders: set[str] | None = None
+) -> None:
+    """Refuse a ``destination`` the report of ``workbook`` may not be written at: it must be
+    a ``.docx`` path the caller is allowed to (re)write that is not the workbook itself
+    (nor a link to it). ``folders``: as :func:`~bdt_docx.output.check_destination` takes it.
+    """
+    found = _report_destination(destination, overwrite, folders)
+    if found is not None and _is_file(workbook, found):
         raise OutputError(
             "báo cáo không được ghi đè lên chính sổ Excel", destination, code="output.is_workbook"
         )
-    return destination
 
 
-def _report_destination(destination: Path, overwrite: bool) -> Path:
-    """Where a report may be written: a ``.docx`` path the caller is allowed to (re)write."""
-    if destination.is_dir():
+def _is_file(path: Path, found: os.stat_result) -> bool:
+    """True when ``path`` is the file ``found`` describes (the same file through a link)."""
+    try:
+        return os.path.samestat(os.stat(path), found)
+    except OSError:
+        return False
+
+
+def _report_destination(
+    destination: Path, overwrite: bool, folders: set[str] | None = None
+) -> os.stat_result | None:
+    """Refuse a path a report may not be written at: it must be a ``.docx`` path the caller
+    is allowed to (re)write. What is there (its ``os.stat``), ``None`` when nothing is."""
+    if destination.suffix.lower() != ".docx" and not destination.is_dir():
+        raise OutputError("tên tệp báo cáo phải có đuôi .docx", destination, code="output.suffix")
+    try:
+        return check_destination(destination, overwrite, folders)
+    except OutputError as exc:
+        if exc.problems[0].code != "output.is_folder":
+            raise
         raise OutputError(
             "đây là một thư mục; hãy cho tên tệp báo cáo trong thư mục đó (…/bao_cao.docx)",
             destination,
             code="output.is_folder",
-        )
-    if destination.suffix.lower() != ".docx":
-        raise OutputError("tên tệp báo cáo phải có đuôi .docx", destination, code="output.suffix")
-    check_destination(destination, overwrite)
-    return destination
+        ) from None

@@ -8,8 +8,8 @@ cell), the good reports are written, and a summary file lists every workbook, it
 and its errors.
 
 Each report is written as a single one is (a temporary file, on the disk, then renamed), but
-the wait for the disk and the rename run in background threads while the next report is made
-(:class:`~bdt_docx.output.Finisher`). With ``pdf=True`` the reports are converted once all
+in background threads while the next report is made (:class:`~bdt_docx.output.Finisher`);
+each folder is checked once per batch. With ``pdf=True`` the reports are converted once all
 are written, by one LibreOffice run per job (:func:`bdt_docx.pdf.convert_many`).
 
 Reports are named ``<workbook stem>.docx``; workbooks that would give the same name (two

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import shutil
+import stat
 import struct
-import tempfile
+import threading
 import time
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
 
 from bdt_docx.errors import OutputError, os_reason
 
@@ -48,37 +48,70 @@ _STALE_SECONDS = 3600
 _RECHECK_SECONDS = 600.0
 #: When this process last looked for stale temporary files in each folder.
 _checked: dict[Path, float] = {}
+#: A new temporary file: never an existing file or link (``O_EXCL``), binary on Windows;
+#: the mode asked, ``0o666``, is narrowed by the umask as for any new file.
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+#: Numbers the temporary files of this process; with the process id, a name no other
+#: process writing into the same folder uses.
+_serial = itertools.count()
+#: Names tried for a temporary file before giving up (one left by a killed process whose
+#: id this one has now).
+_TEMP_TRIES = 100
+#: What ``os.stat`` raises for a path where nothing is (as :meth:`Path.exists` takes it).
+_NOTHING_THERE = {errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP}
 
 
-@lru_cache(maxsize=1)
-def _file_mode() -> int:
-    """The mode an ordinary new file gets here (``mkstemp`` would leave it private).
+def check_destination(
+    output: Path, overwrite: bool, folders: set[str] | None = None
+) -> os.stat_result | None:
+    """Refuse, before any work, a destination that cannot take the file; return what is
+    there (its ``os.stat``), ``None`` when nothing is.
 
-    Read once, at the first write: reading the umask means setting it for a moment.
+    ``folders``, given, holds the folders already found to be folders (a batch checks its
+    folders once): a destination's folder is looked at only when it is not among them, and
+    added once found.
     """
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def check_destination(output: Path, overwrite: bool) -> None:
-    """Refuse, before any work, a destination that cannot take the report."""
-    if output.is_dir():
+    found = _stat(output)
+    if found is None:
+        folder = os.path.dirname(output)
+        if folders is None or folder not in folders:
+            missing = _missing_folder(output)
+            if missing is not None:
+                raise missing
+            if folders is not None:
+                folders.add(folder)
+        return None
+    if stat.S_ISDIR(found.st_mode):
         raise OutputError(
             "đường dẫn là một thư mục, cần tên một tệp", output, code="output.is_folder"
         )
-    if not output.parent.is_dir():
-        missing = next((p for p in reversed(output.parents) if p.exists() and not p.is_dir()), None)
-        reason = (
-            f"'{missing}' là một tệp, không phải thư mục"
-            if missing is not None
-            else f"thư mục '{output.parent}' không tồn tại"
-        )
-        raise OutputError(reason, output, code="output.no_folder")
-    if output.exists():
-        if not overwrite:
-            raise OutputError("tệp đã có", output, code="output.exists")
-        _check_not_open(output)
+    if not overwrite:
+        raise OutputError("tệp đã có", output, code="output.exists")
+    _check_not_open(output)
+    return found
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    """``os.stat`` of ``path`` (through links), ``None`` when nothing is there."""
+    try:
+        return os.stat(path)
+    except OSError as exc:
+        if exc.errno in _NOTHING_THERE:
+            return None
+        raise _failed(exc, path) from exc
+
+
+def _missing_folder(output: Path) -> OutputError | None:
+    """The error when the folder of ``output`` is not there (``None`` when it is)."""
+    if output.parent.is_dir():
+        return None
+    missing = next((p for p in reversed(output.parents) if p.exists() and not p.is_dir()), None)
+    reason = (
+        f"'{missing}' là một tệp, không phải thư mục"
+        if missing is not None
+        else f"thư mục '{output.parent}' không tồn tại"
+    )
+    return OutputError(reason, output, code="output.no_folder")
 
 
 def _lock_files(path: Path) -> Iterator[tuple[Path, str]]:
@@ -138,21 +171,27 @@ def write_package(members: Iterable[Member], output: Path, *, overwrite: bool = 
     is missing or read-only, another program holds the file open, or the report is too
     large for a zip without its 64-bit extension (4 GB), which no report comes near.
     """
-    return _finish(_stage(output, _package_writer(members, output), overwrite), output, overwrite)
+    check_destination(output, overwrite)
+    return _write(_package_bytes(members, output), output, overwrite)
 
 
 class Finisher:
-    """Writes packages as :func:`write_package` does, with the same guarantees, but leaves
-    the last two steps (waiting until the disk has the file, then moving it into place) to
-    background threads, so that a batch makes its next report meanwhile; waits for them
-    all on leaving its ``with`` block.
+    """Writes packages as :func:`write_package` does, with the same guarantees, but in
+    background threads (the temporary file, the wait until the disk has it, the move into
+    place), so that a batch makes its next report meanwhile; waits for them all on leaving
+    its ``with`` block.
 
-    Waiting for the disk (``fsync``) takes milliseconds, more than a report takes to make
-    on a busy disk, and several waits run side by side cost little more than one.
+    Creating a file and waiting for the disk (``fsync``) take longer than laying out a
+    report's zip, and on a busy disk longer than making the report; several waits run side
+    by side cost little more than one. At most ``backlog`` reports wait for a thread: past
+    that, the next waits for a place, so that a slow disk does not fill the memory.
     """
 
-    def __init__(self, threads: int = 4) -> None:
+    def __init__(self, threads: int = 4, backlog: int = 32) -> None:
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="bdt-docx-write")
+        self._room = threading.BoundedSemaphore(backlog)
+        #: The folders found to be folders since it began (for :func:`check_destination`).
+        self.folders: set[str] = set()
 
     def __enter__(self) -> Finisher:
         return self
@@ -163,18 +202,31 @@ class Finisher:
     def write_package(
         self, members: Iterable[Member], output: Path, *, overwrite: bool = False
     ) -> Future[Path]:
-        """Write the package into its temporary file now (raising :class:`OutputError` as
-        :func:`write_package` does), and finish it in the background: the future gives
-        ``output``, or raises :class:`OutputError`."""
-        temp = _stage(output, _package_writer(members, output), overwrite)
-        return self._pool.submit(_finish, temp, output, overwrite)
+        """Lay out the package now and write it in the background: the future gives
+        ``output``, or raises :class:`OutputError` as :func:`write_package` does.
+
+        The caller has checked the destination (:func:`check_destination`); it is looked
+        at again, for a file or a lock file that appeared meanwhile, just before the move.
+        """
+        data = _package_bytes(members, output)
+        self._room.acquire()
+        try:
+            pending = self._pool.submit(_write, data, output, overwrite)
+        except BaseException:
+            self._room.release()
+            raise
+        pending.add_done_callback(self._free)
+        return pending
+
+    def _free(self, _: Future[Path]) -> None:
+        self._room.release()
 
 
-def _package_writer(members: Iterable[Member], output: Path) -> Callable[[BinaryIO], object]:
+def _package_bytes(members: Iterable[Member], output: Path) -> bytes:
     data = zip_bytes(members)
     if data is None:
         raise OutputError("báo cáo quá lớn (trên 4 GB)", output, code="output.too_large")
-    return lambda stream: stream.write(data)
+    return data
 
 
 # The zip records, laid out as zipfile writes them into a seekable file (no data descriptor,
@@ -226,63 +278,70 @@ def zip_bytes(members: Iterable[Member]) -> bytes | None:
 
 def write_bytes(data: bytes, output: Path, *, overwrite: bool = False) -> Path:
     """Write ``data`` at ``output`` atomically, like :func:`write_package`."""
-    return _write_atomically(output, lambda stream: stream.write(data), overwrite)
-
-
-def _write_atomically(output: Path, write: Callable[[BinaryIO], object], overwrite: bool) -> Path:
-    return _finish(_stage(output, write, overwrite), output, overwrite)
-
-
-def _stage(output: Path, write: Callable[[BinaryIO], object], overwrite: bool) -> Path:
-    """Write a new temporary file beside ``output`` with ``write``; return its path."""
     check_destination(output, overwrite)
-    remove_stale(output.parent)
-    try:
-        handle, temp_name = tempfile.mkstemp(
-            prefix=TEMP_PREFIX, suffix=output.suffix + ".tmp", dir=output.parent
-        )
-    except OSError as exc:
-        raise _failed(exc, output) from exc
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            write(stream)
-        os.chmod(temp, _file_mode())
-    except BaseException as exc:  # Ctrl+C too: never a temporary file left behind
-        _discard(temp)
-        if isinstance(exc, OSError):
-            raise _failed(exc, output) from exc
-        raise
-    return temp
+    return _write(data, output, overwrite)
 
 
-def _finish(temp: Path, output: Path, overwrite: bool) -> Path:
-    """Wait until the disk has ``temp``, then move it to ``output`` (or remove it)."""
+def _write(data: bytes, output: Path, overwrite: bool) -> Path:
+    """Write ``data`` into a new temporary file beside ``output``, wait until the disk has
+    it, then move it to ``output``: never over a file that appeared meanwhile (unless
+    ``overwrite``) nor over one open in Word or LibreOffice. Whatever fails (Ctrl+C too),
+    no temporary file is left behind."""
+    temp = None
     try:
-        handle = os.open(temp, os.O_RDWR)  # Windows flushes only a file open for writing
+        remove_stale(output.parent)
+        handle, temp = _new_temp(output)
         try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view) :]
             os.fsync(handle)
         finally:
             os.close(handle)
-        if output.exists():
+        if os.path.exists(output):
             if not overwrite:
                 raise FileExistsError(errno.EEXIST, "exists", str(output))
             _check_not_open(output)  # it may have been opened since the work began
         os.replace(temp, output)
+        temp = None
     except OSError as exc:
         raise _failed(exc, output) from exc
     finally:
-        _discard(temp)
+        if temp is not None:
+            _discard(temp)
     return output
 
 
-def _discard(temp: Path) -> None:
+def _new_temp(output: Path) -> tuple[int, str]:
+    """A new temporary file beside ``output``, open for writing, and its path.
+
+    Named by the process and a count (cheaper than random names, and as unique among the
+    processes writing into one folder); a name taken, by a file a killed process of the
+    same id left, is passed over.
+    """
+    folder, suffix = os.path.dirname(output), output.suffix
+    tries = 0
+    while True:
+        temp = os.path.join(folder, f"{TEMP_PREFIX}{os.getpid()}-{next(_serial)}{suffix}.tmp")
+        try:
+            return os.open(temp, _NEW_FILE, 0o666), temp
+        except FileExistsError:
+            tries += 1
+            if tries == _TEMP_TRIES:
+                raise
+
+
+def _discard(temp: str) -> None:
     with contextlib.suppress(FileNotFoundError):
-        temp.unlink()
+        os.unlink(temp)
 
 
 def _failed(exc: OSError, output: Path) -> OutputError:
     """The error for a write of ``output`` the system refused with ``exc``."""
+    if isinstance(exc, (FileNotFoundError, NotADirectoryError)):  # the folder went away?
+        missing = _missing_folder(output)
+        if missing is not None:
+            return missing
     if isinstance(exc, FileExistsError):
         return OutputError("tệp đã có", output, code="output.exists")
     if isinstance(exc, PermissionError):

@@ -97,10 +97,13 @@ def _fill_one_quietly(
     overwrite: bool,
     finisher: Finisher,
 ) -> tuple[Outcome, Future[Path] | None]:
-    if not overwrite and destination.is_file():  # a previous run's report
-        return Outcome(workbook, destination, kept=True), None
     try:
-        report_destination(workbook, destination, overwrite)
+        report_destination(workbook, destination, overwrite, finisher.folders)
+    except OutputError as exc:
+        if exc.problems[0].code == "output.exists" and destination.is_file():
+            return Outcome(workbook, destination, kept=True), None  # a previous run's report
+        return Outcome(workbook, destination, error=exc), None
+    try:
         parts = render_parts(prepared, read_workbook(workbook, prepared))
         pending = finisher.write_package(parts, destination, overwrite=overwrite)
     except BdtDocxError as exc:

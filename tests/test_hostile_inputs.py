@@ -18,6 +18,7 @@ import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -495,10 +496,14 @@ def test_read_only_folder_for_real(tmp_path: Path, out: Path) -> None:
 
 
 def test_read_only_folder(tmp_path: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_right(*args: object, **kwargs: object) -> None:
-        raise PermissionError(13, "Permission denied")
+    create = os.open
 
-    monkeypatch.setattr(bdt_docx.output.tempfile, "mkstemp", no_right)
+    def no_right(path: str, *args: Any) -> int:  # the folder refuses new files
+        if os.path.basename(path).startswith(TEMP_PREFIX):
+            raise PermissionError(13, "Permission denied")
+        return create(path, *args)
+
+    monkeypatch.setattr(bdt_docx.output.os, "open", no_right)
     assert "không có quyền ghi" in str(refused(example_copy(tmp_path), out, OutputError))
 
 

@@ -4,15 +4,21 @@ because the parts that never change are copied already compressed."""
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
 import zipfile
 from pathlib import Path
 
 import pytest
-from workbooks import EXAMPLE, TEMPLATE
+from workbooks import EXAMPLE, ROOT, TEMPLATE, edit_workbook
 
 import bdt_docx
+from bdt_docx.batch import SUMMARY_NAME, fill_reports
 from bdt_docx.errors import OutputError
-from bdt_docx.output import Member, deflate, write_package, zip_bytes
+from bdt_docx.output import TEMP_PREFIX, Member, deflate, write_bytes, write_package, zip_bytes
 
 
 def test_the_zip_is_laid_out_as_zipfile_writes_it():
@@ -50,3 +56,127 @@ def test_a_package_too_large_for_a_plain_zip_is_refused(tmp_path):
     with pytest.raises(OutputError, match="quá lớn"):
         write_package([huge], tmp_path / "bao_cao.docx")
     assert list(Path(tmp_path).iterdir()) == []
+
+
+# -- where a report may go ----------------------------------------------------------------
+
+
+def _link(kind: str, target: Path, link: Path) -> None:
+    (os.symlink if kind == "symlink" else os.link)(target, link)
+
+
+@pytest.mark.parametrize("kind", ["symlink", "hard link"])
+def test_a_report_path_that_is_the_workbook_through_a_link_is_refused(tmp_path, kind):
+    workbook = Path(shutil.copyfile(EXAMPLE, tmp_path / "so.xlsx"))
+    report = tmp_path / "bc.docx"
+    _link(kind, workbook, report)
+    with pytest.raises(OutputError, match="không được ghi đè lên chính sổ Excel"):
+        bdt_docx.fill_report(workbook, TEMPLATE, report, overwrite=True)
+    assert workbook.read_bytes() == EXAMPLE.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bc.docx", "so.xlsx"]
+
+
+@pytest.mark.parametrize("kind", ["symlink", "hard link"])
+def test_a_batch_does_not_write_a_report_over_its_workbook_through_a_link(tmp_path, kind):
+    books, out = tmp_path / "so", tmp_path / "out"
+    books.mkdir()
+    out.mkdir()
+    workbooks = [Path(shutil.copyfile(EXAMPLE, books / f"{name}.xlsx")) for name in "ab"]
+    _link(kind, workbooks[0], out / "a.docx")
+    result = fill_reports(workbooks, TEMPLATE, out, overwrite=True)
+    assert [p.name for p in result.reports] == ["b.docx"]
+    (failure,) = result.failures
+    assert failure.workbook == workbooks[0]
+    assert failure.error.problems[0].code == "output.is_workbook"
+    assert workbooks[0].read_bytes() == EXAMPLE.read_bytes()
+
+
+def test_the_folder_removed_in_the_middle_of_a_batch_fails_the_reports_after(tmp_path):
+    """The batch checks a folder once; a report whose folder went away since fails alone,
+    saying so, and the batch ends as usual."""
+    books, out = tmp_path / "so", tmp_path / "out"
+    books.mkdir()
+    out.mkdir()
+    workbooks = [Path(shutil.copyfile(EXAMPLE, books / f"{name}.xlsx")) for name in "ab"]
+    (out / "a.docx").write_bytes(b"kept from an earlier run")
+
+    def remove_the_folder(progress: bdt_docx.Progress) -> None:
+        if progress.done == 1:  # a.docx is kept; b.xlsx comes next
+            shutil.rmtree(out)
+
+    result = fill_reports(workbooks, TEMPLATE, out, progress=remove_the_folder)
+    assert result.kept == [out / "a.docx"] and result.reports == []
+    (failure,) = result.failures
+    assert failure.workbook == workbooks[1] and isinstance(failure.error, OutputError)
+    assert failure.error.problems[0].code == "output.no_folder"
+    assert f"thư mục '{out}' không tồn tại" in str(failure.error)
+    assert result.summary_error is not None and not out.exists()
+
+
+# -- the temporary file -------------------------------------------------------------------
+
+
+def test_a_report_gets_the_mode_of_any_new_file(tmp_path):
+    umask = os.umask(0o027)
+    try:
+        report = write_bytes(b"PK", tmp_path / "bc.docx")
+    finally:
+        os.umask(umask)
+    assert report.stat().st_mode & 0o777 == 0o640
+
+
+def test_ctrl_c_while_writing_leaves_no_temporary_file(tmp_path, monkeypatch):
+    def pressed(handle: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bdt_docx.output.os, "fsync", pressed)
+    with pytest.raises(KeyboardInterrupt):
+        write_bytes(b"PK", tmp_path / "bc.docx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_two_worker_processes_writing_into_one_folder_write_each_its_own_report(tmp_path):
+    """With two jobs, two processes write reports into one folder side by side, each
+    through its own temporary files: every report is its own workbook's."""
+    books, out = tmp_path / "so", tmp_path / "out"
+    books.mkdir()
+    signers = [f"Người ký số {i:02d}" for i in range(24)]
+    workbooks = [
+        edit_workbook(books / f"don_vi_{i:02d}.xlsx", {"nguoi_ky": signer})
+        for i, signer in enumerate(signers)
+    ]
+    result = fill_reports(workbooks, TEMPLATE, out, jobs=2)
+    assert result.ok and len(result.reports) == len(signers)
+    for report, signer in zip(result.reports, signers, strict=True):
+        with zipfile.ZipFile(report) as package:
+            document = package.read("word/document.xml").decode()
+        assert signer in document and all(s not in document for s in signers if s != signer)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*(p.name for p in result.reports), SUMMARY_NAME]
+    )
+
+
+_SAME_ID = textwrap.dedent(
+    """
+    import os, sys
+    from pathlib import Path
+    from bdt_docx.output import TEMP_PREFIX, write_bytes
+
+    folder = Path(sys.argv[1])
+    for serial in range(10):  # what a killed process of the same id left, minutes ago
+        (folder / f"{TEMP_PREFIX}{os.getpid()}-{serial}.docx.tmp").write_bytes(b"left")
+    write_bytes(b"PK new", folder / "bc.docx")
+    """
+)
+
+
+def test_temporary_files_left_by_a_process_of_the_same_id_are_passed_over(tmp_path):
+    subprocess.run(
+        [sys.executable, "-c", _SAME_ID, str(tmp_path)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=True,
+    )
+    assert (tmp_path / "bc.docx").read_bytes() == b"PK new"
+    leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(TEMP_PREFIX)]
+    assert len(leftovers) == 10 and all(p.read_bytes() == b"left" for p in leftovers)

@@ -89,14 +89,13 @@ def test_a_lock_that_appears_while_the_report_is_made_is_honoured(tmp_path, monk
 
     target = tmp_path / "bc.docx"
     target.write_bytes(b"old")
-    staged = output._stage
+    fsync = os.fsync
 
-    def open_meanwhile(*args, **kwargs):
-        temp = staged(*args, **kwargs)
+    def open_meanwhile(handle):  # LibreOffice opens the report while the new one is written
+        fsync(handle)
         (tmp_path / ".~lock.bc.docx#").write_bytes(b"user")
-        return temp
 
-    monkeypatch.setattr(output, "_stage", open_meanwhile)
+    monkeypatch.setattr(output.os, "fsync", open_meanwhile)
     with pytest.raises(output.OutputError, match="đang mở trong LibreOffice"):
         output.write_bytes(b"new", target, overwrite=True)
     assert target.read_bytes() == b"old"
