@@ -17,6 +17,7 @@ import datetime as dt
 import re
 import zlib
 from collections.abc import Iterator, Mapping
+from itertools import repeat
 from typing import Any
 from xml.parsers import expat
 
@@ -141,16 +142,52 @@ def _objects(value: object, name: str = "", depth: int = 0) -> Iterator[tuple[st
 def resolve_listing(xml: str) -> str:
     """docxtpl's ``resolve_listing``, run only on the paragraphs it would change.
 
-    It rewrites tab, bell, line-feed and form-feed characters inside the paragraphs it
-    finds with ``_PARAGRAPH`` (its own expression), one paragraph at a time, and leaves a
-    paragraph without any of them as it is; so giving it only those paragraphs, found by the
-    same expression, gives the same bytes without its expressions running over every run
-    and text of the part.
+    It rewrites tab, bell, line-feed and form-feed characters inside the paragraphs that
+    its expression ``_PARAGRAPH`` matches, scanning the part from its start, one paragraph
+    at a time, and leaves a paragraph without any of them as it is. Each of its matches
+    ends at the first ``</w:p>`` after the paragraph's start tag, so that its scan restarts
+    right after any ``</w:p>`` (unless a ``<w:p `` start tag that is never closed by ``>``
+    swallows it: the rest of the part is then scanned as docxtpl scans it). This finds,
+    for each such character, the match that holds it from the last ``</w:p>`` before it,
+    and gives the same bytes without the expressions running over the whole part.
     """
     first = _PARAGRAPH_START.search(xml)
-    if first is None or not _LISTING_CHARACTERS.search(xml, first.start()):
+    found = _next_listing_character(xml, first.start()) if first else -1
+    if found < 0:
         return xml
-    return _PARAGRAPH.sub(_resolve_paragraph, xml)
+    pieces, done, scan = [], 0, 0  # docxtpl's scan passes through ``scan``
+    while found >= 0:
+        close = xml.rfind("</w:p>", scan, found)
+        if close >= 0:
+            if _in_start_tag(xml, close):
+                pieces.append(xml[done:scan])
+                done = len(xml)
+                pieces.append(_PARAGRAPH.sub(_resolve_paragraph, xml[scan:]))
+                break
+            scan = close + len("</w:p>")
+        paragraph = _PARAGRAPH.search(xml, scan)
+        if paragraph is None:
+            break
+        if paragraph.start() <= found:
+            pieces += (xml[done : paragraph.start()], _resolve_paragraph(paragraph))
+            done = scan = paragraph.end()
+        else:  # outside every paragraph, as are those before the next one
+            scan = paragraph.start()
+        found = _next_listing_character(xml, scan)
+    pieces.append(xml[done:])
+    return "".join(pieces)
+
+
+def _next_listing_character(xml: str, start: int) -> int:
+    """Where the first tab, bell, line feed or form feed from ``start`` is (or -1)."""
+    return min((i for i in map(xml.find, "\t\a\n\f", repeat(start)) if i >= 0), default=-1)
+
+
+def _in_start_tag(xml: str, close: int) -> bool:
+    """True when the ``>`` of the ``</w:p>`` at ``close`` may end a ``<w:p `` start tag
+    before it (XML that is not well-formed: a start tag with ``<`` inside)."""
+    previous = xml.rfind(">", 0, close + len("</w:p"))
+    return xml.find("<w:p ", previous + 1, close + len("</w:")) >= 0
 
 
 def _resolve_paragraph(match: re.Match[str]) -> str:

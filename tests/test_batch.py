@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from docxtpl import DocxTemplate
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from reading import document_lines
@@ -333,6 +333,27 @@ def test_line_breaks_tabs_and_page_breaks_in_values_are_what_docxtpl_writes(body
     """The rendered part's tabs, line feeds, bells and form feeds become what docxtpl's
     ``resolve_listing`` makes of them, byte for byte (bdt_docx runs it on fewer paragraphs)."""
     xml = f'<w:body xmlns:w="w">{before}{body}</w:body>'
+    assert resolve_listing(xml) == DocxTemplate.resolve_listing(None, xml)
+
+
+_SOUP = st.lists(
+    st.sampled_from(
+        ["<w:p>", '<w:p w:rsidR="1">', "<w:p ", "</w:p>", "<w:pPr><w:jc/></w:pPr>", "<w:r>",
+         "</w:r>", "<w:rPr><w:b/></w:rPr>", "<w:t>", "</w:t>", "<", ">", "a", "\t", "\a", "\n",
+         "\f", "<w:r><w:t>a\tb</w:t></w:r>", "<w:r><w:rPr><w:i/></w:rPr><w:t>\n\a</w:t></w:r>",
+         '<w:r><w:t xml:space="preserve">\f</w:t></w:r>']
+    ),
+    max_size=40,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(xml=_SOUP)
+@example(xml="<w:p a</w:p><w:r><w:t>\t</w:t></w:r></w:p>")  # a start tag swallowing </w:p>
+@example(xml="<w:p></w:p><w:p ></w:p><w:r><w:t>\t</w:t></w:r></w:p>")
+def test_listing_resolution_is_docxtpls_on_any_text(xml):
+    """Even on text that is not XML (start tags never closed, paragraphs inside paragraphs,
+    characters between paragraphs), the paragraphs changed are those docxtpl changes."""
     assert resolve_listing(xml) == DocxTemplate.resolve_listing(None, xml)
 
 
