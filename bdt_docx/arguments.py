@@ -28,6 +28,8 @@ def _refuse(function: str, name: str, needed: str, value: object) -> TypeError:
 
 def path_argument(value: object, function: str, name: str, needed: str = _PATH) -> Path:
     """``value`` as a :class:`~pathlib.Path`; a ``TypeError`` saying ``needed`` otherwise."""
+    if isinstance(value, Path):  # as it is (a batch's thousand paths are not copied)
+        return value
     if isinstance(value, (str, os.PathLike)):
         try:
             return Path(value)

@@ -167,26 +167,27 @@ def report_paths(workbooks: Sequence[Path], output_dir: Path | None) -> list[Pat
     to case, as Windows and macOS do.
     """
     folders = [output_dir if output_dir is not None else w.parent for w in workbooks]
+    paths = [folder / f"{w.stem}.docx" for w, folder in zip(workbooks, folders, strict=True)]
+    keys = [str(path).casefold() for path in paths]
     clashes: dict[str, list[int]] = {}
-    for index, (workbook, folder) in enumerate(zip(workbooks, folders, strict=True)):
-        clashes.setdefault(str(folder / f"{workbook.stem}.docx").casefold(), []).append(index)
-    names = [f"{w.stem}.docx" for w in workbooks]
-    for group in clashes.values():
+    for index, key in enumerate(keys):
+        clashes.setdefault(key, []).append(index)
+    for group in (group for group in clashes.values() if len(group) > 1):
         files = list(dict.fromkeys(workbooks[i].absolute() for i in group))
         if len(files) > 1:  # one workbook given twice is numbered, not told apart
             labels = dict(zip(files, _telling_apart(files), strict=True))
             for index in group:
                 label = labels[workbooks[index].absolute()]
-                names[index] = f"{workbooks[index].stem} ({label}).docx"
+                paths[index] = folders[index] / f"{workbooks[index].stem} ({label}).docx"
+                keys[index] = str(paths[index]).casefold()
     taken: set[str] = set()
-    paths = []
-    for name, folder in zip(names, folders, strict=True):
-        candidate, number = folder / name, 1
-        while str(candidate).casefold() in taken:
+    for index, key in enumerate(keys):
+        number, stem = 1, paths[index].stem
+        while key in taken:
             number += 1
-            candidate = folder / f"{Path(name).stem} ({number}).docx"
-        taken.add(str(candidate).casefold())
-        paths.append(candidate)
+            paths[index] = folders[index] / f"{stem} ({number}).docx"
+            key = str(paths[index]).casefold()
+        taken.add(key)
     return paths
 
 

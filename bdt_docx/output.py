@@ -22,7 +22,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bdt_docx.errors import OutputError, os_reason
@@ -152,6 +152,13 @@ class Member:
     crc: int
     size: int
     deflated: bytes
+    #: Its zip records, laid out once (a template's unchanging parts go into every report):
+    #: the local header with the name, and the central directory record less its offset
+    #: and the name; ``None`` when the member would need zip64.
+    records: tuple[bytes, bytes, bytes] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "records", _records(self))
 
 
 def deflate(info: zipfile.ZipInfo, data: bytes, level: int = zlib.Z_DEFAULT_COMPRESSION) -> Member:
@@ -232,12 +239,32 @@ def _package_bytes(members: Iterable[Member], output: Path) -> bytes:
 # The zip records, laid out as zipfile writes them into a seekable file (no data descriptor,
 # no zip64, no extra field): version 2.0, Unix attributes, the UTF-8 flag on non-ASCII names.
 _LOCAL = struct.Struct("<4s2B4HL2L2H")
-_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_CENTRAL = struct.Struct("<4s4B4HL2L5HL")  # then the offset of the local header, and the name
+_OFFSET = struct.Struct("<L")
 _END = struct.Struct("<4s4H2LH")
 _VERSION = 20
 _UNIX = 3
 _UTF8_NAME = 0x800
 _ZIP32_LIMIT = 0xFFFFFFFF
+
+
+def _records(member: Member) -> tuple[bytes, bytes, bytes] | None:
+    """The zip records of ``member`` but its offset (see :attr:`Member.records`)."""
+    if max(member.size, len(member.deflated)) > _ZIP32_LIMIT:
+        return None
+    try:
+        name, flags = member.name.encode("ascii"), 0
+    except UnicodeEncodeError:
+        name, flags = member.name.encode("utf-8"), _UTF8_NAME
+    year, month, day, hour, minute, second = member.date_time
+    date = (year - 1980) << 9 | month << 5 | day
+    clock = hour << 11 | minute << 5 | second // 2
+    fields = (flags, zipfile.ZIP_DEFLATED, clock, date, member.crc, len(member.deflated))
+    local = _LOCAL.pack(b"PK\x03\x04", _VERSION, 0, *fields, member.size, len(name), 0)
+    # version made by and needed, Unix, then: no extra field, no comment, disk 0, no
+    # internal attributes
+    record = (b"PK\x01\x02", _VERSION, _UNIX, _VERSION, 0, *fields, member.size, len(name))
+    return local + name, _CENTRAL.pack(*record, 0, 0, 0, 0, member.external_attr), name
 
 
 def zip_bytes(members: Iterable[Member]) -> bytes | None:
@@ -249,30 +276,19 @@ def zip_bytes(members: Iterable[Member]) -> bytes | None:
     """
     chunks: list[bytes] = []
     central: list[bytes] = []
-    offset = 0
+    offset = count = 0
     for member in members:
-        if max(offset, member.size, len(member.deflated)) > _ZIP32_LIMIT:
+        if member.records is None or offset > _ZIP32_LIMIT:
             return None
-        try:
-            name, flags = member.name.encode("ascii"), 0
-        except UnicodeEncodeError:
-            name, flags = member.name.encode("utf-8"), _UTF8_NAME
-        year, month, day, hour, minute, second = member.date_time
-        date = (year - 1980) << 9 | month << 5 | day
-        clock = hour << 11 | minute << 5 | second // 2
-        packed = len(member.deflated)
-        fields = (flags, zipfile.ZIP_DEFLATED, clock, date, member.crc, packed, member.size)
-        header = _LOCAL.pack(b"PK\x03\x04", _VERSION, 0, *fields, len(name), 0)
-        chunks += (header, name, member.deflated)
-        # version made by and needed, Unix, then: no extra field, no comment, disk 0, no
-        # internal attributes
-        record = (b"PK\x01\x02", _VERSION, _UNIX, _VERSION, 0, *fields, len(name), 0, 0, 0, 0)
-        central.append(_CENTRAL.pack(*record, member.external_attr, offset) + name)
-        offset += len(header) + len(name) + packed
+        local, record, name = member.records
+        chunks += (local, member.deflated)
+        central += (record, _OFFSET.pack(offset), name)
+        offset += len(local) + len(member.deflated)
+        count += 1
     directory = b"".join(central)
-    if offset + len(directory) > _ZIP32_LIMIT or len(central) > 0xFFFF:
+    if offset + len(directory) > _ZIP32_LIMIT or count > 0xFFFF:
         return None
-    end = _END.pack(b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), offset, 0)
+    end = _END.pack(b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
     return b"".join((*chunks, directory, end))
 
 
