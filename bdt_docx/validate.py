@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
+from functools import lru_cache
 from typing import Any
 
 from bdt_docx.checks import Checker, check_context, is_blank
@@ -145,7 +146,7 @@ class _Reader(Checker):
             )
             return None
         raw = now if now is not None else cell.value if cell is not None else None
-        place = Problem("", field, sheet, ref)
+        place = _place(field, sheet, ref)
         if cell is not None and isinstance(raw, _SHOWN) and not isinstance(raw, bool):
             try:
                 raw = kind.from_cell(raw, cell.number_format, place)
@@ -328,6 +329,12 @@ def read_context(workbook: Workbook | OdsWorkbook, fields: Fields) -> dict[str, 
     if reader.problems:
         raise WorkbookError(reader.problems, workbook.shown_as)
     return context
+
+
+@lru_cache(maxsize=4096)  # a batch's workbooks have their fields in the same cells
+def _place(field: str, sheet: str, ref: str) -> Problem:
+    """Where a value is, for the problems and warnings about it."""
+    return Problem("", field, sheet, ref)
 
 
 def _now(formula: str | None) -> dt.datetime | None:

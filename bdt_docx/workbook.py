@@ -344,8 +344,8 @@ class _SheetScan:
         """``(row number, row)`` of the sheet's rows, in order, up to the rows past
         ``last_row`` (the rows after them are not even parsed)."""
         end = _rows_end(self._data, last_row)
-        if end == len(self._data) <= _FEED_BYTES:  # at once: quicker than a slice at a time
-            rows = parse_xml(self._data, self._part).find(self._sheet_data)
+        if end <= _FEED_BYTES:  # at once: quicker than a slice at a time
+            rows = self._parse(end).find(self._sheet_data)
             if rows is not None:
                 yield from self._done(rows, whole=True)
             return
@@ -373,6 +373,14 @@ class _SheetScan:
                 yield from self._done(rows, whole=True)
         except etree.XMLSyntaxError as exc:
             raise PackageError(f"phần {self._part} bị hỏng ({exc.msg})", self._part) from exc
+
+    def _parse(self, end: int) -> etree._Element:
+        """The sheet's XML parsed up to ``end``, where a row starts, as a sheet whose rows
+        end there; else (the sheet's root or rows are not as programs write them) whole."""
+        if end < len(self._data):
+            with suppress(PackageError):
+                return parse_xml(self._data[:end] + b"</sheetData></worksheet>", self._part)
+        return parse_xml(self._data, self._part)
 
     def _done(self, rows: etree._Element, whole: bool) -> Iterator[tuple[int, etree._Element]]:
         """The rows parsed whole (all of them once the sheet is); then, while the sheet is

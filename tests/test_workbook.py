@@ -272,6 +272,23 @@ def test_a_row_past_the_grid_after_the_spare_rows_is_still_found(tmp_path):
     assert "sổ Excel bị hỏng" in str(caught.value)
 
 
+def test_a_sheet_whose_root_has_a_prefix_is_read_whole(tmp_path):
+    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+    def prefixed(part: str, data: bytes) -> bytes:
+        if part != LIST_SHEET:
+            return data
+        data = data.replace(
+            b'<worksheet xmlns="%s"' % main,
+            b'<x:worksheet xmlns:x="%s" xmlns="%s"' % (main, main),
+            1,
+        )
+        return data.replace(b"</worksheet>", b"</x:worksheet>", 1)
+
+    workbook = rewrite_parts(EXAMPLE, tmp_path / "w.xlsx", prefixed)
+    assert bdt_docx.read_workbook(workbook)["van_ban"] == bdt_docx.read_workbook(EXAMPLE)["van_ban"]
+
+
 @pytest.mark.parametrize(
     "hiding",
     [
