@@ -13,7 +13,6 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
-from functools import lru_cache
 
 from lxml import etree
 
@@ -27,6 +26,7 @@ __all__ = [
     "CellReader",
     "from_excel",
     "is_date_format",
+    "number_formats",
     "string_item",
     "unescape",
 ]
@@ -119,10 +119,9 @@ def _local_name(element: etree._Element) -> str | None:
 class CellReader:
     """Reads the ``<c>`` elements of one workbook's sheets.
 
-    ``load(kind)`` gives the name and the bytes of the workbook's part related as ``kind``
-    (``styles``, ``sharedStrings``), or ``None`` when it has none; it is called the first
-    time a cell needs that part. The number formats of the last styles part read are kept
-    for the next workbook with the same part (a batch's workbooks are mostly copies of one).
+    ``strings()`` gives the name and the bytes of the workbook's shared strings part, or
+    ``None`` when it has none; ``styles()`` the number format of each cell style (see
+    :func:`number_formats`); each is called the first time a cell needs it.
     ``recalc_on_load`` is the workbook's ``fullCalcOnLoad``: the values saved with its
     formulas are placeholders, not results.
     """
@@ -130,13 +129,14 @@ class CellReader:
     def __init__(
         self,
         namespace: str,
-        load: Callable[[str], tuple[str, bytes] | None],
+        strings: Callable[[], tuple[str, bytes] | None],
+        styles: Callable[[], tuple[tuple[str, str], ...]],
         epoch: dt.datetime,
         recalc_on_load: bool,
     ) -> None:
         self._namespace = namespace
         self._f, self._v, self._is, self._si = (f"{namespace}{t}" for t in ("f", "v", "is", "si"))
-        self._load = load
+        self._load_strings, self._load_styles = strings, styles
         self._epoch = epoch
         self._recalc_on_load = recalc_on_load
         self._strings: list[etree._Element] | None = None
@@ -230,7 +230,7 @@ class CellReader:
         """Shared string ``index`` (decoded once); ``IndexError`` when there is none."""
         if index not in self._decoded:
             if self._strings is None:
-                part = self._load("sharedStrings")
+                part = self._load_strings()
                 self._strings = parse_xml(part[1], part[0]).findall(self._si) if part else []
             self._decoded[index] = string_item(self._strings[index])
         return self._decoded[index]
@@ -242,8 +242,7 @@ class CellReader:
         if known is not None:
             return known
         if self._styles is None:
-            part = self._load("styles")
-            self._styles = _number_formats(*part, self._namespace) if part else ()
+            self._styles = self._load_styles()
         if not _WHOLE.fullmatch(index):
             raise ValueError(index)
         position = int(index)
@@ -252,11 +251,9 @@ class CellReader:
         return found
 
 
-@lru_cache(maxsize=1)  # the last workbook's: one part kept, whatever its size
-def _number_formats(part: str, data: bytes, m: str) -> tuple[tuple[str, str], ...]:
-    """The number format code of each cell style of styles part ``data`` and what it shows
-    (:func:`_format_kind`)."""
-    root = parse_xml(data, part)
+def number_formats(root: etree._Element, m: str) -> tuple[tuple[str, str], ...]:
+    """The number format code of each cell style of a styles part (``root``, in namespace
+    ``m``) and what it shows (:func:`_format_kind`)."""
     custom = {
         f.get("numFmtId", ""): f.get("formatCode", "")
         for f in root.iterfind(f"{m}numFmts/{m}numFmt")

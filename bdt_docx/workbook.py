@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from lxml import etree
@@ -45,6 +45,7 @@ from bdt_docx.cellvalues import (
     CALENDAR_MAC_1904,
     CALENDAR_WINDOWS_1900,
     CellReader,
+    number_formats,
     unescape,
 )
 from bdt_docx.errors import WorkbookError, os_reason
@@ -185,7 +186,9 @@ class Workbook:
         calendar = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
         # recalc: set by programs that write formulas without computing them (xlsxwriter,
         # pandas, openpyxl): the values saved with formulas are placeholders.
-        self._cells = CellReader(m, self._related_part, calendar, recalc_on_load=recalc)
+        self._cells = CellReader(
+            m, self._shared_strings, self._number_formats, calendar, recalc_on_load=recalc
+        )
         #: sheet name → (part path, visible)
         self.sheets: dict[str, tuple[str, bool]] = {
             name: (rels[rel_id].target, visible)
@@ -193,11 +196,17 @@ class Workbook:
             if rel_id in rels
         }
 
-    def _related_part(self, kind: str) -> tuple[str, bytes] | None:
-        """The name and bytes of the workbook's part related as ``kind`` (``None`` when it
-        has none)."""
-        part = self._related.get(kind)
+    def _shared_strings(self) -> tuple[str, bytes] | None:
+        """The name and bytes of the workbook's shared strings (``None`` when it has none)."""
+        part = self._related.get("sharedStrings")
         return (part, self._package.read(part)) if part is not None else None
+
+    def _number_formats(self) -> tuple[tuple[str, str], ...]:
+        """The number format of each cell style (none without a styles part)."""
+        part = self._related.get("styles")
+        if part is None:
+            return ()
+        return self._package.made_from(part, f"styles{self._m}", partial(number_formats, m=self._m))
 
     # -- names and tables -----------------------------------------------------------------
 
