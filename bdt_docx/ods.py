@@ -17,7 +17,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -285,7 +285,7 @@ class OdsWorkbook:
                         if (area.sheet, row, col) not in cells:
                             cell = _cell(area.sheet, cell_ref(row, col), run.element, date_code)
                             cells[(area.sheet, row, col)] = (
-                                replace(cell, hidden_row=True) if run.hidden else cell
+                                cell._replace(hidden_row=True) if run.hidden else cell
                             )
         return cells
 
