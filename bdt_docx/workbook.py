@@ -18,6 +18,7 @@ was never saved (:mod:`bdt_docx.cellvalues` reads them).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -66,6 +67,8 @@ __all__ = [
     "parse_reference",
 ]
 
+#: The largest workbook read into memory at once (a larger one is read part by part).
+_READ_WHOLE = 16 * 1024 * 1024
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 #: How much of a sheet's XML is parsed at a time.
@@ -126,8 +129,10 @@ class Workbook:
     @staticmethod
     def _open(path: Path, shown_as: Path) -> Package:
         try:
-            with path.open("rb") as stream:
-                head = stream.read(8)
+            with open(path, "rb") as stream:  # a workbook of the usual size is read at once
+                small = os.fstat(stream.fileno()).st_size <= _READ_WHOLE
+                whole = stream.read() if small else None
+                head = whole[:8] if whole is not None else stream.read(8)
         except FileNotFoundError as exc:
             raise WorkbookError("không tìm thấy tệp", shown_as, code="workbook.not_found") from exc
         except IsADirectoryError as exc:
@@ -145,7 +150,7 @@ class Workbook:
         if head == _CFB_MAGIC:
             raise WorkbookError(_cfb_reason(path), shown_as, code="workbook.encrypted_or_xls")
         try:
-            package = Package(path)
+            package = Package(whole if whole is not None else path)
         except PackageError as exc:
             raise WorkbookError(
                 "tệp không phải sổ Excel .xlsx/.xlsm (có thể là tệp CSV hoặc tệp khác bị đổi "
