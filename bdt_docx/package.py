@@ -256,7 +256,7 @@ class Package:
                 return None
             self._file.seek(extra_size, 1)
             data = self._file.read(info.compress_size)
-        except (OSError, struct.error, UnicodeEncodeError):
+        except (OSError, ValueError, struct.error, UnicodeEncodeError):  # a seek before the start
             return None
         return info.CRC, info.file_size, info.compress_type, data
 

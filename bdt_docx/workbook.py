@@ -322,18 +322,15 @@ class Workbook:
             if not spans:
                 continue
             hidden = row.get("hidden") in ("1", "true")
-            for col, c in scan.cells(row):
+            for col, c in scan.cells(row, spans):
                 if every_cell:
                     if self._cells.blank(c):
                         continue
                 elif not len(c):  # a cell holding only a style (the spare rows)
                     continue
-                for low, high in spans:
-                    if low <= col <= high:
-                        cell = self._cells.read(sheet, cell_ref(row_number, col), c, hidden)
-                        if cell is not None:
-                            cells[(sheet, row_number, col)] = cell
-                        break
+                cell = self._cells.read(sheet, cell_ref(row_number, col), c, hidden)
+                if cell is not None:
+                    cells[(sheet, row_number, col)] = cell
         _blank_under_merges(cells, self._merged[sheet], areas)
         return cells
 
@@ -411,16 +408,30 @@ class _SheetScan:
         if not whole and len(rows) > 1:  # (a whole sheet's tree goes at once)
             del rows[:-1]
 
-    def cells(self, row: etree._Element) -> Iterator[tuple[int, etree._Element]]:
-        """``(column, cell)`` of the cells of ``row``; a cell's column is its ``r``, else one
-        more than the cell before it."""
+    def cells(
+        self, row: etree._Element, spans: list[tuple[int, int]]
+    ) -> Iterator[tuple[int, etree._Element]]:
+        """``(column, cell)`` of the cells of ``row`` in the columns ``spans``; a cell's
+        column is its ``r``, else one more than the cell before it."""
+        if len(spans) == 1 and spans[0][0] == spans[0][1] <= len(row):
+            # one cell wanted (a named cell): where programs write it, in a row whose cells
+            # start at column A, it is found by its place
+            col = spans[0][0]
+            c = row[col - 1]
+            ref = c.get("r")
+            if c.tag == self._c and ref and _ref_column(ref) == col:
+                yield col, c
+                return
         col = 0
         for c in row:
             if c.tag == self._c:
                 ref = c.get("r")
                 known = _ref_column(ref) if ref else None
                 col = known if known is not None else col + 1
-                yield col, c
+                for low, high in spans:
+                    if low <= col <= high:
+                        yield col, c
+                        break
 
 
 class _RowSpans:
