@@ -31,6 +31,7 @@ from bdt_docx.output import Member, deflate
 from bdt_docx.package import PackageError, parse_xml, refuse_doctype
 from bdt_docx.template import (
     DOCXTPL_MARKUP,
+    RAW_PRINTS,
     Part,
     PreparedTemplate,
     docxtpl_object,
@@ -78,25 +79,25 @@ def render_parts(template: PreparedTemplate, context: Mapping[str, Any]) -> list
 
 def _render_part(template: PreparedTemplate, part: Part, context: Mapping[str, Any]) -> bytes:
     assert part.compiled is not None, "a part without tags is copied, not rendered"
+    first = next(RAW_PRINTS)
     try:
-        xml = part.compiled.render(context)
+        rendered = part.compiled.render(context)
     # The template's own code runs here: a type or arithmetic error in it ({{ ten + 1 }},
     # a filter given text instead of a date), a macro calling itself without end, is the
     # template's fault, told as such.
     except (JinjaError, TypeError, ValueError, ArithmeticError, RecursionError) as exc:
         raise TemplateError(_runtime_problem(part, exc), template.path) from exc
-    xml = _PARAGRAPH_BREAK.sub(r"<w:p\1", xml)
-    for marker, brace in _DOCXTPL_ESCAPES:
-        xml = xml.replace(marker, brace)
-    xml = resolve_listing(xml)
-    if "<wp:docPr" in xml:
-        xml = _renumber_drawings(xml)
+    markup = next(RAW_PRINTS) != first + 1  # (or another thread's: parsed for nothing)
+    stepped = _docxtpl_steps(rendered)
+    listed = resolve_listing(stepped)
+    xml = _renumber_drawings(listed) if part.drawings or markup else listed
     data = xml.encode("utf-8")
     try:
-        if not part.fit_grids:
+        if part.fit_grids:
+            if fit_grids(root := parse_xml(data, part.info.filename)):
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        elif markup or not _proven(part, stepped, listed):
             _check_well_formed(data, part.info.filename)
-        elif fit_grids(root := parse_xml(data, part.info.filename)):
-            data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     except PackageError as exc:
         raise TemplateError(
             f"mẫu sinh ra XML hỏng trong {part.info.filename} ({exc.reason}); hãy kiểm tra "
@@ -105,6 +106,25 @@ def _render_part(template: PreparedTemplate, part: Part, context: Mapping[str, A
             code="template.broken_xml",
         ) from exc
     return data
+
+
+def _docxtpl_steps(xml: str) -> str:
+    """What docxtpl does to a rendered part before resolving its listings: the line feed
+    put before each paragraph removed, its ``{_{``-style markers turned into braces."""
+    xml = _PARAGRAPH_BREAK.sub(r"<w:p\1", xml)
+    if "_" in xml:  # (every marker holds one)
+        for marker, brace in _DOCXTPL_ESCAPES:
+            xml = xml.replace(marker, brace)
+    return xml
+
+
+def _proven(part: Part, stepped: str, listed: str) -> bool:
+    """True when a part that printed no markup is well-formed XML without parsing it: its
+    template proved that every rendering printing escaped text only is
+    (:attr:`~bdt_docx.template.Part.well_formed`), and docxtpl's listing resolution
+    changed nothing (``listed`` is ``stepped``) nor left a ``\\a``, the paragraph filter's
+    line break, which is not a character of XML. Renumbering drawings changes digits."""
+    return part.well_formed and listed is stepped and "\a" not in listed
 
 
 def _check_well_formed(data: bytes, part: str) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from bdt_docx.grids import fit_grids
 from bdt_docx.namespaces import CONTENT_TYPES, NS, qn
 from bdt_docx.output import Member, deflate, write_package
 from bdt_docx.package import Package, PackageError, parse_xml
+from bdt_docx.proofs import always_well_formed
 from bdt_docx.tags import (
     PARAGRAPH_FILTER,
     CleanPart,
@@ -96,8 +98,8 @@ def _as_docx_text(value: object) -> str:
     escaped as :func:`markupsafe.escape` escapes it, and docxtpl's ``{_{``-style markers in
     it are written with a character reference so that docxtpl's post-processing cannot turn
     them into Jinja braces. Markup (``|safe``, a macro's output, docxtpl's ``RichText``) is
-    printed as it is. What it returns is printed without another escape
-    (:class:`_PrintFinalized`).
+    printed as it is, and counted in :data:`RAW_PRINTS`. What it returns is printed without
+    another escape (:class:`_PrintFinalized`).
     """
     kind = type(value)
     if kind is str:
@@ -105,14 +107,23 @@ def _as_docx_text(value: object) -> str:
         return _DOCXTPL_MARKERS.sub(_inert_marker, text) if "_" in text else text
     if kind is int or kind is float:
         return str(value)  # digits, sign, point, exponent, inf, nan: nothing to escape
+    if kind is _Paragraphs:  # escaped by _as_paragraphs
+        return value  # type: ignore[return-value]
     if isinstance(value, Markup):
+        next(RAW_PRINTS)
         return value
     docxtpl_kind = docxtpl_object(value)
     if docxtpl_kind in DOCXTPL_MARKUP:  # run or paragraph XML built by the caller's code
+        next(RAW_PRINTS)
         return str(value.__html__())  # type: ignore[attr-defined]
     if docxtpl_kind is not None:
         raise TypeError(unsupported_object(docxtpl_kind))
     return _as_docx_text(str(value)) if value is not None else ""
+
+
+#: Counts the markup printed as it is (``|safe``, macros, ``RichText``…), in every thread:
+#: a rendering during which it moved by nothing but its own reads printed escaped text only.
+RAW_PRINTS = count()
 
 
 try:  # MarkupSafe 3: markupsafe.escape's own escaping, without building a Markup
@@ -161,10 +172,17 @@ def _inert_marker(match: re.Match[str]) -> str:
     return match[0].replace("_", "&#95;")
 
 
+class _Paragraphs(Markup):
+    """What the paragraph filter gives: a value's escaped text, its line breaks docxtpl's
+    ``\\a``."""
+
+    __slots__ = ()
+
+
 def _as_paragraphs(value: object) -> Markup:
     """A value filling a paragraph of its own: each line break starts a new paragraph
     (docxtpl's ``\\a``, which repeats the paragraph's and the run's properties)."""
-    return Markup(_as_docx_text(value).replace("\n", "\a"))
+    return _Paragraphs(_as_docx_text(value).replace("\n", "\a"))
 
 
 def make_environment() -> SandboxedEnvironment:
@@ -208,6 +226,12 @@ class Part:
     #: template's own grid does not fit. The grids are then fitted
     #: (:func:`~bdt_docx.grids.fit_grids`).
     fit_grids: bool = False
+    #: True when every rendering that prints only escaped text is well-formed XML
+    #: (:func:`~bdt_docx.proofs.always_well_formed`).
+    well_formed: bool = False
+    #: False when the part's fixed text holds no drawing (``<wp:docPr``) and every value it
+    #: prints is escaped (a drawing's id then needs no renumbering unless markup is printed).
+    drawings: bool = True
 
 
 @dataclass(frozen=True)
@@ -447,12 +471,23 @@ def _prepare_part(
     # Parsed once, compiled under the part's name (so that an error's traceback says which
     # part it was), and its variables read from the same tree.
     tree = env.parse(source, name=info.filename, filename=info.filename)
+    well_formed = always_well_formed(tree, PARAGRAPH_FILTER)  # (before the compiler folds)
     code = env.compile(tree, name=info.filename, filename=info.filename)
     compiled = env.template_class.from_code(env, code, env.make_globals(None))
     variables = frozenset(meta.find_undeclared_variables(tree))
     lists = tuple(list_columns(tree).items())
     fit = bool(_CELL_TAGS.search(source)) or fit_grids(clean.root)  # (source already made)
-    return Part(info, data, source, compiled, variables, lists, fit_grids=fit)
+    return Part(
+        info,
+        data,
+        source,
+        compiled,
+        variables,
+        lists,
+        fit_grids=fit,
+        well_formed=well_formed,
+        drawings=not well_formed or "<wp:docPr" in source,
+    )
 
 
 def paragraph_at(source: str, line: int) -> str:
