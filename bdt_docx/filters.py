@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from numbers import Real
 
 from bdt_docx.metrics import CHARACTERS, WIDTHS
@@ -68,6 +69,8 @@ def _as_date(value: object, filter_name: str) -> dt.date:
 
 
 def _as_int(value: object, filter_name: str) -> int:
+    if type(value) is int:
+        return value
     if isinstance(value, bool) or not isinstance(value, Real) or int(value) != value:
         raise TypeError(f"bộ lọc {filter_name} cần một số nguyên, nhận được {value!r}")
     return int(value)
@@ -96,6 +99,11 @@ def la_ma(value: int) -> str:
     number = _as_int(value, "la_ma")
     if not 0 < number < 4000:
         raise ValueError(f"bộ lọc la_ma chỉ nhận số từ 1 đến 3999, nhận được {number}")
+    return _roman(number)
+
+
+@cache  # (at most 3,999 numbers, a few in a report, the same in a batch)
+def _roman(number: int) -> str:
     digits = []
     for amount, numeral in _ROMAN:
         count, number = divmod(number, amount)

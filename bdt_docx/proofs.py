@@ -11,9 +11,11 @@ mark, each condition and loop as marks around its branches (all of them, one aft
 other), and reads it with expat, the strict parser of the rendered parts. It holds when
 the witness is well-formed and
 
-- every value's mark lies in text or in an attribute value (not in a name, a namespace
-  declaration, a comment, CDATA or an instruction), so escaped text of any length fits
-  there: an entity left open before it, or a name it would extend, breaks the witness;
+- it has no comment, instruction, CDATA or document type (so that every ``<`` of a report
+  starts a tag);
+- every value's mark lies in text or in an attribute value (not in a name or a namespace
+  declaration), so escaped text of any length fits there: an entity left open before it,
+  or a name it would extend, breaks the witness;
   no ``>`` follows a mark or a ``]`` (a value ending in ``]]`` would write ``]]>``, which
   XML forbids in text);
 - every branch of a condition or loop starts and ends inside the same element, so that it
@@ -59,6 +61,7 @@ def always_well_formed(tree: nodes.Template, paragraph_filter: str) -> bool:
     parser.EndElementHandler = reading.end
     parser.CharacterDataHandler = reading.text
     parser.StartCdataSectionHandler = parser.StartDoctypeDeclHandler = reading.refuse
+    parser.CommentHandler = parser.ProcessingInstructionHandler = reading.refuse
     try:
         parser.Parse(text.encode("utf-8"), True)
     except (expat.ExpatError, UnicodeEncodeError):
@@ -111,10 +114,10 @@ def _printed_directly(tree: nodes.Template, paragraph_filter: str) -> bool:
 
 class _Reading:
     """Where expat meets the marks of a witness: the marks in text and in attribute values
-    (one anywhere else, in a comment, an instruction or a namespace declaration, is not
-    counted), each statement mark with the element it is in (numbered in document order),
-    and whether any mark is where it must not be (a statement's in an attribute value) or
-    the witness has CDATA or a document type."""
+    (one in a namespace declaration is not counted), each statement mark with the element
+    it is in (numbered in document order), and whether any mark is where it must not be
+    (a statement's in an attribute value) or the witness has a comment, an instruction,
+    CDATA or a document type."""
 
     def __init__(self) -> None:
         self.open = [0]

@@ -3,9 +3,11 @@
 Rendering follows docxtpl step for step (Jinja, then docxtpl's own listing resolution that
 turns a line break in a value into ``<w:br/>``), so that a report's ``word/document.xml``
 is the XML plain ``DocxTemplate.render`` would give for the same context and environment.
-Each rendered part is then checked by a strict parser (expat, or lxml where the part's
-tables are rebuilt): a template whose output is not well-formed XML is refused here, before
-anything is written; tables whose rows no longer fit their column grid (after
+Each rendered part is then known to be well-formed XML, from the proof made when its
+template was prepared (:mod:`bdt_docx.proofs`) where that covers the rendering, or
+checked by a strict parser (expat, or lxml where the part's tables are rebuilt): a template
+whose output is not well-formed XML is refused here, before anything is written; tables
+whose rows no longer fit their column grid (after
 ``{%tc for %}`` loops and merges) get the grid docxtpl would rebuild. docxtpl's
 ``RichText``, ``RichTextParagraph`` and ``Listing`` print their XML as in docxtpl; its other
 objects (``InlineImage``, ``Subdoc``) are refused, never dropped.
@@ -37,11 +39,11 @@ from bdt_docx.template import (
     docxtpl_object,
     paragraph_at,
     unsupported_object,
+    without_paragraph_breaks,
 )
 
 __all__ = ["render_parts", "resolve_listing"]
 
-_PARAGRAPH_BREAK = re.compile(r"\n<w:p([ >])")
 _PARAGRAPH_START = re.compile(r"<w:p[ >]")
 _LISTING_CHARACTERS = re.compile("[\t\a\n\f]")
 #: How docxtpl's ``resolve_listing`` finds a paragraph.
@@ -79,24 +81,23 @@ def render_parts(template: PreparedTemplate, context: Mapping[str, Any]) -> list
 
 def _render_part(template: PreparedTemplate, part: Part, context: Mapping[str, Any]) -> bytes:
     assert part.compiled is not None, "a part without tags is copied, not rendered"
-    first = next(RAW_PRINTS)
+    first = RAW_PRINTS.count
     try:
-        rendered = part.compiled.render(context)
+        stepped = _render(part, context)
     # The template's own code runs here: a type or arithmetic error in it ({{ ten + 1 }},
     # a filter given text instead of a date), a macro calling itself without end, is the
     # template's fault, told as such.
     except (JinjaError, TypeError, ValueError, ArithmeticError, RecursionError) as exc:
         raise TemplateError(_runtime_problem(part, exc), template.path) from exc
-    markup = next(RAW_PRINTS) != first + 1  # (or another thread's: parsed for nothing)
-    stepped = _docxtpl_steps(rendered)
-    listed = resolve_listing(stepped)
+    markup = RAW_PRINTS.count != first
+    listed, changes = _resolve_listing(stepped)
     xml = _renumber_drawings(listed) if part.drawings or markup else listed
     data = xml.encode("utf-8")
     try:
         if part.fit_grids:
             if fit_grids(root := parse_xml(data, part.info.filename)):
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        elif markup or not _proven(part, stepped, listed):
+        elif markup or not _proven(part, listed, changes):
             _check_well_formed(data, part.info.filename)
     except PackageError as exc:
         raise TemplateError(
@@ -108,23 +109,66 @@ def _render_part(template: PreparedTemplate, part: Part, context: Mapping[str, A
     return data
 
 
-def _docxtpl_steps(xml: str) -> str:
-    """What docxtpl does to a rendered part before resolving its listings: the line feed
-    put before each paragraph removed, its ``{_{``-style markers turned into braces."""
-    xml = _PARAGRAPH_BREAK.sub(r"<w:p\1", xml)
+def _render(part: Part, context: Mapping[str, Any]) -> str:
+    """The part rendered by Jinja, then as docxtpl leaves it before resolving listings: the
+    line feed put before each paragraph removed, ``{_{``-style markers turned into braces.
+
+    The compact template (:attr:`~bdt_docx.template.Part.compact`) has no line feed to
+    remove unless a value holds one or ends in one before a paragraph; only then is the
+    part rendered again as docxtpl renders it (the values' own effects, if any, twice).
+    """
+    xml = part.compact.render(context) if part.compact else None
+    if xml is None or _line_feed_before_paragraph(xml):
+        xml = without_paragraph_breaks(part.compiled.render(context))  # type: ignore[union-attr]
     if "_" in xml:  # (every marker holds one)
         for marker, brace in _DOCXTPL_ESCAPES:
             xml = xml.replace(marker, brace)
     return xml
 
 
-def _proven(part: Part, stepped: str, listed: str) -> bool:
-    """True when a part that printed no markup is well-formed XML without parsing it: its
-    template proved that every rendering printing escaped text only is
-    (:attr:`~bdt_docx.template.Part.well_formed`), and docxtpl's listing resolution
-    changed nothing (``listed`` is ``stepped``) nor left a ``\\a``, the paragraph filter's
-    line break, which is not a character of XML. Renumbering drawings changes digits."""
-    return part.well_formed and listed is stepped and "\a" not in listed
+def _line_feed_before_paragraph(xml: str) -> bool:
+    """True when a line feed in ``xml`` comes right before ``<w:p`` or ``<w:p>``."""
+    at = xml.find("\n")
+    while at >= 0:
+        if xml.startswith(("<w:p ", "<w:p>"), at + 1):
+            return True
+        at = xml.find("\n", at + 1)
+    return False
+
+
+def _proven(part: Part, listed: str, changes: list[tuple[str, str]] | None) -> bool:
+    """True when a part that printed no markup is well-formed XML without parsing it all.
+
+    Its template proved that every rendering printing escaped text only is
+    (:attr:`~bdt_docx.template.Part.well_formed`); the paragraph filter's line breaks
+    (``\\a``, which is not a character of XML) are all gone; and each paragraph docxtpl's
+    listing resolution changed was one whole paragraph, without namespace declarations of
+    its own, and is whole XML still (a fragment parsed alone): put in its place, it keeps
+    the part whole. Renumbering drawings changes digits.
+    """
+    return (
+        part.well_formed
+        and changes is not None
+        and "\a" not in listed
+        and all(_replaceable(before, after) for before, after in changes)
+    )
+
+
+def _replaceable(before: str, after: str) -> bool:
+    """True when the paragraph ``before`` is one whole element (its bells, which docxtpl
+    turned into paragraph breaks, aside) whose prefixes are bound outside it, and
+    ``after`` is well-formed XML made of what it holds."""
+    return "xmlns" not in before and _fragment(before.replace("\a", " ")) and _fragment(after)
+
+
+def _fragment(xml: str) -> bool:
+    """True when ``xml`` is well-formed XML content (elements and text; its prefixes, bound
+    by the part around it, are not looked up)."""
+    try:
+        expat.ParserCreate().Parse(f"<_>{xml}</_>".encode(), True)
+    except expat.ExpatError:
+        return False
+    return True
 
 
 def _check_well_formed(data: bytes, part: str) -> None:
@@ -153,49 +197,59 @@ def _objects(value: object, name: str = "", depth: int = 0) -> Iterator[tuple[st
         yield name, kind
     elif depth < _DEPTH and isinstance(value, Mapping):
         for key, item in value.items():
-            yield from _objects(item, f"{name}.{key}" if name else str(key), depth + 1)
+            if not isinstance(item, _PLAIN):  # (most are: no generator made for them)
+                yield from _objects(item, f"{name}.{key}" if name else str(key), depth + 1)
     elif depth < _DEPTH and isinstance(value, (list, tuple)):
         for index, item in enumerate(value, 1):
-            yield from _objects(item, f"{name}[{index}]", depth + 1)
+            if not isinstance(item, _PLAIN):
+                yield from _objects(item, f"{name}[{index}]", depth + 1)
 
 
 def resolve_listing(xml: str) -> str:
-    """docxtpl's ``resolve_listing``, run only on the paragraphs it would change.
+    """docxtpl's ``resolve_listing``, run only on the paragraphs it would change."""
+    return _resolve_listing(xml)[0]
 
-    It rewrites tab, bell, line-feed and form-feed characters inside the paragraphs that
-    its expression ``_PARAGRAPH`` matches, scanning the part from its start, one paragraph
-    at a time, and leaves a paragraph without any of them as it is. Each of its matches
-    ends at the first ``</w:p>`` after the paragraph's start tag, so that its scan restarts
-    right after any ``</w:p>`` (unless a ``<w:p `` start tag that is never closed by ``>``
-    swallows it: the rest of the part is then scanned as docxtpl scans it). This finds,
-    for each such character, the match that holds it from the last ``</w:p>`` before it,
-    and gives the same bytes without the expressions running over the whole part.
+
+def _resolve_listing(xml: str) -> tuple[str, list[tuple[str, str]] | None]:
+    """:func:`resolve_listing`'s text, and the paragraphs it changed (each before and
+    after), or None where it resolved the rest of the part at once.
+
+    docxtpl rewrites tab, bell, line-feed and form-feed characters inside the paragraphs
+    that its expression ``_PARAGRAPH`` matches, scanning the part from its start, one
+    paragraph at a time, and leaves a paragraph without any of them as it is. Each of its
+    matches ends at the first ``</w:p>`` after the paragraph's start tag, so that its scan
+    restarts right after any ``</w:p>`` (unless a ``<w:p `` start tag that is never closed
+    by ``>`` swallows it: the rest of the part is then resolved as docxtpl does). This
+    finds, for each such character, the match that holds it from the last ``</w:p>``
+    before it, and gives the same bytes without the expressions running over the whole
+    part.
     """
     first = _PARAGRAPH_START.search(xml)
     found = _next_listing_character(xml, first.start()) if first else -1
     if found < 0:
-        return xml
-    pieces, done, scan = [], 0, 0  # docxtpl's scan passes through ``scan``
+        return xml, []
+    pieces, changes, done, scan = [], [], 0, 0  # docxtpl's scan passes through ``scan``
     while found >= 0:
         close = xml.rfind("</w:p>", scan, found)
         if close >= 0:
             if _in_start_tag(xml, close):
-                pieces.append(xml[done:scan])
-                done = len(xml)
-                pieces.append(_PARAGRAPH.sub(_resolve_paragraph, xml[scan:]))
-                break
+                rest = _PARAGRAPH.sub(_resolve_paragraph, xml[scan:])
+                return "".join([*pieces, xml[done:scan], rest]), None
             scan = close + len("</w:p>")
         paragraph = _PARAGRAPH.search(xml, scan)
         if paragraph is None:
             break
         if paragraph.start() <= found:
-            pieces += (xml[done : paragraph.start()], _resolve_paragraph(paragraph))
+            resolved = _resolve_paragraph(paragraph)
+            if resolved != paragraph[0]:
+                changes.append((paragraph[0], resolved))
+            pieces += (xml[done : paragraph.start()], resolved)
             done = scan = paragraph.end()
         else:  # outside every paragraph, as are those before the next one
             scan = paragraph.start()
         found = _next_listing_character(xml, scan)
     pieces.append(xml[done:])
-    return "".join(pieces)
+    return "".join(pieces), changes
 
 
 def _next_listing_character(xml: str, start: int) -> int:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -110,20 +110,24 @@ def _as_docx_text(value: object) -> str:
     if kind is _Paragraphs:  # escaped by _as_paragraphs
         return value  # type: ignore[return-value]
     if isinstance(value, Markup):
-        next(RAW_PRINTS)
+        RAW_PRINTS.count += 1
         return value
     docxtpl_kind = docxtpl_object(value)
     if docxtpl_kind in DOCXTPL_MARKUP:  # run or paragraph XML built by the caller's code
-        next(RAW_PRINTS)
+        RAW_PRINTS.count += 1
         return str(value.__html__())  # type: ignore[attr-defined]
     if docxtpl_kind is not None:
         raise TypeError(unsupported_object(docxtpl_kind))
     return _as_docx_text(str(value)) if value is not None else ""
 
 
-#: Counts the markup printed as it is (``|safe``, macros, ``RichText``…), in every thread:
-#: a rendering during which it moved by nothing but its own reads printed escaped text only.
-RAW_PRINTS = count()
+class _Counter(threading.local):
+    count = 0
+
+
+#: Counts, in each thread, the markup printed as it is (``|safe``, macros, ``RichText``…):
+#: a rendering during which it did not move printed escaped text only.
+RAW_PRINTS = _Counter()
 
 
 try:  # MarkupSafe 3: markupsafe.escape's own escaping, without building a Markup
@@ -185,9 +189,24 @@ def _as_paragraphs(value: object) -> Markup:
     return _Paragraphs(_as_docx_text(value).replace("\n", "\a"))
 
 
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, reading a list row's column (``row.so``) without first asking the
+    row, a dict, for an attribute of that name, which fails at the cost of an exception:
+    what it gives is what the sandbox gives (a dict's own attributes, ``row.items``, are
+    still looked up first)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute in obj and attribute not in _DICT_ATTRIBUTES:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 def make_environment() -> SandboxedEnvironment:
     """The Jinja environment every template is rendered in (sandboxed, escaped, strict)."""
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_as_docx_text)
+    env = _Sandbox(autoescape=True, undefined=StrictUndefined, finalize=_as_docx_text)
     env.code_generator_class = _PrintFinalized
     env.filters.update(FILTERS)
     env.filters[PARAGRAPH_FILTER] = _as_paragraphs
@@ -232,6 +251,13 @@ class Part:
     #: False when the part's fixed text holds no drawing (``<wp:docPr``) and every value it
     #: prints is escaped (a drawing's id then needs no renumbering unless markup is printed).
     drawings: bool = True
+    #: The part's Jinja template with the line feed docxtpl puts before each paragraph
+    #: already removed from its fixed text, for a part that only prints, chooses, loops and
+    #: sets (:func:`~bdt_docx.proofs.always_well_formed`): a rendering of it that holds no
+    #: line feed before ``<w:p`` is what docxtpl's rendering of :attr:`compiled` gives once
+    #: it removes them (each one it removes is then in the fixed text, where this one has
+    #: none to remove).
+    compact: JinjaTemplate | None = None
 
 
 @dataclass(frozen=True)
@@ -472,8 +498,7 @@ def _prepare_part(
     # part it was), and its variables read from the same tree.
     tree = env.parse(source, name=info.filename, filename=info.filename)
     well_formed = always_well_formed(tree, PARAGRAPH_FILTER)  # (before the compiler folds)
-    code = env.compile(tree, name=info.filename, filename=info.filename)
-    compiled = env.template_class.from_code(env, code, env.make_globals(None))
+    compiled = _compile(env, tree, info.filename)
     variables = frozenset(meta.find_undeclared_variables(tree))
     lists = tuple(list_columns(tree).items())
     fit = bool(_CELL_TAGS.search(source)) or fit_grids(clean.root)  # (source already made)
@@ -486,8 +511,38 @@ def _prepare_part(
         lists,
         fit_grids=fit,
         well_formed=well_formed,
+        compact=_compact(env, source, info.filename) if well_formed else None,
         drawings=not well_formed or "<wp:docPr" in source,
     )
+
+
+def _compile(env: SandboxedEnvironment, tree: nodes.Template, name: str) -> JinjaTemplate:
+    """The Jinja template of ``tree``, compiled under the part's name (so that an error's
+    traceback says which part it was)."""
+    code = env.compile(tree, name=name, filename=name)
+    return env.template_class.from_code(env, code, env.make_globals(None))
+
+
+def _compact(env: SandboxedEnvironment, source: str, name: str) -> JinjaTemplate | None:
+    """The part's template with the line feed docxtpl puts before each paragraph already
+    removed from its fixed text (:attr:`Part.compact`); None where that fixed text would
+    still hold one (``\\n\\n<w:p``, of which docxtpl removes one line feed)."""
+    tree = env.parse(source, name=name, filename=name)
+    for node in tree.find_all(nodes.TemplateData):
+        node.data = without_paragraph_breaks(node.data)
+        if PARAGRAPH_BREAK.search(node.data):
+            return None
+    return _compile(env, tree, name)
+
+
+#: The line feed docxtpl puts before each paragraph of a part's source, and removes from
+#: what the part renders.
+PARAGRAPH_BREAK = re.compile(r"\n<w:p([ >])")
+
+
+def without_paragraph_breaks(xml: str) -> str:
+    """``xml`` without the line feed before each paragraph, as docxtpl removes it."""
+    return PARAGRAPH_BREAK.sub(r"<w:p\1", xml)
 
 
 def paragraph_at(source: str, line: int) -> str:

@@ -12,16 +12,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from docx_factory import document_xml, make_docx
 from docxtpl import DocxTemplate
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from markupsafe import Markup
 from reading import document_lines
 from reading import text as report_text
 from workbooks import EXAMPLE, TEMPLATE, edit_workbook, named_cell_ref
 
 from bdt_docx import cli
-from bdt_docx.api import read_workbook
+from bdt_docx.api import read_workbook, render_report
 from bdt_docx.batch import SUMMARY_NAME, fill_reports, find_workbooks, report_paths
 from bdt_docx.cli.show import ProgressBar, batch_summary
 from bdt_docx.errors import ConversionError, OutputError, Problem, WorkbookError
@@ -305,6 +307,39 @@ def test_document_xml_is_what_docxtpl_renders(name, variants, tmp_path):
         )
     else:
         assert canonical(got) == canonical(expected)
+
+
+def _docxtpl_document(template: Path, context: dict) -> bytes:
+    document = DocxTemplate(str(template))
+    document.render(context, make_environment(), autoescape=True)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(buffer) as package:
+        return package.read("word/document.xml")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "chữ",
+        "chữ\n",  # a line feed right before the next paragraph, kept by docxtpl
+        Markup("<w:p/>\n<w:p><w:r><w:t>C</w:t></w:r></w:p>"),  # one it removes
+    ],
+)
+def test_values_next_to_paragraphs_give_what_docxtpl_renders(tmp_path, value):
+    """A value printed between paragraphs, ending in a line feed or holding paragraphs of
+    its own: docxtpl removes the line feed before each paragraph start but a value's own
+    last one; the report's document is docxtpl's, line feeds included."""
+    body = _PARAGRAPH.format("A") + "{{ x }}" + _PARAGRAPH.format("B")
+    template = tmp_path / "mau.docx"
+    template.write_bytes(make_docx({"word/document.xml": document_xml(body)}))
+    report = render_report({"x": value}, template, tmp_path / "bao_cao.docx")
+    with zipfile.ZipFile(report) as package:
+        got = package.read("word/document.xml")
+    assert canonical(got) == canonical(_docxtpl_document(template, {"x": value}))
+
+
+_PARAGRAPH = '<w:p><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>'
 
 
 _TEXTS = st.text(alphabet="ab \t\a\n\f<>", max_size=6).map(

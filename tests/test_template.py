@@ -143,3 +143,16 @@ def test_each_value_is_escaped_once_whatever_its_kind(tmp_path):
     escaped = "Lò &amp; &lt;Cộng sự&gt; &#39;A&#39; &#34;B&#34;"
     assert f'>{escaped}|-15|2.5|2021-06-09||True|</w:t><w:t xml:space="preserve">?</w:t>' in xml
     assert lines(report) == [f"{text}|-15|2.5|2021-06-09||True|?"]
+
+
+def test_a_rows_columns_are_read_as_jinja_reads_them(tmp_path):
+    """``row.ten`` is the row's column; a name a dict has itself (``items``) is the dict's,
+    as in Jinja's own sandbox, even where a column has that name."""
+    template = docx_template(
+        tmp_path,
+        ["{% for r in ds %}{{ r.ten }}/{{ r.items is string }}/{{ r.khong is defined }};"
+         "{% endfor %}"],
+    )  # fmt: skip
+    rows = [{"ten": "Sở Nội vụ", "items": "cột items"}, {"ten": "Ban Dân tộc"}]
+    report = render_report({"ds": rows}, template, tmp_path / "bao_cao.docx")
+    assert lines(report) == ["Sở Nội vụ/False/False;Ban Dân tộc/False/False;"]

@@ -98,3 +98,23 @@ def test_a_value_in_a_comment_is_checked(tmp_path):
     assert lines(report) == ["a"]
     error = _refused({"v": "a--b"}, template, tmp_path)
     assert error.problems[0].code == "template.broken_xml"
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # Its run inside a hyperlink: docxtpl closes the paragraph inside the link.
+        '<w:p><w:hyperlink w:anchor="a"><w:r><w:t>{{ v }}</w:t></w:r></w:hyperlink></w:p>',
+        # Its run's properties use a prefix the paragraph declares: copied into the new
+        # paragraphs, outside the declaration.
+        '<w:p xmlns:x="urn:x"><w:r><w:rPr><w:b x:k="1"/></w:rPr><w:t>{{ v }}</w:t></w:r></w:p>',
+    ],
+)
+def test_lines_of_a_value_that_docxtpl_cannot_split_are_refused(tmp_path, paragraph):
+    """A value of several lines filling a paragraph becomes paragraphs as docxtpl makes
+    them; where those are not XML, the report is refused (one line is written)."""
+    template = _template(tmp_path, paragraph)
+    report = render_report({"v": "một dòng"}, template, tmp_path / "mot.docx")
+    assert lines(report) == ["một dòng"]
+    error = _refused({"v": "dòng một\ndòng hai"}, template, tmp_path)
+    assert error.problems[0].code == "template.broken_xml"
