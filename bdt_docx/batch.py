@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -259,7 +260,7 @@ def fill_reports(
         stopped = True
         outcomes = [_after_stop(o, overwrite) if pdf else o for o in stop.outcomes]
     if not pdf:
-        outcomes = list(map(_warn_stale_pdf, outcomes))
+        outcomes = _warn_stale_pdfs(outcomes)
     result = _collect(outcomes)
     reached = {outcome.destination for outcome in outcomes}
     result.not_done = [workbook for workbook, report in tasks if report not in reached]
@@ -278,12 +279,39 @@ def fill_reports(
     return result
 
 
-def _warn_stale_pdf(outcome: Outcome) -> Outcome:
-    """The outcome, warning (in the summary too) of a previous report's PDF beside its report."""
+def _warn_stale_pdfs(outcomes: list[Outcome]) -> list[Outcome]:
+    """The outcomes, each warning (in the summary too) of a previous report's PDF beside its
+    report. Each folder is listed once, rather than each report's PDF looked for."""
     from bdt_docx.pdf import stale_pdf
 
-    stale = stale_pdf(outcome.report) if outcome.report is not None else None
-    return outcome if stale is None else replace(outcome, warnings=(*outcome.warnings, stale))
+    listed: dict[str, set[str]] = {}
+    warned = []
+    for outcome in outcomes:
+        if outcome.report is not None:
+            folder = os.path.dirname(outcome.report)
+            if folder not in listed:
+                listed[folder] = _pdf_names(folder)
+            if _name_key(f"{outcome.report.stem}.pdf") in listed[folder]:
+                stale = stale_pdf(outcome.report)  # a file, by that very name?
+                if stale is not None:
+                    outcome = replace(outcome, warnings=(*outcome.warnings, stale))
+        warned.append(outcome)
+    return warned
+
+
+def _pdf_names(folder: str) -> set[str]:
+    """The names of the PDFs in ``folder``, as :func:`_name_key` gives them (none when it
+    cannot be listed)."""
+    try:
+        with os.scandir(folder or ".") as entries:
+            return {_name_key(e.name) for e in entries if e.name[-4:].lower() == ".pdf"}
+    except OSError:
+        return set()
+
+
+def _name_key(name: str) -> str:
+    """``name`` as a folder that ignores case and Unicode normalisation may take it."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def _after_stop(outcome: Outcome, overwrite: bool) -> Outcome:

@@ -61,17 +61,22 @@ def fill_all(
     tasks: list[tuple[Path, Path]],
     overwrite: bool,
     tracker: Tracker | None = None,
+    finisher: Finisher | None = None,
 ) -> list[Outcome]:
     """Fill the workbooks of ``tasks``; each report is finished (on disk, in place) in the
-    background while the next ones are made (:class:`~bdt_docx.output.Finisher`)."""
+    background while the next ones are made (by ``finisher``, which a worker process keeps
+    for all its chunks, or else by one made for these tasks: :class:`Finisher`); returns
+    once every report is finished."""
+    if finisher is None:
+        with Finisher() as own:
+            return fill_all(prepared, tasks, overwrite, tracker, own)
     started = []
     try:
-        with Finisher() as finisher:  # on leaving, the reports begun are finished
-            for task in tasks:
-                started.append(_fill_one(prepared, *task, overwrite, finisher))
-                if tracker is not None:
-                    tracker.advance([started[-1][0]])
-    except KeyboardInterrupt:
+        for task in tasks:
+            started.append(_fill_one(prepared, *task, overwrite, finisher))
+            if tracker is not None:
+                tracker.advance([started[-1][0]])
+    except KeyboardInterrupt:  # the reports begun are finished
         raise Stopped([_settle(outcome, pending) for outcome, pending in started]) from None
     return [_settle(outcome, pending) for outcome, pending in started]
 
@@ -129,8 +134,10 @@ def _settle(outcome: Outcome, pending: Future[Path] | None) -> Outcome:
         return replace(outcome, error=exc)
 
 
-#: The template a worker process renders with (set once by :func:`_start_worker`).
+#: The template a worker process renders with, and what writes its reports in the
+#: background for all its chunks (set once by :func:`_start_worker`).
 _worker_template: PreparedTemplate | None = None
+_worker_finisher: Finisher | None = None
 
 
 def _start_worker(template: Path) -> None:
@@ -140,13 +147,14 @@ def _start_worker(template: Path) -> None:
     chunk, and the main process, which handles it, waits for that.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _worker_template
+    global _worker_template, _worker_finisher
     _worker_template = prepare_template(template)
+    _worker_finisher = Finisher()
 
 
 def _fill_chunk(tasks: list[tuple[Path, Path]], overwrite: bool) -> list[Outcome]:
     assert _worker_template is not None, "worker started without its template"
-    return fill_all(_worker_template, tasks, overwrite)
+    return fill_all(_worker_template, tasks, overwrite, finisher=_worker_finisher)
 
 
 def fill_in_pool(

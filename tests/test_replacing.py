@@ -171,6 +171,16 @@ def test_a_batch_without_pdf_warns_of_the_old_pdfs(tmp_path, capsys):
     assert (out / "b.pdf").read_bytes() == b"%PDF old b"
 
 
+def test_a_batch_warns_only_of_a_pdf_file_of_the_reports_own_name(tmp_path, capsys):
+    books, out = _batch_folders(tmp_path, ("a", "b", "c"))
+    (out / "a.pdf").mkdir()  # a folder, not a PDF
+    (out / "B.PDF").write_bytes(b"%PDF of another")  # another name, where case counts
+    (out / "c.pdf").write_bytes(b"%PDF old c")
+    code, data, _ = fill(capsys, str(books), "-d", str(out))
+    assert code == 0
+    assert [w["file"] for w in data["warnings"]] == [str(out / "c.pdf")]
+
+
 # --- a batch run again into the same folder -----------------------------------------------
 
 
