@@ -15,6 +15,7 @@ directory pointing past the end…) becomes a :class:`PackageError`.
 from __future__ import annotations
 
 import lzma
+import os
 import posixpath
 import re
 import struct
@@ -52,6 +53,11 @@ _CHUNK = 1024 * 1024
 #: anything unusual goes through ``zipfile``, which says what is wrong.
 _SMALL_PART = 1024 * 1024
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature; name and extra field lengths
+#: A zip's end of central directory record and central directory entry, as zipfile reads them.
+_END_RECORD = struct.Struct("<4s4H2LH")
+_CENTRAL_ENTRY = struct.Struct("<4s4B4HL2L5H2L")
+#: A size or offset that says the real one is in a zip64 extra field.
+_ZIP64 = 0xFFFFFFFF
 #: A small part as the zip stores it: CRC, inflated size, compression method, stored bytes.
 _Stored = tuple[int, int, int, bytes]
 #: The values made from parts (:meth:`Package.made_from`), by maker, part name, CRC and
@@ -165,6 +171,70 @@ def refuse_doctype(data: bytes, part: str) -> None:
         )
 
 
+class _Entry(NamedTuple):
+    """What :meth:`Package.read` needs of a zip entry (named as in :class:`zipfile.ZipInfo`)."""
+
+    orig_filename: str
+    flag_bits: int
+    compress_type: int
+    CRC: int
+    compress_size: int
+    file_size: int
+    header_offset: int
+
+
+def _plain_entries(data: bytes) -> dict[str, _Entry] | None:
+    """The entries of the zip ``data``, by name, read from its central directory where the
+    zip is laid out plainly, as Office and the zip libraries write it: one disk, no comment,
+    no zip64, no extra fields, nothing before or after; ``None`` otherwise, and
+    :mod:`zipfile` reads it (and says what is wrong with it). Names are made as
+    :class:`zipfile.ZipInfo` makes them."""
+    end = len(data) - _END_RECORD.size
+    if end < 0:
+        return None
+    signature, disk, first_disk, here, count, size, start, comment = _END_RECORD.unpack_from(
+        data, end
+    )
+    if signature != b"PK\x05\x06" or disk or first_disk or here != count or comment:
+        return None
+    if start + size != end:
+        return None
+    entries = {}
+    position = start
+    for _ in range(count):
+        if position + _CENTRAL_ENTRY.size > end:
+            return None
+        record = _CENTRAL_ENTRY.unpack_from(data, position)
+        flags, method, crc, packed, unpacked = (
+            record[5],
+            record[6],
+            record[9],
+            record[10],
+            record[11],
+        )
+        name_size, extra_size, comment_size, header = record[12], record[13], record[14], record[18]
+        if (
+            record[0] != b"PK\x01\x02"
+            or record[3] > zipfile.MAX_EXTRACT_VERSION
+            or extra_size
+            or _ZIP64 in (packed, unpacked, header)
+        ):
+            return None
+        position += _CENTRAL_ENTRY.size
+        try:
+            name = data[position : position + name_size].decode(
+                "utf-8" if flags & 0x800 else "cp437"
+            )
+        except UnicodeDecodeError:
+            return None
+        filename = name.split("\0", 1)[0]
+        if os.sep != "/":
+            filename = filename.replace(os.sep, "/")
+        entries[filename] = _Entry(name, flags, method, crc, packed, unpacked, header)
+        position += name_size + comment_size
+    return entries if position == end else None
+
+
 class Package:
     """A zip package opened for bounded reading.
 
@@ -181,14 +251,26 @@ class Package:
             self._file: BinaryIO = BytesIO(source) if in_memory else self.path.open("rb")
         except OSError as exc:
             raise PackageError(f"không đọc được tệp ({os_reason(exc)})") from exc
-        try:
-            with self._guard("tệp không phải tệp Office (.xlsx, .docx) hợp lệ"):
-                self._zip = zipfile.ZipFile(self._file)
-        except PackageError:
-            self._file.close()
-            raise
-        self.names = {info.filename for info in self._zip.infolist()}
+        self._zip_file: zipfile.ZipFile | None = None
+        entries = _plain_entries(source) if in_memory else None
+        if entries is None:
+            try:
+                entries = {info.filename: info for info in self._zip.infolist()}
+            except PackageError:
+                self._file.close()
+                raise
+        self._entries: dict[str, _Entry | zipfile.ZipInfo] = entries
+        self.names = set(entries)
         self._names_by_case: dict[str, str] | None = None
+
+    @property
+    def _zip(self) -> zipfile.ZipFile:
+        """The package read by :mod:`zipfile` (made when first needed, for a package held
+        in memory whose entries were read without it)."""
+        if self._zip_file is None:
+            with self._guard("tệp không phải tệp Office (.xlsx, .docx) hợp lệ"):
+                self._zip_file = zipfile.ZipFile(self._file)
+        return self._zip_file
 
     @staticmethod
     @contextmanager
@@ -207,7 +289,8 @@ class Package:
 
     def close(self) -> None:
         """Close the underlying zip file."""
-        self._zip.close()
+        if self._zip_file is not None:
+            self._zip_file.close()
         self._file.close()
 
     def infolist(self) -> list[zipfile.ZipInfo]:
@@ -237,7 +320,7 @@ class Package:
     def _stored(self, name: str) -> _Stored | None:
         """Part ``name`` as stored, or ``None`` when it is large, encrypted, compressed
         otherwise than by deflate, or when its local header disagrees with its entry."""
-        info = self._zip.getinfo(name)
+        info = self._entries[name]
         if (
             info.flag_bits & 0x1
             or max(info.file_size, info.compress_size) > _SMALL_PART
@@ -300,7 +383,7 @@ class Package:
                         raise _too_large(name)
                     chunks.append(chunk)
         except RuntimeError as exc:  # zipfile refuses an encrypted member this way
-            state = "được mã hóa" if self._zip.getinfo(name).flag_bits & 0x1 else "bị hỏng"
+            state = "được mã hóa" if self._entries[name].flag_bits & 0x1 else "bị hỏng"
             raise PackageError(f"phần {name} {state}", name) from exc
         return b"".join(chunks)
 
