@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["clean_text", "normalize_text", "slug"]
 
@@ -40,6 +41,7 @@ def clean_text(value: str) -> str:
     return "\n".join(line.strip(" \u00a0") for line in lines).strip()
 
 
+@lru_cache(maxsize=4096)  # a batch's lists have the same headers
 def slug(text: str) -> str:
     """The key of a column header: ``Số, ký hiệu`` → ``so_ky_hieu``.
 
