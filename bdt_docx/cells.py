@@ -53,6 +53,7 @@ def column_index_from_string(letters: str) -> int:
     return index
 
 
+@lru_cache(maxsize=1024)
 def get_column_letter(index: int) -> str:
     """1 → ``A``, 27 → ``AA``."""
     letters = ""
