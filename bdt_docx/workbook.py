@@ -73,8 +73,8 @@ _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 #: How much of a sheet's XML is parsed at a time.
 _FEED_BYTES = 256 * 1024
-#: The start tag of a row, and its number (empty when it has none).
-_ROW_TAG = re.compile(rb"<row(?=[\s/>])(?:[^>]*?\sr\s*=\s*[\"']([0-9]{1,7})[\"'])?")
+#: The start tag of a row with its number, as programs write it.
+_ROW_NUMBER = re.compile(rb'<row r="([1-9][0-9]{0,6})"')
 #: How much of a sheet's XML must follow the rows wanted for a parse to stop before it.
 _CUT_WORTH = 2048
 _MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=[\"']([^\"']*)[\"']")
@@ -313,11 +313,12 @@ class Workbook:
         if sheet not in self._merged:
             self._merged[sheet] = _merged_blocks(sheet, data)
         last_row = max(area.max_row for area in areas)
-        every_cell = _ODD_STYLE.search(data) is not None
+        end = _rows_end(data, last_row)
+        every_cell = _ODD_STYLE.search(data, 0, end) is not None
         scan = _SheetScan(data, self._m, part)
         cells = {}
         spans_of = _RowSpans(areas)
-        for row_number, row in scan.rows(last_row):
+        for row_number, row in scan.rows(end, last_row):
             spans = spans_of.at(row_number)
             if not spans:
                 continue
@@ -351,10 +352,9 @@ class _SheetScan:
         #: The number of the last row met.
         self._last = 0
 
-    def rows(self, last_row: int) -> Iterator[tuple[int, etree._Element]]:
-        """``(row number, row)`` of the sheet's rows, in order, up to the rows past
-        ``last_row`` (the rows after them are not even parsed)."""
-        end = _rows_end(self._data, last_row)
+    def rows(self, end: int, last_row: int) -> Iterator[tuple[int, etree._Element]]:
+        """``(row number, row)`` of the sheet's rows, in order, up to ``end`` (where the
+        rows past those wanted start, :func:`_rows_end`) and the rows past ``last_row``."""
         if end <= _FEED_BYTES:  # at once: quicker than a slice at a time
             rows = self._parse(end).find(self._sheet_data)
             if rows is not None:
@@ -485,9 +485,9 @@ def _rows_end(data: bytes, last_row: int) -> int:
         or data.find(b":row", cut) >= 0  # a row with a namespace prefix
     ):
         return len(data)
-    numbers = _ROW_TAG.findall(data, cut)
-    if b"" in numbers:  # a row without its number
-        return len(data)
+    numbers = _ROW_NUMBER.findall(data, cut)
+    if len(numbers) != data.count(b"<row", cut) - data.count(b"<rowBreaks", cut):
+        return len(data)  # a row written otherwise, or without its number
     rows = list(map(int, numbers))
     return cut if min(rows) > last_row and max(rows) <= MAX_ROW else len(data)
 

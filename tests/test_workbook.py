@@ -235,23 +235,29 @@ def test_a_note_after_a_blank_row_below_a_list_is_not_part_of_it(tmp_path):
 LIST_SHEET = "xl/worksheets/sheet2.xml"  # van_ban, A4:C6, then two hundred spare rows
 
 
-def _moved_to_the_end(row: int):
-    """A ``rewrite_parts`` change moving row ``row`` of the list's sheet after its last row
-    (rows out of order: Excel calls the file damaged and repairs it)."""
+def _moved_to_the_end(row: int, written: bytes):
+    """A ``rewrite_parts`` change moving row ``row`` of the list's sheet after its last row,
+    its start tag written ``written`` (rows out of order: Excel calls the file damaged and
+    repairs it)."""
 
     def change(part: str, data: bytes) -> bytes:
         if part != LIST_SHEET:
             return data
-        moved = re.search(rb'<row r="%d".*?</row>' % row, data, re.DOTALL)
+        moved = re.search(rb'<row r="%d"(.*?</row>)' % row, data, re.DOTALL)
         assert moved is not None
         data = data.replace(moved[0], b"", 1)
-        return data.replace(b"</sheetData>", moved[0] + b"</sheetData>", 1)
+        return data.replace(b"</sheetData>", written + moved[1] + b"</sheetData>", 1)
 
     return change
 
 
-def test_list_rows_out_of_order_after_the_spare_rows_are_all_read(tmp_path):
-    workbook = rewrite_parts(EXAMPLE, tmp_path / "w.xlsx", _moved_to_the_end(6))
+@pytest.mark.parametrize(
+    "written",
+    [b'<row r="6"', b'<row spans="1:3" r="6"'],
+    ids=["as programs write it", "its number after another attribute"],
+)
+def test_list_rows_out_of_order_after_the_spare_rows_are_all_read(tmp_path, written):
+    workbook = rewrite_parts(EXAMPLE, tmp_path / "w.xlsx", _moved_to_the_end(6, written))
     expected = bdt_docx.read_workbook(EXAMPLE)["van_ban"]
     assert len(expected) == 2
     assert bdt_docx.read_workbook(workbook)["van_ban"] == expected
