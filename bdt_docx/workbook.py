@@ -5,10 +5,11 @@ workbook part (sheets, defined names), the tables' definitions, the shared strin
 styles (to tell dates from numbers) and, of each sheet, only the cells inside the areas a
 caller :meth:`~Workbook.fetch`\\ es. It does not judge values: :mod:`bdt_docx.validate` does.
 
-A sheet is parsed by libxml2 a slice at a time; Python only visits the cells that hold
-something (a value, a formula, an inline string), so the spare rows under a list, whose
-cells hold only a style, cost nothing but their parsing, and the rows already read are
-dropped as the parse goes on.
+A sheet is parsed by libxml2 only as far as the rows wanted, where its rows after them can be
+told apart for sure (so the spare rows under a list are not parsed), and a slice at a time
+when it is long, the rows already read dropped as the parse goes on. Python visits the rows,
+and only the cells of the rows inside the areas: a named cell is found by its place in its
+row where programs write it there.
 
 Values come back as Python values: ``str`` (Excel's ``_xHHHH_`` escapes decoded), ``float``,
 ``bool``, ``datetime.datetime`` for cells formatted as dates, ``None`` for blank cells; a
