@@ -113,13 +113,15 @@ def _render(part: Part, context: Mapping[str, Any]) -> str:
     """The part rendered by Jinja, then as docxtpl leaves it before resolving listings: the
     line feed put before each paragraph removed, ``{_{``-style markers turned into braces.
 
-    The compact template (:attr:`~bdt_docx.template.Part.compact`) has no line feed to
+    A compact template (:attr:`~bdt_docx.template.Part.original`) has no line feed to
     remove unless a value holds one or ends in one before a paragraph; only then is the
     part rendered again as docxtpl renders it (the values' own effects, if any, twice).
     """
-    xml = part.compact.render(context) if part.compact else None
-    if xml is None or _line_feed_before_paragraph(xml):
-        xml = without_paragraph_breaks(part.compiled.render(context))  # type: ignore[union-attr]
+    xml = part.compiled.render(context)  # type: ignore[union-attr]
+    if part.original is None:
+        xml = without_paragraph_breaks(xml)
+    elif _line_feed_before_paragraph(xml):
+        xml = without_paragraph_breaks(part.original().render(context))
     if "_" in xml:  # (every marker holds one)
         for marker, brace in _DOCXTPL_ESCAPES:
             xml = xml.replace(marker, brace)

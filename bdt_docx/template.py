@@ -15,9 +15,9 @@ import os
 import re
 import threading
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -251,13 +251,14 @@ class Part:
     #: False when the part's fixed text holds no drawing (``<wp:docPr``) and every value it
     #: prints is escaped (a drawing's id then needs no renumbering unless markup is printed).
     drawings: bool = True
-    #: The part's Jinja template with the line feed docxtpl puts before each paragraph
-    #: already removed from its fixed text, for a part that only prints, chooses, loops and
-    #: sets (:func:`~bdt_docx.proofs.always_well_formed`): a rendering of it that holds no
-    #: line feed before ``<w:p`` is what docxtpl's rendering of :attr:`compiled` gives once
-    #: it removes them (each one it removes is then in the fixed text, where this one has
-    #: none to remove).
-    compact: JinjaTemplate | None = None
+    #: Where :attr:`compiled` is compact, the part's template as docxtpl renders it,
+    #: compiled when first called. Compact: the line feed docxtpl puts before each
+    #: paragraph (and removes after rendering) is already removed from its fixed text, for
+    #: a part that only prints, chooses, loops and sets
+    #: (:func:`~bdt_docx.proofs.always_well_formed`). A rendering of it that holds no line
+    #: feed before ``<w:p`` is what docxtpl gives once it removes them: each one it removes
+    #: is then in the fixed text, where the compact template has none to remove.
+    original: Callable[[], JinjaTemplate] | None = None
 
 
 @dataclass(frozen=True)
@@ -498,6 +499,7 @@ def _prepare_part(
     # part it was), and its variables read from the same tree.
     tree = env.parse(source, name=info.filename, filename=info.filename)
     well_formed = always_well_formed(tree, PARAGRAPH_FILTER)  # (before the compiler folds)
+    compact = well_formed and _compact(tree)
     compiled = _compile(env, tree, info.filename)
     variables = frozenset(meta.find_undeclared_variables(tree))
     lists = tuple(list_columns(tree).items())
@@ -511,7 +513,7 @@ def _prepare_part(
         lists,
         fit_grids=fit,
         well_formed=well_formed,
-        compact=_compact(env, source, info.filename) if well_formed else None,
+        original=cache(partial(_compile_source, env, source, info.filename)) if compact else None,
         drawings=not well_formed or "<wp:docPr" in source,
     )
 
@@ -523,16 +525,22 @@ def _compile(env: SandboxedEnvironment, tree: nodes.Template, name: str) -> Jinj
     return env.template_class.from_code(env, code, env.make_globals(None))
 
 
-def _compact(env: SandboxedEnvironment, source: str, name: str) -> JinjaTemplate | None:
-    """The part's template with the line feed docxtpl puts before each paragraph already
-    removed from its fixed text (:attr:`Part.compact`); None where that fixed text would
-    still hold one (``\\n\\n<w:p``, of which docxtpl removes one line feed)."""
-    tree = env.parse(source, name=name, filename=name)
-    for node in tree.find_all(nodes.TemplateData):
-        node.data = without_paragraph_breaks(node.data)
-        if PARAGRAPH_BREAK.search(node.data):
-            return None
-    return _compile(env, tree, name)
+def _compile_source(env: SandboxedEnvironment, source: str, name: str) -> JinjaTemplate:
+    return _compile(env, env.parse(source, name=name, filename=name), name)
+
+
+def _compact(tree: nodes.Template) -> bool:
+    """Remove the line feed docxtpl puts before each paragraph from the fixed text of
+    ``tree``; False, and ``tree`` left as it is, where that text would still hold one
+    (``\\n\\n<w:p``, of which docxtpl removes one line feed)."""
+    texts = [
+        (node, without_paragraph_breaks(node.data)) for node in tree.find_all(nodes.TemplateData)
+    ]
+    if any(PARAGRAPH_BREAK.search(text) for _, text in texts):
+        return False
+    for node, text in texts:
+        node.data = text
+    return True
 
 
 #: The line feed docxtpl puts before each paragraph of a part's source, and removes from

@@ -342,6 +342,18 @@ def test_values_next_to_paragraphs_give_what_docxtpl_renders(tmp_path, value):
 _PARAGRAPH = '<w:p><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>'
 
 
+def test_line_feeds_between_a_templates_paragraphs_are_kept_as_docxtpl_renders_them(tmp_path):
+    """XML written with a line feed before each paragraph (as some programs indent it):
+    docxtpl's rendering puts a second one there and removes one after, so one stays."""
+    body = "\n".join(_PARAGRAPH.format(text) for text in ("A", "{{ x }}", "B"))
+    template = tmp_path / "mau.docx"
+    template.write_bytes(make_docx({"word/document.xml": document_xml(body)}))
+    report = render_report({"x": "chữ"}, template, tmp_path / "bao_cao.docx")
+    with zipfile.ZipFile(report) as package:
+        got = package.read("word/document.xml").decode()
+    assert "\n".join(_PARAGRAPH.format(text) for text in ("A", "chữ", "B")) in got
+
+
 _TEXTS = st.text(alphabet="ab \t\a\n\f<>", max_size=6).map(
     lambda t: t.replace("<", "&lt;").replace(">", "&gt;")
 )
