@@ -26,6 +26,8 @@ from bdt_docx.template import PreparedTemplate, prepare_template
 
 __all__ = ["Outcome", "Progress", "Stopped", "Tracker", "fill_all", "fill_in_pool"]
 
+#: A workbook and where its report goes.
+_Task = tuple[Path, Path]
 #: Most workbooks sent to a worker at once (smaller chunks: smoother progress).
 _MAX_CHUNK = 16
 #: Input/output failures that can still strike while a workbook is read (a file removed or
@@ -157,6 +159,19 @@ def _fill_chunk(tasks: list[tuple[Path, Path]], overwrite: bool) -> list[Outcome
     return fill_all(_worker_template, tasks, overwrite, finisher=_worker_finisher)
 
 
+def _chunks(tasks: list[_Task], workers: int) -> list[list[_Task]]:
+    """``tasks`` in chunks for ``workers`` processes: a chunk is half of each worker's share
+    of what is left, at most :data:`_MAX_CHUNK`, so that the first chunks are large (fewer
+    round trips) and the last ones small (the workers end together, none waiting for
+    another's last large chunk)."""
+    chunks, start = [], 0
+    while start < len(tasks):
+        size = max(1, min(_MAX_CHUNK, (len(tasks) - start) // (workers * 2)))
+        chunks.append(tasks[start : start + size])
+        start += size
+    return chunks
+
+
 def fill_in_pool(
     template: Path,
     tasks: list[tuple[Path, Path]],
@@ -167,8 +182,7 @@ def fill_in_pool(
     """Fill the workbooks of ``tasks`` in ``workers`` processes, each preparing ``template``
     once, in chunks; the outcomes in the order of ``tasks``. Ctrl+C lets the chunks begun
     finish, then raises :class:`Stopped` with their outcomes."""
-    size = max(1, min(_MAX_CHUNK, len(tasks) // (workers * 4)))
-    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+    chunks = _chunks(tasks, workers)
     results: list[list[Outcome]] = [[] for _ in chunks]
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(template,)) as pool:
         futures = {pool.submit(_fill_chunk, chunk, overwrite): i for i, chunk in enumerate(chunks)}
