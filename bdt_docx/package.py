@@ -23,6 +23,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO, NamedTuple, TypeVar
@@ -137,6 +138,7 @@ def part_path(base: str, target: str) -> str:
     return joined.lstrip("/")
 
 
+@lru_cache(maxsize=1024)
 def relationships_part(part: str) -> str:
     """The part holding ``part``'s relationships (``""``: the package's, ``_rels/.rels``)."""
     folder, name = posixpath.split(part)
@@ -222,9 +224,9 @@ def _plain_entries(data: bytes) -> dict[str, _Entry] | None:
             return None
         position += _CENTRAL_ENTRY.size
         try:
-            name = data[position : position + name_size].decode(
-                "utf-8" if flags & 0x800 else "cp437"
-            )
+            raw = data[position : position + name_size]
+            # (ASCII reads alike in both, and decodes quicker)
+            name = raw.decode("ascii" if raw.isascii() else "utf-8" if flags & 0x800 else "cp437")
         except UnicodeDecodeError:
             return None
         filename = name.split("\0", 1)[0]
