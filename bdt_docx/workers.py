@@ -8,6 +8,7 @@ picklable, since it comes back from a worker process.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 import zipfile
@@ -69,16 +70,14 @@ def fill_all(
     background while the next ones are made (by ``finisher``, which a worker process keeps
     for all its chunks, or else by one made for these tasks: :class:`Finisher`); returns
     once every report is finished."""
-    if finisher is None:
-        with Finisher() as own:
-            return fill_all(prepared, tasks, overwrite, tracker, own)
     started = []
-    try:
-        for task in tasks:
-            started.append(_fill_one(prepared, *task, overwrite, finisher))
-            if tracker is not None:
-                tracker.advance([started[-1][0]])
-    except KeyboardInterrupt:  # the reports begun are finished
+    try:  # leaving a Finisher made here waits until the reports begun are finished
+        with Finisher() if finisher is None else contextlib.nullcontext(finisher) as writer:
+            for task in tasks:
+                started.append(_fill_one(prepared, *task, overwrite, writer))
+                if tracker is not None:
+                    tracker.advance([started[-1][0]])
+    except KeyboardInterrupt:
         raise Stopped([_settle(outcome, pending) for outcome, pending in started]) from None
     return [_settle(outcome, pending) for outcome, pending in started]
 
