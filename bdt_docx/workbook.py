@@ -416,11 +416,12 @@ class _SheetScan:
         column is its ``r``, else one more than the cell before it."""
         if len(spans) == 1 and spans[0][0] == spans[0][1] <= len(row):
             # one cell wanted (a named cell): where programs write it, in a row whose cells
-            # start at column A, it is found by its place
+            # start at column A, it is found by its place, when no cell after it is written
+            # in its column again (a faulty program's: the value written last is shown)
             col = spans[0][0]
             c = row[col - 1]
             ref = c.get("r")
-            if c.tag == self._c and ref and _ref_column(ref) == col:
+            if c.tag == self._c and ref and _ref_column(ref) == col and self._past(row, col):
                 yield col, c
                 return
         col = 0
@@ -433,6 +434,16 @@ class _SheetScan:
                     if low <= col <= high:
                         yield col, c
                         break
+
+    def _past(self, row: etree._Element, col: int) -> bool:
+        """True when every cell of ``row`` after its ``col``-th says, by its ``r``, that it
+        is in a column past ``col``."""
+        for c in row[col:]:
+            if c.tag == self._c:
+                ref = c.get("r")
+                if not ref or (_ref_column(ref) or 0) <= col:
+                    return False
+        return True
 
 
 class _RowSpans:

@@ -313,6 +313,31 @@ def test_a_row_tag_in_a_comment_does_not_end_the_list_early(tmp_path, hiding):
     assert bdt_docx.read_workbook(workbook)["van_ban"] == bdt_docx.read_workbook(EXAMPLE)["van_ban"]
 
 
+NAMED = b'<c r="B17" s="5" t="n"><v>25</v></c>'  # tong_so_nguoi
+
+
+@pytest.mark.parametrize(
+    ("part", "after", "twice", "read"),
+    [
+        # a named cell: right after itself, and after the row's last cell
+        (SHEET, NAMED, b'<c r="B17"><v>99</v></c>', lambda c: c["tong_so_nguoi"]),
+        (SHEET, b"tong_so_nguoi</t></is></c>", b'<c r="B17"><v>99</v></c>',
+         lambda c: c["tong_so_nguoi"]),
+        # the first row of a one-column list
+        ("xl/worksheets/sheet4.xml", b"UBND t&#7881;nh</t></is></c>",
+         b'<c r="A5" t="inlineStr"><is><t>99</t></is></c>', lambda c: c["noi_nhan"][0]["noi_nhan"]),
+    ],
+    ids=["named cell", "named cell at the row's end", "one-column list"],
+)  # fmt: skip
+def test_a_cell_written_twice_reads_as_the_last_one_as_libreoffice_shows_it(
+    tmp_path, part, after, twice, read
+):
+    # a faulty program wrote the cell twice in its row: LibreOffice and openpyxl show the
+    # value written last, and so did the reader before a cell was found by its place
+    workbook = rewrite_parts(EXAMPLE, tmp_path / "w.xlsx", _in(part, after, after + twice))
+    assert str(read(bdt_docx.read_workbook(workbook))) == "99"
+
+
 def _as_named_range(workbook: Path, headers: tuple[str, str]) -> Path:
     """Replace the table noi_nhan by a named range over it with two columns ``headers``."""
     import openpyxl
