@@ -16,7 +16,7 @@ the witness is well-formed and
 - every value's mark lies in text or in an attribute value (not in a name or a namespace
   declaration), so escaped text of any length fits there: an entity left open before it,
   or a name it would extend, breaks the witness;
-  no ``>`` follows a mark or a ``]`` (a value ending in ``]]`` would write ``]]>``, which
+- no ``>`` follows a mark or a ``]`` (a value ending in ``]]`` would write ``]]>``, which
   XML forbids in text);
 - every branch of a condition or loop starts and ends inside the same element, so that it
   closes what it opens and nothing else: any choice of branches and any number of loop
