@@ -17,7 +17,7 @@ from typing import Any
 from bdt_docx.arguments import flag_argument, mapping_argument, path_argument
 from bdt_docx.errors import BdtDocxError, BdtDocxWarning, ConversionError, OutputError
 from bdt_docx.ods import ODS_SUFFIXES, OdsWorkbook
-from bdt_docx.output import check_destination, write_package
+from bdt_docx.output import Folders, check_destination, write_package
 from bdt_docx.render import render_parts
 from bdt_docx.template import PreparedTemplate, prepare_template
 from bdt_docx.validate import check_context, read_context
@@ -175,7 +175,7 @@ def _warn_stale_pdf(report: Path) -> None:
 
 
 def report_destination(
-    workbook: Path, destination: Path, overwrite: bool, folders: set[str] | None = None
+    workbook: Path, destination: Path, overwrite: bool, folders: Folders | None = None
 ) -> None:
     """Refuse a ``destination`` the report of ``workbook`` may not be written at: it must be
     a ``.docx`` path the caller is allowed to (re)write that is not the workbook itself
@@ -197,7 +197,7 @@ def _is_file(path: Path, found: os.stat_result) -> bool:
 
 
 def _report_destination(
-    destination: Path, overwrite: bool, folders: set[str] | None = None
+    destination: Path, overwrite: bool, folders: Folders | None = None
 ) -> os.stat_result | None:
     """Refuse a path a report may not be written at: it must be a ``.docx`` path the caller
     is allowed to (re)write. What is there (its ``os.stat``), ``None`` when nothing is."""

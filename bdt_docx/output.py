@@ -31,6 +31,7 @@ __all__ = [
     "TEMP_FOLDER_SUFFIX",
     "TEMP_PREFIX",
     "Finisher",
+    "Folders",
     "Member",
     "check_destination",
     "deflate",
@@ -61,25 +62,37 @@ _TEMP_TRIES = 100
 _NOTHING_THERE = {errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP}
 
 
+#: The folders a batch writes into, each with the names it held when first looked at
+#: (case-folded: a name that differs only in case may be the same file; ``None`` when it
+#: could not be listed).
+Folders = dict[str, frozenset[str] | None]
+
+
 def check_destination(
-    output: Path, overwrite: bool, folders: set[str] | None = None
+    output: Path, overwrite: bool, folders: Folders | None = None
 ) -> os.stat_result | None:
     """Refuse, before any work, a destination that cannot take the file; return what is
     there (its ``os.stat``), ``None`` when nothing is.
 
-    ``folders``, given, holds the folders already found to be folders (a batch checks its
-    folders once): a destination's folder is looked at only when it is not among them, and
-    added once found.
+    ``folders``, given, holds the folders a batch has found to be folders and what they
+    held (a batch looks at each folder once): a destination whose name its folder did not
+    hold is taken as free without looking (the write, when it moves the report into
+    place, still refuses to replace a file that has come meanwhile); a folder not among
+    them is looked at and added.
     """
+    folder = os.path.dirname(output)
+    known = folders is not None and folder in folders
+    held = folders[folder] if folders is not None and known else None
+    if held is not None and output.name.casefold() not in held:
+        return None
     found = _stat(output)
     if found is None:
-        folder = os.path.dirname(output)
-        if folders is None or folder not in folders:
+        if not known:
             missing = _missing_folder(output)
             if missing is not None:
                 raise missing
             if folders is not None:
-                folders.add(folder)
+                folders[folder] = _names_in(folder)
         return None
     if stat.S_ISDIR(found.st_mode):
         raise OutputError(
@@ -89,6 +102,14 @@ def check_destination(
         raise OutputError("tệp đã có", output, code="output.exists")
     _check_not_open(output)
     return found
+
+
+def _names_in(folder: str) -> frozenset[str] | None:
+    """The names in ``folder``, case-folded (``None`` when it cannot be listed)."""
+    try:
+        return frozenset(name.casefold() for name in os.listdir(folder or "."))
+    except OSError:
+        return None
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -198,7 +219,7 @@ class Finisher:
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="bdt-docx-write")
         self._room = threading.BoundedSemaphore(backlog)
         #: The folders found to be folders since it began (for :func:`check_destination`).
-        self.folders: set[str] = set()
+        self.folders: Folders = {}
 
     def __enter__(self) -> Finisher:
         return self

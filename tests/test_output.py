@@ -113,6 +113,27 @@ def test_the_folder_removed_in_the_middle_of_a_batch_fails_the_reports_after(tmp
     assert result.summary_error is not None and not out.exists()
 
 
+def test_a_report_made_meanwhile_in_the_folder_is_not_replaced(tmp_path):
+    """The batch lists a folder once: a file another program puts there afterwards, under
+    a report's name, is still not replaced (the move into place refuses it)."""
+    books, out = tmp_path / "so", tmp_path / "out"
+    books.mkdir()
+    out.mkdir()
+    workbooks = [Path(shutil.copyfile(EXAMPLE, books / f"{name}.xlsx")) for name in "ab"]
+
+    def another_program_writes_b(progress: bdt_docx.Progress) -> None:
+        if progress.done == 1:  # a.docx is written; b.xlsx comes next
+            (out / "b.docx").write_bytes(b"written by someone else")
+
+    result = fill_reports(workbooks, TEMPLATE, out, progress=another_program_writes_b)
+    assert result.reports == [out / "a.docx"]
+    (failure,) = result.failures
+    assert failure.workbook == workbooks[1]
+    assert failure.error.problems[0].code == "output.exists"
+    assert (out / "b.docx").read_bytes() == b"written by someone else"
+    assert sorted(p.name for p in out.iterdir() if p.suffix != ".csv") == ["a.docx", "b.docx"]
+
+
 # -- the temporary file -------------------------------------------------------------------
 
 
