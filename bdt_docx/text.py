@@ -10,6 +10,8 @@ The documented normalisation of every text value (from a cell or from a script):
 - line breaks ``\\r\\n``, ``\\r``, vertical tab (Excel's ``_x000B_``), line and paragraph
   separators become ``\\n``, which the report shows as a line break;
 - a tab stays a tab; every other control character is removed;
+- a UTF-16 surrogate left alone, which no text can carry (a program's string may hold one),
+  becomes U+FFFD, as the workbook reader reads Excel's escape of one;
 - spaces at both ends of the text and of each line are trimmed.
 """
 
@@ -24,6 +26,7 @@ __all__ = ["clean_text", "normalize_text", "slug"]
 _LINE_BREAKS = re.compile(r"\r\n|[\r\v\f\x85\u2028\u2029]")
 # Control characters (C0 but tab and newline, DEL, C1) and XML-forbidden code points.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 
 
@@ -31,6 +34,8 @@ def normalize_text(value: str) -> str:
     """NFC, line breaks unified to ``\\n``, control characters removed; spaces kept."""
     if value.isprintable() and unicodedata.is_normalized("NFC", value):
         return value  # printable: no line break or control character (the usual text)
+    if _SURROGATE.search(value):  # (only a program's text can hold one)
+        value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     text = unicodedata.normalize("NFC", value)
     return _CONTROL.sub("", _LINE_BREAKS.sub("\n", text))
 

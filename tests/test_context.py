@@ -84,6 +84,13 @@ def test_values_are_converted_as_a_workbooks_cells_are(context, tmp_path):
     assert "Số: 12/BC-BDT" in text
 
 
+def test_a_lone_surrogate_in_a_programs_text_prints_as_a_replacement_character(context, tmp_path):
+    # a string built from UTF-16 halves: one alone, one pair (an emoji)
+    changes = {"nguoi_ky": "Nguyễn \ud800Văn \ud83d\ude00"}
+    out = bdt_docx.render_report(context | changes, output=tmp_path / "r.docx")
+    assert "Nguyễn \ufffdVăn \U0001f600" in "\n".join(lines(out))
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "words"),
     [
