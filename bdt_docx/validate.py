@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -76,8 +77,30 @@ class _Reader(Checker):
 
     def cell_value(self, cells: dict, area: Area, spec: FieldSpec) -> Any:
         cell = cells.get((area.sheet, area.min_row, area.min_col))
+        merge = self._merge_over(area) if cell is None else None
         return self.value(
-            cell, area.sheet, area.ref, spec.name, spec.field_type, spec.required, spec.label
+            cell,
+            area.sheet,
+            area.ref,
+            spec.name,
+            spec.field_type,
+            spec.required,
+            spec.label,
+            merge,
+        )
+
+    def _merge_over(self, area: Area) -> Area | None:
+        """The merged block that hides the cell of ``area`` (a cell not its first)."""
+        row, col = area.min_row, area.min_col
+        return next(
+            (
+                b
+                for b in self.workbook.merged(area.sheet)
+                if b.min_row <= row <= b.max_row
+                and b.min_col <= col <= b.max_col
+                and (row, col) != (b.min_row, b.min_col)
+            ),
+            None,
         )
 
     def value(
@@ -89,8 +112,10 @@ class _Reader(Checker):
         kind: FieldType,
         required: bool,
         label: str,
+        merge: Area | None = None,
     ) -> Any:
-        """The converted value of one cell, or None after recording a problem."""
+        """The converted value of one cell, or None after recording a problem; ``merge``:
+        the merged block that hides the cell, said with the problem."""
         if cell is not None and cell.error:
             self.problems.append(
                 Problem(
@@ -147,6 +172,14 @@ class _Reader(Checker):
             return None
         raw = now if now is not None else cell.value if cell is not None else None
         place = _place(field, sheet, ref)
+        if merge is not None:
+            first = cell_ref(merge.min_row, merge.min_col)
+            place = replace(
+                place,
+                message=f"ô nằm trong vùng ô gộp {merge.ref}, nơi chỉ ô {first} giữ giá trị "
+                "(hãy bỏ gộp ô: Excel Home → Merge & Center, LibreOffice Format → Merge and "
+                "Unmerge Cells → Unmerge Cells; rồi nhập lại vào ô này); ",
+            )
         if cell is not None and isinstance(raw, _SHOWN) and not isinstance(raw, bool):
             try:
                 raw = kind.from_cell(raw, cell.number_format, place)

@@ -108,6 +108,24 @@ def test_a_name_over_a_merged_block_reads_its_first_cell(tmp_path):
         assert reader.merged("Thông tin") is reader.merged("Thông tin")  # read once
 
 
+def test_a_named_cell_hidden_by_a_merge_says_which_cell_holds_the_value(tmp_path):
+    import openpyxl
+
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    book = openpyxl.load_workbook(workbook)
+    book["Thông tin"].merge_cells("A27:B27")  # the label's cell and nguoi_ky's, B27
+    book.save(workbook)
+    (problem,) = problems(workbook)
+    assert (problem.field, problem.sheet, problem.cell, problem.code) == (
+        "nguoi_ky",
+        "Thông tin",
+        "B27",
+        "value.blank",
+    )
+    assert "vùng ô gộp A27:B27, nơi chỉ ô A27 giữ giá trị" in problem.message
+    assert "Merge & Center" in problem.message and "ô trống" in problem.message
+
+
 # -- broken files found by fuzzing (issue 13): a located WorkbookError, or read right ------
 
 TABLE = "xl/tables/table1.xml"
