@@ -125,13 +125,15 @@ def fill_report(
         if output is None
         else path_argument(output, "fill_report", "output")
     )
+    # the template first: a broken one is said before an existing report, which the clerk
+    # would otherwise be told to overwrite only to learn then that the template is wrong
+    prepared = template_argument(template, "fill_report")
     report_destination(workbook, destination, overwrite)
     if pdf:
         try:
             check_destination(destination.with_suffix(".pdf"), overwrite)
         except OutputError as exc:
             raise exc.about("tệp PDF") from exc
-    prepared = template_argument(template, "fill_report")
     report = _write(prepared, read_workbook(workbook, prepared), destination, overwrite)
     if not pdf:
         _warn_stale_pdf(report)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -108,6 +109,14 @@ def test_broken_template_exits_4(tmp_path, capsys):
     template.write_bytes(b"not a zip")
     assert main(["fill", str(EXAMPLE), "-t", str(template), "-o", str(tmp_path / "r.docx")]) == 4
     assert "mẫu" in capsys.readouterr().err
+
+
+def test_a_template_that_is_a_folder_is_said_before_an_existing_report(tmp_path, capsys):
+    workbook = Path(shutil.copyfile(EXAMPLE, tmp_path / "so.xlsx"))
+    (tmp_path / "so.docx").write_bytes(b"an earlier report")
+    assert main(["fill", str(workbook), "-t", str(tmp_path)]) == 4
+    assert "thư mục" in capsys.readouterr().err
+    assert (tmp_path / "so.docx").read_bytes() == b"an earlier report"
 
 
 def test_not_a_workbook_exits_3(tmp_path, capsys):
