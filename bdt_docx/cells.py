@@ -78,6 +78,15 @@ class Area:
         """True when the area is a single cell."""
         return self.min_row == self.max_row and self.min_col == self.max_col
 
+    def hides(self, row: int, col: int) -> bool:
+        """True when this area, a merged block, hides the cell at ``row``, ``col``: inside
+        it and not its first cell (Excel shows such a cell blank, whatever it holds)."""
+        return (
+            self.min_row <= row <= self.max_row
+            and self.min_col <= col <= self.max_col
+            and (row, col) != (self.min_row, self.min_col)
+        )
+
     @property
     def ref(self) -> str:
         """``B3`` or ``A1:C6``."""

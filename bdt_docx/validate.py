@@ -39,18 +39,9 @@ def _is_blank_cell(cell: Cell) -> bool:
     return is_blank(cell.value) and not (cell.error or cell.damaged or cell.unsaved_formula)
 
 
-def _first_row(area: Area | None) -> Area | None:
+def _first_row(area: Area) -> Area:
     """The first row of ``area``."""
-    return (
-        area
-        if area is None
-        else Area(area.sheet, area.min_row, area.min_col, area.min_row, area.max_col)
-    )
-
-
-def _cells_inside(cells: dict, area: Area) -> list[Cell]:
-    """The cells read inside ``area``."""
-    return [c for row in _rows_inside(cells, area).values() for c in row.values()]
+    return Area(area.sheet, area.min_row, area.min_col, area.min_row, area.max_col)
 
 
 def _rows_inside(cells: dict, area: Area) -> dict[int, dict[int, Cell]]:
@@ -91,17 +82,8 @@ class _Reader(Checker):
 
     def _merge_over(self, area: Area) -> Area | None:
         """The merged block that hides the cell of ``area`` (a cell not its first)."""
-        row, col = area.min_row, area.min_col
-        return next(
-            (
-                b
-                for b in self.workbook.merged(area.sheet)
-                if b.min_row <= row <= b.max_row
-                and b.min_col <= col <= b.max_col
-                and (row, col) != (b.min_row, b.min_col)
-            ),
-            None,
-        )
+        blocks = self.workbook.merged(area.sheet)
+        return next((b for b in blocks if b.hides(area.min_row, area.min_col)), None)
 
     def value(
         self,
@@ -332,21 +314,19 @@ def read_context(workbook: Workbook | OdsWorkbook, fields: Fields) -> dict[str, 
         found = locator.locate_list(name)
         if found is not None:
             lists[name] = found
+    # of the rows under a list, first only the one right under it: the rows typed under a
+    # list are read on only where it holds something (the spare rows are not read at all)
+    under = {name: _first_row(found.below) for name, found in lists.items() if found.below}
     areas = list(places.values())
-    areas += [
-        a
-        for found in lists.values()
-        for a in (found.data, found.header_area, _first_row(found.below))
-        if a
-    ]
+    areas += [a for found in lists.values() for a in (found.data, found.header_area) if a]
+    areas += under.values()
     cells = workbook.fetch(areas)
-    # the rows typed under a list are read on only where the row right under it holds
-    # something: the spare rows below a list are not read at all
     further = [
-        found.below
-        for found in lists.values()
-        if found.below is not None
-        and any(not _is_blank_cell(c) for c in _cells_inside(cells, _first_row(found.below)))
+        lists[name].below
+        for name, first in under.items()
+        if not all(
+            _is_blank_cell(c) for c in _rows_inside(cells, first).get(first.min_row, {}).values()
+        )
     ]
     if further:
         cells.update(workbook.fetch(further))

@@ -535,14 +535,8 @@ def _blank_under_merges(
         return
     for key in list(cells):
         _sheet, row, col = key
-        for b in near:
-            if (
-                b.min_row <= row <= b.max_row
-                and b.min_col <= col <= b.max_col
-                and (row, col) != (b.min_row, b.min_col)
-            ):
-                del cells[key]
-                break
+        if any(b.hides(row, col) for b in near):
+            del cells[key]
 
 
 def _cfb_reason(path: Path) -> str:
