@@ -218,7 +218,8 @@ class Finisher:
     def __init__(self, threads: int = 4, backlog: int = 32) -> None:
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="bdt-docx-write")
         self._room = threading.BoundedSemaphore(backlog)
-        #: The folders found to be folders since it began (for :func:`check_destination`).
+        #: The folders it writes into, each with what it held when first looked at (for
+        #: :func:`check_destination`).
         self.folders: Folders = {}
 
     def __enter__(self) -> Finisher:
