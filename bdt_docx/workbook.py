@@ -153,6 +153,14 @@ class Workbook:
         try:
             package = Package(whole if whole is not None else path)
         except PackageError as exc:
+            if head.startswith(b"PK"):  # a zip that cannot be read: cut short or damaged
+                raise WorkbookError(
+                    "sổ Excel bị hỏng hoặc chưa chép hết (tệp nén .xlsx bị cắt cụt). Hãy chép "
+                    "lại tệp từ nơi gốc (USB, thư điện tử), hoặc mở nó trong Excel (Excel đề "
+                    "nghị sửa) rồi lưu lại",
+                    shown_as,
+                    code="workbook.damaged",
+                ) from exc
             raise WorkbookError(
                 "tệp không phải sổ Excel .xlsx/.xlsm (có thể là tệp CSV hoặc tệp khác bị đổi "
                 "đuôi). Hãy mở nó trong Excel rồi Lưu thành (Save As) kiểu "

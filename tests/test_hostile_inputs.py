@@ -88,7 +88,7 @@ def out(tmp_path: Path) -> Path:
         (TEMPLATE.read_bytes(), "tài liệu Word"),
         (cfb({"EncryptionInfo": b"\4\0\4\0", "EncryptedPackage": b"x" * 100}), "mật khẩu"),
         (cfb({"Workbook": b"\x09\x08"}), "soffice --headless --convert-to xlsx"),
-        (b"PK\x03\x04" + os.urandom(200), "không phải sổ Excel"),
+        (b"PK\x03\x04" + os.urandom(200), "sổ Excel bị hỏng hoặc chưa chép hết"),
     ],
     ids=["random", "empty", "csv", "docx", "encrypted", "old-xls", "broken-zip"],
 )
@@ -98,6 +98,20 @@ def test_not_a_workbook(tmp_path: Path, out: Path, content: bytes, expected: str
     error = refused(workbook, out)
     assert expected in str(error)
     assert str(workbook) in str(error)
+
+
+def test_workbook_cut_short_is_said_damaged(tmp_path: Path, out: Path) -> None:
+    # A copy from a USB stick or an e-mail attachment that stopped half-way: the clerk is
+    # told the file is damaged and to copy it again, not that it may be a renamed CSV.
+    whole = tmp_path / "whole.xlsx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = "Cơ quan"
+    book.save(whole)
+    workbook = tmp_path / "so_lieu.xlsx"
+    workbook.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    error = refused(workbook, out)
+    assert "bị hỏng hoặc chưa chép hết" in str(error) and "CSV" not in str(error)
+    assert error.problems[0].code == "workbook.damaged"
 
 
 def test_missing_workbook_and_folder(tmp_path: Path, out: Path) -> None:
