@@ -21,6 +21,7 @@ __all__ = [
     "AmbiguousNameError",
     "Area",
     "Cell",
+    "MissingNameError",
     "NameLookupError",
     "TableInfo",
     "bounded_area",
@@ -40,6 +41,8 @@ _REFERENCE = re.compile(
     r"|\$?(?P<wr1>[0-9]{1,7}):\$?(?P<wr2>[0-9]{1,7}))$"  # whole rows: $2:$9
 )
 _STRUCTURED = re.compile(r"^(?P<table>[^\[\]!]+)\[.*\]$")
+#: A function call outside the quoted sheet names of a reference: ``OFFSET(``.
+_FUNCTION = re.compile(r"^(?:'(?:[^']|'')*'|[^'])*?[A-Za-z][A-Za-z0-9_.]*\(")
 #: Excel's grid: the last row and column a sheet can have.
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
@@ -156,6 +159,10 @@ class NameLookupError(LookupError):
     """A defined name is missing, ambiguous or does not point at cells (Vietnamese reason)."""
 
 
+class MissingNameError(NameLookupError):
+    """The workbook does not define the name at all."""
+
+
 class AmbiguousNameError(NameLookupError):
     """A defined name whose definitions point at different cells; ``places`` holds each
     area with the scopes naming it (``None`` for the whole workbook, else a sheet)."""
@@ -197,6 +204,11 @@ def parse_reference(text: str) -> Area:
         raise NameLookupError("tên trỏ tới ô đã bị xóa (#REF!)")
     match = _REFERENCE.match(text)
     if not match:
+        if _FUNCTION.search(text):  # a name growing with its list: =OFFSET(A1;0;0;COUNTA(A:A))
+            raise NameLookupError(
+                f"tên là một công thức ({text}), không trỏ tới một ô hay vùng cố định; hãy "
+                "dùng bảng (Insert → Table) hoặc đặt tên cho chính ô hay vùng"
+            )
         if "," in text:
             raise NameLookupError(f"tên trỏ tới nhiều vùng ({text}), cần một ô hoặc một vùng")
         if structured := _STRUCTURED.match(text):
@@ -248,7 +260,7 @@ def pick_name(
     :class:`NameLookupError` (:class:`AmbiguousNameError` naming every place).
     """
     if not entries:
-        raise NameLookupError(f"không có tên (Name) '{name}' trong sổ")
+        raise MissingNameError(f"không có tên (Name) '{name}' trong sổ")
     found: dict[Area, list[str | None]] = {}
     broken: list[NameLookupError] = []
     for scope, text, _ in entries:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bdt_docx.cells import MissingNameError
 from bdt_docx.errors import Problem
 from bdt_docx.fields import Fields, FieldSpec
 from bdt_docx.ods import OdsWorkbook
@@ -125,10 +126,17 @@ class Locator:
             return ListPlace(spec_name, table.data_area, table.headers, header, _below(a), True)
         try:
             area = self.workbook.find_name(spec_name)
-        except NameLookupError:
+        except MissingNameError:
             self.problems.append(
                 Problem(self._missing_list_reason(spec_name), field=spec_name, code="list.missing")
             )
+            return None
+        except NameLookupError as exc:  # the name is there, but not a block of cells
+            code = "list.missing"
+            if isinstance(exc, AmbiguousNameError):
+                self._copied_sheet()
+                code = "list.copied"
+            self.problems.append(Problem(str(exc), field=spec_name, code=code))
             return None
         header = Area(area.sheet, area.min_row, area.min_col, area.min_row, area.max_col)
         data = Area(area.sheet, area.min_row + 1, area.min_col, area.max_row, area.max_col)

@@ -606,3 +606,27 @@ def test_every_failure_is_a_bdt_docx_error(tmp_path: Path, out: Path) -> None:
     with pytest.raises(TemplateError, match=re.escape("«Khóa {{ so|la_ma }}»")):
         render_report({"so": 0}, template, out)
     assert _leftovers(out.parent) == []
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        # a name that grows with its list, as Excel guides teach: not a fixed block of cells
+        (
+            "OFFSET('Văn bản đã ban hành'!$A$4,0,0,COUNTA('Văn bản đã ban hành'!$A:$A),3)",
+            "tên là một công thức (OFFSET(",
+        ),
+        ("'Văn bản đã ban hành'!#REF!", "#REF!"),
+    ],
+)
+def test_list_name_that_is_not_a_block_says_why(
+    tmp_path: Path, out: Path, target: str, expected: str
+) -> None:
+    # The name is there: the clerk is told what is wrong with it, not that there is none.
+    def edit(book: openpyxl.Workbook) -> None:
+        del book["Văn bản đã ban hành"].tables["van_ban"]
+        book.defined_names["van_ban"] = DefinedName("van_ban", attr_text=target)
+
+    error = refused(edited_workbook(tmp_path, edit), out)
+    (problem,) = [p for p in error.problems if p.field == "van_ban"]
+    assert expected in problem.message and "không có bảng" not in problem.message
