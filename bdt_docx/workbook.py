@@ -155,9 +155,9 @@ class Workbook:
         except PackageError as exc:
             if head.startswith(b"PK"):  # a zip that cannot be read: cut short or damaged
                 raise WorkbookError(
-                    "sổ Excel bị hỏng hoặc chưa chép hết (tệp nén .xlsx bị cắt cụt). Hãy chép "
-                    "lại tệp từ nơi gốc (USB, thư điện tử), hoặc mở nó trong Excel (Excel đề "
-                    "nghị sửa) rồi lưu lại",
+                    "sổ Excel bị hỏng hoặc chưa chép hết (không đọc được tệp nén .xlsx). Hãy "
+                    "chép lại tệp từ nơi gốc (USB, thư điện tử), hoặc mở nó trong Excel (Excel "
+                    "đề nghị sửa) rồi lưu lại",
                     shown_as,
                     code="workbook.damaged",
                 ) from exc
