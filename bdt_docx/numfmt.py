@@ -26,7 +26,7 @@ _BRACKET = re.compile(r"\[(?!(?:h+|m+|s+)\])([^\]]*)\]", re.IGNORECASE)
 _TOKEN = re.compile(
     r'"(?P<quoted>[^"]*)"|\\(?P<escaped>.)|_.|\*.|(?P<ampm>AM/PM|A/P)'
     r"|(?P<elapsed>\[(?:h+|m+|s+)\])|(?P<code>yyyy|yy|y|mmmmm|mmmm|mmm|mm|m|dddd|ddd|dd|d"
-    r"|hh|h|ss|s|\.0+)|(?P<other>.)",
+    r"|hh|h|ss|s|qq|q|\.0+)|(?P<other>.)",
     re.IGNORECASE,
 )
 _NUMBER_TOKEN = re.compile(r'"(?P<quoted>[^"]*)"|\\(?P<escaped>.)|_.|\*.|(?P<other>.)')
@@ -296,6 +296,9 @@ def _date_part(code: str, moment: dt.datetime, twelve: bool) -> str:
         if size >= 4:
             return _WEEKDAYS[moment.weekday()]
         return _SHORT_WEEKDAYS[moment.weekday()] if size == 3 else f"{moment.day:0{size}d}"
+    if letter == "q":  # Calc's quarter, as a Vietnamese Calc shows it
+        quarter = (moment.month - 1) // 3 + 1
+        return f"quý {quarter}" if size >= 2 else f"Q{quarter}"
     if letter == "h":
         hour = (moment.hour % 12 or 12) if twelve else moment.hour
         return f"{hour:0{size}d}"

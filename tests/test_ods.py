@@ -297,6 +297,10 @@ DATED = {
         "ngay_huong_dan_khen_thuong": ("DD/MM/YYYY HH:MM", "2021-04-14 08:30"),
     },
     "du": {"ngay_ban_hanh": ("DD/MM/YYYY", "2021-06-09")},
+    "quy": {  # Calc's quarters (a quarterly report's period)
+        "ngay_ban_hanh": ("Q YYYY", "2021-06-09"),
+        "ngay_huong_dan_khen_thuong": ("QQ YYYY", "2021-11-20"),
+    },
     "gio": {
         "ngay_ban_hanh": ("HH:MM", "2021-06-09 14:05"),
         "ngay_huong_dan_khen_thuong": ("[HH]:MM", "30:15"),
@@ -367,6 +371,7 @@ def test_a_month_first_date_cell_says_the_date_read_as_in_the_xlsx(dated, tmp_pa
     [
         ("ngan", "Ban hành 09/06/21, hướng dẫn 14/04/2021 08:30."),
         ("gio", "Ban hành 14:05, hướng dẫn 30:15."),  # a date shown as its time; a duration
+        ("quy", "Ban hành Q2 2021, hướng dẫn quý 4 2021."),  # not the letters Q, QQ
     ],
 )
 def test_a_template_without_description_prints_dates_as_their_cells_show_them(
