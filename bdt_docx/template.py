@@ -25,6 +25,8 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2 import Template as JinjaTemplate
 from jinja2.compiler import CodeGenerator, Frame
+from jinja2.idtracking import VAR_LOAD_RESOLVE
+from jinja2.optimizer import Optimizer
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup, escape
@@ -145,13 +147,52 @@ class _PrintFinalized(CodeGenerator):
     already escapes every value that is not markup, so that the outer ``escape`` only
     wrapped its text in a new ``Markup`` (two thirds of the time of printing a value).
     The text printed is the same.
+
+    While it writes the code it notes the variables the template reads from its context
+    (:attr:`undeclared`), as :func:`jinja2.meta.find_undeclared_variables` does with a
+    generation of its own.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.undeclared: set[str] = set()
+        if self.optimizer is not None:
+            self.optimizer = _Optimizer(self.environment)
+
+    def enter_frame(self, frame: Frame) -> None:
+        super().enter_frame(frame)
+        self.undeclared.update(
+            param
+            for action, param in frame.symbols.loads.values()
+            if action == VAR_LOAD_RESOLVE and param not in self.environment.globals
+        )
 
     def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
         self.write(finalize.src)
 
     def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
         self.write(")")
+
+
+class _Optimizer(Optimizer):
+    """Jinja's constant folding, noting whether it removed a name from the tree: it folds
+    an expression's parts in place (``(false and x) or y`` leaves ``false or y``), so
+    that a generation after it no longer reads ``x`` (:attr:`folded_names`)."""
+
+    def __init__(self, environment: Any) -> None:
+        super().__init__(environment)
+        self.depth = 0
+        self.folded_names = False
+
+    def generic_visit(self, node: nodes.Node, *args: Any, **kwargs: Any) -> nodes.Node:
+        self.depth += 1
+        try:
+            folded = super().generic_visit(node, *args, **kwargs)
+        finally:
+            self.depth -= 1
+        if folded is not node and self.depth and not self.folded_names:  # (in its parent)
+            self.folded_names = any(True for _ in node.find_all(nodes.Name))
+        return folded
 
 
 #: docxtpl's objects that print XML of their own, rendered as docxtpl renders them.
@@ -500,8 +541,7 @@ def _prepare_part(
     tree = env.parse(source, name=info.filename, filename=info.filename)
     well_formed = always_well_formed(tree, PARAGRAPH_FILTER)  # (before the compiler folds)
     compact = well_formed and _compact(tree)
-    compiled = _compile(env, tree, info.filename)
-    variables = frozenset(meta.find_undeclared_variables(tree))
+    compiled, variables = _compile(env, tree, info.filename)
     lists = tuple(list_columns(tree).items())
     fit = bool(_CELL_TAGS.search(source)) or fit_grids(clean.root)  # (source already made)
     return Part(
@@ -518,15 +558,28 @@ def _prepare_part(
     )
 
 
-def _compile(env: SandboxedEnvironment, tree: nodes.Template, name: str) -> JinjaTemplate:
+def _compile(
+    env: SandboxedEnvironment, tree: nodes.Template, name: str
+) -> tuple[JinjaTemplate, frozenset[str]]:
     """The Jinja template of ``tree``, compiled under the part's name (so that an error's
-    traceback says which part it was)."""
-    code = env.compile(tree, name=name, filename=name)
-    return env.template_class.from_code(env, code, env.make_globals(None))
+    traceback says which part it was), as :meth:`~jinja2.Environment.compile` does, and
+    the variables it reads from its context: those
+    :func:`jinja2.meta.find_undeclared_variables` finds in ``tree`` once compiled, noted
+    while generating its code."""
+    generator = _PrintFinalized(env, name, name)
+    try:
+        generator.visit(tree)
+        code = compile(generator.stream.getvalue(), name, "exec")
+    except TemplateSyntaxError:
+        env.handle_exception()  # (raises it, its traceback rewritten)
+    compiled = env.template_class.from_code(env, code, env.make_globals(None))
+    if isinstance(generator.optimizer, _Optimizer) and generator.optimizer.folded_names:
+        return compiled, frozenset(meta.find_undeclared_variables(tree))
+    return compiled, frozenset(generator.undeclared)
 
 
 def _compile_source(env: SandboxedEnvironment, source: str, name: str) -> JinjaTemplate:
-    return _compile(env, env.parse(source, name=name, filename=name), name)
+    return _compile(env, env.parse(source, name=name, filename=name), name)[0]
 
 
 def _compact(tree: nodes.Template) -> bool:

@@ -41,6 +41,9 @@ class Checker:
         self.env = env
         self.analysis = analysis
         self.stack: list[Tag] = []
+        #: Each tag's source already parsed, with its tree or what is wrong in it (a
+        #: template repeats its tags: the same name in many paragraphs).
+        self.parsed: dict[str, nodes.Template | str] = {}
 
     def tag(self, tag: Tag) -> None:
         """Check the next tag of the part."""
@@ -81,12 +84,16 @@ class Checker:
             source = f"{{% if true %}}{{% {body} %}}{{% endif %}}"
         else:
             source = f"{{% {body} %}}"
-        try:
-            return self.env.parse(source)
-        except TemplateSyntaxError as exc:
-            reason = jinja_message(exc.message or "")
-            self.analysis.add("syntax", f"thẻ {tag.show()} sai cú pháp: {reason}", tag)
+        parsed = self.parsed.get(source)
+        if parsed is None:
+            try:
+                parsed = self.parsed[source] = self.env.parse(source)
+            except TemplateSyntaxError as exc:
+                parsed = self.parsed[source] = jinja_message(exc.message or "")
+        if isinstance(parsed, str):
+            self.analysis.add("syntax", f"thẻ {tag.show()} sai cú pháp: {parsed}", tag)
             return None
+        return parsed
 
     def _names(self, tree: nodes.Template, tag: Tag) -> None:
         for node in tree.find_all((nodes.Filter, nodes.Test)):
