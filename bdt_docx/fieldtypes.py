@@ -117,7 +117,7 @@ class _Text(FieldType):
     def read(self, value: object, place: Problem) -> str:
         """Text typed in TCVN3 or VNI is converted to Unicode, with a warning."""
         if isinstance(value, str):
-            value = _from_legacy(value, place)
+            return clean_text(_from_legacy(value, place))
         return self.convert(value)
 
     def from_cell(self, value: object, number_format: str, place: Problem) -> object:
@@ -139,6 +139,8 @@ class _Integer(FieldType):
 
     def convert(self, value: object) -> int:
         """A number or digits as a whole number, as the cell shows it."""
+        if type(value) is float and value.is_integer() and abs(value) < 10**_MAX_DIGITS:
+            return int(value)  # the usual cell: shown as it is
         if isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
             raise ValueProblem("cần một số nguyên")
         if isinstance(value, (int, float)):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Literal
 
 __all__ = ["Encoding", "detect", "repair", "to_unicode"]
@@ -75,6 +76,7 @@ _VNI_BASES = frozenset("aeiouyAEIOUYơưƠƯ")
 _EIGHT_BIT = set(bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore"))
 _TOKEN = re.compile(r"[^\s\d!-/:-@\[-`{-~\u2018-\u201f\u2013\u2014\u2026]+")
 _TONES = {_GRAVE, _ACUTE, _HOOK, _TILDE, _DOT}
+_PLAIN_LETTER = re.compile("[A-Za-z]")
 _SYLLABLE = re.compile(
     r"(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdđghklmnprstvx])?"
     r"(?:iêu|yêu|oai|oay|oeo|uây|uôi|ươi|ươu|uya|uyê|uyu|ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|"
@@ -91,6 +93,15 @@ _UNICODE_ONLY = re.compile(
 
 def is_syllable(word: str) -> bool:
     """True when ``word`` is shaped like one Vietnamese syllable (at most one tone mark)."""
+    return _syllable(word) if len(word) <= _KEPT_WORD else _syllable.__wrapped__(word)
+
+
+#: The longest word whose answer is kept (a syllable has at most 8 letters: ``nghiêng``).
+_KEPT_WORD = 24
+
+
+@lru_cache(maxsize=8192)  # words come back: Vietnamese has a few thousand syllables in use
+def _syllable(word: str) -> bool:
     decomposed = unicodedata.normalize("NFD", word.lower())
     tones = sum(1 for c in decomposed if c in _TONES)
     bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
@@ -138,7 +149,7 @@ def detect(text: str) -> Encoding | None:
     votes: dict[Encoding, int] = {"tcvn3": 0, "vni": 0}
     for token in _TOKEN.findall(text):
         # Only a word with plain letters in it votes: a lone sign (U+00D7) is not "ì".
-        if token.isascii() or not re.search("[A-Za-z]", token) or is_syllable(token):
+        if token.isascii() or not _PLAIN_LETTER.search(token) or is_syllable(token):
             continue
         for encoding in votes:
             converted = _CONVERTERS[encoding](token)

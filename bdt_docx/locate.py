@@ -25,7 +25,8 @@ from bdt_docx.workbook import (
 
 __all__ = ["ListPlace", "Locator", "has_name", "is_block"]
 
-_RENAMED = r"^{name}_?\d+$"
+#: What Excel and Calc add to the name of a copied table: ``van_ban2``, ``van_ban_2``.
+_RENAMED = re.compile(r"_?\d+$")
 #: How many rows under a list are looked at for rows typed outside it.
 _BELOW_ROWS = 1000
 
@@ -151,13 +152,16 @@ class Locator:
     def _renamed_copies(self, name: str) -> list[TableInfo]:
         """The tables named as Excel and Calc rename a copied table (``van_ban2``,
         ``van_ban_2``), unless the template asks for that name itself."""
-        pattern = _RENAMED.format(name=re.escape(name.lower()))
-        wanted = {n.lower() for n in (*self.fields.values, *self.fields.tables)}
-        return [
-            t
+        low = name.lower()
+        found = [
+            (key, t)
             for key, t in self.workbook.tables().items()
-            if re.match(pattern, key) and key not in wanted
+            if key.startswith(low) and _RENAMED.match(key, len(low))
         ]
+        if not found:
+            return []
+        wanted = {n.lower() for n in (*self.fields.values, *self.fields.tables)}
+        return [t for key, t in found if key not in wanted]
 
     def _missing_list_reason(self, name: str) -> str:
         renamed = [t.name for t in self._renamed_copies(name)]

@@ -42,6 +42,8 @@ def normalize_text(value: str) -> str:
 
 def clean_text(value: str) -> str:
     """Normalise a cell's text as described in this module's docstring (trimmed)."""
+    if value.isprintable() and unicodedata.is_normalized("NFC", value):
+        return value.strip()  # one line, and no space but U+0020 (the usual text)
     lines = normalize_text(value).split("\n")
     return "\n".join(line.strip(" \u00a0") for line in lines).strip()
 

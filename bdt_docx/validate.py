@@ -44,16 +44,34 @@ def _first_row(area: Area) -> Area:
     return Area(area.sheet, area.min_row, area.min_col, area.min_row, area.max_col)
 
 
-def _rows_inside(cells: dict, area: Area) -> dict[int, dict[int, Cell]]:
+#: The cells read, by sheet, row and column (:func:`_by_sheet`).
+_Sheets = dict[str, dict[int, dict[int, Cell]]]
+
+
+def _by_sheet(cells: dict[tuple[str, int, int], Cell]) -> _Sheets:
+    """``cells`` by sheet, then row, then column."""
+    sheets: _Sheets = {}
+    for (sheet, row, col), cell in cells.items():
+        rows = sheets.get(sheet)
+        if rows is None:
+            rows = sheets[sheet] = {}
+        found = rows.get(row)
+        if found is None:
+            rows[row] = {col: cell}
+        else:
+            found[col] = cell
+    return sheets
+
+
+def _rows_inside(sheets: _Sheets, area: Area) -> dict[int, dict[int, Cell]]:
     """The cells read inside ``area``, by row then column (only rows that have cells)."""
     rows: dict[int, dict[int, Cell]] = {}
-    for (sheet, row, col), cell in cells.items():
-        if (
-            sheet == area.sheet
-            and area.min_row <= row <= area.max_row
-            and area.min_col <= col <= area.max_col
-        ):
-            rows.setdefault(row, {})[col] = cell
+    low, high = area.min_col, area.max_col
+    for row, found in sheets.get(area.sheet, {}).items():
+        if area.min_row <= row <= area.max_row:
+            inside = {col: cell for col, cell in found.items() if low <= col <= high}
+            if inside:
+                rows[row] = inside
     return rows
 
 
@@ -98,61 +116,14 @@ class _Reader(Checker):
     ) -> Any:
         """The converted value of one cell, or None after recording a problem; ``merge``:
         the merged block that hides the cell, said with the problem."""
-        if cell is not None and cell.error:
-            self.problems.append(
-                Problem(
-                    f"ô có lỗi Excel {cell.error}; hãy sửa công thức",
-                    field,
-                    sheet,
-                    ref,
-                    code="cell.error_value",
-                )
-            )
-            return None
-        if cell is not None and cell.damaged:
-            self.problems.append(
-                Problem(
-                    "ô bị hỏng trong tệp (giá trị không đọc được); hãy nhập lại ô này trong "
-                    "Excel rồi lưu",
-                    field,
-                    sheet,
-                    ref,
-                    code="cell.damaged",
-                )
-            )
-            return None
-        now = _now(cell.volatile_formula) if cell is not None and cell.volatile_formula else None
-        if now is None and cell is not None and cell.volatile_formula:
-            formula = cell.volatile_formula.removeprefix("of:").lstrip("=")
-            self.problems.append(
-                Problem(
-                    f"ô có công thức ={formula} dùng hàm mà kết quả đổi theo ngày giờ (TODAY, "
-                    "NOW, RAND): giá trị lưu trong sổ là của lần tính cuối, có thể không phải "
-                    "hôm nay. Hãy gõ giá trị cụ thể vào ô",
-                    field,
-                    sheet,
-                    ref,
-                    code="cell.volatile_formula",
-                )
-            )
-            return None
-        if now is None and cell is not None and cell.unsaved_formula:
-            self.problems.append(
-                Problem(
-                    "ô có công thức mà sổ không lưu kết quả đã tính, hoặc kết quả lưu kèm "
-                    "không đáng tin (sổ do chương trình như xlsxwriter, pandas, openpyxl ghi "
-                    "ra và đánh dấu tính lại khi mở, hay Excel chưa tính lại), nên không biết "
-                    "ô hiện gì. Hãy mở sổ trong Excel, nhấn "
-                    "Ctrl+Alt+F9 để tính lại rồi lưu (LibreOffice Calc: Data → Calculate → "
-                    "Recalculate Hard, rồi lưu kiểu Excel 2007-365)",
-                    field,
-                    sheet,
-                    ref,
-                    code="cell.unsaved_formula",
-                )
-            )
-            return None
-        raw = now if now is not None else cell.value if cell is not None else None
+        if cell is None:
+            raw = None
+        elif cell.error or cell.damaged or cell.volatile_formula or cell.unsaved_formula:
+            raw = self._formula_value(cell, sheet, ref, field)
+            if raw is None:
+                return None
+        else:
+            raw = cell.value
         place = _place(field, sheet, ref)
         if merge is not None:
             first = cell_ref(merge.min_row, merge.min_col)
@@ -170,16 +141,75 @@ class _Reader(Checker):
                 return None
         return self.typed(raw, place, kind, required, label)
 
-    def list_rows(self, cells: dict, where: ListPlace, spec: TableSpec) -> list[dict[str, Any]]:
+    def _formula_value(self, cell: Cell, sheet: str, ref: str, field: str) -> Any:
+        """What a cell holding an error, a damaged value or a formula gives: the time now
+        for ``=TODAY()`` or ``=NOW()``, else None after recording why it cannot be read."""
+        if cell.error:
+            self.problems.append(
+                Problem(
+                    f"ô có lỗi Excel {cell.error}; hãy sửa công thức",
+                    field,
+                    sheet,
+                    ref,
+                    code="cell.error_value",
+                )
+            )
+            return None
+        if cell.damaged:
+            self.problems.append(
+                Problem(
+                    "ô bị hỏng trong tệp (giá trị không đọc được); hãy nhập lại ô này trong "
+                    "Excel rồi lưu",
+                    field,
+                    sheet,
+                    ref,
+                    code="cell.damaged",
+                )
+            )
+            return None
+        if cell.volatile_formula:
+            now = _now(cell.volatile_formula)
+            if now is not None:
+                return now
+            formula = cell.volatile_formula.removeprefix("of:").lstrip("=")
+            self.problems.append(
+                Problem(
+                    f"ô có công thức ={formula} dùng hàm mà kết quả đổi theo ngày giờ (TODAY, "
+                    "NOW, RAND): giá trị lưu trong sổ là của lần tính cuối, có thể không phải "
+                    "hôm nay. Hãy gõ giá trị cụ thể vào ô",
+                    field,
+                    sheet,
+                    ref,
+                    code="cell.volatile_formula",
+                )
+            )
+            return None
+        self.problems.append(
+            Problem(
+                "ô có công thức mà sổ không lưu kết quả đã tính, hoặc kết quả lưu kèm "
+                "không đáng tin (sổ do chương trình như xlsxwriter, pandas, openpyxl ghi "
+                "ra và đánh dấu tính lại khi mở, hay Excel chưa tính lại), nên không biết "
+                "ô hiện gì. Hãy mở sổ trong Excel, nhấn "
+                "Ctrl+Alt+F9 để tính lại rồi lưu (LibreOffice Calc: Data → Calculate → "
+                "Recalculate Hard, rồi lưu kiểu Excel 2007-365)",
+                field,
+                sheet,
+                ref,
+                code="cell.unsaved_formula",
+            )
+        )
+        return None
+
+    def list_rows(self, sheets: _Sheets, where: ListPlace, spec: TableSpec) -> list[dict[str, Any]]:
         area = where.data
-        headers = _headers(cells, where)
+        headers = _headers(sheets, where)
         positions: dict[str, int] = {}
         for i, text in enumerate(headers):
             key, col = slug(text), area.min_col + i
             if key in positions and any(c.name == key for c in spec.columns):
                 self._same_header(where, spec, positions[key], col, headers)
             positions.setdefault(key, col)
-        self._rows_below(cells, where, spec)
+        self._rows_below(sheets, where, spec)
         columns: list[tuple[Column, int]] = []
         for column in spec.columns:
             if column.name not in positions:
@@ -197,7 +227,11 @@ class _Reader(Checker):
                 columns.append((column, positions[column.name]))
         rows, hidden = [], []
         read = {col for _, col in columns}
-        for row, raw in sorted(_rows_inside(cells, area).items()):
+        kinds = [
+            (column, col, f"{spec.name}.{column.name}", column.field_type)
+            for column, col in columns
+        ]
+        for row, raw in sorted(_rows_inside(sheets, area).items()):
             # a row holding something only in a column the template does not read (an STT
             # numbered in advance down the spare rows) is not a row of data
             if all(_is_blank_cell(c) for col, c in raw.items() if col in read or not read):
@@ -205,13 +239,13 @@ class _Reader(Checker):
             if any(c.hidden_row for c in raw.values()):
                 hidden.append(row)
             record = {}
-            for column, col in columns:
+            for column, col, field, kind in kinds:
                 value = self.value(
                     raw.get(col),
                     area.sheet,
                     cell_ref(row, col),
-                    f"{spec.name}.{column.name}",
-                    column.field_type,
+                    field,
+                    kind,
                     column.required,
                     column.header,
                 )
@@ -246,11 +280,11 @@ class _Reader(Checker):
             )
         )
 
-    def _rows_below(self, cells: dict, where: ListPlace, spec: TableSpec) -> None:
+    def _rows_below(self, sheets: _Sheets, where: ListPlace, spec: TableSpec) -> None:
         """Refuse rows typed right under a list, which the list does not cover."""
         if where.below is None:
             return
-        rows = _rows_inside(cells, where.below)
+        rows = _rows_inside(sheets, where.below)
         last = where.below.min_row - 1
         while last + 1 in rows and not all(_is_blank_cell(c) for c in rows[last + 1].values()):
             last += 1
@@ -321,23 +355,25 @@ def read_context(workbook: Workbook | OdsWorkbook, fields: Fields) -> dict[str, 
     areas += [a for found in lists.values() for a in (found.data, found.header_area) if a]
     areas += under.values()
     cells = workbook.fetch(areas)
+    sheets = _by_sheet(cells)
     further = [
         lists[name].below
         for name, first in under.items()
         if not all(
-            _is_blank_cell(c) for c in _rows_inside(cells, first).get(first.min_row, {}).values()
+            _is_blank_cell(c) for c in _rows_inside(sheets, first).get(first.min_row, {}).values()
         )
     ]
     if further:
         cells.update(workbook.fetch(further))
+        sheets = _by_sheet(cells)
     context: dict[str, Any] = {}
     for name, area in places.items():
         context[name] = reader.cell_value(cells, area, value_specs[name])
     for name, found in lists.items():
         spec = table_specs[name]
         if fields.derived or not spec.columns:  # derived: every column of the list, as text
-            spec = _derived_table(cells, found, spec)
-        context[name] = reader.list_rows(cells, found, spec)
+            spec = _derived_table(sheets, found, spec)
+        context[name] = reader.list_rows(sheets, found, spec)
     reader.check_bounds(context, places)
     if reader.problems:
         raise WorkbookError(reader.problems, workbook.shown_as)
@@ -380,21 +416,22 @@ def _say_hidden_rows(name: str, area: Area, rows: list[int]) -> None:
     )
 
 
-def _headers(cells: dict, where: ListPlace) -> tuple[str, ...]:
+def _headers(sheets: _Sheets, where: ListPlace) -> tuple[str, ...]:
     """The header texts of a list: the table's own, or the first row of a named range."""
     if where.headers is not None:
         return where.headers
     h = where.header_area
     assert h is not None
-    found = (cells.get((h.sheet, h.min_row, col)) for col in range(h.min_col, h.max_col + 1))
+    row = sheets.get(h.sheet, {}).get(h.min_row, {})
+    found = (row.get(col) for col in range(h.min_col, h.max_col + 1))
     return tuple(
         TEXT.convert(c.value) if c is not None and c.value is not None else "" for c in found
     )
 
 
-def _derived_table(cells: dict, found: ListPlace, spec: TableSpec) -> TableSpec:
+def _derived_table(sheets: _Sheets, found: ListPlace, spec: TableSpec) -> TableSpec:
     """A custom template's list: one optional text column per header."""
     columns = tuple(
-        Column(slug(text), text, required=False) for text in _headers(cells, found) if slug(text)
+        Column(slug(text), text, required=False) for text in _headers(sheets, found) if slug(text)
     )
     return TableSpec(spec.name, spec.label, columns)
