@@ -11,13 +11,17 @@ from pathlib import Path
 import pytest
 from corpus.builders import TEMPLATE, docx_template, example_copy
 from corpus.regressions import with_body
+from hypothesis import given
+from hypothesis import strategies as st
+from jinja2 import TemplateSyntaxError
 from reading import text
 
 from bdt_docx.api import fill_report
 from bdt_docx.cli import main
 from bdt_docx.errors import TemplateError
 from bdt_docx.lint import Finding, lint_template
-from bdt_docx.template import prepare_template
+from bdt_docx.tags.checks import plain_tree
+from bdt_docx.template import make_environment, prepare_template
 
 CASES = {
     "unclosed": (["Xin {{ ten "], "broken-tag", "đoạn 1", "'{{' không có '}}'"),
@@ -41,6 +45,13 @@ CASES = {
     "unknown-test": (["{{ 1 if a is chan }}"], "unknown-test", "đoạn 1", "'chan'"),
     "dunder": (["{{ ''.__class__ }}"], "unsafe", "đoạn 1", "'__class__'"),
     "include": (["{% include 'x.docx' %}"], "unsupported", "đoạn 1", "include"),
+    "private-column": (["{{ vb._id }}"], "unsafe", "đoạn 1", "'_id'"),
+    "unknown-filter-in-loop": (
+        ["{%p for r in ds|loc %}", "{{ r.ten }}", "{%p endfor %}"],
+        "unknown-filter",
+        "đoạn 1",
+        "'loc'",
+    ),
 }
 
 
@@ -243,3 +254,29 @@ def test_the_columns_a_description_gives_are_read_freely(tmp_path) -> None:
         toml=LIST_DESCRIPTION,
     )
     assert not [f for f in lint_template(template) if f.blocking]
+
+
+_WORDS = st.one_of(
+    st.sampled_from(["true", "None", "not", "in", "is", "if", "else", "loop", "_x"]),
+    st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,4}", fullmatch=True),
+)
+_SHAPES = ("{{{{ {} }}}}", "{{% if {} %}}{{% endif %}}", "{{% for {} in {} %}}{{% endfor %}}")
+
+
+@given(
+    st.sampled_from(_SHAPES),
+    st.lists(_WORDS, min_size=1, max_size=3),
+    st.lists(_WORDS, max_size=2),
+    _WORDS,
+)
+def test_the_tags_read_without_jinja_are_read_as_jinja_reads_them(
+    shape: str, names: list[str], filters: list[str], target: str
+) -> None:
+    value = ".".join(names) + "".join(f"|{name}" for name in filters)
+    source = shape.format(target, value) if "for" in shape else shape.format(value)
+    try:
+        expected = make_environment().parse(source)
+    except TemplateSyntaxError:
+        expected = None
+    tree = plain_tree(source)
+    assert tree is None or tree == expected, source

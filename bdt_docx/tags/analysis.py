@@ -145,19 +145,28 @@ def _hidden_strays(part: CleanPart, analysis: Analysis) -> None:
     """Tag delimiters where Word shows no text (attribute values, text outside paragraphs):
     Jinja compiles them too, and an unclosed one would swallow the rest of the part (and
     make docxtpl's clean-up take time growing with the square of the part's size)."""
+    text_tag = qn("w:t")
     for element in part.root.iter():
         if not isinstance(element.tag, str):
             continue
-        name = etree.QName(element).localname
-        pieces = [(f"thuộc tính {etree.QName(key).localname} của <{name}>", value)
-                  for key, value in element.attrib.items()]  # fmt: skip
-        if element.text and (
-            element.tag != qn("w:t") or next(element.iterancestors(qn("w:p")), None) is None
+        pieces = [(key, value) for key, value in element.attrib.items() if _braced(value)]
+        text = element.text
+        if (
+            text
+            and _braced(text)
+            and (element.tag != text_tag or next(element.iterancestors(qn("w:p")), None) is None)
         ):
-            pieces.append((f"mục {name}", element.text))
-        for where, text in pieces:
-            if "{" in text or "}" in text:
-                _tags(Passage(part.name, place_in(part.name, where), text, None, None), analysis)
+            pieces.append((None, text))
+        for key, value in pieces:
+            name = etree.QName(element).localname
+            where = (
+                f"thuộc tính {etree.QName(key).localname} của <{name}>" if key else f"mục {name}"
+            )
+            _tags(Passage(part.name, place_in(part.name, where), value, None, None), analysis)
+
+
+def _braced(text: str) -> bool:
+    return "{" in text or "}" in text
 
 
 def analyse_parts(parts: Iterable[CleanPart], env: Environment) -> Analysis:

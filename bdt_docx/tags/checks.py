@@ -11,6 +11,7 @@ run code).
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
@@ -41,9 +42,10 @@ class Checker:
         self.env = env
         self.analysis = analysis
         self.stack: list[Tag] = []
-        #: Each tag's source already parsed, with its tree or what is wrong in it (a
-        #: template repeats its tags: the same name in many paragraphs).
-        self.parsed: dict[str, nodes.Template | str] = {}
+        #: Each tag's source already parsed, with the nodes its names are checked by
+        #: (:func:`_named`) or what is wrong in it (a template repeats its tags: the same
+        #: name in many paragraphs).
+        self.parsed: dict[str, _Named | str] = {}
 
     def tag(self, tag: Tag) -> None:
         """Check the next tag of the part."""
@@ -58,13 +60,13 @@ class Checker:
             )
             return
         self._prefix_place(tag)
-        tree = self._parse(tag)
-        if tree is not None:
-            self._names(tree, tag)
+        named = self._parse(tag)
+        if named is not None:
+            self._names(named, tag)
         if tag.kind == "stmt":
             self._block(tag)
 
-    def _parse(self, tag: Tag) -> nodes.Template | None:
+    def _parse(self, tag: Tag) -> _Named | None:
         body = tag.body.translate(SMART_QUOTES)
         keyword = tag.keyword
         if tag.kind == "expr":
@@ -87,7 +89,8 @@ class Checker:
         parsed = self.parsed.get(source)
         if parsed is None:
             try:
-                parsed = self.parsed[source] = self.env.parse(source)
+                tree = plain_tree(source) or self.env.parse(source)
+                parsed = self.parsed[source] = _named(tree)
             except TemplateSyntaxError as exc:
                 parsed = self.parsed[source] = jinja_message(exc.message or "")
         if isinstance(parsed, str):
@@ -95,8 +98,8 @@ class Checker:
             return None
         return parsed
 
-    def _names(self, tree: nodes.Template, tag: Tag) -> None:
-        for node in tree.find_all((nodes.Filter, nodes.Test)):
+    def _names(self, named: _Named, tag: Tag) -> None:
+        for node in named.filters:
             if node.name in GUARDS and isinstance(node.node, nodes.Name):
                 self.analysis.optional.add(node.node.name)
             known = self.env.filters if isinstance(node, nodes.Filter) else self.env.tests
@@ -110,14 +113,14 @@ class Checker:
                 )
             if isinstance(node, nodes.Filter) and node.name == "attr":
                 self._attribute(_constant(node.args[0]) if node.args else None, tag)
-        for node in tree.find_all(nodes.Getattr):
+        for node in named.attributes:
             self._attribute(node.attr, tag)
             self.analysis.columns.setdefault(node.attr, tag)
-        for node in tree.find_all(nodes.Getitem):
+        for node in named.items:
             self._attribute(_constant(node.arg), tag)
             if isinstance(_constant(node.arg), str):
                 self.analysis.columns.setdefault(_constant(node.arg), tag)
-        for node in tree.find_all(nodes.Name):
+        for node in named.names:
             if node.ctx == "load":
                 self.analysis.uses.setdefault(node.name, tag)
                 self._attribute(node.name, tag)
@@ -228,6 +231,75 @@ class Checker:
         """At the end of the part: every block still open is unclosed."""
         while self.stack:
             self._unclosed(self.stack.pop(0))
+
+
+_NAME = "[A-Za-z_][A-Za-z0-9_]*"
+_CHAIN = rf"{_NAME}(?:\.{_NAME})*(?:\|{_NAME})*"  # a name, its attributes, filters
+_PLAIN = re.compile(
+    r"\{\{ (?P<value>" + _CHAIN + r") \}\}"
+    r"|\{% if (?P<test>" + _CHAIN + r") %\}\{% endif %\}"
+    r"|\{% for (?P<target>" + _NAME + ") in (?P<iter>" + _CHAIN + r") %\}\{% endfor %\}"
+)
+# Names Jinja's parser reads as constants or operators.
+_KEYWORDS = frozenset(
+    {"true", "false", "none", "True", "False", "None", "not", "and", "or", "in", "is", "if",
+     "else", "recursive"}
+)  # fmt: skip
+
+
+def plain_tree(source: str) -> nodes.Template | None:
+    """The tree Jinja's parser reads ``source`` into, built without it, for the tags most
+    templates are made of: a value of names, attributes and filters without arguments
+    (``{{ r.ngay|ngay_ngan }}``), a condition or a loop on one
+    (``{% if ds %}{% endif %}``, ``{% for r in ds %}{% endfor %}``); None for any other."""
+    found = _PLAIN.fullmatch(source)
+    if found is None:
+        return None
+    parts = {key: value for key, value in found.groupdict().items() if value is not None}
+    if any(_KEYWORDS.intersection(re.split(r"[.|]", value)) for value in parts.values()):
+        return None
+    if "value" in parts:
+        return nodes.Template([nodes.Output([_chain(parts["value"])])])
+    if "test" in parts:
+        return nodes.Template([nodes.If(_chain(parts["test"]), [], [], [])])
+    target = nodes.Name(parts["target"], "store")
+    return nodes.Template([nodes.For(target, _chain(parts["iter"]), [], [], None, False)])
+
+
+def _chain(text: str) -> nodes.Expr:
+    value, *filters = text.split("|")
+    name, *attributes = value.split(".")
+    node: nodes.Expr = nodes.Name(name, "load")
+    for attribute in attributes:
+        node = nodes.Getattr(node, attribute, "load")
+    for filter_name in filters:
+        node = nodes.Filter(node, filter_name, [], [], None, None)
+    return node
+
+
+class _Named(NamedTuple):
+    """The nodes of a tag's tree that name something, each kind in the tree's order."""
+
+    filters: list[nodes.Filter | nodes.Test]
+    attributes: list[nodes.Getattr]
+    items: list[nodes.Getitem]
+    names: list[nodes.Name]
+
+
+def _named(tree: nodes.Template) -> _Named:
+    """The filters and tests, attribute reads, item reads and names of ``tree``, read in
+    one walk."""
+    named = _Named([], [], [], [])
+    for node in tree.find_all((nodes.Filter, nodes.Test, nodes.Getattr, nodes.Getitem, nodes.Name)):
+        if isinstance(node, (nodes.Filter, nodes.Test)):
+            named.filters.append(node)
+        elif isinstance(node, nodes.Getattr):
+            named.attributes.append(node)
+        elif isinstance(node, nodes.Getitem):
+            named.items.append(node)
+        else:
+            named.names.append(node)
+    return named
 
 
 def _constant(node: nodes.Node) -> object:
