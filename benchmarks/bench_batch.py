@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import json
 import os
 import pickle
@@ -62,6 +63,8 @@ VARIANTS = 60
 BATCH = 240
 #: How many reports the PDF batches have.
 PDF_BATCH = 12
+#: Numbers the timed batches' output folders.
+_RUNS = itertools.count()
 #: Goals of the issue: the limit of each ratio, and whether it is a least (True) or a most.
 GOALS: dict[str, tuple[float, bool]] = {
     "jobs1": (10.0, True),
@@ -185,17 +188,20 @@ def docxtpl_floor(workbooks: Sequence[Path], rendered: Path) -> None:
         document.save(io.BytesIO())
 
 
-def batch(workbooks: Sequence[Path], out: Path, jobs: int, pdf: bool = False) -> None:
-    """One timed batch, the template prepared afresh (its cache cleared)."""
+def batch(workbooks: Sequence[Path], out: Path, jobs: int, pdf: bool = False) -> Path:
+    """One timed batch, the template prepared afresh (its cache cleared), into a new folder
+    under ``out`` (so that no run's time includes deleting an earlier run's reports, which
+    the floor does not do either); returns that folder."""
     from bdt_docx import template
     from bdt_docx.batch import fill_reports
     from bdt_docx.cli.show import batch_summary
 
     template._prepare.cache_clear()
-    shutil.rmtree(out, ignore_errors=True)
-    result = fill_reports(workbooks, TEMPLATE, out, jobs=jobs, pdf=pdf)
+    folder = out / f"lan_{next(_RUNS)}"
+    result = fill_reports(workbooks, TEMPLATE, folder, jobs=jobs, pdf=pdf)
     if result.failures:
         raise SystemExit(batch_summary(result))
+    return folder
 
 
 def one_soffice_call(reports: Sequence[Path], out: Path) -> None:
@@ -405,10 +411,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             few = variants[:PDF_BATCH]
 
             def plain_then_soffice() -> None:
-                batch(few, work / "plain", 2)
-                shutil.rmtree(work / "pdfs", ignore_errors=True)
-                (work / "pdfs").mkdir()
-                one_soffice_call(sorted((work / "plain").glob("*.docx")), work / "pdfs")
+                plain = batch(few, work / "plain", 2)
+                (plain / "pdfs").mkdir()
+                one_soffice_call(sorted(plain.glob("*.docx")), plain / "pdfs")
 
             pdf = best_of(
                 2,
