@@ -74,8 +74,9 @@ _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 #: How much of a sheet's XML is parsed at a time.
 _FEED_BYTES = 256 * 1024
-#: The start tag of a row with its number, as programs write it.
-_ROW_NUMBER = re.compile(rb'<row r="([1-9][0-9]{0,6})"')
+#: A row's start tag not written as programs write it, with its number first (``<row>``,
+#: ``<row r="08"``, ``<row spans="1:3" r="8"``); ``<rowBreaks`` is another element.
+_ODD_ROW = re.compile(rb'<row(?!Breaks)(?! r="[1-9][0-9]{0,6}")')
 #: How much of a sheet's XML must follow the rows wanted for a parse to stop before it.
 _CUT_WORTH = 2048
 _MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=[\"']([^\"']*)[\"']")
@@ -505,11 +506,33 @@ def _rows_end(data: bytes, last_row: int) -> int:
         or data.find(b":row", cut) >= 0  # a row with a namespace prefix
     ):
         return len(data)
-    numbers = _ROW_NUMBER.findall(data, cut)
-    if len(numbers) != data.count(b"<row", cut) - data.count(b"<rowBreaks", cut):
+    if _ODD_ROW.search(data, cut) is not None:
         return len(data)  # a row written otherwise, or without its number
-    rows = list(map(int, numbers))
-    return cut if min(rows) > last_row and max(rows) <= MAX_ROW else len(data)
+    for found in _rows_not_past(last_row).finditer(data, cut):
+        if not last_row < int(found[1]) <= MAX_ROW:
+            return len(data)
+    return cut
+
+
+@lru_cache(maxsize=256)
+def _rows_not_past(last_row: int) -> re.Pattern[bytes]:
+    """The start tag of a row numbered from 1 to ``last_row``, or with seven digits (then
+    maybe past the grid): a row that must not follow the rows past ``last_row``."""
+    return re.compile(rb'<row r="(%s|[1-9][0-9]{6})"' % _at_most(last_row).encode())
+
+
+def _at_most(number: int) -> str:
+    """A regular expression matching the whole numbers from 1 to ``number``, written as
+    programs write them (no leading zero): ``_at_most(27)`` →
+    ``[1-9][0-9]{0,0}|[1-1][0-9]|2[0-6]|27``."""
+    digits = str(number)
+    shorter = [f"[1-9][0-9]{{0,{len(digits) - 2}}}"] if len(digits) > 1 else []
+    lower = [
+        f"{digits[:i]}[{int(i == 0)}-{int(d) - 1}]" + "[0-9]" * (len(digits) - i - 1)
+        for i, d in enumerate(digits)
+        if int(d) > int(i == 0)
+    ]
+    return "|".join([*shorter, *lower, digits])
 
 
 def _merged_blocks(sheet: str, data: bytes) -> list[Area]:
