@@ -54,9 +54,12 @@ _CHUNK = 1024 * 1024
 #: anything unusual goes through ``zipfile``, which says what is wrong.
 _SMALL_PART = 1024 * 1024
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature; name and extra field lengths
-#: A zip's end of central directory record and central directory entry, as zipfile reads them.
+#: A zip's end of central directory record, as zipfile reads it.
 _END_RECORD = struct.Struct("<4s4H2LH")
-_CENTRAL_ENTRY = struct.Struct("<4s4B4HL2L5H2L")
+#: Of a central directory entry, what :func:`_plain_entries` needs: signature, version
+#: needed to extract, flags, method, CRC, sizes packed and unpacked, lengths of the name, the
+#: extra field and the comment, offset of the local header.
+_CENTRAL_ENTRY = struct.Struct("<4s2xBxHH4xLLLHHH8xL")
 #: A size or offset that says the real one is in a zip64 extra field.
 _ZIP64 = 0xFFFFFFFF
 #: A small part as the zip stores it: CRC, inflated size, compression method, stored bytes.
@@ -92,7 +95,12 @@ _DAMAGED = (
 )
 
 _PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    huge_tree=False,
+    recover=False,
+    collect_ids=False,  # (no part is looked up by xml:id)
 )
 
 
@@ -206,18 +214,22 @@ def _plain_entries(data: bytes) -> dict[str, _Entry] | None:
     for _ in range(count):
         if position + _CENTRAL_ENTRY.size > end:
             return None
-        record = _CENTRAL_ENTRY.unpack_from(data, position)
-        flags, method, crc, packed, unpacked = (
-            record[5],
-            record[6],
-            record[9],
-            record[10],
-            record[11],
-        )
-        name_size, extra_size, comment_size, header = record[12], record[13], record[14], record[18]
+        (
+            signature,
+            version,
+            flags,
+            method,
+            crc,
+            packed,
+            unpacked,
+            name_size,
+            extra_size,
+            comment_size,
+            header,
+        ) = _CENTRAL_ENTRY.unpack_from(data, position)
         if (
-            record[0] != b"PK\x01\x02"
-            or record[3] > zipfile.MAX_EXTRACT_VERSION
+            signature != b"PK\x01\x02"
+            or version > zipfile.MAX_EXTRACT_VERSION
             or extra_size
             or _ZIP64 in (packed, unpacked, header)
         ):
