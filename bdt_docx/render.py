@@ -74,7 +74,7 @@ def render_parts(template: PreparedTemplate, context: Mapping[str, Any]) -> list
     if unsupported:
         raise ContextError(unsupported)
     return [
-        part.member or deflate(part.info, _render_part(template, part, context), _FAST)
+        part.member or deflate(part.info, _render_part(template, part, context), _FAST, fit=True)
         for part in template.parts
     ]
 
