@@ -281,6 +281,28 @@ def test_list_rows_out_of_order_after_the_spare_rows_are_all_read(tmp_path, writ
     assert bdt_docx.read_workbook(workbook)["van_ban"] == expected
 
 
+@pytest.mark.parametrize("last", [1, 7, 9, 10, 27, 99, 100, 305, 1000, 1_048_575])
+def test_the_rows_that_must_not_follow_the_cut_are_told_by_number(last):
+    from bdt_docx.workbook import _at_most
+
+    numbers = re.compile(f"(?:{_at_most(last)})")
+    for n in {*range(1, 1200), last - 1, last, last + 1, 1_000_000, 1_048_576}:
+        assert bool(numbers.fullmatch(str(n))) == (1 <= n <= last), n
+    assert not numbers.fullmatch("0") and not numbers.fullmatch(f"0{last}")
+
+
+def test_a_list_row_written_with_a_leading_zero_after_the_spare_rows_is_read(tmp_path):
+    # '<row r="06"': not as programs write a row's number, so the sheet is parsed whole,
+    # and the cell written last is the one read, as before the cut existed
+    again = b'<row r="06"><c r="A6" t="inlineStr"><is><t>99/BDT-VP</t></is></c></row>'
+    workbook = rewrite_parts(
+        EXAMPLE, tmp_path / "w.xlsx", _in(LIST_SHEET, b"</sheetData>", again + b"</sheetData>")
+    )
+    before, after = (bdt_docx.read_workbook(w)["van_ban"] for w in (EXAMPLE, workbook))
+    assert "99/BDT-VP" in after[1].values() and "99/BDT-VP" not in before[1].values()
+    assert after[0] == before[0]
+
+
 def test_a_row_past_the_grid_after_the_spare_rows_is_still_found(tmp_path):
     workbook = rewrite_parts(
         EXAMPLE,
