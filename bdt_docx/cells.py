@@ -261,6 +261,8 @@ def pick_name(
     """
     if not entries:
         raise MissingNameError(f"không có tên (Name) '{name}' trong sổ")
+    if len(entries) == 1:  # the usual name: one definition
+        return _on_sheet_named(parse(entries[0][1]), sheets, name)
     found: dict[Area, list[str | None]] = {}
     broken: list[NameLookupError] = []
     for scope, text, _ in entries:

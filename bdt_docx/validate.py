@@ -87,16 +87,8 @@ class _Reader(Checker):
     def cell_value(self, cells: dict, area: Area, spec: FieldSpec) -> Any:
         cell = cells.get((area.sheet, area.min_row, area.min_col))
         merge = self._merge_over(area) if cell is None else None
-        return self.value(
-            cell,
-            area.sheet,
-            area.ref,
-            spec.name,
-            spec.field_type,
-            spec.required,
-            spec.label,
-            merge,
-        )
+        place = _place(spec.name, area.sheet, area.ref)
+        return self.value(cell, place, spec.field_type, spec.required, spec.label, merge)
 
     def _merge_over(self, area: Area) -> Area | None:
         """The merged block that hides the cell of ``area`` (a cell not its first)."""
@@ -106,25 +98,23 @@ class _Reader(Checker):
     def value(
         self,
         cell: Cell | None,
-        sheet: str,
-        ref: str,
-        field: str,
+        place: Problem,
         kind: FieldType,
         required: bool,
         label: str,
         merge: Area | None = None,
     ) -> Any:
-        """The converted value of one cell, or None after recording a problem; ``merge``:
-        the merged block that hides the cell, said with the problem."""
+        """The converted value of one cell at ``place`` (:func:`_place`), or None after
+        recording a problem; ``merge``: the merged block that hides the cell, said with the
+        problem."""
         if cell is None:
             raw = None
         elif cell.error or cell.damaged or cell.volatile_formula or cell.unsaved_formula:
-            raw = self._formula_value(cell, sheet, ref, field)
+            raw = self._formula_value(cell, place)
             if raw is None:
                 return None
         else:
             raw = cell.value
-        place = _place(field, sheet, ref)
         if merge is not None:
             first = cell_ref(merge.min_row, merge.min_col)
             place = replace(
@@ -141,16 +131,16 @@ class _Reader(Checker):
                 return None
         return self.typed(raw, place, kind, required, label)
 
-    def _formula_value(self, cell: Cell, sheet: str, ref: str, field: str) -> Any:
+    def _formula_value(self, cell: Cell, place: Problem) -> Any:
         """What a cell holding an error, a damaged value or a formula gives: the time now
         for ``=TODAY()`` or ``=NOW()``, else None after recording why it cannot be read."""
         if cell.error:
             self.problems.append(
                 Problem(
                     f"ô có lỗi Excel {cell.error}; hãy sửa công thức",
-                    field,
-                    sheet,
-                    ref,
+                    place.field,
+                    place.sheet,
+                    place.cell,
                     code="cell.error_value",
                 )
             )
@@ -160,9 +150,9 @@ class _Reader(Checker):
                 Problem(
                     "ô bị hỏng trong tệp (giá trị không đọc được); hãy nhập lại ô này trong "
                     "Excel rồi lưu",
-                    field,
-                    sheet,
-                    ref,
+                    place.field,
+                    place.sheet,
+                    place.cell,
                     code="cell.damaged",
                 )
             )
@@ -177,9 +167,9 @@ class _Reader(Checker):
                     f"ô có công thức ={formula} dùng hàm mà kết quả đổi theo ngày giờ (TODAY, "
                     "NOW, RAND): giá trị lưu trong sổ là của lần tính cuối, có thể không phải "
                     "hôm nay. Hãy gõ giá trị cụ thể vào ô",
-                    field,
-                    sheet,
-                    ref,
+                    place.field,
+                    place.sheet,
+                    place.cell,
                     code="cell.volatile_formula",
                 )
             )
@@ -192,9 +182,9 @@ class _Reader(Checker):
                 "ô hiện gì. Hãy mở sổ trong Excel, nhấn "
                 "Ctrl+Alt+F9 để tính lại rồi lưu (LibreOffice Calc: Data → Calculate → "
                 "Recalculate Hard, rồi lưu kiểu Excel 2007-365)",
-                field,
-                sheet,
-                ref,
+                place.field,
+                place.sheet,
+                place.cell,
                 code="cell.unsaved_formula",
             )
         )
@@ -240,19 +230,12 @@ class _Reader(Checker):
                 hidden.append(row)
             record = {}
             for column, col, field, kind in kinds:
-                value = self.value(
-                    raw.get(col),
-                    area.sheet,
-                    cell_ref(row, col),
-                    field,
-                    kind,
-                    column.required,
-                    column.header,
-                )
+                place = _list_place(field, area.sheet, row, col)
+                value = self.value(raw.get(col), place, kind, column.required, column.header)
                 record[column.name] = column.trim(value)
             rows.append(record)
         if columns:
-            self.check_length(rows, spec, Problem("", spec.name, area.sheet, area.ref))
+            self.check_length(rows, spec, _place(spec.name, area.sheet, area.ref))
         if hidden:
             _say_hidden_rows(spec.name, area, hidden)
         return rows
@@ -384,6 +367,12 @@ def read_context(workbook: Workbook | OdsWorkbook, fields: Fields) -> dict[str, 
 def _place(field: str, sheet: str, ref: str) -> Problem:
     """Where a value is, for the problems and warnings about it."""
     return Problem("", field, sheet, ref)
+
+
+@lru_cache(maxsize=4096)  # and their lists in the same rows
+def _list_place(field: str, sheet: str, row: int, col: int) -> Problem:
+    """The place of a list's cell (:func:`_place`)."""
+    return _place(field, sheet, cell_ref(row, col))
 
 
 def _now(formula: str | None) -> dt.datetime | None:

@@ -247,37 +247,8 @@ class Workbook:
 
     def _read_table(self, sheet: str, part: str) -> TableInfo:
         m = self._m
-        name, ref, headers, header_rows, totals_rows = self._package.made_from(
-            part,
-            f"table{m}",
-            lambda root: (
-                root.get("displayName") or root.get("name", ""),
-                root.get("ref", ""),
-                tuple(
-                    unescape(column.get("name", ""))
-                    for column in root.iterfind(f"{m}tableColumns/*")
-                ),
-                root.get("headerRowCount", "1"),
-                root.get("totalsRowCount", "0"),
-            ),
-        )
-        try:
-            area = parse_reference(f"'{sheet}'!{ref}")
-        except NameLookupError as exc:
-            raise PackageError(f"bảng '{name}' không có vùng hợp lệ", part) from exc
-        width = area.max_col - area.min_col + 1
-        if len(headers) != width:
-            raise PackageError(
-                f"bảng '{name}' có {len(headers)} cột nhưng vùng {area.ref} rộng {width} cột",
-                part,
-            )
-        height = area.max_row - area.min_row + 1
-        return TableInfo(
-            name,
-            area,
-            headers,
-            header_rows=_count(header_rows, part, height),
-            totals_rows=_count(totals_rows, part, height),
+        return self._package.made_from(
+            part, f"table{m}'{sheet}'", partial(_table_info, m=m, sheet=sheet, part=part)
         )
 
     @contextmanager
@@ -344,6 +315,32 @@ class Workbook:
                     cells[(sheet, row_number, col)] = cell
         _blank_under_merges(cells, self._merged[sheet], areas)
         return cells
+
+
+def _table_info(root: etree._Element, m: str, sheet: str, part: str) -> TableInfo:
+    """The table that table part ``part`` (``root``) defines on ``sheet``."""
+    name = root.get("displayName") or root.get("name", "")
+    headers = tuple(
+        unescape(column.get("name", "")) for column in root.iterfind(f"{m}tableColumns/*")
+    )
+    try:
+        area = parse_reference(f"'{sheet}'!{root.get('ref', '')}")
+    except NameLookupError as exc:
+        raise PackageError(f"bảng '{name}' không có vùng hợp lệ", part) from exc
+    width = area.max_col - area.min_col + 1
+    if len(headers) != width:
+        raise PackageError(
+            f"bảng '{name}' có {len(headers)} cột nhưng vùng {area.ref} rộng {width} cột",
+            part,
+        )
+    height = area.max_row - area.min_row + 1
+    return TableInfo(
+        name,
+        area,
+        headers,
+        header_rows=_count(root.get("headerRowCount", "1"), part, height),
+        totals_rows=_count(root.get("totalsRowCount", "0"), part, height),
+    )
 
 
 class _SheetScan:
