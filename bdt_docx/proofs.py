@@ -106,10 +106,13 @@ def _constant(node: nodes.Expr) -> bool:
 
 def _printed_directly(tree: nodes.Template, paragraph_filter: str) -> bool:
     """True when the paragraph filter's output is printed as it is, never worked on."""
-    printed = {id(child) for output in tree.find_all(nodes.Output) for child in output.nodes}
-    return all(
-        id(node) in printed for node in tree.find_all(nodes.Filter) if node.name == paragraph_filter
-    )
+    printed: set[int] = set()  # (an output comes before what it prints, in one walk)
+    for node in tree.find_all((nodes.Output, nodes.Filter)):
+        if isinstance(node, nodes.Output):
+            printed.update(map(id, node.nodes))
+        elif node.name == paragraph_filter and id(node) not in printed:
+            return False
+    return True
 
 
 class _Reading:

@@ -175,22 +175,18 @@ class _PrintFinalized(CodeGenerator):
 
 
 class _Optimizer(Optimizer):
-    """Jinja's constant folding, noting whether it removed a name from the tree: it folds
-    an expression's parts in place (``(false and x) or y`` leaves ``false or y``), so
-    that a generation after it no longer reads ``x`` (:attr:`folded_names`)."""
+    """Jinja's constant folding, noting whether it folded away an expression holding a
+    name (:attr:`folded_names`): it folds an expression's parts in place
+    (``(false and x) or y`` leaves ``false or y``), so that a generation after it no
+    longer reads ``x``."""
 
     def __init__(self, environment: Any) -> None:
         super().__init__(environment)
-        self.depth = 0
         self.folded_names = False
 
     def generic_visit(self, node: nodes.Node, *args: Any, **kwargs: Any) -> nodes.Node:
-        self.depth += 1
-        try:
-            folded = super().generic_visit(node, *args, **kwargs)
-        finally:
-            self.depth -= 1
-        if folded is not node and self.depth and not self.folded_names:  # (in its parent)
+        folded = super().generic_visit(node, *args, **kwargs)
+        if folded is not node and type(node) is not nodes.Const and not self.folded_names:
             self.folded_names = any(True for _ in node.find_all(nodes.Name))
         return folded
 

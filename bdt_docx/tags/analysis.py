@@ -46,7 +46,8 @@ def _passages(part: CleanPart, analysis: Analysis) -> Iterator[Passage]:
     each named by its :attr:`~bdt_docx.document.Paragraph.place`.
 
     A part without paragraphs (document properties) gives one passage per element text.
-    Each row's and cell's text is read once: linear in the part's size.
+    Each row's and cell's text is read once: linear in the part's size. A paragraph
+    without braces, which holds no tag, broken or whole, is left out.
     """
     if part.root.find(".//w:p", NS) is None:
         for element in part.root.iter():
@@ -60,17 +61,19 @@ def _passages(part: CleanPart, analysis: Analysis) -> Iterator[Passage]:
     reached = set()
     for paragraph in story.every_paragraph():
         reached.add(paragraph.element)
+        text = own_text(paragraph.element)
+        if not _braced(text):
+            continue
         row_text = cell_text = None
         if paragraph.cell is not None:
             for element in (paragraph.cell.element, paragraph.cell.row.element):
                 if element not in texts:
                     texts[element] = text_of(element)
             cell_text, row_text = texts[paragraph.cell.element], texts[paragraph.cell.row.element]
-        text = own_text(paragraph.element)
         yield Passage(part.name, paragraph.place, text, row_text, cell_text)
     for element in part.root.iter(qn("w:p")):
-        if element not in reached:
-            yield Passage(part.name, place_in(part.name, _UNREACHED), own_text(element), None, None)
+        if element not in reached and _braced(text := own_text(element)):
+            yield Passage(part.name, place_in(part.name, _UNREACHED), text, None, None)
 
 
 def _check_sizes(story: Story, analysis: Analysis) -> None:

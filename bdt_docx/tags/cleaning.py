@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import islice
 
 from lxml import etree
 
@@ -26,20 +27,25 @@ TAG = re.compile(r"\{\{(?P<expr>.*?)\}\}|\{%(?P<stmt>.*?)%\}|\{#(?P<comment>.*?)
 SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
+_P, _T = qn("w:p"), qn("w:t")
+
+
 def text_of(element: etree._Element) -> str:
     """All the text (``w:t``) inside ``element``, nested paragraphs' included."""
-    return "".join(t.text or "" for t in element.iter(qn("w:t")))
+    return "".join(t.text or "" for t in element.iter(_T))
 
 
 def owned(p: etree._Element, *tags: str) -> list[etree._Element]:
     """The descendants of paragraph ``p`` with these tags that are not in a nested paragraph
     (a text box's)."""
-    return [e for e in p.iter(*tags) if next(e.iterancestors(qn("w:p")), None) is p]
+    if next(islice(p.iter(_P), 1, None), None) is None:  # (no nested paragraph: all are)
+        return list(p.iter(*tags))
+    return [e for e in p.iter(*tags) if next(e.iterancestors(_P), None) is p]
 
 
 def own_text(p: etree._Element) -> str:
     """The text of paragraph ``p`` itself (its text boxes' excluded), as Jinja will see it."""
-    return "".join(t.text or "" for t in owned(p, qn("w:t")))
+    return "".join(t.text or "" for t in owned(p, _T))
 
 
 # Deleted text goes, inserted text stays: tracked changes are accepted.
@@ -89,7 +95,7 @@ def read_part(name: str, data: bytes) -> CleanPart:
     changes = _accept_changes(root)
     for mark in list(root.iter(*_MARKS)):
         _drop(mark)
-    for p in list(root.iter(qn("w:p"))):
+    for p in list(root.iter(_P)):
         _gather_tags(p)
     return CleanPart(name, root, changes)
 
@@ -129,20 +135,31 @@ def _gather_tags(p: etree._Element) -> None:
     starts; what else is inside it (bookmarks, comment ranges, field characters, tabs)
     goes. Tags across paragraphs are left as they are, for the analysis to report.
     """
-    texts = owned(p, qn("w:t"))
+    if not any("{" in t.text for t in p.iter(_T) if t.text):
+        return
+    texts = owned(p, _T)
     joined = "".join(t.text or "" for t in texts)
     spans = [m.span() for m in TAG.finditer(joined)] if "{" in joined else []
     if not spans:
         return
-    owner = [k for k, t in enumerate(texts) for _ in (t.text or "")]
-    chars = list(joined)
+    pieces, last = [], 0
     for start, end in spans:
-        owner[start:end] = [owner[start]] * (end - start)
-        chars[start:end] = joined[start:end].translate(SMART_QUOTES)
+        pieces += [joined[last:start], joined[start:end].translate(SMART_QUOTES)]
+        last = end
+    straight = "".join(pieces) + joined[last:]  # (one character for one)
+    # Each text keeps its characters, less a tag's that started in an earlier one, plus
+    # the whole of each tag that starts in it: where it starts and ends move to the end
+    # of a tag they fall inside.
+    bounds, offset, index = [], 0, 0  # (bounds and spans in order: one pass over both)
+    for t in texts:
+        while index < len(spans) and spans[index][1] <= offset:
+            index += 1
+        inside = index < len(spans) and spans[index][0] < offset
+        bounds.append(spans[index][1] if inside else offset)
+        offset += len(t.text or "")
+    bounds.append(len(joined))
     _drop_inner_marks(p, spans)
-    new = [""] * len(texts)
-    for k, char in zip(owner, chars, strict=True):
-        new[k] += char
+    new = [straight[bounds[k] : bounds[k + 1]] for k in range(len(texts))]
     for t, text in zip(texts, new, strict=True):
         if text == (t.text or ""):
             continue
@@ -157,10 +174,10 @@ def _drop_inner_marks(p: etree._Element, spans: list[tuple[int, int]]) -> None:
     """Remove the marks and the run content other than text that sit strictly inside a tag
     of ``p``."""
     offset, inside, index = 0, [], 0  # spans are in order: one pass over both
-    for element in p.iter():
-        if next(element.iterancestors(qn("w:p")), None) is not p:
+    for element in p.iter(_T, *_INNER_MARKS):
+        if next(element.iterancestors(_P), None) is not p:
             continue
-        if element.tag == qn("w:t"):
+        if element.tag == _T:
             offset += len(element.text or "")
         elif element.tag in _INNER_MARKS:
             while index < len(spans) and spans[index][1] <= offset:
