@@ -20,7 +20,7 @@ from bdt_docx.api import fill_report
 from bdt_docx.cli import main
 from bdt_docx.errors import TemplateError
 from bdt_docx.lint import Finding, lint_template
-from bdt_docx.tags.checks import plain_tree
+from bdt_docx.tags.plain import plain_tree
 from bdt_docx.template import make_environment, prepare_template
 
 CASES = {
@@ -260,20 +260,29 @@ _WORDS = st.one_of(
     st.sampled_from(["true", "None", "not", "in", "is", "if", "else", "loop", "_x"]),
     st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,4}", fullmatch=True),
 )
-_SHAPES = ("{{{{ {} }}}}", "{{% if {} %}}{{% endif %}}", "{{% for {} in {} %}}{{% endfor %}}")
-
-
-@given(
-    st.sampled_from(_SHAPES),
-    st.lists(_WORDS, min_size=1, max_size=3),
-    st.lists(_WORDS, max_size=2),
-    _WORDS,
+_VALUES = st.one_of(_WORDS, st.sampled_from(["0", "07", "13", "1_0", "2.5", "-1", "'a'"]))
+_CALLS = st.lists(_VALUES, max_size=3).map(lambda args: f"({', '.join(args)})")
+_FILTERS = st.lists(st.tuples(_WORDS, st.one_of(st.just(""), _CALLS)), max_size=2)
+_CHAINS = st.tuples(st.lists(_WORDS, min_size=1, max_size=3), _FILTERS).map(
+    lambda chain: ".".join(chain[0]) + "".join(f"|{name}{call}" for name, call in chain[1])
 )
+_EXPRESSIONS = st.tuples(
+    _CHAINS, st.sampled_from(["", " < ", " >= ", " == ", " != ", " <> "]), _CHAINS | _VALUES
+).map(lambda parts: parts[0] + (parts[1] + parts[2] if parts[1] else ""))
+_SHAPES = (
+    "{{{{ {} }}}}",
+    "{{% if {} %}}{{% endif %}}",
+    "{{% if true %}}{{% elif {} %}}{{% endif %}}",
+    "{{% if true %}}{{% else %}}{{% endif %}}",
+    "{{% for {} in {} %}}{{% endfor %}}",
+)
+
+
+@given(st.sampled_from(_SHAPES), _EXPRESSIONS, _WORDS)
 def test_the_tags_read_without_jinja_are_read_as_jinja_reads_them(
-    shape: str, names: list[str], filters: list[str], target: str
+    shape: str, expression: str, target: str
 ) -> None:
-    value = ".".join(names) + "".join(f"|{name}" for name in filters)
-    source = shape.format(target, value) if "for" in shape else shape.format(value)
+    source = shape.format(target, expression) if "for" in shape else shape.format(expression)
     try:
         expected = make_environment().parse(source)
     except TemplateSyntaxError:

@@ -18,6 +18,7 @@ from jinja2 import Environment, TemplateSyntaxError, nodes
 from bdt_docx.filters import FILTERS
 from bdt_docx.tags.cleaning import SMART_QUOTES
 from bdt_docx.tags.findings import Analysis, Tag
+from bdt_docx.tags.plain import plain_tree
 from bdt_docx.tags.source import GUARDS, jinja_message
 
 __all__ = ["MAX_NESTING", "Checker"]
@@ -231,50 +232,6 @@ class Checker:
         """At the end of the part: every block still open is unclosed."""
         while self.stack:
             self._unclosed(self.stack.pop(0))
-
-
-_NAME = "[A-Za-z_][A-Za-z0-9_]*"
-_CHAIN = rf"{_NAME}(?:\.{_NAME})*(?:\|{_NAME})*"  # a name, its attributes, filters
-_PLAIN = re.compile(
-    r"\{\{ (?P<value>" + _CHAIN + r") \}\}"
-    r"|\{% if (?P<test>" + _CHAIN + r") %\}\{% endif %\}"
-    r"|\{% for (?P<target>" + _NAME + ") in (?P<iter>" + _CHAIN + r") %\}\{% endfor %\}"
-)
-# Names Jinja's parser reads as constants or operators.
-_KEYWORDS = frozenset(
-    {"true", "false", "none", "True", "False", "None", "not", "and", "or", "in", "is", "if",
-     "else", "recursive"}
-)  # fmt: skip
-
-
-def plain_tree(source: str) -> nodes.Template | None:
-    """The tree Jinja's parser reads ``source`` into, built without it, for the tags most
-    templates are made of: a value of names, attributes and filters without arguments
-    (``{{ r.ngay|ngay_ngan }}``), a condition or a loop on one
-    (``{% if ds %}{% endif %}``, ``{% for r in ds %}{% endfor %}``); None for any other."""
-    found = _PLAIN.fullmatch(source)
-    if found is None:
-        return None
-    parts = {key: value for key, value in found.groupdict().items() if value is not None}
-    if any(_KEYWORDS.intersection(re.split(r"[.|]", value)) for value in parts.values()):
-        return None
-    if "value" in parts:
-        return nodes.Template([nodes.Output([_chain(parts["value"])])])
-    if "test" in parts:
-        return nodes.Template([nodes.If(_chain(parts["test"]), [], [], [])])
-    target = nodes.Name(parts["target"], "store")
-    return nodes.Template([nodes.For(target, _chain(parts["iter"]), [], [], None, False)])
-
-
-def _chain(text: str) -> nodes.Expr:
-    value, *filters = text.split("|")
-    name, *attributes = value.split(".")
-    node: nodes.Expr = nodes.Name(name, "load")
-    for attribute in attributes:
-        node = nodes.Getattr(node, attribute, "load")
-    for filter_name in filters:
-        node = nodes.Filter(node, filter_name, [], [], None, None)
-    return node
 
 
 class _Named(NamedTuple):
