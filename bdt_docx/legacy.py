@@ -77,11 +77,15 @@ _EIGHT_BIT = set(bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore"))
 _TOKEN = re.compile(r"[^\s\d!-/:-@\[-`{-~\u2018-\u201f\u2013\u2014\u2026]+")
 _TONES = {_GRAVE, _ACUTE, _HOOK, _TILDE, _DOT}
 _PLAIN_LETTER = re.compile("[A-Za-z]")
+#: A Vietnamese syllable without its tone: an onset, then either a vowel group that ends in
+#: a glide or an open diphthong (``ao``, ``ươi``, ``ưa``: nothing may follow it) or a vowel
+#: group that a final consonant may follow (``oa``, ``iê`` + ``n``). (``aon`` is no syllable,
+#: so VNI ``Daân`` is not read as TCVN3 ``Daõn``.)
 _SYLLABLE = re.compile(
     r"(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdđghklmnprstvx])?"
-    r"(?:iêu|yêu|oai|oay|oeo|uây|uôi|ươi|ươu|uya|uyê|uyu|ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|"
-    r"oa|oă|oe|oi|oo|ôi|ơi|ua|uâ|uê|ui|uô|uơ|uy|ưa|ưi|ươ|ưu|yê|[aăâeêioôơuưy])"
-    r"(?:ch|ng|nh|[cmnpt])?"
+    r"(?:(?:iêu|yêu|oai|oay|oeo|uây|uôi|ươi|ươu|uya|uyu|ai|ao|au|ay|âu|ây|eo|êu|ia|iu|oi|ôi|"
+    r"ơi|ua|ui|uơ|ưa|ưi|ưu)"
+    r"|(?:uyê|iê|yê|oa|oă|oe|oo|uâ|uê|uô|uy|ươ|[aăâeêioôơuưy])(?:ch|ng|nh|[cmnpt])?)"
 )
 
 

@@ -298,10 +298,27 @@ def test_legacy_encodings_are_converted_with_a_warning(
         ("COÄNG HOØA XAÕ HOÄI CHUÛ NGHÓA VIEÄT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "vni"),
         ("Ñoäc laäp - Töï do - Haïnh phuùc", "Độc lập - Tự do - Hạnh phúc", "vni"),
         ("ngöôøi lao ñoäng", "người lao động", "vni"),
+        # short: each word reads as a syllable shape in TCVN3 too ('Daõn toọc'), but 'aon'
+        # is no Vietnamese rime
+        ("Daân toäc", "Dân tộc", "vni"),
+        ("Ban Daân toäc", "Ban Dân tộc", "vni"),
     ],
 )
 def test_legacy_known_words(typed: str, unicode: str, encoding: str) -> None:
     assert repair(typed) == (unicode, encoding)
+
+
+def test_every_word_of_the_real_report_is_a_syllable() -> None:
+    """The syllable shapes legacy detection relies on hold every Vietnamese word of the
+    report the template reproduces (its abbreviations aside)."""
+    from reading import SEED
+
+    from bdt_docx.legacy import is_syllable
+
+    words = set(re.findall(r"[^\W\d_]+", SEED.read_text("utf-8")))
+    vietnamese = {w for w in words if not w.isascii() and not w.isupper()}
+    assert len(vietnamese) > 100
+    assert [w for w in sorted(vietnamese) if not is_syllable(w)] == []
 
 
 @pytest.mark.parametrize(
