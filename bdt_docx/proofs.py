@@ -38,6 +38,8 @@ from xml.parsers import expat
 
 from jinja2 import nodes
 
+from bdt_docx.tags.source import tree_nodes
+
 __all__ = ["always_well_formed"]
 
 # Private-use characters: XML text, but not in names, entities or numbers.
@@ -107,10 +109,14 @@ def _constant(node: nodes.Expr) -> bool:
 def _printed_directly(tree: nodes.Template, paragraph_filter: str) -> bool:
     """True when the paragraph filter's output is printed as it is, never worked on."""
     printed: set[int] = set()  # (an output comes before what it prints, in one walk)
-    for node in tree.find_all((nodes.Output, nodes.Filter)):
+    for node in tree_nodes(tree):
         if isinstance(node, nodes.Output):
             printed.update(map(id, node.nodes))
-        elif node.name == paragraph_filter and id(node) not in printed:
+        elif (
+            isinstance(node, nodes.Filter)
+            and node.name == paragraph_filter
+            and id(node) not in printed
+        ):
             return False
     return True
 

@@ -50,6 +50,7 @@ from bdt_docx.tags import (
     jinja_source,
     list_columns,
     read_part,
+    tree_nodes,
 )
 from bdt_docx.text import normalize_text
 
@@ -583,7 +584,9 @@ def _compact(tree: nodes.Template) -> bool:
     ``tree``; False, and ``tree`` left as it is, where that text would still hold one
     (``\\n\\n<w:p``, of which docxtpl removes one line feed)."""
     texts = [
-        (node, without_paragraph_breaks(node.data)) for node in tree.find_all(nodes.TemplateData)
+        (node, without_paragraph_breaks(node.data))
+        for node in tree_nodes(tree)
+        if isinstance(node, nodes.TemplateData)
     ]
     if any(PARAGRAPH_BREAK.search(text) for _, text in texts):
         return False

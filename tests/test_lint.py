@@ -14,12 +14,14 @@ from corpus.regressions import with_body
 from hypothesis import given
 from hypothesis import strategies as st
 from jinja2 import TemplateSyntaxError
+from jinja2.nodes import Node
 from reading import text
 
 from bdt_docx.api import fill_report
 from bdt_docx.cli import main
 from bdt_docx.errors import TemplateError
 from bdt_docx.lint import Finding, lint_template
+from bdt_docx.tags import tree_nodes
 from bdt_docx.tags.plain import plain_tree
 from bdt_docx.template import make_environment, prepare_template
 
@@ -289,3 +291,5 @@ def test_the_tags_read_without_jinja_are_read_as_jinja_reads_them(
         expected = None
     tree = plain_tree(source)
     assert tree is None or tree == expected, source
+    if expected is not None:  # the tag's nodes, as the checker walks them: as Jinja does
+        assert list(map(id, tree_nodes(expected))) == list(map(id, expected.find_all(Node)))

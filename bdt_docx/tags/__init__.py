@@ -39,7 +39,13 @@ from bdt_docx.tags.analysis import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, analyse_pa
 from bdt_docx.tags.checks import MAX_NESTING
 from bdt_docx.tags.cleaning import CleanPart, read_part
 from bdt_docx.tags.findings import BLOCKING, NOTES, Analysis, Finding
-from bdt_docx.tags.source import PARAGRAPH_FILTER, jinja_message, jinja_source, list_columns
+from bdt_docx.tags.source import (
+    PARAGRAPH_FILTER,
+    jinja_message,
+    jinja_source,
+    list_columns,
+    tree_nodes,
+)
 
 __all__ = [
     "BLOCKING",
@@ -56,4 +62,5 @@ __all__ = [
     "jinja_source",
     "list_columns",
     "read_part",
+    "tree_nodes",
 ]

@@ -19,7 +19,7 @@ from bdt_docx.filters import FILTERS
 from bdt_docx.tags.cleaning import SMART_QUOTES
 from bdt_docx.tags.findings import Analysis, Tag
 from bdt_docx.tags.plain import plain_tree
-from bdt_docx.tags.source import GUARDS, jinja_message
+from bdt_docx.tags.source import GUARDS, jinja_message, tree_nodes
 
 __all__ = ["MAX_NESTING", "Checker"]
 
@@ -247,14 +247,14 @@ def _named(tree: nodes.Template) -> _Named:
     """The filters and tests, attribute reads, item reads and names of ``tree``, read in
     one walk."""
     named = _Named([], [], [], [])
-    for node in tree.find_all((nodes.Filter, nodes.Test, nodes.Getattr, nodes.Getitem, nodes.Name)):
+    for node in tree_nodes(tree):
         if isinstance(node, (nodes.Filter, nodes.Test)):
             named.filters.append(node)
         elif isinstance(node, nodes.Getattr):
             named.attributes.append(node)
         elif isinstance(node, nodes.Getitem):
             named.items.append(node)
-        else:
+        elif isinstance(node, nodes.Name):
             named.names.append(node)
     return named
 
