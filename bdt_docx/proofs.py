@@ -138,8 +138,8 @@ class _Reading:
     def start(self, name: str, attributes: dict[str, str]) -> None:
         self.count += 1
         self.open.append(self.count)
-        for value in attributes.values():
-            marks = _MARKS.findall(value)
+        marks = _MARKS.findall("".join(attributes.values())) if attributes else None
+        if marks:
             self.seen.update(marks)
             self.sound = self.sound and set(marks) <= {_VALUE}
 

@@ -149,9 +149,7 @@ def _hidden_strays(part: CleanPart, analysis: Analysis) -> None:
     Jinja compiles them too, and an unclosed one would swallow the rest of the part (and
     make docxtpl's clean-up take time growing with the square of the part's size)."""
     text_tag = qn("w:t")
-    for element in part.root.iter():
-        if not isinstance(element.tag, str):
-            continue
+    for element in _BRACED(part.root):
         pieces = [(key, value) for key, value in element.attrib.items() if _braced(value)]
         text = element.text
         if (
@@ -166,6 +164,12 @@ def _hidden_strays(part: CleanPart, analysis: Analysis) -> None:
                 f"thuộc tính {etree.QName(key).localname} của <{name}>" if key else f"mục {name}"
             )
             _tags(Passage(part.name, place_in(part.name, where), value, None, None), analysis)
+
+
+#: The elements with braces in an attribute or a text (a superset of those to look at).
+_BRACED = etree.XPath(
+    '//*[@*[contains(., "{") or contains(., "}")] or text()[contains(., "{") or contains(., "}")]]'
+)
 
 
 def _braced(text: str) -> bool:
