@@ -8,7 +8,7 @@ cell), the good reports are written, and a summary file lists every workbook, it
 and its errors.
 
 Each report is written as a single one is (a temporary file, on the disk, then renamed), but
-in background threads while the next report is made (:class:`~bdt_docx.output.Finisher`);
+in background threads while the next report is made (:class:`~bdt_docx.finisher.Finisher`);
 each folder is checked once per batch. With ``pdf=True`` the reports are converted once all
 are written, by one LibreOffice run per job (:func:`bdt_docx.pdf.convert_many`).
 

@@ -16,12 +16,10 @@ import os
 import shutil
 import stat
 import struct
-import threading
 import time
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,14 +28,16 @@ from bdt_docx.errors import OutputError, os_reason
 __all__ = [
     "TEMP_FOLDER_SUFFIX",
     "TEMP_PREFIX",
-    "Finisher",
     "Folders",
     "Member",
     "check_destination",
     "deflate",
+    "package_bytes",
+    "put_in_place",
     "remove_stale",
     "write_bytes",
     "write_package",
+    "write_temp",
 ]
 
 #: Start of the name of every temporary file bdt_docx writes beside a report.
@@ -209,58 +209,12 @@ def write_package(members: Iterable[Member], output: Path, *, overwrite: bool = 
     large for a zip without its 64-bit extension (4 GB), which no report comes near.
     """
     check_destination(output, overwrite)
-    return _write(_package_bytes(members, output), output, overwrite)
+    return _write(package_bytes(members, output), output, overwrite)
 
 
-class Finisher:
-    """Writes packages as :func:`write_package` does, with the same guarantees, but in
-    background threads (the temporary file, the wait until the disk has it, the move into
-    place), so that a batch makes its next report meanwhile; waits for them all on leaving
-    its ``with`` block.
-
-    Creating a file and waiting for the disk (``fsync``) take longer than laying out a
-    report's zip, and on a busy disk longer than making the report; several waits run side
-    by side cost little more than one. At most ``backlog`` reports wait for a thread: past
-    that, the next waits for a place, so that a slow disk does not fill the memory.
-    """
-
-    def __init__(self, threads: int = 4, backlog: int = 32) -> None:
-        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="bdt-docx-write")
-        self._room = threading.BoundedSemaphore(backlog)
-        #: The folders it writes into, each with what it held when first looked at (for
-        #: :func:`check_destination`).
-        self.folders: Folders = {}
-
-    def __enter__(self) -> Finisher:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._pool.shutdown(wait=True)
-
-    def write_package(
-        self, members: Iterable[Member], output: Path, *, overwrite: bool = False
-    ) -> Future[Path]:
-        """Lay out the package now and write it in the background: the future gives
-        ``output``, or raises :class:`OutputError` as :func:`write_package` does.
-
-        The caller has checked the destination (:func:`check_destination`); it is looked
-        at again, for a file or a lock file that appeared meanwhile, just before the move.
-        """
-        data = _package_bytes(members, output)
-        self._room.acquire()
-        try:
-            pending = self._pool.submit(_write, data, output, overwrite)
-        except BaseException:
-            self._room.release()
-            raise
-        pending.add_done_callback(self._free)
-        return pending
-
-    def _free(self, _: Future[Path]) -> None:
-        self._room.release()
-
-
-def _package_bytes(members: Iterable[Member], output: Path) -> bytes:
+def package_bytes(members: Iterable[Member], output: Path) -> bytes:
+    """The zip of ``members``, the report ``output`` (:class:`OutputError` when it would be
+    too large for a zip without its 64-bit extension)."""
     data = zip_bytes(members)
     if data is None:
         raise OutputError("báo cáo quá lớn (trên 4 GB)", output, code="output.too_large")
@@ -331,17 +285,38 @@ def write_bytes(data: bytes, output: Path, *, overwrite: bool = False) -> Path:
 
 def _write(data: bytes, output: Path, overwrite: bool) -> Path:
     """Write ``data`` into a new temporary file beside ``output``, wait until the disk has
-    it, then move it to ``output``: never over a file that appeared meanwhile (unless
-    ``overwrite``) nor over one open in Word or LibreOffice. Whatever fails (Ctrl+C too),
-    no temporary file is left behind."""
-    temp = None
+    it, then move it to ``output`` (:func:`write_temp`, then :func:`put_in_place`)."""
+    return put_in_place(*write_temp(data, output), output, overwrite)
+
+
+def write_temp(data: bytes, output: Path) -> tuple[int, str]:
+    """Write ``data`` into a new temporary file beside ``output``; the file, still open, and
+    its path. Whatever fails (Ctrl+C too), no temporary file is left behind."""
     try:
         remove_stale(output.parent)
         handle, temp = _new_temp(output)
+    except OSError as exc:
+        raise _failed(exc, output) from exc
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view) :]
+    except BaseException as exc:
+        os.close(handle)
+        _discard(temp)
+        if isinstance(exc, OSError):
+            raise _failed(exc, output) from exc
+        raise
+    return handle, temp
+
+
+def put_in_place(handle: int, temp: str, output: Path, overwrite: bool) -> Path:
+    """Wait until the disk has the temporary file ``temp`` (open as ``handle``, closed here),
+    then move it to ``output``: never over a file that appeared meanwhile (unless
+    ``overwrite``) nor over one open in Word or LibreOffice. Whatever fails (Ctrl+C too),
+    no temporary file is left behind."""
+    try:
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(handle, view) :]
             os.fsync(handle)
         finally:
             os.close(handle)
@@ -350,12 +325,11 @@ def _write(data: bytes, output: Path, overwrite: bool) -> Path:
                 raise FileExistsError(errno.EEXIST, "exists", str(output))
             _check_not_open(output)  # it may have been opened since the work began
         os.replace(temp, output)
-        temp = None
-    except OSError as exc:
-        raise _failed(exc, output) from exc
-    finally:
-        if temp is not None:
-            _discard(temp)
+    except BaseException as exc:
+        _discard(temp)
+        if isinstance(exc, OSError):
+            raise _failed(exc, output) from exc
+        raise
     return output
 
 

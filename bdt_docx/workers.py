@@ -21,7 +21,7 @@ from lxml import etree
 
 from bdt_docx.api import read_workbook, report_destination
 from bdt_docx.errors import BdtDocxError, OutputError, Problem, WorkbookError, collect_warnings
-from bdt_docx.output import Finisher
+from bdt_docx.finisher import Finisher
 from bdt_docx.render import render_parts
 from bdt_docx.template import PreparedTemplate, prepare_template
 
@@ -150,7 +150,7 @@ def _start_worker(template: Path) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker_template, _worker_finisher
     _worker_template = prepare_template(template)
-    _worker_finisher = Finisher()
+    _worker_finisher = Finisher(process=False)  # (the workers keep every core busy)
 
 
 def _fill_chunk(tasks: list[tuple[Path, Path]], overwrite: bool) -> list[Outcome]:

@@ -257,7 +257,7 @@ def stage_split(workbooks: Sequence[Path], out: Path, runs: int) -> dict[str, fl
     around the reports, timers included)."""
     from bdt_docx import api, workers
     from bdt_docx import batch as batch_module
-    from bdt_docx.output import Finisher
+    from bdt_docx.finisher import Finisher
     from bdt_docx.template import prepare_template
     from bdt_docx.workbook import Workbook
 

@@ -1,0 +1,272 @@
+"""Stage 5, for a batch: write reports in the background while the next ones are made.
+
+:class:`Finisher` gives every report the guarantees of
+:func:`bdt_docx.output.write_package`: a temporary file beside it, on disk (``fsync``)
+before it is moved into place, never over a file that appeared meanwhile nor over one open
+in Word or LibreOffice; it waits for them all on leaving its ``with`` block.
+
+The writing is done by threads of this process, or, where a core is free for it, by a
+writer process (:class:`_WriterProcess`). Python runs one thread at a time: a writing
+thread takes its turn each time it comes back from the system, in the middle of the
+reading and rendering of the next report, and that costs the batch about a tenth of its
+time. A process of its own writes beside the batch without taking turns.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import struct
+import sys
+import threading
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from bdt_docx.errors import OutputError
+from bdt_docx.output import Folders, Member, package_bytes, put_in_place, write_temp
+
+__all__ = ["Finisher"]
+
+#: A request to the writer process: its number, the lengths of the destination's path and of
+#: the report, overwrite; then the path (:func:`os.fsencode`) and the report.
+_REQUEST = struct.Struct("<QIQ?")
+#: An answer: the request's number and the length of what follows (a pickled
+#: ``(destination, None)`` or ``(None, error)``).
+_ANSWER = struct.Struct("<QI")
+
+
+class Finisher:
+    """Writes packages as :func:`~bdt_docx.output.write_package` does, in the background.
+
+    At most ``backlog`` reports wait to be written: past that, the next waits for a place,
+    so that a slow disk does not fill the memory. ``threads`` write side by side (waiting
+    for the disk takes longer than making a report). ``process``: whether a writer process
+    may do the writing, where one can (on Linux with a core to spare, from a process running
+    no other thread, as :func:`os.fork` needs); not in a batch's worker processes, which
+    keep every core busy already.
+    """
+
+    def __init__(self, threads: int = 4, backlog: int = 32, process: bool = True) -> None:
+        #: The folders it writes into, each with what it held when first looked at (for
+        #: :func:`~bdt_docx.output.check_destination`).
+        self.folders: Folders = {}
+        self._room = threading.BoundedSemaphore(backlog)
+        self._process = _WriterProcess.start(threads, backlog) if process else None
+        self._pool = (
+            ThreadPoolExecutor(threads, thread_name_prefix="bdt-docx-write")
+            if self._process is None
+            else None
+        )
+
+    def __enter__(self) -> Finisher:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._process is not None:
+            self._process.close()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+
+    def write_package(
+        self, members: Iterable[Member], output: Path, *, overwrite: bool = False
+    ) -> Future[Path]:
+        """Lay out the package now and write it in the background: the future gives
+        ``output``, or raises :class:`~bdt_docx.OutputError` as ``write_package`` does.
+
+        The caller has checked the destination (:func:`~bdt_docx.output.check_destination`);
+        it is looked at again, for a file or a lock file that appeared meanwhile, just
+        before the move.
+        """
+        data = package_bytes(members, output)
+        if self._process is not None:
+            return self._process.submit(data, output, overwrite)
+        assert self._pool is not None
+        self._room.acquire()
+        try:
+            pending = self._pool.submit(_write, data, output, overwrite)
+        except BaseException:
+            self._room.release()
+            raise
+        pending.add_done_callback(lambda _: self._room.release())
+        return pending
+
+
+def _write(data: bytes, output: Path, overwrite: bool) -> Path:
+    return put_in_place(*write_temp(data, output), output, overwrite)
+
+
+class _Pending(Future[Path]):
+    """A report sent to the writer process: asking for its result reads the answers."""
+
+    def __init__(self, writer: _WriterProcess) -> None:
+        super().__init__()
+        self._writer = writer
+
+    def result(self, timeout: float | None = None) -> Path:
+        self._writer.wait_for(self)
+        return super().result(timeout)
+
+
+class _WriterProcess:
+    """A child process that writes the reports it is sent through a pipe (each with
+    :func:`_write`, ``threads`` side by side) and answers through another.
+
+    It ignores Ctrl+C, so that the reports already sent are still written; it ends once
+    this process closes the pipe (or ends). A report sent only in part is not written.
+    """
+
+    @classmethod
+    def start(cls, threads: int, backlog: int) -> _WriterProcess | None:
+        """A new writer process, or ``None`` where there can be none."""
+        if (
+            not sys.platform.startswith("linux")
+            or len(os.sched_getaffinity(0)) < 2  # (no core to spare for it)
+            or threading.active_count() > 1
+        ):
+            return None
+        ask_out, ask_in = os.pipe()
+        answer_out, answer_in = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            for end in (ask_out, ask_in, answer_out, answer_in):
+                os.close(end)
+            return None
+        if pid == 0:  # the child: it never comes back from here
+            _serve(ask_out, answer_in, threads)
+        os.close(ask_out)
+        os.close(answer_in)
+        return cls(pid, ask_in, answer_out, backlog)
+
+    def __init__(self, pid: int, requests: int, answers: int, backlog: int) -> None:
+        self._pid, self._requests, self._answers = pid, requests, answers
+        self._backlog = backlog
+        self._sent = 0
+        self._waiting: dict[int, _Pending] = {}
+        self._received = bytearray()
+        #: A request was sent in part (Ctrl+C): the pipe can take no other.
+        self._broken = False
+
+    def submit(self, data: bytes, output: Path, overwrite: bool) -> Future[Path]:
+        while len(self._waiting) >= self._backlog and self._read_answers():
+            pass
+        if self._broken:
+            raise _gone(output)
+        path = os.fsencode(output)
+        number, pending = self._sent, _Pending(self)
+        self._sent += 1
+        self._waiting[number] = pending
+        try:
+            _send(self._requests, _REQUEST.pack(number, len(path), len(data), overwrite) + path)
+            _send(self._requests, data)
+        except BaseException as exc:  # (what was sent in part is not written)
+            self._broken = True
+            if isinstance(exc, OSError):  # the writer process is gone
+                raise _gone(output) from exc
+            raise
+        return pending
+
+    def wait_for(self, pending: _Pending) -> None:
+        """Read the answers until ``pending`` has its own (or the writer is gone)."""
+        while not pending.done():
+            if not self._read_answers() and not pending.done():
+                pending.set_exception(_gone(None))
+
+    def close(self) -> None:
+        """Let the writer finish what it was sent, then end it."""
+        os.close(self._requests)
+        while self._waiting and self._read_answers():
+            pass
+        os.close(self._answers)
+        os.waitpid(self._pid, 0)
+
+    def _read_answers(self) -> bool:
+        """Read what the writer has answered (waiting for at least a part of an answer);
+        False once it has ended, every report still waiting then failed."""
+        chunk = os.read(self._answers, 65536)
+        if not chunk:  # the writer process is gone: what it had is lost
+            for pending in self._waiting.values():
+                pending.set_exception(_gone(None))
+            self._waiting.clear()
+            return False
+        self._received += chunk
+        while len(self._received) >= _ANSWER.size:
+            number, size = _ANSWER.unpack_from(self._received)
+            end = _ANSWER.size + size
+            if len(self._received) < end:
+                break
+            written, error = pickle.loads(self._received[_ANSWER.size : end])
+            pending = self._waiting.pop(number)
+            if error is None:
+                pending.set_result(written)
+            else:
+                pending.set_exception(error)
+            del self._received[:end]
+        return True
+
+
+def _gone(output: Path | None) -> OutputError:
+    return OutputError(
+        "tiến trình ghi báo cáo đã dừng bất ngờ (máy hết bộ nhớ, hoặc tiến trình bị tắt); "
+        "báo cáo chưa được ghi. Hãy chạy lại",
+        output,
+        code="output.system",
+    )
+
+
+def _serve(requests: int, answers: int, threads: int) -> None:
+    """The writer process's whole life (after :func:`os.fork`): never returns."""
+    code = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # nothing else of the batch's process is kept open here (a pipe to another program
+        # would not see its end while this process lives)
+        low, high = sorted((requests, answers))
+        os.closerange(3, low)
+        os.closerange(low + 1, high)
+        os.closerange(high + 1, os.sysconf("SC_OPEN_MAX"))
+        lock = threading.Lock()
+
+        def write(number: int, data: bytes, output: Path, overwrite: bool) -> None:
+            try:
+                answer: tuple[object, object] = (_write(data, output, overwrite), None)
+            except Exception as exc:  # noqa: BLE001 (an OutputError; a bug: the batch says it)
+                answer = (None, exc)
+            try:
+                body = pickle.dumps(answer)
+            except Exception:  # noqa: BLE001 (an error that cannot be pickled)
+                body = pickle.dumps((None, OutputError(str(answer[1]), output)))
+            with lock:
+                _send(answers, _ANSWER.pack(number, len(body)) + body)
+
+        with ThreadPoolExecutor(threads) as pool:
+            while head := _receive(requests, _REQUEST.size):
+                number, path_size, size, overwrite = _REQUEST.unpack(head)
+                path = _receive(requests, path_size)
+                data = _receive(requests, size)
+                if len(path) != path_size or len(data) != size:
+                    break  # sent in part (the batch was stopped): not written
+                pool.submit(write, number, data, Path(os.fsdecode(path)), overwrite)
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _send(handle: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(handle, view) :]
+
+
+def _receive(handle: int, size: int) -> bytes:
+    """``size`` bytes from the pipe ``handle``, or fewer where it ends."""
+    chunks, left = [], size
+    while left:
+        chunk = os.read(handle, left)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
