@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 __all__ = [
@@ -90,7 +90,7 @@ class Area:
             and (row, col) != (self.min_row, self.min_col)
         )
 
-    @property
+    @cached_property  # (an area of a name or a table is made once for a batch)
     def ref(self) -> str:
         """``B3`` or ``A1:C6``."""
         first = cell_ref(self.min_row, self.min_col)
@@ -142,7 +142,7 @@ class TableInfo:
     header_rows: int = 1
     totals_rows: int = 0
 
-    @property
+    @cached_property
     def data_area(self) -> Area:
         """The rows below the header, without a totals row."""
         a = self.area

@@ -116,8 +116,8 @@ class _Text(FieldType):
 
     def read(self, value: object, place: Problem) -> str:
         """Text typed in TCVN3 or VNI is converted to Unicode, with a warning."""
-        if isinstance(value, str):
-            return clean_text(_from_legacy(value, place))
+        if isinstance(value, str):  # (plain ASCII is never a legacy encoding's)
+            return clean_text(value if value.isascii() else _from_legacy(value, place))
         return self.convert(value)
 
     def from_cell(self, value: object, number_format: str, place: Problem) -> object:

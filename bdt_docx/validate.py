@@ -218,20 +218,25 @@ class _Reader(Checker):
         rows, hidden = [], []
         read = {col for _, col in columns}
         kinds = [
-            (column, col, f"{spec.name}.{column.name}", column.field_type)
+            (column, col, f"{spec.name}.{column.name}", column.field_type, column.required)
             for column, col in columns
         ]
         for row, raw in sorted(_rows_inside(sheets, area).items()):
             # a row holding something only in a column the template does not read (an STT
             # numbered in advance down the spare rows) is not a row of data
-            if all(_is_blank_cell(c) for col, c in raw.items() if col in read or not read):
+            for col, c in raw.items():
+                if (col in read or not read) and not _is_blank_cell(c):
+                    break
+            else:
                 continue
-            if any(c.hidden_row for c in raw.values()):
-                hidden.append(row)
+            for c in raw.values():
+                if c.hidden_row:
+                    hidden.append(row)
+                    break
             record = {}
-            for column, col, field, kind in kinds:
-                place = _list_place(field, area.sheet, row, col)
-                value = self.value(raw.get(col), place, kind, column.required, column.header)
+            for column, col, field, kind, required in kinds:
+                place = _cell_place(field, area.sheet, row, col)
+                value = self.value(raw.get(col), place, kind, required, column.header)
                 record[column.name] = column.trim(value)
             rows.append(record)
         if columns:
@@ -370,8 +375,8 @@ def _place(field: str, sheet: str, ref: str) -> Problem:
 
 
 @lru_cache(maxsize=4096)  # and their lists in the same rows
-def _list_place(field: str, sheet: str, row: int, col: int) -> Problem:
-    """The place of a list's cell (:func:`_place`)."""
+def _cell_place(field: str, sheet: str, row: int, col: int) -> Problem:
+    """The place of one cell (:func:`_place`)."""
     return _place(field, sheet, cell_ref(row, col))
 
 
