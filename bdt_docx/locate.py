@@ -7,6 +7,7 @@ cannot find, or finds twice as a copied sheet leaves it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bdt_docx.cells import MissingNameError
@@ -29,6 +30,13 @@ __all__ = ["ListPlace", "Locator", "has_name", "is_block"]
 _RENAMED = re.compile(r"_?\d+$")
 #: How many rows under a list are looked at for rows typed outside it.
 _BELOW_ROWS = 1000
+#: The cells of a template's values found in an .xlsx whose defined names are the very object
+#: of an earlier one's (:attr:`Workbook.defined_names`: its workbook part stored alike, as in
+#: a batch of copies of one workbook) and whose sheets have the same names; kept only where
+#: each was found without a problem, in one cell: (fields, names, sheets, value names) →
+#: (fields, names, their cells). Bounded.
+_FOUND: dict[tuple[int, int, tuple[str, ...], tuple[str, ...]], tuple[object, object, dict]] = {}
+_KEPT_FINDINGS = 64
 
 
 @dataclass
@@ -62,6 +70,32 @@ class Locator:
         self.workbook = workbook
         self.fields = fields
         self.problems = problems
+
+    def locate_values(self, specs: Mapping[str, FieldSpec]) -> dict[str, Area]:
+        """The cell of each field of ``specs`` (by name) that :meth:`locate_value` finds."""
+        workbook = self.workbook
+        if not isinstance(workbook, Workbook):
+            return self._locate_values(specs)
+        names = workbook.defined_names
+        key = (id(self.fields), id(names), tuple(workbook.sheets), tuple(specs))
+        kept = _FOUND.get(key)
+        if kept is not None and kept[0] is self.fields and kept[1] is names:
+            return dict(kept[2])
+        problems = len(self.problems)
+        found = self._locate_values(specs)
+        if len(self.problems) == problems and all(a.is_cell for a in found.values()):
+            if len(_FOUND) >= _KEPT_FINDINGS:
+                _FOUND.clear()
+            _FOUND[key] = (self.fields, names, dict(found))
+        return found
+
+    def _locate_values(self, specs: Mapping[str, FieldSpec]) -> dict[str, Area]:
+        found = {}
+        for spec in specs.values():
+            area = self.locate_value(spec)
+            if area is not None:
+                found[spec.name] = area
+        return found
 
     def locate_value(self, spec: FieldSpec) -> Area | None:
         """The one cell (or merged cell) named ``spec.name``, or None after recording why not."""

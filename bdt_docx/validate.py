@@ -326,11 +326,7 @@ def read_context(workbook: Workbook | OdsWorkbook, fields: Fields) -> dict[str, 
                 table_specs[name] = TableSpec(name, name, ())
             elif not value_specs[name].required and not has_name(workbook, name):
                 value_specs.pop(name)  # guarded by |default or "is defined" in the template
-    places = {}
-    for spec in value_specs.values():
-        area = locator.locate_value(spec)
-        if area is not None:
-            places[spec.name] = area
+    places = locator.locate_values(value_specs)
     lists = {}
     for name in table_specs:
         found = locator.locate_list(name)

@@ -225,6 +225,13 @@ class Workbook:
 
     # -- names and tables -----------------------------------------------------------------
 
+    @property
+    def defined_names(self) -> dict[str, list[tuple[str | None, str, str]]]:
+        """The defined names: lower-case name → its definitions (scope sheet or None,
+        reference text, name as written). Not to be changed: one object serves every
+        workbook whose workbook part is stored alike (:meth:`Package.made_from`)."""
+        return self._names
+
     def find_name(self, name: str) -> Area:
         """The area a defined name points at (see :func:`pick_name`).
 

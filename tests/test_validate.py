@@ -235,3 +235,23 @@ def test_spare_rows_numbered_in_advance_are_not_rows_of_data(tmp_path):
     with pytest.raises(WorkbookError) as caught:
         bdt_docx.read_workbook(tmp_path / "so.xlsx", template)
     assert [(p.cell, p.field) for p in caught.value.problems] == [("B5", "ds.ten")]
+
+
+def test_workbooks_read_in_turn_each_find_their_names_where_they_say(tmp_path):
+    # one process reads the copies of a template workbook in turn (as a batch does), the
+    # cells of names kept from one to the next only while the defined names are the same
+    same = [edit_workbook(tmp_path / f"same{i}.xlsx", {"nguoi_ky": f"Người {i}"}) for i in (1, 2)]
+    moved = edit_workbook(tmp_path / "moved.xlsx")
+    book = openpyxl.load_workbook(moved)
+    book.defined_names["nguoi_ky"].attr_text = "'Thông tin'!$B$5"  # the cell of co_quan_chu_quan
+    book.save(moved)
+    missing = edit_workbook(tmp_path / "missing.xlsx")
+    book = openpyxl.load_workbook(missing)
+    del book.defined_names["nguoi_ky"]
+    book.save(missing)
+    for _ in range(2):
+        assert bdt_docx.read_workbook(same[0])["nguoi_ky"] == "Người 1"
+        context = bdt_docx.read_workbook(moved)
+        assert context["nguoi_ky"] == context["co_quan_chu_quan"] != "Người 1"
+        assert only_problem(missing).field == "nguoi_ky"
+        assert bdt_docx.read_workbook(same[1])["nguoi_ky"] == "Người 2"
