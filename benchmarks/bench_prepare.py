@@ -17,13 +17,10 @@ median round are printed, in milliseconds per preparation.
 
 from __future__ import annotations
 
-import argparse
-import statistics
-import subprocess
-import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
+
+from turns import in_turn, print_figures, versions
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "templates" / "bao_cao_thi_dua_bau_cu.docx"
@@ -50,48 +47,9 @@ for line in sys.stdin:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--against", type=Path, help="a folder holding an older bdt_docx")
-    parser.add_argument("--rounds", type=int, default=20, help="rounds of each (20)")
-    args = parser.parse_args(argv)
-    sources = {"this checkout": ROOT}
-    if args.against:
-        sources["--against"] = args.against.resolve()
-    workers = {
-        name: subprocess.Popen(
-            [sys.executable, "-c", _WORKER, str(source), str(TEMPLATE)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for name, source in sources.items()
-    }
-    figures: dict[str, list[float]] = {name: [] for name in sources}
-    for round_number in range(args.rounds):
-        order = list(workers) if round_number % 2 == 0 else list(reversed(workers))
-        for name in order:
-            worker = workers[name]
-            assert worker.stdin is not None and worker.stdout is not None
-            worker.stdin.write(f"{PER_ROUND}\n")
-            worker.stdin.flush()
-            figures[name].append(float(worker.stdout.readline()) * 1000)
-    for worker in workers.values():
-        assert worker.stdin is not None
-        worker.stdin.close()
-        worker.wait()
-    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
-    for name, values in figures.items():
-        print(
-            f"prepare_template, {name}: best {min(values):.2f} ms, "
-            f"median {statistics.median(values):.2f} ms ({len(values)} rounds)"
-        )
-    if args.against:
-        this, old = figures["this checkout"], figures["--against"]
-        print(
-            f"this checkout / --against: best {min(this) / min(old):.2f}, "
-            f"median {statistics.median(this) / statistics.median(old):.2f}"
-        )
-    print(f"load average {load}; {time.strftime('%Y-%m-%d %H:%M')}")
+    sources, rounds = versions(__doc__.split("\n")[0], argv)
+    figures = in_turn(_WORKER, sources, [str(TEMPLATE)], rounds, PER_ROUND, 1000)
+    print_figures("prepare_template", figures, "ms", 2)
     return 0
 
 
