@@ -14,6 +14,7 @@ time. A process of its own writes beside the batch without taking turns.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -32,6 +33,8 @@ __all__ = ["Finisher"]
 #: A request to the writer process: its number, the lengths of the destination's path and of
 #: the report, overwrite; then the path (:func:`os.fsencode`) and the report.
 _REQUEST = struct.Struct("<QIQ?")
+#: What the pipe to the writer process holds (Linux's default most, 1 MB: some forty reports).
+_PIPE_BYTES = 1024 * 1024
 #: An answer: the request's number and the length of what follows (a pickled
 #: ``(destination, None)`` or ``(None, error)``).
 _ANSWER = struct.Struct("<QI")
@@ -128,6 +131,10 @@ class _WriterProcess:
             return None
         ask_out, ask_in = os.pipe()
         answer_out, answer_in = os.pipe()
+        import fcntl  # (Unix only)
+
+        with contextlib.suppress(OSError):  # room for many reports: the batch never waits
+            fcntl.fcntl(ask_in, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
         try:
             pid = os.fork()
         except OSError:
