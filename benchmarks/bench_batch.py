@@ -512,7 +512,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("read", "đọc sổ / read the workbook (zip, XML of the parts and cells asked)"),
         ("validate", "kiểm tra / validate against the fields"),
         ("render", "điền mẫu / render (Jinja, docxtpl steps, strict parse, deflate)"),
-        ("write", "ghi / write (the zip; temporary file, fsync, rename in background threads)"),
+        ("write", "ghi / write (the zip; temporary file, fsync, rename in the background)"),
         ("rest", "còn lại / the rest for each workbook (destination check; the timers' cost)"),
         ("disk", "chờ đĩa / waiting, at the end, for the last reports to reach the disk"),
         ("batch", "lô / the rest of the batch (names, summary, timers)"),
