@@ -47,8 +47,8 @@ class Finisher:
     so that a slow disk does not fill the memory. ``threads`` write side by side (waiting
     for the disk takes longer than making a report). ``process``: whether a writer process
     may do the writing, where one can (on Linux with a core to spare, from a process running
-    no other thread, as :func:`os.fork` needs); not in a batch's worker processes, which
-    keep every core busy already.
+    no other thread, not even one of a C library, as :func:`os.fork` needs); not in a
+    batch's worker processes, which keep every core busy already.
     """
 
     def __init__(self, threads: int = 4, backlog: int = 32, process: bool = True) -> None:
@@ -126,7 +126,7 @@ class _WriterProcess:
         if (
             not sys.platform.startswith("linux")
             or len(os.sched_getaffinity(0)) < 2  # (no core to spare for it)
-            or threading.active_count() > 1
+            or _threads() > 1
         ):
             return None
         ask_out, ask_in = os.pipe()
@@ -212,6 +212,15 @@ class _WriterProcess:
                 pending.set_exception(error)
             del self._received[:end]
         return True
+
+
+def _threads() -> int:
+    """How many threads this process runs, its C libraries' own too (a program embedding
+    Python may run threads that :mod:`threading` does not know of); 2 when unknown."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 2
 
 
 def _gone(output: Path | None) -> OutputError:

@@ -54,6 +54,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+# openpyxl (the floor's reader) imports numpy where it is installed, and numpy's OpenBLAS
+# starts a thread; bdt_docx's command imports neither, and a batch writes through a writer
+# process only from a process running no other thread (bdt_docx/finisher.py). So that the
+# batches here run as the command runs them (the floor does no linear algebra):
+for _blas in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_blas, "1")
 
 from workbooks import EXAMPLE, TEMPLATE, edit_workbook  # noqa: E402
 

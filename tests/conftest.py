@@ -1,4 +1,5 @@
-"""Test settings shared by every module: LibreOffice only in tests marked ``slow``.
+"""Test settings shared by every module: LibreOffice only in tests marked ``slow``; no
+thread started by numpy.
 
 Tests that start LibreOffice (a PDF, an .xls, Calc typing through UNO, the macros) take a
 large part of the suite's time, so they carry ``@pytest.mark.slow`` and
@@ -17,10 +18,17 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import needs
-import pytest
+# openpyxl, which the tests use to build workbooks, imports numpy where it is installed, and
+# numpy's OpenBLAS starts a thread: a batch then writes through threads, never through the
+# writer process that ``bdt-docx fill`` (which imports neither) forks from a process with no
+# other thread (bdt_docx/finisher.py). Without that thread, the tests take the command's path.
+for _blas in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_blas, "1")
 
-from bdt_docx.libreoffice import SOFFICE_ENV
+import needs  # noqa: E402
+import pytest  # noqa: E402
+
+from bdt_docx.libreoffice import SOFFICE_ENV  # noqa: E402
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -48,6 +48,7 @@ def test_each_report_reaches_its_place_whole(tmp_path, monkeypatch, process):
         return write(*args)
 
     monkeypatch.setattr(finisher, "put_in_place", noting_who)
+    assert finisher._threads() == 1  # (conftest.py: no numpy thread)
     with Finisher(process=process) as writer:
         pending = [
             writer.write_package(_member(f"số {i}"), tmp_path / f"{i}.zip") for i in range(40)
@@ -97,6 +98,23 @@ def test_the_writer_process_keeps_no_other_file_of_the_batch_open(tmp_path):
         assert ready and os.read(read_end, 1) == b""
         writer.write_package(_member("x"), tmp_path / "x.zip").result()
     os.close(read_end)
+
+
+@linux_only
+def test_a_process_running_other_threads_writes_with_threads(tmp_path):
+    import threading
+
+    started, stop = threading.Event(), threading.Event()
+    other = threading.Thread(target=lambda: (started.set(), stop.wait()))
+    other.start()
+    started.wait()
+    try:
+        with Finisher() as writer:  # no fork while another thread may hold a lock
+            assert writer._process is None
+            assert writer.write_package(_member("x"), tmp_path / "x.zip").result().exists()
+    finally:
+        stop.set()
+        other.join()
 
 
 def test_worker_processes_write_with_threads(monkeypatch):
