@@ -126,3 +126,20 @@ def test_worker_processes_write_with_threads(monkeypatch):
     monkeypatch.setattr(workers, "_worker_finisher", None)
     workers._start_worker(EXAMPLE)
     assert made == [{"process": False}]
+
+
+@linux_only
+def test_a_full_disk_under_the_writer_process_fails_each_report_and_leaves_nothing(
+    tmp_path, monkeypatch
+):
+    from bdt_docx import output
+
+    def full(handle: int) -> None:  # the disk fills up before the data reach it
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output.os, "fsync", full)  # (the writer process is forked after)
+    out = tmp_path / "out"
+    result = fill_reports(_books(tmp_path / "so", 2), TEMPLATE, out)
+    assert not result.reports and len(result.failures) == 2
+    assert all("ổ đĩa đã đầy" in str(f.error) for f in result.failures)
+    assert not [p for p in out.iterdir() if p.suffix == ".docx" or p.name.startswith(TEMP_PREFIX)]
