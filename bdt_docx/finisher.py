@@ -8,8 +8,9 @@ in Word or LibreOffice; it waits for them all on leaving its ``with`` block.
 The writing is done by threads of this process, or, where a core is free for it, by a
 writer process (:class:`_WriterProcess`). Python runs one thread at a time: a writing
 thread takes its turn each time it comes back from the system, in the middle of the
-reading and rendering of the next report, and that costs the batch about a tenth of its
-time. A process of its own writes beside the batch without taking turns.
+reading and rendering of the next report (measured: about 0.4 ms of CPU per report of
+2.5). A process of its own writes beside the batch without taking turns: a one-job batch
+on two cores is 5-6 % quicker.
 """
 
 from __future__ import annotations
