@@ -78,14 +78,17 @@ _TOKEN = re.compile(r"[^\s\d!-/:-@\[-`{-~\u2018-\u201f\u2013\u2014\u2026]+")
 _TONES = {_GRAVE, _ACUTE, _HOOK, _TILDE, _DOT}
 _PLAIN_LETTER = re.compile("[A-Za-z]")
 #: A Vietnamese syllable without its tone: an onset, then either a vowel group that ends in
-#: a glide or an open diphthong (``ao``, ``ươi``, ``ưa``: nothing may follow it) or a vowel
-#: group that a final consonant may follow (``oa``, ``iê`` + ``n``). (``aon`` is no syllable,
-#: so VNI ``Daân`` is not read as TCVN3 ``Daõn``.)
+#: a glide or an open diphthong (``ao``, ``ươi``, ``ưa``: nothing may follow it, and its
+#: last letter takes no tone but in ``uơ``) or a vowel group that a final consonant may
+#: follow (``oa``, ``iê`` + ``n``; ``ch`` and ``nh`` only after ``a``, ``ê``, ``i``, ``y``,
+#: ``oa``, ``uê``, ``uy``). (``aon`` is no syllable, so VNI ``Daân`` is not read as TCVN3
+#: ``Daõn``; nor ``ônh``, ``ũch``, ``aù``: VNI ``tænh``, ``tòch``, ``Haï`` are not TCVN3.)
 _SYLLABLE = re.compile(
     r"(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdđghklmnprstvx])?"
-    r"(?:(?:iêu|yêu|oai|oay|oeo|uây|uôi|ươi|ươu|uya|uyu|ai|ao|au|ay|âu|ây|eo|êu|ia|iu|oi|ôi|"
-    r"ơi|ua|ui|uơ|ưa|ưi|ưu)"
-    r"|(?:uyê|iê|yê|oa|oă|oe|oo|uâ|uê|uô|uy|ươ|[aăâeêioôơuưy])(?:ch|ng|nh|[cmnpt])?)"
+    r"(?:(?P<open>iêu|yêu|oai|oay|oeo|uây|uôi|ươi|ươu|uya|uyu|ai|ao|au|ay|âu|ây|eo|êu|ia|iu|"
+    r"oi|ôi|ơi|ua|ui|uơ|ưa|ưi|ưu)"
+    r"|(?:oa|uê|uy|[aêiy])(?:ch|nh)"
+    r"|(?:uyê|iê|yê|oa|oă|oe|oo|uâ|uê|uô|uy|ươ|[aăâeêioôơuưy])(?:ng|[cmnpt])?)"
 )
 
 
@@ -106,10 +109,24 @@ _KEPT_WORD = 24
 
 @lru_cache(maxsize=8192)  # words come back: Vietnamese has a few thousand syllables in use
 def _syllable(word: str) -> bool:
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    tones = sum(1 for c in decomposed if c in _TONES)
-    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
-    return tones <= 1 and _SYLLABLE.fullmatch(bare) is not None
+    letters = [unicodedata.normalize("NFD", c) for c in unicodedata.normalize("NFC", word.lower())]
+    toned = [i for i, letter in enumerate(letters) if any(c in _TONES for c in letter)]
+    bare = "".join(
+        unicodedata.normalize("NFC", "".join(c for c in letter if c not in _TONES))
+        for letter in letters
+    )
+    found = _SYLLABLE.fullmatch(bare) if len(toned) <= 1 else None
+    if found is None:
+        return False
+    glide = found["open"]
+    return not (toned and glide and glide != "uơ" and toned[0] == found.end("open") - 1)
+
+
+def _is_typed_syllable(token: str) -> bool:
+    """True when ``token`` as it stands is a syllable written in small letters, capitals or
+    with a capital first: TCVN3 ``TuÊn`` (``Tuấn``) is not the word ``Tuên``."""
+    plain_case = token.islower() or token.isupper() or token.istitle()
+    return plain_case and is_syllable(token)
 
 
 def _typed_in_capitals(text: str) -> bool:
@@ -150,15 +167,20 @@ def detect(text: str) -> Encoding | None:
     """The legacy encoding ``text`` was typed in, or ``None`` for Unicode or plain text."""
     if text.isascii() or _UNICODE_ONLY.search(text):
         return None
-    votes: dict[Encoding, int] = {"tcvn3": 0, "vni": 0}
+    votes: dict[Encoding, int] = {"vni": 0, "tcvn3": 0}
     for token in _TOKEN.findall(text):
         # Only a word with plain letters in it votes: a lone sign (U+00D7) is not "ì".
-        if token.isascii() or not _PLAIN_LETTER.search(token) or is_syllable(token):
+        if token.isascii() or not _PLAIN_LETTER.search(token) or _is_typed_syllable(token):
             continue
         for encoding in votes:
             converted = _CONVERTERS[encoding](token)
             if converted != token:
-                votes[encoding] += 1 if is_syllable(converted) else -1
+                # VNI keeps each letter's case (``hÖ`` is TCVN3 ``hệ``, not VNI ``hƯ``);
+                # the .VnTimeH capitals of TCVN3 come out in mixed case (``CéNG``)
+                syllable = _is_typed_syllable if encoding == "vni" else is_syllable
+                votes[encoding] += 1 if syllable(converted) else -1
+    # A tie goes to VNI: its one-byte ơ, ư, đ (ô, ö, ñ) read as TCVN3 ụ, ử, ủ, and such a
+    # word (VNI ``Löu``, TCVN3 ``Lửu``) is often a syllable shape too
     best = max(votes, key=lambda e: votes[e])
     return best if votes[best] > 0 else None
 

@@ -268,6 +268,11 @@ def test_very_long_text(tmp_path: Path, out: Path) -> None:
     [
         ("Ban D©n téc tØnh Cao B»ng", "Ban Dân tộc tỉnh Cao Bằng", "TCVN3"),
         ("Ban Daân toäc tænh Cao Baèng", "Ban Dân tộc tỉnh Cao Bằng", "VNI"),
+        # each word a syllable shape in TCVN3 too ('Chuỷ tũch UBND tổnh Haù'), but no
+        # Vietnamese rime ends 'ũch' or 'ônh', and 'au' never takes its tone on the 'u'
+        ("Chuû tòch UBND tænh Haï Lang", "Chủ tịch UBND tỉnh Hạ Lang", "VNI"),
+        # 'TuÊn' lower-cased is the shape 'tuên', but nobody types a capital mid-word
+        ("TuÊn", "Tuấn", "TCVN3"),
     ],
 )
 def test_legacy_encodings_are_converted_with_a_warning(
@@ -302,6 +307,13 @@ def test_legacy_encodings_are_converted_with_a_warning(
         # is no Vietnamese rime
         ("Daân toäc", "Dân tộc", "vni"),
         ("Ban Daân toäc", "Ban Dân tộc", "vni"),
+        ("UBND tænh", "UBND tỉnh", "vni"),
+        ("Chuû tòch", "Chủ tịch", "vni"),
+        ("Haï Lang", "Hạ Lang", "vni"),
+        ("Quúnh", "Quỳnh", "tcvn3"),
+        ("hÖ thèng", "hệ thống", "tcvn3"),
+        # a tie ('Lửu' is a shape too) goes to VNI, whose one-byte ư, ơ, đ read as TCVN3 ử, ụ, ủ
+        ("Löu: VT", "Lưu: VT", "vni"),
     ],
 )
 def test_legacy_known_words(typed: str, unicode: str, encoding: str) -> None:
