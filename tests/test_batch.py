@@ -423,6 +423,23 @@ def test_cli_exit_code_3_when_some_workbooks_fail(tmp_path, variants, capsys):
     assert data["summary"] == str(out / SUMMARY_NAME)
 
 
+def test_cli_exit_code_5_when_the_summary_cannot_be_written(tmp_path, variants, capsys):
+    """A summary left from an earlier batch that this batch could not replace (open in
+    LibreOffice) is not taken for this batch's: exit 5, the error in the JSON, the reports
+    written all the same."""
+    out = tmp_path / "out"
+    out.mkdir()
+    earlier = b"STT,S\xe1\xbb\x95 Excel\r\n1,cu.xlsx\r\n"
+    (out / SUMMARY_NAME).write_bytes(earlier)
+    (out / f".~lock.{SUMMARY_NAME}#").write_text(",clerk,may-1,30.11.2026 08:00,file:///;")
+    code, data = run_cli(capsys, str(variants["vi_du"]), "-d", str(out))
+    assert code == 5 and data["ok"] is False
+    assert data["reports"] == [str(out / "vi_du.docx")] and data["summary"] is None
+    (error,) = data["errors"]
+    assert error["file"] == str(out / SUMMARY_NAME) and error["code"] == "output.open_elsewhere"
+    assert (out / SUMMARY_NAME).read_bytes() == earlier
+
+
 def test_cli_exit_code_0_when_all_are_good(tmp_path, variants, capsys):
     out = tmp_path / "out"
     books = [str(variants["vi_du"]), str(variants["nhieu_dong"])]

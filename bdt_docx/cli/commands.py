@@ -97,6 +97,10 @@ def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) 
         outcome.code = max(f.error.exit_code for f in result.failures)
         if any(isinstance(f.error, WorkbookError) for f in result.failures):
             outcome.code = EXIT_CODES["workbook"]
+    if result.summary_error is not None:  # the summary there is an earlier batch's
+        outcome.errors.extend(result.summary_error.problems)
+        if outcome.code == 0:
+            outcome.code = EXIT_CODES["output"]
     if "interrupted" in outcome.extra:
         outcome.code = EXIT_CODES["interrupted"]
 

@@ -22,8 +22,8 @@ mã thoát:
   2  gõ lệnh sai
   3  lỗi trong sổ Excel (số liệu hoặc tệp), hoặc tệp đầu vào không đọc được
   4  lỗi trong mẫu báo cáo
-  5  không ghi được tệp: báo cáo, PDF, sổ mới, tệp kết quả (đã có, đang mở trong Word
-     hay LibreOffice, không có thư mục, không có quyền, sai đuôi)
+  5  không ghi được tệp: báo cáo, PDF, bảng tổng hợp, sổ mới, tệp kết quả (đã có, đang
+     mở trong Word hay LibreOffice, không có thư mục, không có quyền, sai đuôi)
   6  không chuyển được sang PDF (tệp .docx vẫn được giữ)
   7  check/lint: tài liệu hoặc mẫu có lỗi thể thức
   130  đã dừng bằng Ctrl+C (điền nhiều sổ: đã ghi bảng tổng hợp cho phần đã xong)
