@@ -27,7 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from bdt_docx.errors import OutputError
-from bdt_docx.output import Folders, Member, package_bytes, put_in_place, write_temp
+from bdt_docx.output import Folders, Member, package_bytes, write_file
 
 __all__ = ["Finisher"]
 
@@ -89,16 +89,12 @@ class Finisher:
         assert self._pool is not None
         self._room.acquire()
         try:
-            pending = self._pool.submit(_write, data, output, overwrite)
+            pending = self._pool.submit(write_file, data, output, overwrite)
         except BaseException:
             self._room.release()
             raise
         pending.add_done_callback(lambda _: self._room.release())
         return pending
-
-
-def _write(data: bytes, output: Path, overwrite: bool) -> Path:
-    return put_in_place(*write_temp(data, output), output, overwrite)
 
 
 class _Pending(Future[Path]):
@@ -115,7 +111,7 @@ class _Pending(Future[Path]):
 
 class _WriterProcess:
     """A child process that writes the reports it is sent through a pipe (each with
-    :func:`_write`, ``threads`` side by side) and answers through another.
+    :func:`~bdt_docx.output.write_file`, ``threads`` side by side) and answers through another.
 
     It ignores Ctrl+C, so that the reports already sent are still written; it ends once
     this process closes the pipe (or ends). A report sent only in part is not written.
@@ -248,7 +244,7 @@ def _serve(requests: int, answers: int, threads: int) -> None:
 
         def write(number: int, data: bytes, output: Path, overwrite: bool) -> None:
             try:
-                answer: tuple[object, object] = (_write(data, output, overwrite), None)
+                answer: tuple[object, object] = (write_file(data, output, overwrite), None)
             except Exception as exc:  # noqa: BLE001 (an OutputError; a bug: the batch says it)
                 answer = (None, exc)
             try:

@@ -33,11 +33,10 @@ __all__ = [
     "check_destination",
     "deflate",
     "package_bytes",
-    "put_in_place",
     "remove_stale",
     "write_bytes",
+    "write_file",
     "write_package",
-    "write_temp",
 ]
 
 #: Start of the name of every temporary file bdt_docx writes beside a report.
@@ -209,7 +208,7 @@ def write_package(members: Iterable[Member], output: Path, *, overwrite: bool = 
     large for a zip without its 64-bit extension (4 GB), which no report comes near.
     """
     check_destination(output, overwrite)
-    return _write(package_bytes(members, output), output, overwrite)
+    return write_file(package_bytes(members, output), output, overwrite)
 
 
 def package_bytes(members: Iterable[Member], output: Path) -> bytes:
@@ -280,43 +279,25 @@ def zip_bytes(members: Iterable[Member]) -> bytes | None:
 def write_bytes(data: bytes, output: Path, *, overwrite: bool = False) -> Path:
     """Write ``data`` at ``output`` atomically, like :func:`write_package`."""
     check_destination(output, overwrite)
-    return _write(data, output, overwrite)
+    return write_file(data, output, overwrite)
 
 
-def _write(data: bytes, output: Path, overwrite: bool) -> Path:
+def write_file(data: bytes, output: Path, overwrite: bool) -> Path:
     """Write ``data`` into a new temporary file beside ``output``, wait until the disk has
-    it, then move it to ``output`` (:func:`write_temp`, then :func:`put_in_place`)."""
-    return put_in_place(*write_temp(data, output), output, overwrite)
-
-
-def write_temp(data: bytes, output: Path) -> tuple[int, str]:
-    """Write ``data`` into a new temporary file beside ``output``; the file, still open, and
-    its path. Whatever fails (Ctrl+C too), no temporary file is left behind."""
+    it, then move it to ``output``: never over a file that appeared meanwhile (unless
+    ``overwrite``) nor over one open in Word or LibreOffice. Whatever fails (Ctrl+C too),
+    no temporary file is left behind. The caller has checked the destination before the
+    work (:func:`check_destination`)."""
     try:
         remove_stale(output.parent)
         handle, temp = _new_temp(output)
     except OSError as exc:
         raise _failed(exc, output) from exc
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(handle, view) :]
-    except BaseException as exc:
-        os.close(handle)
-        _discard(temp)
-        if isinstance(exc, OSError):
-            raise _failed(exc, output) from exc
-        raise
-    return handle, temp
-
-
-def put_in_place(handle: int, temp: str, output: Path, overwrite: bool) -> Path:
-    """Wait until the disk has the temporary file ``temp`` (open as ``handle``, closed here),
-    then move it to ``output``: never over a file that appeared meanwhile (unless
-    ``overwrite``) nor over one open in Word or LibreOffice. Whatever fails (Ctrl+C too),
-    no temporary file is left behind."""
-    try:
         try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view) :]
             os.fsync(handle)
         finally:
             os.close(handle)

@@ -40,14 +40,14 @@ def _books(folder: Path, count: int) -> list[Path]:
 @pytest.mark.parametrize("process", [True, False], ids=["writer process", "threads"])
 def test_each_report_reaches_its_place_whole(tmp_path, monkeypatch, process):
     writers = tmp_path / "writers"
-    write = finisher.put_in_place
+    write = finisher.write_file
 
     def noting_who(*args):  # the process that moves each report into place
         with open(writers, "a") as note:
             note.write(f"{os.getpid()}\n")
         return write(*args)
 
-    monkeypatch.setattr(finisher, "put_in_place", noting_who)
+    monkeypatch.setattr(finisher, "write_file", noting_who)
     assert finisher._threads() == 1  # (conftest.py: no numpy thread)
     with Finisher(process=process) as writer:
         pending = [
@@ -81,7 +81,7 @@ def test_a_writer_process_that_dies_fails_its_reports_not_the_batch(tmp_path, mo
     def killed(*args):
         os._exit(9)
 
-    monkeypatch.setattr(finisher, "put_in_place", killed)
+    monkeypatch.setattr(finisher, "write_file", killed)
     result = fill_reports(_books(tmp_path / "so", 3), TEMPLATE, tmp_path / "out")
     assert not result.reports and len(result.failures) == 3
     for failure in result.failures:
