@@ -30,6 +30,7 @@ __all__ = [
     "TEMP_PREFIX",
     "Folders",
     "Member",
+    "Rendered",
     "check_destination",
     "deflate",
     "package_bytes",
@@ -192,15 +193,51 @@ def deflate(
     compressing a part of a kilobyte (28 against 7 µs for a report's ``core.xml``); the
     output is as small, though not always the same bytes as :mod:`zipfile`'s.
     """
+    return _deflate(info.filename, info.date_time, info.external_attr, data, level, fit)
+
+
+def _deflate(
+    name: str,
+    date_time: tuple[int, int, int, int, int, int],
+    external_attr: int,
+    data: bytes,
+    level: int,
+    fit: bool,
+) -> Member:
     window = max(10, min(15, (len(data) - 1).bit_length())) if fit else 15
     compressor = zlib.compressobj(level, zlib.DEFLATED, -window, min(8, window - 6))
     deflated = compressor.compress(data) + compressor.flush()
-    return Member(
-        info.filename, info.date_time, info.external_attr, zlib.crc32(data), len(data), deflated
-    )
+    return Member(name, date_time, external_attr, zlib.crc32(data), len(data), deflated)
 
 
-def write_package(members: Iterable[Member], output: Path, *, overwrite: bool = False) -> Path:
+@dataclass(frozen=True)
+class Rendered:
+    """A part made for one report, not yet compressed: it is compressed (for speed, zlib's
+    quickest level: a third of the time of its default level, for a report about a kilobyte
+    larger; with a fitted window, see :func:`deflate`) where the report is laid out, which
+    in a batch is the writer process (:mod:`bdt_docx.finisher`), beside the making of the
+    next report."""
+
+    name: str
+    date_time: tuple[int, int, int, int, int, int]
+    external_attr: int
+    data: bytes
+
+    @classmethod
+    def of(cls, info: zipfile.ZipInfo, data: bytes) -> Rendered:
+        """The part ``info`` of a report, holding ``data``."""
+        return cls(info.filename, info.date_time, info.external_attr, data)
+
+    def compressed(self) -> Member:
+        """The part compressed."""
+        return _deflate(
+            self.name, self.date_time, self.external_attr, self.data, zlib.Z_BEST_SPEED, True
+        )
+
+
+def write_package(
+    members: Iterable[Member | Rendered], output: Path, *, overwrite: bool = False
+) -> Path:
     """Write ``members`` as a zip package at ``output``; return ``output``.
 
     Raises :class:`OutputError` when the file exists (and ``overwrite`` is false), the folder
@@ -211,7 +248,7 @@ def write_package(members: Iterable[Member], output: Path, *, overwrite: bool = 
     return write_file(package_bytes(members, output), output, overwrite)
 
 
-def package_bytes(members: Iterable[Member], output: Path) -> bytes:
+def package_bytes(members: Iterable[Member | Rendered], output: Path) -> bytes:
     """The zip of ``members``, the report ``output`` (:class:`OutputError` when it would be
     too large for a zip without its 64-bit extension)."""
     data = zip_bytes(members)
@@ -251,9 +288,9 @@ def _records(member: Member) -> tuple[bytes, bytes, bytes] | None:
     return local + name, _CENTRAL.pack(*record, 0, 0, 0, 0, member.external_attr), name
 
 
-def zip_bytes(members: Iterable[Member]) -> bytes | None:
-    """A zip archive of the already deflated ``members``, in their order (``None`` when it
-    would need zip64: over 4 GB or 65,535 members).
+def zip_bytes(members: Iterable[Member | Rendered]) -> bytes | None:
+    """A zip archive of ``members`` (the :class:`Rendered` ones compressed now), in their
+    order (``None`` when it would need zip64: over 4 GB or 65,535 members).
 
     :mod:`zipfile` cannot write data that is already compressed, so the three records of a
     plain zip are written here.
@@ -261,7 +298,8 @@ def zip_bytes(members: Iterable[Member]) -> bytes | None:
     chunks: list[bytes] = []
     central: list[bytes] = []
     offset = count = 0
-    for member in members:
+    for part in members:
+        member = part.compressed() if isinstance(part, Rendered) else part
         if member.records is None or offset > _ZIP32_LIMIT:
             return None
         local, record, name = member.records

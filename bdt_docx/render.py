@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zlib
 from collections.abc import Iterator, Mapping
 from itertools import repeat
 from typing import Any
@@ -29,7 +28,7 @@ from lxml import etree
 
 from bdt_docx.errors import ContextError, Problem, TemplateError
 from bdt_docx.grids import fit_grids
-from bdt_docx.output import Member, deflate
+from bdt_docx.output import Member, Rendered
 from bdt_docx.package import PackageError, parse_xml, refuse_doctype
 from bdt_docx.template import (
     DOCXTPL_MARKUP,
@@ -49,17 +48,15 @@ _LISTING_CHARACTERS = re.compile("[\t\a\n\f]")
 #: How docxtpl's ``resolve_listing`` finds a paragraph.
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
-#: Rendered parts are compressed for speed (a third of the time of zlib's default level, for
-#: a report about a kilobyte larger); the parts that never change were compressed once.
-_FAST = zlib.Z_BEST_SPEED
 _DEPTH = 4  # how deep into lists and dicts docxtpl objects are looked for
 _PLAIN = (str, int, float, dt.date, type(None))
 _DOCXTPL_ESCAPES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
 
 
-def render_parts(template: PreparedTemplate, context: Mapping[str, Any]) -> list[Member]:
-    """The parts of the report, compressed, in the template's order (the parts without tags
-    as they were compressed once when the template was prepared).
+def render_parts(template: PreparedTemplate, context: Mapping[str, Any]) -> list[Member | Rendered]:
+    """The parts of the report, in the template's order: the parts without tags as they
+    were compressed once when the template was prepared, the rendered ones to be compressed
+    where the report is written (:class:`~bdt_docx.output.Rendered`).
 
     ``context`` is one already checked against the template's fields (``read_context`` or
     ``check_context``), so it holds every variable the template needs. Raises
@@ -74,7 +71,7 @@ def render_parts(template: PreparedTemplate, context: Mapping[str, Any]) -> list
     if unsupported:
         raise ContextError(unsupported)
     return [
-        part.member or deflate(part.info, _render_part(template, part, context), _FAST, fit=True)
+        part.member or Rendered.of(part.info, _render_part(template, part, context))
         for part in template.parts
     ]
 

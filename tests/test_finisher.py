@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import select
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -15,16 +16,12 @@ from bdt_docx import finisher, workers
 from bdt_docx.batch import fill_reports
 from bdt_docx.errors import OutputError
 from bdt_docx.finisher import Finisher
-from bdt_docx.output import TEMP_PREFIX, Member
+from bdt_docx.output import TEMP_PREFIX, Member, Rendered, deflate
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="the writer process: Linux")
 
 
 def _member(text: str) -> list[Member]:
-    import zipfile
-
-    from bdt_docx.output import deflate
-
     return [deflate(zipfile.ZipInfo("a.txt", (2021, 6, 9, 0, 0, 0)), text.encode())]
 
 
@@ -54,14 +51,40 @@ def test_each_report_reaches_its_place_whole(tmp_path, monkeypatch, process):
             writer.write_package(_member(f"số {i}"), tmp_path / f"{i}.zip") for i in range(40)
         ]
     assert [p.result() for p in pending] == [tmp_path / f"{i}.zip" for i in range(40)]
-    import zipfile
-
     assert [zipfile.ZipFile(tmp_path / f"{i}.zip").read("a.txt").decode() for i in range(40)] == [
         f"số {i}" for i in range(40)
     ]
     pids = set(writers.read_text().split())
     assert (pids != {str(os.getpid())}) is process
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(TEMP_PREFIX)]
+
+
+@linux_only
+def test_the_writer_process_gets_each_part_right_kept_or_not(tmp_path, monkeypatch):
+    """The parts met again (a template's) are sent once and then by number, as long as the
+    writer process has room for them; rendered parts are compressed there."""
+    monkeypatch.setattr(finisher, "_KEPT_PARTS", 3)
+    fixed = [
+        deflate(zipfile.ZipInfo(f"fixed{i}.xml"), f"<cố định {i}/>".encode()) for i in range(5)
+    ]
+    with Finisher() as writer:
+        assert writer._process is not None
+        pending = []
+        for i in range(6):
+            own = deflate(zipfile.ZipInfo("own.xml"), f"<riêng {i}/>".encode())
+            rendered = Rendered.of(zipfile.ZipInfo("rendered.xml"), f"<báo cáo {i}/>".encode())
+            parts = [fixed[i % 5], own, rendered, fixed[(i + 2) % 5], fixed[0]]
+            pending.append(writer.write_package(parts, tmp_path / f"{i}.zip"))
+    for i, report in enumerate(p.result() for p in pending):
+        with zipfile.ZipFile(report) as package:
+            assert package.namelist() == [
+                f"fixed{i % 5}.xml", "own.xml", "rendered.xml", f"fixed{(i + 2) % 5}.xml",
+                "fixed0.xml",
+            ]  # fmt: skip
+            assert [package.read(n).decode() for n in package.namelist()] == [
+                f"<cố định {i % 5}/>", f"<riêng {i}/>", f"<báo cáo {i}/>",
+                f"<cố định {(i + 2) % 5}/>", "<cố định 0/>",
+            ]  # fmt: skip
 
 
 @linux_only

@@ -18,7 +18,15 @@ from workbooks import EXAMPLE, ROOT, TEMPLATE, edit_workbook
 import bdt_docx
 from bdt_docx.batch import SUMMARY_NAME, fill_reports
 from bdt_docx.errors import OutputError
-from bdt_docx.output import TEMP_PREFIX, Member, deflate, write_bytes, write_package, zip_bytes
+from bdt_docx.output import (
+    TEMP_PREFIX,
+    Member,
+    Rendered,
+    deflate,
+    write_bytes,
+    write_package,
+    zip_bytes,
+)
 
 
 def test_the_zip_is_laid_out_as_zipfile_writes_it():
@@ -35,6 +43,22 @@ def test_the_zip_is_laid_out_as_zipfile_writes_it():
             info.compress_type = zipfile.ZIP_DEFLATED
             package.writestr(info, data)
     assert zip_bytes(deflate(info, data) for info, data in parts) == expected.getvalue()
+
+
+def test_rendered_parts_are_compressed_as_the_zip_is_laid_out():
+    info = zipfile.ZipInfo("word/tài liệu.xml", (2021, 6, 9, 10, 30, 58))
+    info.external_attr = 0o644 << 16
+    data = "<w:t>Báo cáo số 12</w:t>".encode() * 300
+    fixed = deflate(zipfile.ZipInfo("[Content_Types].xml", (1980, 1, 1, 0, 0, 0)), b"<Types/>")
+    laid_out = zip_bytes([fixed, Rendered.of(info, data)])
+    assert laid_out is not None
+    with zipfile.ZipFile(io.BytesIO(laid_out)) as package:
+        assert package.testzip() is None
+        entry = package.getinfo("word/tài liệu.xml")
+        assert (entry.date_time, entry.external_attr) == (info.date_time, info.external_attr)
+        assert entry.compress_type == zipfile.ZIP_DEFLATED and entry.compress_size < len(data)
+        assert package.read(entry) == data
+        assert package.read("[Content_Types].xml") == b"<Types/>"
 
 
 def test_report_keeps_the_template_parts_and_every_check_sum(tmp_path):
