@@ -352,3 +352,24 @@ def test_a_reader_that_goes_away_gets_no_traceback(tmp_path):
     stderr = child.stderr.read()
     assert child.wait(timeout=120) == 0
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+
+
+def test_a_batch_summary_tells_reports_not_written_from_workbooks_to_fix(tmp_path, capsys):
+    """A report that could not be written (open in LibreOffice) is no workbook to fix: the
+    summary lists it apart, saying the workbook was right."""
+    inbox, out = tmp_path / "so", tmp_path / "bao_cao"
+    inbox.mkdir()
+    out.mkdir()
+    edit_workbook(inbox / "dung.xlsx")
+    edit_workbook(inbox / "dang_mo.xlsx")
+    edit_workbook(inbox / "sai.xlsx", {"tong_so_nguoi": "abc"})
+    (out / "dang_mo.docx").write_bytes(b"the report being read")
+    (out / ".~lock.dang_mo.docx#").write_bytes(b"clerk,host")
+    assert main(["fill", str(inbox), "-d", str(out), "--overwrite"]) == 3
+    err = capsys.readouterr().err
+    assert "Đã tạo 1 báo cáo; 1 sổ bị lỗi; 1 báo cáo không ghi được." in err
+    to_fix, not_written = err.split("Các sổ cần sửa:")[1].split("Các báo cáo không ghi được")
+    assert "sai.xlsx" in to_fix and "tong_so_nguoi" in to_fix and "dang_mo" not in to_fix
+    assert "(sổ không có lỗi):" in not_written and "đang mở trong LibreOffice" in not_written
+    assert "dang_mo.docx" in not_written and "sai.xlsx" not in not_written
+    assert (out / "dang_mo.docx").read_bytes() == b"the report being read"

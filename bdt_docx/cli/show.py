@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bdt_docx.cli.outcome import EXIT_CODES, HINTS, Outcome
-from bdt_docx.errors import OutputError
+from bdt_docx.errors import ConversionError, OutputError
 
 if TYPE_CHECKING:  # imported when a batch runs, so that --help stays fast
     from bdt_docx.batch import BatchResult, Progress
@@ -100,12 +100,23 @@ class ProgressBar:
 
 
 def batch_summary(result: BatchResult) -> str:
-    """What a batch did, in Vietnamese: how many reports and failures, then each failure."""
+    """What a batch did, in Vietnamese: how many reports and failures, then each failure,
+    under what the clerk has to do about it: a workbook to fix, a report that could not be
+    written (its workbook was right: the folder, the disk or a program holding the file is
+    the cause), a report whose PDF could not be made."""
     from bdt_docx.batch import stopped_before_its_pdf
 
     stopped = [f for f in result.failures if stopped_before_its_pdf(f.error)]
     failures = [f for f in result.failures if f not in stopped]
-    lines = [f"Đã tạo {len(result.reports)} báo cáo; {len(failures)} sổ bị lỗi."]
+    unwritten = [f for f in failures if isinstance(f.error, OutputError)]
+    no_pdf = [f for f in failures if isinstance(f.error, ConversionError)]
+    to_fix = [f for f in failures if f not in unwritten and f not in no_pdf]
+    head = f"Đã tạo {len(result.reports)} báo cáo; {len(to_fix)} sổ bị lỗi"
+    if unwritten:
+        head += f"; {len(unwritten)} báo cáo không ghi được"
+    if no_pdf:
+        head += f"; {len(no_pdf)} báo cáo không tạo được PDF"
+    lines = [head + "."]
     if result.kept:
         lines.append(f"Giữ nguyên {len(result.kept)} báo cáo đã có (dùng --overwrite để ghi lại).")
     if result.pdfs:
@@ -125,11 +136,16 @@ def batch_summary(result: BatchResult) -> str:
             "--overwrite) để tạo PDF cho chúng:"
         )
         lines += [f"  - {f.report or f.workbook}" for f in stopped]
-    if failures:
-        lines.append("Các sổ cần sửa:")
-        for number, failure in enumerate(failures, 1):
-            message = failure.error.shown(HINTS).replace("\n", "\n     ")
-            lines.append(f"  {number}. {message}")
-            if failure.report is not None:
-                lines.append(f"     (tệp .docx vẫn được giữ: {failure.report})")
+    for heading, group in (
+        ("Các sổ cần sửa:", to_fix),
+        ("Các báo cáo không ghi được (sổ không có lỗi):", unwritten),
+        ("Các báo cáo không tạo được PDF:", no_pdf),
+    ):
+        if group:
+            lines.append(heading)
+            for number, failure in enumerate(group, 1):
+                message = failure.error.shown(HINTS).replace("\n", "\n     ")
+                lines.append(f"  {number}. {message}")
+                if failure.report is not None:
+                    lines.append(f"     (tệp .docx vẫn được giữ: {failure.report})")
     return "\n".join(lines)
