@@ -569,7 +569,9 @@ def _compile(
         code = compile(generator.stream.getvalue(), name, "exec")
     except TemplateSyntaxError:
         env.handle_exception()  # (raises it, its traceback rewritten)
-    compiled = env.template_class.from_code(env, code, env.make_globals(None))
+    # The globals as a plain dict, not Jinja's view of the environment's (a ChainMap, which
+    # each rendering copied key by key, twice: a tenth of rendering the document).
+    compiled = env.template_class.from_code(env, code, dict(env.make_globals(None)))
     if isinstance(generator.optimizer, _Optimizer) and generator.optimizer.folded_names:
         return compiled, frozenset(meta.find_undeclared_variables(tree))
     return compiled, frozenset(generator.undeclared)
