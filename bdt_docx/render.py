@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import repeat
 from typing import Any
 from xml.parsers import expat
@@ -63,13 +63,14 @@ def render_parts(template: PreparedTemplate, context: Mapping[str, Any]) -> list
     :class:`ContextError` when it holds a docxtpl object that cannot go in a report, and
     :class:`TemplateError` when the template fails while rendering or gives broken XML.
     """
-    unsupported = [
-        Problem(unsupported_object(kind), field=name, code="context.docxtpl_object")
-        for name, kind in _objects(context)
-        if kind not in DOCXTPL_MARKUP
-    ]
-    if unsupported:
-        raise ContextError(unsupported)
+    if not _plain(context.values()):
+        unsupported = [
+            Problem(unsupported_object(kind), field=name, code="context.docxtpl_object")
+            for name, kind in _objects(context)
+            if kind not in DOCXTPL_MARKUP
+        ]
+        if unsupported:
+            raise ContextError(unsupported)
     return [
         part.member or Rendered.of(part.info, _render_part(template, part, context))
         for part in template.parts
@@ -185,6 +186,23 @@ def _check_well_formed(data: bytes, part: str) -> None:
     except expat.ExpatError as exc:
         parse_xml(data, part)
         raise PackageError(f"phần {part} bị hỏng ({exc})", part) from exc
+
+
+def _plain(values: Iterable[object], depth: int = 1) -> bool:
+    """True when ``values`` (at ``depth`` in a context) are text, numbers, dates and lists
+    and dicts of them, as a workbook's context always is: then :func:`_objects` finds
+    nothing in them, and need not be asked (it names every item it passes)."""
+    for value in values:
+        if isinstance(value, _PLAIN):
+            continue
+        kind = type(value)
+        if depth >= _DEPTH or not (
+            _plain(value.values(), depth + 1)
+            if kind is dict
+            else kind is list and _plain(value, depth + 1)
+        ):
+            return False
+    return True
 
 
 def _objects(value: object, name: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:

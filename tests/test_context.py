@@ -13,6 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from docx_factory import document_xml, make_docx, paragraph
+from docxtpl import DocxTemplate, InlineImage
 from reading import lines
 from workbooks import EXAMPLE, TEMPLATE, edit_workbook
 
@@ -267,4 +269,41 @@ def test_a_list_a_template_loops_over_is_asked_of_the_context(tmp_path):
     report = bdt_docx.render_report(
         {"ten": "A", "ds": [{"cot": "x"}]}, template, tmp_path / "r.docx"
     )
+    assert report.exists()
+
+
+@pytest.mark.parametrize(
+    ("rows", "where"),
+    [
+        ([{"a": "x"}, {"a": "IMAGE"}], "rows[2].a"),
+        ([{"a": "x", "b": [1, "IMAGE"]}], "rows[1].b[2]"),
+        ([{"a": ("x", "IMAGE")}], "rows[1].a[2]"),
+        ([{"a": "x"}, "IMAGE"], "rows[2]"),
+    ],
+)
+def test_a_docxtpl_image_deep_in_a_list_is_refused_naming_where(tmp_path, rows, where):
+    """Rows of plain values and a docxtpl object among them (a template without a field
+    description takes the context as docxtpl does): refused, naming where it is."""
+    template = tmp_path / "mau.docx"
+    template.write_bytes(
+        make_docx({"word/document.xml": document_xml(paragraph("{{ rows|length }}"))})
+    )
+    image = InlineImage(DocxTemplate(str(template)), str(tmp_path / "anh.png"))
+
+    def placed(value):
+        if value == "IMAGE":
+            return image
+        if isinstance(value, dict):
+            return {key: placed(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(placed(item) for item in value)
+        return value
+
+    out = tmp_path / "bao_cao.docx"
+    with pytest.raises(ContextError) as caught:
+        bdt_docx.render_report({"rows": placed(rows)}, template, out)
+    assert [(p.field, p.code) for p in caught.value.problems] == [(where, "context.docxtpl_object")]
+    assert "InlineImage" in str(caught.value) and not out.exists()
+    # the same rows without it are rendered
+    report = bdt_docx.render_report({"rows": rows[:1]}, template, out)
     assert report.exists()
