@@ -27,6 +27,7 @@ from jinja2 import Template as JinjaTemplate
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.idtracking import VAR_LOAD_RESOLVE
 from jinja2.optimizer import Optimizer
+from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup, escape
@@ -229,17 +230,27 @@ def _as_paragraphs(value: object) -> Markup:
 
 class _Sandbox(SandboxedEnvironment):
     """Jinja's sandbox, reading a list row's column (``row.so``) without first asking the
-    row, a dict, for an attribute of that name, which fails at the cost of an exception:
-    what it gives is what the sandbox gives (a dict's own attributes, ``row.items``, are
-    still looked up first)."""
+    row, a dict, for an attribute of that name, which fails at the cost of an exception,
+    and a loop's counters and flags (``loop.last``) without the sandbox's checks of the
+    attribute (a number or ``True``/``False``, never a method; its other attributes, such as
+    ``loop.cycle``, are checked): what it gives is what the sandbox gives (a dict's own
+    attributes, ``row.items``, are still looked up first)."""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) is dict and attribute in obj and attribute not in _DICT_ATTRIBUTES:
-            return obj[attribute]
+        kind = type(obj)
+        if kind is dict:
+            if attribute in obj and attribute not in _DICT_ATTRIBUTES:
+                return obj[attribute]
+        elif kind is LoopContext and attribute in _LOOP_NUMBERS:
+            return getattr(obj, attribute)
         return super().getattr(obj, attribute)
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
+#: The attributes of a Jinja loop that are numbers or flags.
+_LOOP_NUMBERS = frozenset(
+    {"index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0"}
+)
 
 
 def make_environment() -> SandboxedEnvironment:

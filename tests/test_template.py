@@ -156,3 +156,22 @@ def test_a_rows_columns_are_read_as_jinja_reads_them(tmp_path):
     rows = [{"ten": "Sở Nội vụ", "items": "cột items"}, {"ten": "Ban Dân tộc"}]
     report = render_report({"ds": rows}, template, tmp_path / "bao_cao.docx")
     assert lines(report) == ["Sở Nội vụ/False/False;Ban Dân tộc/False/False;"]
+
+
+def test_a_loops_counters_and_flags_are_read_as_jinja_reads_them(tmp_path):
+    """``loop.index``, ``loop.last``… give what Jinja's sandbox gives; the loop's methods
+    and its private attributes still go through the sandbox."""
+    template = docx_template(
+        tmp_path,
+        ["{% for r in ds %}{% for c in r %}{{ loop.index }}{{ loop.index0 }}{{ loop.revindex }}"
+         "{{ loop.revindex0 }}{{ loop.first }}{{ loop.last }}{{ loop.length }}{{ loop.depth }}"
+         "{{ loop.depth0 }}{{ loop.cycle('x', 'y') }}{{ loop.changed(c) }}"
+         "{{ loop.lai is defined }};{% endfor %}|{% endfor %}"],
+    )  # fmt: skip
+    report = render_report({"ds": [[7, 8], [9]]}, template, tmp_path / "bao_cao.docx")
+    assert lines(report) == [
+        "1021TrueFalse210xTrueFalse;2110FalseTrue210yTrueFalse;|1010TrueTrue110xTrueFalse;|"
+    ]
+    private = docx_template(tmp_path, ["{% for r in ds %}{{ loop._length }}{% endfor %}"])
+    with pytest.raises(TemplateError, match="không được chạy mã"):
+        render_report({"ds": [1]}, private, tmp_path / "r.docx")
