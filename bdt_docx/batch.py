@@ -20,6 +20,7 @@ Reports are named ``<workbook stem>.docx``; workbooks that would give the same n
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -128,11 +129,7 @@ def find_workbooks(paths: PathLike | Iterable[PathLike]) -> list[Path]:
     given = paths_argument(paths, "find_workbooks", "paths")
     for path in given:
         if path.is_dir():
-            candidates = sorted(
-                (p for p in path.iterdir() if p.suffix.lower() in WORKBOOK_SUFFIXES),
-                key=lambda p: (p.name.casefold(), p.name),
-            )
-            candidates = [p for p in candidates if p.is_file()]
+            candidates = _workbooks_in(path)
         elif path.exists():
             candidates = [path]
         else:
@@ -148,11 +145,42 @@ def find_workbooks(paths: PathLike | Iterable[PathLike]) -> list[Path]:
                 found.append(candidate)
     if not found:
         places = ", ".join(str(p) for p in given)
+        below = _workbooks_below([p for p in given if p.is_dir()])
         raise WorkbookError(
-            f"không có sổ Excel nào ({', '.join(WORKBOOK_SUFFIXES)}) trong: {places}",
+            f"không có sổ Excel nào ({', '.join(WORKBOOK_SUFFIXES)}) trong: {places}"
+            + (
+                " (thư mục con không được tìm). Có sổ trong các thư mục con "
+                f"{below}: hãy chỉ ra các thư mục đó"
+                if below
+                else ""
+            ),
             code="workbook.none_found",
         )
     return found
+
+
+def _workbooks_in(folder: Path) -> list[Path]:
+    """The workbooks directly inside ``folder``, sorted by name, lock and temporary files
+    left out."""
+    return [
+        p
+        for p in sorted(folder.iterdir(), key=lambda p: (p.name.casefold(), p.name))
+        if p.suffix.lower() in WORKBOOK_SUFFIXES
+        and not p.name.startswith((_LOCK_PREFIX, TEMP_PREFIX))
+        and p.is_file()
+    ]
+
+
+def _workbooks_below(folders: list[Path]) -> str:
+    """The folders right inside ``folders`` that hold workbooks, with how many, as a clerk
+    reads them (``"…/xa_A" (3 sổ), "…/xa_B" (1 sổ)``); empty when none does."""
+    listed = []
+    for folder in folders:
+        for sub in sorted(folder.iterdir(), key=lambda p: (p.name.casefold(), p.name)):
+            with contextlib.suppress(OSError):  # (a folder that cannot be listed)
+                if sub.is_dir() and (count := len(_workbooks_in(sub))):
+                    listed.append(f'"{sub}" ({count} sổ)')
+    return ", ".join(listed)
 
 
 def report_paths(workbooks: Sequence[Path], output_dir: Path | None) -> list[Path]:

@@ -373,3 +373,22 @@ def test_a_batch_summary_tells_reports_not_written_from_workbooks_to_fix(tmp_pat
     assert "(sổ không có lỗi):" in not_written and "đang mở trong LibreOffice" in not_written
     assert "dang_mo.docx" in not_written and "sai.xlsx" not in not_written
     assert (out / "dang_mo.docx").read_bytes() == b"the report being read"
+
+
+def test_a_folder_whose_workbooks_are_in_subfolders_says_where_they_are(tmp_path, capsys):
+    """Subfolders are not searched; the clerk who gave the folder above them is told which
+    of them hold workbooks (a lock file and a workbook deeper still do not count)."""
+    top = tmp_path / "Báo cáo các xã"
+    for commune, count in (("Xã A", 2), ("xã b", 1)):
+        (top / commune).mkdir(parents=True)
+        for i in range(count):
+            shutil.copy(EXAMPLE, top / commune / f"so_{i}.xlsx")
+    (top / "Xã A" / "~$so_0.xlsx").write_bytes(b"lock")
+    (top / "trống" / "cũ").mkdir(parents=True)
+    shutil.copy(EXAMPLE, top / "trống" / "cũ" / "so.xlsx")
+    assert main(["fill", str(top), "-d", str(tmp_path)]) == 3
+    err = capsys.readouterr().err
+    assert f") trong: {top} (thư mục con không được tìm)" in err
+    assert f'"{top / "Xã A"}" (2 sổ), "{top / "xã b"}" (1 sổ): hãy chỉ ra các thư mục đó' in err
+    assert "trống" not in err and "Traceback" not in err
+    assert list(tmp_path.glob("*.docx")) == []
