@@ -116,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
         "workbooks",
         nargs="+",
         metavar="SỔ_EXCEL",
-        help="sổ Excel (.xlsx, .xlsm, .ods, .xls), nhiều sổ, hoặc một thư mục",
+        help="sổ Excel (.xlsx, .xlsm, .ods, .xls), nhiều sổ, hoặc thư mục (các sổ ngay trong đó)",
     )
     _add_template_option(fill)
     fill.add_argument(
