@@ -119,7 +119,7 @@ class _WriterProcess:
     """A child process that writes the reports it is sent through a pipe (each with
     :func:`~bdt_docx.output.write_file`, ``threads`` side by side) and answers through another.
 
-    It ignores Ctrl+C, so that the reports already sent are still written; it ends once
+    It ignores Ctrl+C and SIGTERM, so that the reports already sent are still written; it ends once
     this process closes the pipe (or ends). A report sent only in part is not written.
     """
 
@@ -262,7 +262,9 @@ def _serve(requests: int, answers: int, threads: int) -> None:
     """The writer process's whole life (after :func:`os.fork`): never returns."""
     code = 1
     try:
+        # the batch stopped (Ctrl+C, SIGTERM): what it sent is written, then the pipe ends
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         # nothing else of the batch's process is kept open here (a pipe to another program
         # would not see its end while this process lives)
         low, high = sorted((requests, answers))

@@ -144,10 +144,12 @@ _worker_finisher: Finisher | None = None
 def _start_worker(template: Path) -> None:
     """Prepare the template once per worker (free when forked: the cache is inherited).
 
-    Ctrl+C reaches every process of the terminal: a worker ignores it and finishes its
-    chunk, and the main process, which handles it, waits for that.
+    Ctrl+C reaches every process of the terminal, SIGTERM every process of the group when
+    ``timeout`` sends it: a worker ignores both and finishes its chunk, and the main
+    process, which handles them, waits for that.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     global _worker_template, _worker_finisher
     _worker_template = prepare_template(template)
     _worker_finisher = Finisher(process=False)  # (the workers keep every core busy)

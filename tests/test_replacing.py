@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -283,6 +284,47 @@ def test_ctrl_c_while_libreoffice_runs_stops_it_and_says_what_was_done(tmp_path)
         "a.docx", "b.docx", "c.docx", "d.docx", "tong_hop_bao_cao.csv",
     ]  # fmt: skip
     assert {r[4] for r in _summary_rows(out)} == {"đã tạo .docx, chưa tạo PDF (đã dừng)"}
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="process groups as timeout makes them")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_sigterm_to_the_whole_batch_stops_it_as_ctrl_c_does(tmp_path, jobs):
+    """``timeout`` sends SIGTERM to every process of the command's group: the batch stops
+    as on Ctrl+C (whole reports, the summary written, nothing half-written left, no process
+    left running), where Python's default was to end every process at once."""
+    books, out = _batch_folders(tmp_path, tuple(f"xa_{i:03d}" for i in range(300)))
+    command = [sys.executable, "-m", "bdt_docx.cli", "fill", str(books), "-d", str(out)]
+    process = subprocess.Popen(
+        [*command, "-j", jobs],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        start_new_session=True,  # (its own group, as under timeout)
+    )
+    for _ in range(600):  # some reports written, not all
+        if any(out.glob("*.docx")):
+            break
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Đã dừng theo yêu cầu (lệnh dừng SIGTERM)" in err and "Traceback" not in err
+    with pytest.raises(ProcessLookupError):  # no worker nor writer left in the group
+        for _ in range(50):
+            os.killpg(process.pid, 0)
+            time.sleep(0.1)
+    reports = sorted(out.glob("*.docx"))
+    assert 0 < len(reports) < 300
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [p.name for p in reports] + ["tong_hop_bao_cao.csv"]
+    )  # no temporary file
+    for report in reports:
+        with zipfile.ZipFile(report) as package:
+            assert package.testzip() is None
+    rows = _summary_rows(out)
+    assert len(rows) == 300
+    assert sorted(Path(r[2]).name for r in rows if r[4] == "đã tạo") == [p.name for p in reports]
 
 
 def test_ctrl_c_while_the_pdf_of_one_report_is_made(tmp_path, workbook, capsys, monkeypatch):

@@ -10,9 +10,12 @@ at once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from bdt_docx.cli.commands import COMMANDS, report_without_pdf
@@ -45,10 +48,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     return outcome.code  # show may have turned a success into 5 (result file not written)
 
 
-def _run(args: argparse.Namespace, outcome: Outcome) -> None:
-    """Run the sub-command into ``outcome``: its errors, Ctrl+C and the unexpected."""
+@contextlib.contextmanager
+def _ending_as_ctrl_c(outcome: Outcome) -> Iterator[None]:
+    """A request to end (SIGTERM, which ``timeout`` and a system shutting down send) stops
+    the command as Ctrl+C does: the reports begun are finished, the batch's summary is
+    written, no temporary file is left. (Python's own way with SIGTERM is to end at once.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # (signals can only be handled in the main thread)
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        outcome.stopped_by = "lệnh dừng SIGTERM"
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, stop)
     try:
-        with collect_warnings() as outcome.warnings:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _run(args: argparse.Namespace, outcome: Outcome) -> None:
+    """Run the sub-command into ``outcome``: its errors, Ctrl+C (or SIGTERM) and the
+    unexpected."""
+    try:
+        with _ending_as_ctrl_c(outcome), collect_warnings() as outcome.warnings:
             COMMANDS[args.command](args, outcome)
     except BdtDocxError as exc:
         outcome.fail(exc)
@@ -59,7 +83,7 @@ def _run(args: argparse.Namespace, outcome: Outcome) -> None:
         else:
             outcome.code = EXIT_CODES["interrupted"]
             outcome.lines.append(
-                "Đã dừng theo yêu cầu (Ctrl+C); không có tệp ghi dở nào được để lại."
+                f"Đã dừng theo yêu cầu ({outcome.stopped_by}); không có tệp ghi dở nào được để lại."
             )
     except Exception as exc:
         outcome.code = EXIT_CODES["unexpected"]

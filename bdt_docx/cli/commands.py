@@ -75,7 +75,7 @@ def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) 
         )
     except BatchInterrupted as stop:
         result = stop.result
-        outcome.lines.append("Đã dừng theo yêu cầu (Ctrl+C). Phần đã xong:")
+        outcome.lines.append(f"Đã dừng theo yêu cầu ({outcome.stopped_by}). Phần đã xong:")
         outcome.extra["interrupted"] = True
         outcome.extra["not_done"] = [str(p) for p in result.not_done]
     finally:

@@ -59,6 +59,9 @@ class Outcome:
         self.warnings: list[Problem] = []
         #: Each warning is shown with its file (a batch's: which workbook it is about).
         self.warnings_name_file = False
+        #: What stopped the command, when something did: Ctrl+C, or a request to end
+        #: (SIGTERM: ``timeout``, the system shutting down), which stops it the same way.
+        self.stopped_by = "Ctrl+C"
 
     def fail(self, error: BdtDocxError, code: int | None = None) -> None:
         """Record an error (its class's exit code unless one is given) and its problems."""

@@ -26,7 +26,8 @@ mã thoát:
      mở trong Word hay LibreOffice, không có thư mục, không có quyền, sai đuôi)
   6  không chuyển được sang PDF (tệp .docx vẫn được giữ)
   7  check/lint: tài liệu hoặc mẫu có lỗi thể thức
-  130  đã dừng bằng Ctrl+C (điền nhiều sổ: đã ghi bảng tổng hợp cho phần đã xong)
+  130  đã dừng bằng Ctrl+C hay SIGTERM (điền nhiều sổ: đã ghi bảng tổng hợp cho
+       phần đã xong)
 
 ví dụ:
   bdt-docx init so_lieu.xlsx --example
