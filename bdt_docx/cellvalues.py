@@ -98,8 +98,10 @@ def from_excel(number: float, epoch: dt.datetime) -> dt.datetime | dt.time:
 def string_item(si: etree._Element) -> str:
     """The text of a shared or inline string: its plain text and rich text runs in order,
     phonetic guides left out."""
-    if len(si) == 1 and _local_name(si[0]) == "t":  # plain text, as most programs write it
-        return unescape(si[0].text or "")
+    if len(si) == 1:  # plain text, as most programs write it
+        first = si[0]
+        if _local_name(first) == "t":
+            return unescape(first.text or "")
     texts = []
     for child in si:
         local = _local_name(child)

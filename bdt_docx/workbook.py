@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from functools import lru_cache, partial
 from pathlib import Path
@@ -74,9 +74,6 @@ _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 #: How much of a sheet's XML is parsed at a time.
 _FEED_BYTES = 256 * 1024
-#: A row's start tag not written as programs write it, with its number first (``<row>``,
-#: ``<row r="08"``, ``<row spans="1:3" r="8"``); ``<rowBreaks`` is another element.
-_ODD_ROW = re.compile(rb'<row(?!Breaks)(?! r="[1-9][0-9]{0,6}")')
 #: How much of a sheet's XML must follow the rows wanted for a parse to stop before it.
 _CUT_WORTH = 2048
 _MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=[\"']([^\"']*)[\"']")
@@ -302,21 +299,19 @@ class Workbook:
             self._merged[sheet] = _merged_blocks(sheet, data)
         last_row = max(area.max_row for area in areas)
         end = _rows_end(data, last_row)
-        every_cell = _ODD_STYLE.search(data, 0, end) is not None
+        # whether the sheet has a style not written as an index: then a cell holding only
+        # a style (the spare rows) is looked at too, else skipped (looked for when one is met)
+        every_cell = None
         scan = _SheetScan(data, self._m, part)
         cells = {}
-        spans_of = _RowSpans(areas)
-        for row_number, row in scan.rows(end, last_row):
-            spans = spans_of.at(row_number)
-            if not spans:
-                continue
+        for row_number, row, spans in scan.rows(end, last_row, _RowSpans(areas).at):
             hidden = row.get("hidden") in ("1", "true")
             for col, c in scan.cells(row, spans):
-                if every_cell:
-                    if self._cells.blank(c):
+                if not len(c):
+                    if every_cell is None:
+                        every_cell = _ODD_STYLE.search(data, 0, end) is not None
+                    if not every_cell or self._cells.blank(c):
                         continue
-                elif not len(c):  # a cell holding only a style (the spare rows)
-                    continue
                 cell = self._cells.read(sheet, cell_ref(row_number, col), c, hidden)
                 if cell is not None:
                     cells[(sheet, row_number, col)] = cell
@@ -366,13 +361,16 @@ class _SheetScan:
         #: The number of the last row met.
         self._last = 0
 
-    def rows(self, end: int, last_row: int) -> Iterator[tuple[int, etree._Element]]:
-        """``(row number, row)`` of the sheet's rows, in order, up to ``end`` (where the
-        rows past those wanted start, :func:`_rows_end`) and the rows past ``last_row``."""
+    def rows(
+        self, end: int, last_row: int, spans_at: Callable[[int], list[tuple[int, int]] | None]
+    ) -> Iterator[tuple[int, etree._Element, list[tuple[int, int]]]]:
+        """``(row number, row, columns wanted)`` of the sheet's rows in which ``spans_at``
+        (row number → the columns wanted in it) wants columns, in order, up to ``end`` (where
+        the rows past those wanted start, :func:`_rows_end`) and the rows past ``last_row``."""
         if end <= _FEED_BYTES:  # at once: quicker than a slice at a time
             rows = self._parse(end).find(self._sheet_data)
             if rows is not None:
-                yield from self._done(rows, whole=True)
+                yield from self._done(rows, spans_at, whole=True)
             return
         parser = etree.XMLPullParser(
             events=("start",),
@@ -389,13 +387,13 @@ class _SheetScan:
                 if rows is None:
                     rows = next((element for _event, element in parser.read_events()), None)
                 if rows is not None:
-                    yield from self._done(rows, whole=False)
+                    yield from self._done(rows, spans_at, whole=False)
                     if self._last > last_row:
                         return
             if end == len(self._data):
                 parser.close()
             if rows is not None:  # (cut after a whole row: the rows parsed are whole)
-                yield from self._done(rows, whole=True)
+                yield from self._done(rows, spans_at, whole=True)
         except etree.XMLSyntaxError as exc:
             raise PackageError(f"phần {self._part} bị hỏng ({exc.msg})", self._part) from exc
 
@@ -407,24 +405,39 @@ class _SheetScan:
                 return parse_xml(self._data[:end] + b"</sheetData></worksheet>", self._part)
         return parse_xml(self._data, self._part)
 
-    def _done(self, rows: etree._Element, whole: bool) -> Iterator[tuple[int, etree._Element]]:
-        """The rows parsed whole (all of them once the sheet is); then, while the sheet is
-        still being parsed, drops them. A row's number is its ``r``, else one more than the
-        row before it."""
+    def _done(
+        self,
+        rows: etree._Element,
+        spans_at: Callable[[int], list[tuple[int, int]] | None],
+        whole: bool,
+    ) -> Iterator[tuple[int, etree._Element, list[tuple[int, int]]]]:
+        """The rows parsed whole (all of them once the sheet is) in which ``spans_at`` wants
+        columns; then, while the sheet is still being parsed, drops them. A row's number is
+        its ``r``, else one more than the row before it."""
         open_row = None if whole else rows[-1] if len(rows) else None
+        row_tag, known = self._row, _ROW_NUMBERS
+        last = self._last
         for row in rows:
             if row is open_row:
                 break
-            if row.tag == self._row:
+            if row.tag == row_tag:
                 r = row.get("r")
-                self._last = _count(r, self._part, MAX_ROW) if r is not None else self._last + 1
-                yield self._last, row
+                if r is None:
+                    last += 1
+                else:
+                    number = known.get(r)
+                    last = number if number is not None else _row_number(r, self._part)
+                spans = spans_at(last)
+                if spans:
+                    self._last = last
+                    yield last, row, spans
+        self._last = last
         if not whole and len(rows) > 1:  # (a whole sheet's tree goes at once)
             del rows[:-1]
 
     def cells(
         self, row: etree._Element, spans: list[tuple[int, int]]
-    ) -> Iterator[tuple[int, etree._Element]]:
+    ) -> list[tuple[int, etree._Element]]:
         """``(column, cell)`` of the cells of ``row`` in the columns ``spans``; a cell's
         column is its ``r``, else one more than the cell before it."""
         if len(spans) == 1 and spans[0][0] == spans[0][1] <= len(row):
@@ -435,8 +448,8 @@ class _SheetScan:
             c = row[col - 1]
             ref = c.get("r")
             if c.tag == self._c and ref and _ref_column(ref) == col and self._past(row, col):
-                yield col, c
-                return
+                return [(col, c)]
+        found = []
         col = 0
         for c in row:
             if c.tag == self._c:
@@ -445,8 +458,9 @@ class _SheetScan:
                 col = known if known is not None else col + 1
                 for low, high in spans:
                     if low <= col <= high:
-                        yield col, c
+                        found.append((col, c))
                         break
+        return found
 
     def _past(self, row: etree._Element, col: int) -> bool:
         """True when every cell of ``row`` after its ``col``-th says, by its ``r``, that it
@@ -471,14 +485,27 @@ class _RowSpans:
                 self._single.setdefault(a.min_row, []).append((a.min_col, a.max_col))
             else:
                 self._tall.append(a)
+        #: The columns wanted in a row (none: ``None`` or an empty list).
+        self.at: Callable[[int], list[tuple[int, int]] | None] = (
+            self._with_tall if self._tall else self._single.get
+        )
 
-    def at(self, row: int) -> list[tuple[int, int]]:
+    def _with_tall(self, row: int) -> list[tuple[int, int]]:
         spans = self._single.get(row, [])
-        if self._tall:
-            spans = spans + [
-                (a.min_col, a.max_col) for a in self._tall if a.min_row <= row <= a.max_row
-            ]
-        return spans
+        return spans + [(a.min_col, a.max_col) for a in self._tall if a.min_row <= row <= a.max_row]
+
+
+#: The numbers of the rows met, by their ``r`` (``"27"`` → 27; bounded), so that a row's
+#: number is checked (:func:`_count`) once a process.
+_ROW_NUMBERS: dict[str, int] = {}
+
+
+def _row_number(r: str, part: str) -> int:
+    """The number a row's ``r`` gives, if it is a row of the grid; else the part is damaged."""
+    number = _count(r, part, MAX_ROW)
+    if len(_ROW_NUMBERS) < 65_536:
+        _ROW_NUMBERS[r] = number
+    return number
 
 
 @lru_cache(maxsize=65_536)  # a batch's workbooks have their cells in the same places
@@ -510,19 +537,20 @@ def _rows_end(data: bytes, last_row: int) -> int:
         or data.find(b":row", cut) >= 0  # a row with a namespace prefix
     ):
         return len(data)
-    if _ODD_ROW.search(data, cut) is not None:
-        return len(data)  # a row written otherwise, or without its number
-    for found in _rows_not_past(last_row).finditer(data, cut):
-        if not last_row < int(found[1]) <= MAX_ROW:
-            return len(data)
+    if _rows_not_past(last_row).search(data, cut) is not None:
+        return len(data)
     return cut
 
 
 @lru_cache(maxsize=256)
 def _rows_not_past(last_row: int) -> re.Pattern[bytes]:
-    """The start tag of a row numbered from 1 to ``last_row``, or with seven digits (then
-    maybe past the grid): a row that must not follow the rows past ``last_row``."""
-    return re.compile(rb'<row r="(%s|[1-9][0-9]{6})"' % _at_most(last_row).encode())
+    """A row's start tag that must not follow the rows past ``last_row``: one not written
+    as programs write it, with its number first (``<row>``, ``<row r="08"``,
+    ``<row spans="1:3" r="8"``), or numbered from 1 to ``last_row``, or with seven digits
+    (then maybe past the grid). ``<rowBreaks`` is another element."""
+    return re.compile(
+        rb'<row(?!Breaks)(?! r="(?!(?:%s)")[1-9][0-9]{0,5}")' % _at_most(last_row).encode()
+    )
 
 
 def _at_most(number: int) -> str:

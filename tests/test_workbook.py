@@ -291,6 +291,19 @@ def test_the_rows_that_must_not_follow_the_cut_are_told_by_number(last):
     assert not numbers.fullmatch("0") and not numbers.fullmatch(f"0{last}")
 
 
+@pytest.mark.parametrize("last", [1, 7, 27, 99, 1000, 999_999, 1_048_575])
+def test_the_row_start_tags_that_stop_the_cut_are_found_in_one_pass(last):
+    from bdt_docx.workbook import _rows_not_past
+
+    stops = _rows_not_past(last)
+    for n in {*range(1, 1200), last - 1, last, last + 1, 999_999, 1_000_000, 1_048_576}:
+        written = b'<row r="%d" spans="1:3">' % n
+        assert bool(stops.search(written)) == (not last < n <= 999_999), n
+    for odd in (b"<row>", b'<row r="08">', b'<row spans="1:3" r="1200">', b'<row r="">'):
+        assert stops.search(odd), odd
+    assert not stops.search(b'<rowBreaks count="1"/>')
+
+
 def test_a_list_row_written_with_a_leading_zero_after_the_spare_rows_is_read(tmp_path):
     # '<row r="06"': not as programs write a row's number, so the sheet is parsed whole,
     # and the cell written last is the one read, as before the cut existed
