@@ -137,7 +137,9 @@ class CellReader:
         recalc_on_load: bool,
     ) -> None:
         self._namespace = namespace
-        self._f, self._v, self._is, self._si = (f"{namespace}{t}" for t in ("f", "v", "is", "si"))
+        self._f, self._v, self._is, self._si, self._t = (
+            f"{namespace}{t}" for t in ("f", "v", "is", "si", "t")
+        )
         self._load_strings, self._load_styles = strings, styles
         self._epoch = epoch
         self._recalc_on_load = recalc_on_load
@@ -179,7 +181,7 @@ class CellReader:
             cell = self._value(sheet, ref, hidden, c, v, formula is not None, si)
         except (ValueError, IndexError):  # a value no spreadsheet program writes
             return Cell(sheet, ref, damaged=True, hidden_row=hidden)
-        return with_formula(cell, formula.text if formula is not None else None)
+        return cell if formula is None else with_formula(cell, formula.text)
 
     def _value(
         self,
@@ -193,9 +195,17 @@ class CellReader:
     ) -> Cell | None:
         kind = c.get("t", "n")
         text = v.text if v is not None else None
-        code, style = self._style(c.get("s") or "0")
+        index = c.get("s") or "0"
+        code, style = self._known_styles.get(index) or self._style(index)
         if kind == "inlineStr":
-            return Cell(sheet, ref, string_item(si) if si is not None else None, hidden_row=hidden)
+            if si is None:
+                return Cell(sheet, ref, hidden_row=hidden)
+            if len(si) == 1 and (first := si[0]).tag == self._t:  # as most programs write it
+                # (the cells of a sheet are made by the hundred: positional arguments)
+                return Cell(
+                    sheet, ref, unescape(first.text or ""), None, False, False, "General", hidden
+                )
+            return Cell(sheet, ref, string_item(si), hidden_row=hidden)
         value: object
         if formula:
             if self._recalc_on_load or v is None or (text is None and kind != "str"):
@@ -225,8 +235,8 @@ class CellReader:
                     return Cell(sheet, ref, number, hidden_row=hidden)
             else:
                 value = number
-            return Cell(sheet, ref, value, number_format=code, hidden_row=hidden)
-        return Cell(sheet, ref, value, hidden_row=hidden)
+            return Cell(sheet, ref, value, None, False, False, code, hidden)
+        return Cell(sheet, ref, value, None, False, False, "General", hidden)
 
     def _shared_string(self, index: int) -> str:
         """Shared string ``index`` (decoded once); ``IndexError`` when there is none."""
