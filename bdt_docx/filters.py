@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
+from itertools import repeat
 from numbers import Real
 
 from bdt_docx.metrics import CHARACTERS, WIDTHS
@@ -56,7 +57,8 @@ _ROMAN = (
     (4, "IV"),
     (1, "I"),
 )
-_INDEX = {c: i for i, c in enumerate(CHARACTERS)}
+#: Each character's width, by style.
+_WIDTH = {style: dict(zip(CHARACTERS, w, strict=True)) for style, w in WIDTHS.items()}
 _AVERAGE = {style: sum(w) / len(w) for style, w in WIDTHS.items()}
 
 
@@ -143,6 +145,8 @@ def phan_tram(value: Real, tong: object = _NO_TOTAL) -> str:
     (24 999 of 25 000 → ``99,99%``). A total that is given but blank (an optional field
     left empty) is an error, never the count printed as a percentage.
     """
+    if type(value) is int and type(tong) is int and abs(value) < _EXACT and 0 < tong < _EXACT:
+        return _int_share(value, tong)
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"bộ lọc phan_tram cần một số, nhận được {value!r}")
     if tong is _NO_TOTAL:
@@ -158,6 +162,29 @@ def phan_tram(value: Real, tong: object = _NO_TOTAL) -> str:
     elif rounded == 0 and exact != 0:
         rounded = Decimal("0.01")
     return _decimal_text(rounded) + "%"
+
+
+#: Below this, a whole number's share worked out with integers rounds as the Decimal
+#: division does (its 28 digits hold the share exactly enough never to round it otherwise).
+_EXACT = 10**15
+
+
+def _int_share(value: int, tong: int) -> str:
+    """``phan_tram`` of whole numbers (``tong`` > 0), in hundredths of a percent with
+    integers: the same text as the Decimal division, in a third of its time."""
+    hundredths, rest = divmod(abs(value) * 10000, tong)
+    hundredths += 2 * rest >= tong  # half up, away from zero
+    if value < 0:
+        hundredths = -hundredths
+    if hundredths == 10000 and value != tong:
+        hundredths = 9999
+    elif hundredths == 0 and value != 0:
+        hundredths = 1
+    whole, fraction = divmod(abs(hundredths), 100)
+    sign = "-" if hundredths < 0 else ""
+    groups = f"{whole:,}".replace(",", ".")
+    fraction_text = f"{fraction:02d}".rstrip("0")
+    return f"{sign}{groups},{fraction_text}%" if fraction_text else f"{sign}{groups}%"
 
 
 def hai_chu_so(value: int) -> str:
@@ -180,9 +207,9 @@ def be_rong(text: str, co_chu: float = 13, dam: bool = False, nghieng: bool = Fa
     ``co_chu`` is the size in points, ``dam`` bold, ``nghieng`` italic. Characters outside
     the Vietnamese alphabet count as an average character.
     """
-    widths = WIDTHS[(bool(dam), bool(nghieng))]
-    average = _AVERAGE[(bool(dam), bool(nghieng))]
-    units = sum(widths[_INDEX[c]] if c in _INDEX else average for c in str(text))
+    style = (bool(dam), bool(nghieng))
+    text = str(text)
+    units = sum(map(_WIDTH[style].get, text, repeat(_AVERAGE[style], len(text))))
     return units * co_chu / 2048
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 
 import pytest
 from corpus.builders import docx_template
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from bdt_docx.api import render_report
 from bdt_docx.errors import TemplateError
@@ -19,6 +22,7 @@ from bdt_docx.filters import (
     so,
     so_hieu,
 )
+from bdt_docx.metrics import CHARACTERS, WIDTHS
 
 
 @pytest.mark.parametrize(
@@ -118,6 +122,32 @@ def test_width_grows_with_text_size_and_weight():
     assert be_rong("BAN DÂN TỘC", 13, True) > regular
     assert be_rong("BAN DÂN TỘC", 26) == pytest.approx(2 * regular)
     assert 80 < be_rong("BAN DÂN TỘC", 13, True) < 100
+
+
+@given(st.integers(-(10**15) + 1, 10**15 - 1), st.integers(1, 10**15 - 1))
+@example(2, 3)
+@example(1, 32)  # 3,125%: the half rounds up, 3,13%
+@example(-1, 32)  # -3,13%: away from zero
+@example(24_999, 25_000)  # 99,99%, never 100% unless all
+@example(1, 25_000)  # 0,01%, never 0% unless none
+@example(-1, 25_000)
+@example(25_000, 25_000)
+@example(0, 7)
+@example(123_456, 100)  # 123.456%
+def test_a_share_of_whole_numbers_is_the_decimal_divisions(value, total):
+    """Whole numbers (worked out with integers) give what the same numbers as fractions
+    (worked out by the Decimal division) give."""
+    assert phan_tram(value, total) == phan_tram(Fraction(value), Fraction(total))
+
+
+@given(st.text(alphabet=[*CHARACTERS[:40], *CHARACTERS[-20:], "€", "\u4e2d", "\t"], max_size=40))
+def test_a_widths_is_its_characters_in_turn(text):
+    """Each character's width from the font's table, an average for others, added in turn."""
+    for dam, nghieng in WIDTHS:
+        table = WIDTHS[(dam, nghieng)]
+        average = sum(table) / len(table)
+        units = sum(table[CHARACTERS.index(c)] if c in CHARACTERS else average for c in text)
+        assert be_rong(text, 13, dam, nghieng) == units * 13 / 2048
 
 
 def test_a_blank_total_is_an_error_not_the_count_as_a_percentage(tmp_path):
