@@ -155,9 +155,39 @@ def _start_worker(template: Path) -> None:
     _worker_finisher = Finisher(process=False)  # (the workers keep every core busy)
 
 
-def _fill_chunk(tasks: list[tuple[Path, Path]], overwrite: bool) -> list[Outcome]:
+#: What a worker sends back of a task's :class:`Outcome`: whether its report was written
+#: (at its destination), its error, its warnings and whether it was kept, without the
+#: task's paths, which the batch's process holds already (a path is rebuilt part by part
+#: when unpickled: 10 µs of the batch's own process for a report's three).
+_Sent = tuple[bool, BdtDocxError | None, tuple[Problem, ...], bool]
+
+
+def _fill_chunk(tasks: list[tuple[Path, Path]], overwrite: bool) -> list[_Sent]:
     assert _worker_template is not None, "worker started without its template"
-    return fill_all(_worker_template, tasks, overwrite, finisher=_worker_finisher)
+    outcomes = fill_all(_worker_template, tasks, overwrite, finisher=_worker_finisher)
+    return [_sent(outcome) for outcome in outcomes]
+
+
+def _sent(outcome: Outcome) -> _Sent:
+    assert outcome.report in (None, outcome.destination) and outcome.pdf is None
+    return outcome.report is not None, outcome.error, outcome.warnings, outcome.kept
+
+
+def _received(tasks: list[_Task], sent: list[_Sent]) -> list[Outcome]:
+    """The outcomes of a chunk's ``tasks`` that a worker sent (:func:`_sent`)."""
+    return [
+        Outcome(
+            workbook,
+            destination,
+            destination if written else None,
+            error=error,
+            warnings=warnings,
+            kept=kept,
+        )
+        for (workbook, destination), (written, error, warnings, kept) in zip(
+            tasks, sent, strict=True
+        )
+    ]
 
 
 def _chunks(tasks: list[_Task], workers: int) -> list[list[_Task]]:
@@ -189,13 +219,15 @@ def fill_in_pool(
         futures = {pool.submit(_fill_chunk, chunk, overwrite): i for i, chunk in enumerate(chunks)}
         try:
             for future in as_completed(futures):
-                results[futures[future]] = future.result()
+                results[futures[future]] = _received(chunks[futures[future]], future.result())
                 if tracker is not None:
                     tracker.advance(results[futures[future]])
         except KeyboardInterrupt:
             pool.shutdown(wait=True, cancel_futures=True)
             finished = [f for f in futures if not f.cancelled() and f.exception() is None]
-            raise Stopped([outcome for f in finished for outcome in f.result()]) from None
+            raise Stopped(
+                [o for f in finished for o in _received(chunks[futures[f]], f.result())]
+            ) from None
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise

@@ -251,6 +251,34 @@ def test_two_jobs_give_the_same_result_and_errors(inbox, tmp_path):
             assert a.read("word/document.xml") == b.read("word/document.xml")
 
 
+def test_two_jobs_give_one_jobs_summary_run_after_run(inbox, tmp_path):
+    """What comes back from the workers is what one job gives: the reports written, the
+    failures, the warnings, and on a second run the reports kept."""
+    legacy = edit_workbook(inbox / "tcvn3.xlsx", {"nguoi_ky": "Hµ V¨n Vui"})
+    books = find_workbooks([inbox])
+
+    def rows(out: Path) -> list[list[str]]:
+        text = (out / SUMMARY_NAME).read_text("utf-8-sig")
+        return [[c.replace(str(out), "OUT") for c in row] for row in csv.reader(io.StringIO(text))]
+
+    for run in range(2):
+        one = fill_reports(books, TEMPLATE, tmp_path / "one", jobs=1)
+        two = fill_reports(books, TEMPLATE, tmp_path / "two", jobs=2)
+        assert rows(tmp_path / "two") == rows(tmp_path / "one")
+        for result, out in ((one, tmp_path / "one"), (two, tmp_path / "two")):
+            failed = [f.workbook for f in result.failures]
+            assert "ban_csv.xlsx" in [w.name for w in failed] and len(failed) < len(books)
+            done = result.kept if run else result.reports
+            assert done == [out / f"{b.stem}.docx" for b in books if b not in failed]
+            assert (result.reports if run else result.kept) == []
+            assert [(w.file, w.cell) for w in result.warnings] == (
+                [] if run else [(str(legacy), "B27")]
+            )
+        assert [(f.workbook, str(f.error)) for f in two.failures] == [
+            (f.workbook, str(f.error)) for f in one.failures
+        ]
+
+
 def test_errors_survive_the_trip_from_a_worker():
     error = WorkbookError(
         [Problem("ô trống", field="nguoi_ky", sheet="Thông tin", cell="B27"), Problem("x")],
