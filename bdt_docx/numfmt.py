@@ -101,15 +101,21 @@ def _holds(value: float, condition: re.Match[str]) -> bool:
 @lru_cache(maxsize=256)  # a batch's workbooks use the same few formats
 def month_first(code: str) -> bool:
     """True when a date format puts the month before the day (``m/d/yyyy``, and Excel's
-    short date, which is month first on a machine set to US format)."""
+    short date, which is month first on a machine set to US format), the year not first:
+    ``yyyy-mm-dd`` (what pandas writes) and East Asian ``yyyy/m/d`` are not US dates."""
     section = _BRACKET.sub("", _sections(code)[0])
     codes = [m["code"].lower() for m in _TOKEN.finditer(section) if m["code"]]
     order = [
         c[0]
         for i, c in enumerate(codes)
-        if c[0] == "d" or (c[0] == "m" and not _is_minute(codes, i))
+        if c[0] in "dy" or (c[0] == "m" and not _is_minute(codes, i))
     ]
-    return "m" in order and "d" in order and order.index("m") < order.index("d")
+    return (
+        "m" in order
+        and "d" in order
+        and order.index("m") < order.index("d")
+        and not ("y" in order and order.index("y") < order.index("m"))
+    )
 
 
 @lru_cache(maxsize=256)

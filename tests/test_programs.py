@@ -122,3 +122,30 @@ def test_the_openpyxl_example_gives_what_libreoffice_shows(tmp_path):
     rows = {row[3]: row[1] for row in libreoffice_csv(workbook, INFO) if len(row) > 3}
     for spec in shipped_fields().values.values():  # column D names each value's cell
         assert rows[spec.name] == shown(context[spec.name]), spec.name
+
+
+def test_pandas_dates_written_into_the_example_are_read_without_a_month_first_word(tmp_path):
+    """A colleague's script writes the documents list with ``DataFrame.to_excel`` (openpyxl
+    engine, into the example's table): pandas formats each Timestamp ``YYYY-MM-DD HH:MM:SS``,
+    year first, which no US machine's short date is; the dates are read with no warning."""
+    import warnings
+
+    import pandas as pd
+
+    workbook = Path(shutil.copyfile(EXAMPLE, tmp_path / "pandas.xlsx"))
+    frame = pd.DataFrame(
+        {
+            "Số, ký hiệu": ["12/BDT-VP", "13/BDT-VP"],
+            "Ngày": pd.to_datetime(["2021-03-05", "2021-03-25"]),
+            "Trích yếu": ["về việc A", "về việc B"],
+        }
+    )
+    book = openpyxl.load_workbook(EXAMPLE)
+    sheet = next(ws.title for ws in book.worksheets if "van_ban" in ws.tables)
+    first = int(book[sheet].tables["van_ban"].ref.split(":")[0][1:])  # the header's row
+    with pd.ExcelWriter(workbook, engine="openpyxl", mode="a", if_sheet_exists="overlay") as w:
+        frame.to_excel(w, sheet_name=sheet, startrow=first, header=False, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rows = bdt_docx.read_workbook(workbook)["van_ban"]
+    assert [r["ngay"] for r in rows] == [dt.date(2021, 3, 5), dt.date(2021, 3, 25)]
