@@ -86,3 +86,13 @@ def test_the_messages_say_which_workbook_and_why(procedures):
     assert "Đã tạo báo cáo từ sổ " in decoded(result)
     assert re.search(r'U\("[^"]*"\) & book & ":"', result)
     assert "text = ResultMessage(data, code, report, wb.Name, ok)" in procedures["TaoBaoCao"]
+
+
+def test_the_report_message_lists_the_warnings(procedures):
+    """A date read from a month-first cell or a hidden row reaches the report with a warning;
+    the clerk who pressed the button sees each, as the command prints them."""
+    result = procedures["ResultMessage"]
+    ok_branch = result[result.index('If JsonBool(data, "ok") Then') : result.index("Select Case")]
+    assert 'For Each problem In data("warnings")' in ok_branch
+    assert "notes = notes & vbLf & ProblemLine(problem)" in ok_branch
+    assert "Cảnh báo, hãy xem lại báo cáo trước khi gửi:" in decoded(ok_branch)

@@ -16,6 +16,7 @@ LibreOffice unless ``CI=true``.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import importlib.util
 import json
 import os
@@ -122,6 +123,14 @@ def test_result_messages(tmp_path):
     assert not ok
     assert "1 lỗi" in text
     assert "• Trang tính 'Thông tin', ô B17 (tong_so_nguoi): cần một số nguyên" in text
+    warning = {**error, "message": "danh sách có dòng đang ẩn", "code": "list.hidden_rows"}
+    ok, text = macro.result_message(
+        {"ok": True, "code": 0, "output": "/bc.docx", "warnings": [warning]}
+    )
+    assert ok and text == (
+        "Đã tạo báo cáo:\n/bc.docx\n\nCảnh báo, hãy xem lại báo cáo trước khi gửi:\n"
+        "• Trang tính 'Thông tin', ô B17 (tong_so_nguoi): danh sách có dòng đang ẩn"
+    )
     ok, text = macro.result_message({"ok": False, "code": 5, "errors": []}, 5, "", "/so/bc.docx")
     assert "đóng" in text and "/so/bc.docx" in text
     ok, text = macro.result_message(None, 1, "Traceback: boom")
@@ -162,6 +171,8 @@ DRIVER = textwrap.dedent(
             stream.write("=== %s\\n" % job["label"])
         url = uno.systemPathToFileUrl(job["path"]) if job["path"] else "private:factory/scalc"
         doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+        for sheet, cell, value in job.get("edits", ()):
+            doc.getSheets().getByName(sheet).getCellRangeByName(cell).setValue(value)
         frame = doc.getCurrentController().getFrame()
         frame.activate()
         dispatcher.executeDispatch(frame, job["macro"], "", 0, ())
@@ -223,32 +234,68 @@ def _error_workbook(folder: Path) -> Path:
     return path
 
 
+def _warning_workbook(folder: Path) -> Path:
+    """The example with a date in a month-first cell and a hidden recipient: both reach the
+    report, each with a warning."""
+    workbook = openpyxl.load_workbook(EXAMPLE)
+    workbook["Thông tin"]["B13"] = dt.datetime(2021, 9, 6)  # ngay_ban_hanh
+    workbook["Thông tin"]["B13"].number_format = "m/d/yyyy"
+    workbook["Nơi nhận"].row_dimensions[6].hidden = True
+    path = folder / "so_canh_bao.xlsx"
+    workbook.save(path)
+    return path
+
+
 @pytest.fixture(scope="module")
 def macro_run(tmp_path_factory) -> dict[str, Any]:
     """Run the macro in LibreOffice on several workbooks; return paths and the log by job."""
-    if not EXAMPLE.is_file():
-        pytest.skip("examples/bao_cao_bau_cu_2021.xlsx không có")
-    soffice = require_libreoffice()
-    python = require_uno_python(soffice)
-    command = _real_command()
     base = tmp_path_factory.mktemp("macro")
-    profile, bin_dir, work = base / "profile", base / "bin", base / "so lieu"
-    for folder in (bin_dir, work):
-        folder.mkdir()
-    install_libreoffice_macro(profile)
-    (bin_dir / command.name).symlink_to(command)
-
+    work = base / "so lieu"
+    work.mkdir()
     good = work / "bao_cao_bau_cu_2021.xlsx"
     shutil.copyfile(EXAMPLE, good)
     ods = run_conversion(EXAMPLE, "ods", work / "ods")
     bad = _error_workbook(work)
+    warned = _warning_workbook(work)
     jobs = [
         {"label": "good", "path": str(good)},
         {"label": "again", "path": str(good)},
         {"label": "error", "path": str(bad)},
         {"label": "ods", "path": str(ods)},
         {"label": "unsaved", "path": ""},
+        {"label": "warnings", "path": str(warned)},
     ]
+    sections, output = _run_macro(base, jobs)
+    return {"good": good, "bad": bad, "ods": ods, "warned": warned, "log": sections,
+            "driver": output}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def macro_run_not_saving(tmp_path_factory) -> dict[str, Any]:
+    """The macro run where the clerk answers no to every question, on an .ods workbook open
+    with an unsaved change (the voters typed 20 instead of the saved 25)."""
+    base = tmp_path_factory.mktemp("macro_no")
+    ods = run_conversion(EXAMPLE, "ods", base / "so lieu")
+    edits = [["Thông tin", "B19", 20]]  # so_nguoi_di_bau_cu
+    sections, _ = _run_macro(base, [{"label": "ods", "path": str(ods), "edits": edits}], "no")
+    return {"ods": ods, "log": sections}
+
+
+def _run_macro(
+    base: Path, jobs: list[dict[str, Any]], answer: str = "yes"
+) -> tuple[dict[str, str], str]:
+    """Open each job's workbook in LibreOffice (typing its ``edits``, left unsaved) and run
+    the macro, the clerk answering ``answer``; the macro's log by job, and the driver's
+    output."""
+    if not EXAMPLE.is_file():
+        pytest.skip("examples/bao_cao_bau_cu_2021.xlsx không có")
+    soffice = require_libreoffice()
+    python = require_uno_python(soffice)
+    command = _real_command()
+    profile, bin_dir = base / "profile", base / "bin"
+    bin_dir.mkdir()
+    install_libreoffice_macro(profile)
+    (bin_dir / command.name).symlink_to(command)
     for job in jobs:
         job["macro"] = MACRO_URL
     jobs_file = base / "jobs.json"
@@ -256,10 +303,9 @@ def macro_run(tmp_path_factory) -> dict[str, Any]:
 
     log = base / "macro.log"
     env = soffice_environment()
-    for name in ("BDT_DOCX_CMD", "BDT_DOCX_MACRO_ANSWER"):
-        env.pop(name, None)
+    env.pop("BDT_DOCX_CMD", None)
     env["PATH"] = os.pathsep.join([str(bin_dir), env.get("PATH", "")])
-    env.update(BDT_DOCX_MACRO_SILENT="1", BDT_DOCX_MACRO_LOG=str(log))
+    env.update(BDT_DOCX_MACRO_SILENT="1", BDT_DOCX_MACRO_LOG=str(log), BDT_DOCX_MACRO_ANSWER=answer)
     scratch = base / "tmp"  # LibreOffice's and the macro's temporary files
     scratch.mkdir()
     env.update(TMPDIR=str(scratch), TMP=str(scratch), TEMP=str(scratch))
@@ -292,7 +338,7 @@ def macro_run(tmp_path_factory) -> dict[str, Any]:
         else:
             sections[label] += line + "\n"
     assert not list(scratch.glob("bdt-docx-macro-*")), "the macro left its temporary folder"
-    return {"good": good, "bad": bad, "ods": ods, "log": sections, "driver": output}
+    return sections, output
 
 
 def _text(docx: Path) -> str:
@@ -341,3 +387,23 @@ def test_macro_handles_an_ods_workbook(macro_run):
 @pytest.mark.slow
 def test_macro_asks_to_save_a_new_workbook(macro_run):
     assert "Sổ chưa được lưu" in macro_run["log"]["unsaved"]
+
+
+@pytest.mark.slow
+def test_macro_shows_the_warnings_with_the_report(macro_run):
+    log = macro_run["log"]["warnings"]
+    assert " info] Đã tạo báo cáo" in log
+    assert "Cảnh báo, hãy xem lại báo cáo trước khi gửi:" in log
+    assert "• Trang tính 'Thông tin', ô B13 (ngay_ban_hanh): đã đọc ngày 06/09/2021" in log
+    assert "• Trang tính 'Nơi nhận'" in log and "ẩn" in log
+
+
+@pytest.mark.slow
+def test_macro_not_saving_an_ods_uses_its_saved_figures_as_it_says(macro_run_not_saving):
+    log = macro_run_not_saving["log"]["ods"]
+    assert "Lưu lại trước khi tạo báo cáo? -> no" in log
+    assert "Báo cáo sẽ dùng bản đã lưu của sổ." in log
+    report = macro_run_not_saving["ods"].with_suffix(".docx")
+    assert report.is_file(), log
+    text = re.sub(r"<[^>]+>", "", _text(report))
+    assert "100% (25/25 người)" in text and "20/25" not in text

@@ -185,7 +185,7 @@ End Function
 ' ===================================================================== the command's result
 
 Private Function ResultMessage(ByVal data As Object, ByVal code As Long, ByVal report As String, ByVal book As String, ByRef ok As Boolean) As String
-    Dim lines As String, count As Long, problem As Variant, text As String
+    Dim lines As String, count As Long, problem As Variant, text As String, notes As String
 
     ok = False
     If data Is Nothing Then
@@ -207,6 +207,16 @@ Private Function ResultMessage(ByVal data As Object, ByVal code As Long, ByVal r
         ok = True
         text = U("\u0110\u00E3 t\u1EA1o b\u00E1o c\u00E1o t\u1EEB s\u1ED5 ") & book & ":" & vbLf & JsonText(data, "output", report)
         If Len(JsonText(data, "pdf", "")) > 0 Then text = text & vbLf & vbLf & U("v\u00E0 b\u1EA3n PDF:") & vbLf & JsonText(data, "pdf", "")
+        ' Warnings (a date read from a month-first cell, hidden rows, TCVN3 text): looked at
+        ' before the report is sent.
+        If data.Exists("warnings") Then
+            If IsObject(data("warnings")) Then
+                For Each problem In data("warnings")
+                    notes = notes & vbLf & ProblemLine(problem)
+                Next
+            End If
+        End If
+        If Len(notes) > 0 Then text = text & vbLf & vbLf & U("C\u1EA3nh b\u00E1o, h\u00E3y xem l\u1EA1i b\u00E1o c\u00E1o tr\u01B0\u1EDBc khi g\u1EEDi:") & notes
         ResultMessage = text
         Exit Function
     End If

@@ -7,10 +7,12 @@ Tools → Macros → Run Macro… → My Macros → bdt_docx_libreoffice, or fro
 What it does, for the current Calc document:
 
 1. asks the clerk to save a workbook that was never saved, and offers to save changes;
-2. for a workbook that is not .xlsx/.xlsm (.ods, .xls), stores a temporary .xlsx copy;
+2. for a workbook bdt-docx does not read (not .xlsx, .xlsm, .ods, .fods, .xls: a .csv),
+   stores a temporary .xlsx copy of what is open;
 3. runs ``bdt-docx fill WORKBOOK -o REPORT --result JSON`` (after asking, ``--overwrite``
    when the report exists), REPORT being ``<workbook stem>.docx`` beside the workbook;
-4. reads the JSON result and shows the report's path, or the errors (field, sheet, cell).
+4. reads the JSON result and shows the report's path with the warnings to look at (a date
+   read from a month-first cell, hidden rows, TCVN3 text), or the errors (field, sheet, cell).
 
 Where the ``bdt-docx`` command comes from — the ONE place to configure it
 --------------------------------------------------------------------------
@@ -52,8 +54,9 @@ from typing import Any
 BDT_DOCX_CMD = ""
 #: Seconds the command may run before it is stopped.
 TIMEOUT_SECONDS = 300
-#: Workbook formats bdt-docx reads directly; others are first stored as a temporary .xlsx.
-DIRECT_SUFFIXES = (".xlsx", ".xlsm")
+#: Workbook formats bdt-docx reads (the saved file); others are first stored as a temporary
+#: .xlsx of what is open.
+DIRECT_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".fods", ".xls")
 #: LibreOffice's filter writing .xlsx.
 XLSX_FILTER = "Calc MS Excel 2007 XML"
 TITLE = "Tạo báo cáo"
@@ -188,6 +191,11 @@ def result_message(
         text = f"Đã tạo báo cáo:\n{output}"
         if data.get("pdf"):
             text += f"\n\nvà bản PDF:\n{data['pdf']}"
+        warnings = [p for p in data.get("warnings") or [] if isinstance(p, dict)]
+        if warnings:
+            text += "\n\nCảnh báo, hãy xem lại báo cáo trước khi gửi:\n" + "\n".join(
+                describe_problem(p) for p in warnings
+            )
         return True, text
     if code == 3:
         head = f"Sổ Excel có {len(problems)} lỗi cần sửa trước khi tạo báo cáo:"
@@ -352,12 +360,16 @@ def tao_bao_cao(*_args: Any) -> None:
     import uno
 
     workbook = uno.fileUrlToSystemPath(document.getLocation())
+    direct = os.path.splitext(workbook)[1].lower() in DIRECT_SUFFIXES
     if document.isModified():
         if _message_box(document, "query", "Sổ có thay đổi chưa lưu. Lưu lại trước khi tạo "
                         "báo cáo?", "yesno"):  # fmt: skip
             document.store()
-        else:
+        elif direct:
             _message_box(document, "info", "Báo cáo sẽ dùng bản đã lưu của sổ.")
+        else:  # the copy is made of what is open
+            _message_box(document, "info", "Báo cáo sẽ dùng số liệu đang mở, kể cả những "
+                         "thay đổi chưa lưu.")  # fmt: skip
     command = find_command(BDT_DOCX_CMD)
     if command is None:
         _message_box(document, "error", command_missing_message())
@@ -372,7 +384,7 @@ def tao_bao_cao(*_args: Any) -> None:
     work = tempfile.mkdtemp(prefix="bdt-docx-macro-")
     try:
         source = workbook
-        if os.path.splitext(workbook)[1].lower() not in DIRECT_SUFFIXES:
+        if not direct:
             stem = os.path.splitext(os.path.basename(workbook))[0]
             source = _store_as_xlsx(document, work, stem)
         result_file = os.path.join(work, "ket_qua.json")
