@@ -101,6 +101,32 @@ def style_edit(old: str, new: str) -> Edit:
     return replace(old, new, STYLES)
 
 
+#: The header table in Table Grid, whose borders come through the table style.
+GRID_HEADER = replace(
+    '<w:tblW w:w="9071" w:type="dxa"/></w:tblPr><w:tblGrid><w:gridCol w:w="3402"/>',
+    '<w:tblW w:w="9071" w:type="dxa"/><w:tblStyle w:val="TableGrid"/></w:tblPr>'
+    '<w:tblGrid><w:gridCol w:w="3402"/>',
+)
+
+
+def header_cells_without(sides: str) -> Edit:
+    """Every cell of the header table sets ``sides`` (``top left bottom right``) nil in its
+    own borders, as LibreOffice saves a borderless table: Table Grid, and each cell's four
+    sides nil."""
+
+    def edit(parts: dict[str, str]) -> None:
+        root = etree.fromstring(parts[DOCUMENT].encode())
+        header = next(root.iter(f"{{{W_NS}}}tbl"))
+        xml = "".join(f'<w:{side} w:val="nil"/>' for side in sides.split())
+        for properties in header.iter(f"{{{W_NS}}}tcPr"):
+            properties.append(
+                etree.fromstring(f'<w:tcBorders xmlns:w="{W_NS}">{xml}</w:tcBorders>')
+            )
+        parts[DOCUMENT] = etree.tostring(root, encoding="unicode")
+
+    return edit
+
+
 #: (the rule the variant must fail, how it is broken, the edits that break it)
 BROKEN: list[tuple[str, str, tuple[Edit, ...]]] = [
     ("trang.kho_giay", "Letter paper",
@@ -125,16 +151,9 @@ BROKEN: list[tuple[str, str, tuple[Edit, ...]]] = [
      (style_edit(f'{BODY_STYLE}<w:name w:val="NoiDung"/>',
                  f'{BODY_STYLE}<w:name w:val="NoiDung"/><w:rPr><w:color w:val="000000" '
                  'w:themeColor="accent1"/></w:rPr>'),)),
-    ("dau.bang",
-        "header table in Table Grid (borders through the table style)",
-        (
-            replace(
-                '<w:tblW w:w="9071" w:type="dxa"/></w:tblPr><w:tblGrid><w:gridCol w:w="3402"/>',
-                '<w:tblW w:w="9071" w:type="dxa"/><w:tblStyle w:val="TableGrid"/></w:tblPr>'
-                '<w:tblGrid><w:gridCol w:w="3402"/>',
-            ),
-        ),
-    ),
+    ("dau.bang", "header table in Table Grid (borders through the table style)", (GRID_HEADER,)),
+    ("dau.bang", "header table in Table Grid, its cells nil but on the right side",
+     (GRID_HEADER, header_cells_without("top left bottom"))),
     (
         "dau.co_quan_chu_quan", "parent agency bold",
      (restyle("UBND TỈNH", rpr='<w:b/><w:sz w:val="26"/>'),)),
@@ -244,8 +263,18 @@ def test_missing_language_is_a_warning() -> None:
         ),
         # the body style's spacing moved to "before": the gap still counts
         (style_edit('w:before="0" w:after="120"', 'w:before="120" w:after="0"'),),
+        # saved by LibreOffice Writer: Table Grid, every cell's four sides nil
+        (GRID_HEADER, header_cells_without("top left bottom right")),
     ],
-    ids=["blank number", "blank date", "month 01", "month 12", "drawn line", "space before"],
+    ids=[
+        "blank number",
+        "blank date",
+        "month 01",
+        "month 12",
+        "drawn line",
+        "space before",
+        "Table Grid with nil cells",
+    ],
 )
 def test_allowed_variants_pass(edits: tuple[Edit, ...]) -> None:
     report = check(render(*edits))

@@ -273,8 +273,35 @@ def borderless_two_columns(table: Table | None, what: str) -> Iterator[Issue]:
         yield Issue(FAIL, where, f"{columns} cột", "2 cột")
     silent = {"insideH"} if len(table.rows) < 2 else set()
     silent |= {"insideV"} if columns < 2 else set()
-    edges = [e for e, b in table.borders.items() if b is not None and e not in silent]
-    edges += [e for c in table.cells for e, b in c.borders.items() if b is not None]
-    edges = [e for e in edges if e not in silent]
+    edges = _drawn_edges(table) - silent
     if edges:
-        yield Issue(FAIL, where, "có viền: " + ", ".join(sorted(set(edges))), "không viền")
+        yield Issue(FAIL, where, "có viền: " + ", ".join(sorted(edges)), "không viền")
+
+
+#: A cell's logical sides (``w:start``, ``w:end``) as the physical ones of a left-to-right table.
+_CELL_SIDES = {"start": "left", "end": "right"}
+
+
+def _drawn_edges(table: Table) -> set[str]:
+    """The edges ``table`` draws. Each side of a cell shows the cell's own border
+    (``w:tcBorders``) where the cell sets that side, ``nil`` included, and otherwise the
+    table's border there (its outer edge, or ``insideH``/``insideV`` between cells): a table
+    of style ``TableGrid`` whose every cell sets its four sides ``nil``, as LibreOffice
+    saves a borderless table, draws nothing."""
+    own_edges = table.borders
+    drawn: set[str] = set()
+    last_row = len(table.rows) - 1
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            own = {_CELL_SIDES.get(side, side): b for side, b in cell.borders.items()}
+            sides = {
+                "top": "top" if r == 0 else "insideH",
+                "bottom": "bottom" if r == last_row else "insideH",
+                "left": "left" if c == 0 else "insideV",
+                "right": "right" if c == len(row.cells) - 1 else "insideV",
+            }
+            for side, edge in sides.items():
+                if side not in own and own_edges.get(edge) is not None:
+                    drawn.add(edge)
+            drawn |= {side for side, b in own.items() if b is not None}  # diagonals too
+    return drawn
