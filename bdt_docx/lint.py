@@ -13,9 +13,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from bdt_docx.errors import TemplateError
-from bdt_docx.package import PackageError
+from bdt_docx.namespaces import qn
+from bdt_docx.package import PackageError, parse_xml
 from bdt_docx.tags import Finding
-from bdt_docx.template import prepare_template
+from bdt_docx.template import PreparedTemplate, prepare_template
 
 __all__ = ["Finding", "lint_template"]
 
@@ -62,4 +63,27 @@ def lint_template(template: str | os.PathLike[str]) -> list[Finding]:
         ]
         if prepared.fields.derived:
             findings.append(Finding(prepared.fields.origin(), code="assumed"))
+        findings += _comments(prepared)
     return [f if f.file else replace(f, file=str(path)) for f in findings]
+
+
+def _comments(prepared: PreparedTemplate) -> list[Finding]:
+    """A warning when the template holds comments (Review → New Comment): every report gets
+    them, and Word prints them beside the text unless told not to."""
+    part = next((p for p in prepared.parts if p.info.filename == "word/comments.xml"), None)
+    if part is None:
+        return []
+    comments = list(parse_xml(part.data, part.info.filename).iter(qn("w:comment")))
+    if not comments:
+        return []
+    first = " ".join("".join(t.text or "" for t in comments[0].iter(qn("w:t"))).split())
+    return [
+        Finding(
+            f"mẫu có {len(comments)} chú thích (Comment), như «{first[:60]}»: chúng được chép "
+            "vào mọi báo cáo, và Word in chúng bên lề cùng báo cáo. Hãy xóa chúng trong Word "
+            "(Review → Delete → Delete All Comments in Document) hoặc LibreOffice Writer (chuột "
+            "phải vào một chú thích → Delete All Comments) rồi lưu mẫu",
+            code="comments",
+            part=part.info.filename,
+        )
+    ]

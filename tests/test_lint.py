@@ -293,3 +293,22 @@ def test_the_tags_read_without_jinja_are_read_as_jinja_reads_them(
     assert tree is None or tree == expected, source
     if expected is not None:  # the tag's nodes, as the checker walks them: as Jinja does
         assert list(map(id, tree_nodes(expected))) == list(map(id, expected.find_all(Node)))
+
+
+def test_comments_in_the_template_are_a_warning(tmp_path: Path) -> None:
+    """A comment left in the template (Review → New Comment) goes into every report, where
+    Word prints it beside the text: lint says so, naming the first, and the template fills."""
+    from docx import Document
+
+    document = Document(str(TEMPLATE))
+    signer = next(
+        p for t in document.tables for c in t._cells for p in c.paragraphs if "nguoi_ky" in p.text
+    )
+    document.add_comment(signer.runs, text="Kiểm tra lại tên người ký", author="Văn thư")
+    template = tmp_path / "mau.docx"
+    document.save(str(template))
+    (finding,) = [f for f in lint_template(template) if f.code == "comments"]
+    assert not finding.blocking and not finding.note
+    assert finding.message.startswith("mẫu có 1 chú thích (Comment), như «Kiểm tra lại tên")
+    assert "Delete All Comments" in finding.message
+    assert not [f for f in lint_template(TEMPLATE) if f.code == "comments"]
