@@ -399,3 +399,22 @@ def test_a_grid_span_out_of_range_counts_as_one_column(value: str) -> None:
 
     report = check(render(edit))
     assert report.ok, report.to_text()
+
+
+@pytest.mark.slow
+def test_a_writer_document_says_to_save_it_as_docx(tmp_path: Path) -> None:
+    """A report saved by LibreOffice Writer in its own format (.odt) is named as such, with
+    how to save it as a .docx, not as a file without Word's content part."""
+    from needs import require_libreoffice
+
+    from bdt_docx.libreoffice import run_conversion
+
+    require_libreoffice()
+    report = tmp_path / "bao_cao.docx"
+    report.write_bytes(render())
+    odt = run_conversion(report, "odt", tmp_path / "odt")
+    with pytest.raises(DocumentError) as caught:
+        check(odt)
+    assert caught.value.problems[0].code == "document.not_word"
+    assert "tệp là văn bản .odt của LibreOffice Writer" in str(caught.value)
+    assert "Save As, chọn Word 2007-365 (.docx)" in str(caught.value)

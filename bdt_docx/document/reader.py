@@ -55,9 +55,7 @@ class Document:
         """Name of the main part, usually ``word/document.xml``."""
         root = self._xml(main)
         if root is None or root.find(w("body")) is None:
-            raise DocumentError(
-                "tệp không có phần nội dung văn bản Word", file=self.name, code="document.not_word"
-            )
+            raise DocumentError(_not_word(self._package), file=self.name, code="document.not_word")
         self.element = root
         self.styles = StyleSheet(self._xml(self._related(main, REL_STYLES, "word/styles.xml")))
         """The stylesheet."""
@@ -158,3 +156,18 @@ class Document:
                 inherited[kind] = current
             result.append(Section(element, inherited["header"], inherited["footer"]))
         return result
+
+
+#: The ``mimetype`` entry of a LibreOffice Writer document (.odt).
+_ODT = b"application/vnd.oasis.opendocument.text"
+
+
+def _not_word(package: Package) -> str:
+    """Why a package is not a Word document; a Writer document (.odt) is named, with how to
+    save it as a .docx."""
+    if "mimetype" in package.names and package.read("mimetype").strip() == _ODT:
+        return (
+            "tệp là văn bản .odt của LibreOffice Writer, không phải văn bản Word .docx: hãy mở "
+            "nó trong Writer, File → Save As, chọn Word 2007-365 (.docx)"
+        )
+    return "tệp không có phần nội dung văn bản Word"
