@@ -4,10 +4,12 @@ input): rows typed under a list are never dropped silently, and the spare rows o
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
 import uuid
+import warnings
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from workbooks import EXAMPLE
 import bdt_docx
 from bdt_docx import WorkbookError
 from bdt_docx.cli import main
+from bdt_docx.errors import BdtDocxWarning
 from bdt_docx.libreoffice import soffice_environment
 
 TYPIST = Path(__file__).resolve().parent / "corpus" / "calc_typist.py"
@@ -28,6 +31,25 @@ RECIPIENTS = ["UBND tỉnh;", "Sở Nội vụ;", "Lưu: VT."]
 #: Figures typed over the example's on its first sheet: a place, whole numbers, a date typed
 #: day-first (text to an en-US Calc, a date to the reader).
 FIGURES = [("B12", "Lào Cai"), ("B17", "30"), ("B19", "29"), ("B13", "15/06/2021")]
+
+
+#: A LibreOffice profile's settings naming the language it reads typed input with.
+LOCALE_SETTING = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry">
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">\
+<value>{locale}</value></prop></item>
+</oor:items>
+"""
+#: Typed on the keyboard of a Calc set to Vietnamese (decimal comma, thousands point, day
+#: first) over the example.
+VIETNAMESE = [
+    [INFO, "B13", "03/07/2026"],  # ngay_ban_hanh: the 3rd of July
+    [INFO, "B17", "1.250"],  # tong_so_nguoi: a thousand two hundred and fifty
+    [INFO, "B18", "1.234"],
+    [INFO, "B19", "1.000"],
+    [INFO, "B5", "96,67%"],  # co_quan_chu_quan, text: a percentage, as Calc shows it
+    ["Văn bản đã ban hành", "B5", "5/2/2026"],  # the 5th of February
+]
 
 
 @pytest.fixture(scope="module")
@@ -51,11 +73,16 @@ def typed(tmp_path_factory) -> dict[str, Path]:
     return made
 
 
-def type_in_calc(base: Path, jobs: list[dict]) -> None:
+def type_in_calc(base: Path, jobs: list[dict], locale: str | None = None) -> None:
     """Run ``tests/corpus/calc_typist.py`` on ``jobs`` in a LibreOffice of its own (profile
-    under ``base``)."""
+    under ``base``), set to the language ``locale`` (``vi-VN``) if given, as Tools → Options
+    → Language Settings → Languages → Locale setting does."""
     soffice = require_libreoffice()
     python = require_uno_python(soffice)
+    if locale:
+        settings = base / "profile" / "user" / "registrymodifications.xcu"
+        settings.parent.mkdir(parents=True)
+        settings.write_text(LOCALE_SETTING.format(locale=locale), encoding="utf-8")
     jobs_file = base / "jobs.json"
     jobs_file.write_text(json.dumps(jobs), encoding="utf-8")
     pipe = f"bdt_docx_typing_{uuid.uuid4().hex}"
@@ -103,3 +130,31 @@ def test_what_is_typed_in_calc_is_read_as_libreoffice_shows_it(typed, suffix):
     assert [
         r["noi_nhan"] + t[-1] for r, t in zip(context["noi_nhan"], listed, strict=True)
     ] == listed
+
+
+@pytest.fixture(scope="module")
+def typed_in_vietnamese(tmp_path_factory) -> dict[str, Path]:
+    """The example typed into on the keyboard of a Calc set to Vietnamese, saved as .xlsx
+    and .ods."""
+    base = tmp_path_factory.mktemp("calc_vi")
+    example = Path(shutil.copyfile(EXAMPLE, base / "vi_du.xlsx"))
+    made = {suffix: base / f"go.{suffix}" for suffix in SAVES}
+    saves = [[str(made[suffix]), filter_name] for suffix, filter_name in SAVES.items()]
+    job = {"path": str(example), "typing": VIETNAMESE, "keyboard": True, "save": saves}
+    type_in_calc(base, [job], locale="vi-VN")
+    return made
+
+
+@pytest.mark.parametrize("suffix", list(SAVES))
+@pytest.mark.slow
+def test_figures_typed_in_a_vietnamese_calc_are_read_as_the_clerk_meant(
+    typed_in_vietnamese, suffix
+):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", BdtDocxWarning)  # no day and month read swapped
+        context = bdt_docx.read_workbook(typed_in_vietnamese[suffix])
+    assert context["ngay_ban_hanh"] == dt.date(2026, 7, 3)
+    assert context["van_ban"][0]["ngay"] == dt.date(2026, 2, 5)
+    figures = ("tong_so_nguoi", "so_nguoi_du_hoi_nghi", "so_nguoi_di_bau_cu")
+    assert [context[name] for name in figures] == [1250, 1234, 1000]
+    assert context["co_quan_chu_quan"] == "96,67%"

@@ -8,8 +8,11 @@ after its original, before the typing; a sheet named in ``typing`` may be a copy
 ``"formats": [[sheet, cell, code], …]`` (Format Cells → Numbers, before the typing, as a
 clerk formats a column first; ``code`` as an en-US Calc writes it, ``MM/YYYY``): each text
 is entered as typed input (``XCell.setFormula``: Calc decides whether it is a
-number, a date or text, as when keys and Enter are pressed), and Calc does not grow a list
-typed under it.
+number, a date or text, as when keys and Enter are pressed, the way an en-US Calc reads it),
+and Calc does not grow a list typed under it. With ``"keyboard": true`` each text goes
+through the input line instead (the cell selected, ``.uno:EnterString``), which reads it the
+way the machine's language does: in a Calc set to Vietnamese, ``1.250`` is a thousand two
+hundred and fifty and ``03/07/2026`` the 3rd of July.
 """
 
 import contextlib
@@ -49,6 +52,7 @@ def main(pipe, jobs_file):
     context = connect(pipe, 90)
     manager = context.ServiceManager
     desktop = manager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+    dispatcher = manager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", context)
     with open(jobs_file, encoding="utf-8") as stream:
         jobs = json.load(stream)
     for job in jobs:
@@ -65,13 +69,22 @@ def main(pipe, jobs_file):
             key = formats.queryKey(code, us, False)
             key = formats.addNew(code, us) if key == -1 else key
             sheets.getByName(sheet).getCellRangeByName(cell).NumberFormat = key
+        controller = doc.getCurrentController()
         for sheet, cell, text in job["typing"]:
             # Calc reads the text as typed input (a number, a date or text), as the input
             # line does; nothing else in the sheet changes (no list grows).
-            sheets.getByName(sheet).getCellRangeByName(cell).setFormula(text)
+            target = sheets.getByName(sheet).getCellRangeByName(cell)
+            if job.get("keyboard"):
+                controller.setActiveSheet(sheets.getByName(sheet))
+                controller.select(target)
+                typing = (prop("StringName", text),)
+                dispatcher.executeDispatch(controller.getFrame(), ".uno:EnterString", "", 0, typing)
+            else:
+                target.setFormula(text)
         for path, filter_name in job["save"]:
             doc.storeToURL(uno.systemPathToFileUrl(path), (prop("FilterName", filter_name),))
-        doc.close(True)
+        if not job.get("keyboard"):  # a headless Calc that took keyboard input crashes on
+            doc.close(True)  # closing the document: it is closed as LibreOffice quits
     with contextlib.suppress(DisposedException):  # the bridge closes as LibreOffice quits
         desktop.terminate()
 
