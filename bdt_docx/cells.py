@@ -27,6 +27,7 @@ __all__ = [
     "bounded_area",
     "cell_ref",
     "column_index_from_string",
+    "deleted_cells",
     "get_column_letter",
     "parse_reference",
     "pick_name",
@@ -156,7 +157,22 @@ class TableInfo:
 
 
 class NameLookupError(LookupError):
-    """A defined name is missing, ambiguous or does not point at cells (Vietnamese reason)."""
+    """A defined name is missing, ambiguous or does not point at cells (Vietnamese reason).
+
+    ``cause``: what it has in common with the same error of other names, where one cause
+    (a sheet renamed or deleted) breaks them all at once: ``("sheet", name)``, the sheet its
+    reference names is not in the workbook; ``("deleted", "")``, it points at ``#REF!``.
+    """
+
+    def __init__(self, reason: str, cause: tuple[str, str] | None = None) -> None:
+        super().__init__(reason)
+        self.cause = cause
+
+
+def deleted_cells() -> NameLookupError:
+    """The error of a name whose cells were deleted (``#REF!``, as Excel and Calc write
+    the names of a deleted sheet)."""
+    return NameLookupError("tên trỏ tới ô đã bị xóa (#REF!)", ("deleted", ""))
 
 
 class MissingNameError(NameLookupError):
@@ -201,7 +217,7 @@ def parse_reference(text: str) -> Area:
     """
     text = text.strip().lstrip("=")
     if "#REF!" in text:
-        raise NameLookupError("tên trỏ tới ô đã bị xóa (#REF!)")
+        raise deleted_cells()
     match = _REFERENCE.match(text)
     if not match:
         if _FUNCTION.search(text):  # a name growing with its list: =OFFSET(A1;0;0;COUNTA(A:A))
@@ -288,4 +304,6 @@ def _on_sheet_named(area: Area, sheets: Collection[str], name: str) -> Area:
     for sheet in sheets:
         if sheet.casefold() == wanted:
             return replace(area, sheet=sheet)
-    raise NameLookupError(f"tên '{name}' trỏ tới trang tính '{area.sheet}' không có")
+    raise NameLookupError(
+        f"tên '{name}' trỏ tới trang tính '{area.sheet}' không có", ("sheet", area.sheet)
+    )

@@ -61,6 +61,10 @@ def _below(area: Area) -> Area | None:
     return Area(area.sheet, area.max_row + 1, area.min_col, last, area.max_col)
 
 
+#: How many of the names broken by one cause are named in its problem.
+_NAMES_SHOWN = 5
+
+
 class Locator:
     """Finds the fields of ``fields`` in ``workbook``; what it cannot find goes to ``problems``."""
 
@@ -70,6 +74,8 @@ class Locator:
         self.workbook = workbook
         self.fields = fields
         self.problems = problems
+        #: The problems of names broken by one cause (see :meth:`tell_causes_once`).
+        self._by_cause: dict[tuple[str, str], list[tuple[str, Problem]]] = {}
 
     def locate_values(self, specs: Mapping[str, FieldSpec]) -> dict[str, Area]:
         """The cell of each field of ``specs`` (by name) that :meth:`locate_value` finds."""
@@ -113,13 +119,14 @@ class Locator:
             reason = str(exc)
             if spec.name.lower() in self.workbook.tables():
                 reason = f"'{spec.name}' là một bảng, nhưng mẫu cần một ô"
-            self.problems.append(
+            self._add(
                 Problem(
                     f"{reason}{hint}. Hãy chọn ô chứa giá trị rồi đặt tên '{spec.name}' "
                     "(Formulas → Define Name)",
                     field=spec.name,
                     code="name.missing",
-                )
+                ),
+                exc,
             )
             return None
         if not area.is_cell and area not in self.workbook.merged(area.sheet):
@@ -171,11 +178,49 @@ class Locator:
             if isinstance(exc, AmbiguousNameError):
                 self._copied_sheet()
                 code = "list.copied"
-            self.problems.append(Problem(str(exc), field=spec_name, code=code))
+            self._add(Problem(str(exc), field=spec_name, code=code), exc)
             return None
         header = Area(area.sheet, area.min_row, area.min_col, area.min_row, area.max_col)
         data = Area(area.sheet, area.min_row + 1, area.min_col, area.max_row, area.max_col)
         return ListPlace(spec_name, data, None, header, _below(area), False)
+
+    def _add(self, problem: Problem, error: NameLookupError) -> None:
+        self.problems.append(problem)
+        if error.cause is not None and problem.field is not None:
+            self._by_cause.setdefault(error.cause, []).append((problem.field, problem))
+
+    def tell_causes_once(self) -> None:
+        """Where one cause broke several names (their sheet renamed or deleted), one problem
+        says so, naming them, in place of theirs (a renamed sheet broke 23 names of the
+        shipped template, each told apart in near the same words)."""
+        for (kind, sheet), broken in self._by_cause.items():
+            if len(broken) < 2:
+                continue
+            first = self.problems.index(broken[0][1])
+            for _name, problem in broken:
+                self.problems.remove(problem)
+            names = [name for name, _problem in broken]
+            shown = ", ".join(names[:_NAMES_SHOWN]) + (
+                f" và {len(names) - _NAMES_SHOWN} tên khác" if len(names) > _NAMES_SHOWN else ""
+            )
+            if kind == "sheet":
+                sheets = ", ".join(f"'{s}'" for s in self.workbook.sheets)
+                told = Problem(
+                    f"{len(names)} tên mẫu cần ({shown}) trỏ tới trang tính '{sheet}', mà sổ "
+                    f"không có trang tính nào tên như vậy (sổ có: {sheets}). Nếu trang tính đã "
+                    f"bị đổi tên, hãy đổi lại thành '{sheet}' (nhấp đúp vào tên trang tính); "
+                    "nếu đã bị xóa, hãy chép lại trang tính đó từ sổ mẫu",
+                    code="name.missing_sheet",
+                )
+            else:
+                told = Problem(
+                    f"{len(names)} tên mẫu cần ({shown}) trỏ tới ô đã bị xóa (#REF!), thường "
+                    "vì trang tính chứa chúng đã bị xóa. Hãy chép lại trang tính đó từ sổ "
+                    "mẫu, hoặc đặt lại từng tên cho ô của nó (Formulas → Define Name)",
+                    code="name.deleted",
+                )
+            self.problems.insert(first, told)
+        self._by_cause.clear()
 
     def _copied_sheet(self) -> None:
         """Say once what to do about names and lists that exist twice."""

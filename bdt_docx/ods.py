@@ -32,6 +32,7 @@ from bdt_docx.cells import (
     bounded_area,
     cell_ref,
     column_index_from_string,
+    deleted_cells,
     pick_name,
     with_formula,
 )
@@ -332,6 +333,8 @@ def _has_content(cell: etree._Element) -> bool:
 
 def _area(address: str) -> Area:
     """``$'Nơi nhận'.$A$1:.$B$3`` → :class:`Area`."""
+    if "#REF!" in address:
+        raise deleted_cells()
     match = _ADDRESS.match(address.strip())
     if not match or not (match["quoted"] or match["bare"]):
         raise NameLookupError(f"tên không trỏ tới ô nào ({address})")

@@ -332,6 +332,7 @@ def read_context(workbook: Workbook | OdsWorkbook, fields: Fields) -> dict[str, 
         found = locator.locate_list(name)
         if found is not None:
             lists[name] = found
+    locator.tell_causes_once()
     # of the rows under a list, first only the one right under it: the rows typed under a
     # list are read on only where it holds something (the spare rows are not read at all)
     under = {name: _first_row(found.below) for name, found in lists.items() if found.below}

@@ -4,7 +4,8 @@ Run by the Python that has ``uno`` (not the test's): ``python3 calc_typist.py PI
 with LibreOffice listening on ``PIPE``. ``JOBS`` is a JSON list of
 ``{"path": workbook, "typing": [[sheet, cell, text], …], "save": [[path, filter], …]}``,
 optionally with ``"copy": [[sheet, new sheet], …]`` (Sheet → Duplicate Sheet, the copy placed
-after its original, before the typing; a sheet named in ``typing`` may be a copy) and
+after its original, before the typing; a sheet named in ``typing`` may be a copy),
+``"remove": [sheet, …]`` (Sheet → Delete Sheet, after the copies) and
 ``"formats": [[sheet, cell, code], …]`` (Format Cells → Numbers, before the typing, as a
 clerk formats a column first; ``code`` as an en-US Calc writes it, ``MM/YYYY``): each text
 is entered as typed input (``XCell.setFormula``: Calc decides whether it is a
@@ -63,6 +64,8 @@ def main(pipe, jobs_file):
         sheets = doc.getSheets()
         for sheet, copy in job.get("copy", ()):
             sheets.copyByName(sheet, copy, list(sheets.getElementNames()).index(sheet) + 1)
+        for sheet in job.get("remove", ()):  # Sheet → Delete Sheet
+            sheets.removeByName(sheet)
         formats, us = doc.getNumberFormats(), uno.createUnoStruct("com.sun.star.lang.Locale")
         us.Language, us.Country = "en", "US"
         for sheet, cell, code in job.get("formats", ()):
