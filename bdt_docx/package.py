@@ -346,10 +346,11 @@ class Package:
             signature, name_size, extra_size = _LOCAL_HEADER.unpack(
                 self._file.read(_LOCAL_HEADER.size)
             )
-            encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
-            if signature != b"PK\x03\x04" or self._file.read(name_size) != (
-                info.orig_filename.encode(encoding)
-            ):
+            written = info.orig_filename
+            # (an ASCII name, as part names are, encodes alike in both, and quicker as ASCII)
+            utf8 = info.flag_bits & 0x800
+            encoding = "ascii" if written.isascii() else "utf-8" if utf8 else "cp437"
+            if signature != b"PK\x03\x04" or self._file.read(name_size) != written.encode(encoding):
                 return None
             self._file.seek(extra_size, 1)
             data = self._file.read(info.compress_size)
