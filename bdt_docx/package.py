@@ -28,6 +28,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO, NamedTuple, TypeVar
 
+import deflate
 from lxml import etree
 
 from bdt_docx.errors import os_reason
@@ -365,14 +366,13 @@ class Package:
             return None
         crc, size, method, data = stored
         if method == zipfile.ZIP_DEFLATED:
-            try:
-                inflater = zlib.decompressobj(-15)
-                data = inflater.decompress(data, size + 1)
-            except zlib.error:
+            if not size:  # (libdeflate does not look at a stream inflating to nothing)
                 return None
-            if not inflater.eof:
+            try:  # (libdeflate: twice zlib's speed)
+                data = bytes(deflate.deflate_decompress(data, size))
+            except deflate.DeflateError:  # a damaged stream, or one inflating to another size
                 return None
-        if len(data) != size or zlib.crc32(data) != crc:
+        if len(data) != size or deflate.crc32(data) != crc:
             return None
         self._count(size, name)
         return data

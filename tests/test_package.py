@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
+from corpus.zipsurgery import flip_member_bytes, member_data
 from needs import shared_real
 from workbooks import EXAMPLE, TEMPLATE
 
@@ -100,3 +102,50 @@ def test_non_ascii_names_are_read_as_zipfile_reads_them():
     data = _zip()
     assert "Tài liệu/ghi chú.xml" in _plain_entries(data)
     assert _parts_by_package(data)["Tài liệu/ghi chú.xml"] == b"<a/>"
+
+
+def _with_member_bytes(data: bytes, part: str, stored: bytes) -> bytes:
+    """``data`` with the compressed bytes of ``part`` replaced by as many of ``stored``."""
+    start, size = member_data(data, part)
+    assert len(stored) == size
+    return data[:start] + stored + data[start + size :]
+
+
+def _two_parts(first: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/first.xml", first)
+        archive.writestr("xl/second.xml", b"<a/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "stored"),
+    [
+        (b"", None),
+        (b"", b"\xff\xff"),  # a stream no inflater reads, where nothing is to come out
+        (b"<row>" * 400, None),
+        (b"<row>" * 400, "flipped"),
+        (b"<row>" * 400, "cut short"),  # its last bytes zeros: the end of the stream missing
+    ],
+    ids=["empty", "empty, damaged", "deflated", "deflated, damaged", "deflated, cut short"],
+)
+def test_a_deflated_part_is_read_as_bytes_or_refused_as_zipfile_does(content, stored):
+    data = _two_parts(content)
+    start, size = member_data(data, "xl/first.xml")
+    if stored == "flipped":
+        data = flip_member_bytes(data, "xl/first.xml")
+    elif stored == "cut short":
+        data = _with_member_bytes(data, "xl/first.xml", data[start : start + size - 2] + b"\0\0")
+    elif stored is not None:
+        data = _with_member_bytes(data, "xl/first.xml", stored)
+    assert _plain_entries(data) is not None
+    try:
+        expected = _parts_by_zipfile(data)["xl/first.xml"]
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        with pytest.raises(PackageError), Package(data) as package:
+            package.read("xl/first.xml")
+        return
+    with Package(data) as package:
+        read = package.read("xl/first.xml")
+    assert type(read) is bytes and read == expected == content
