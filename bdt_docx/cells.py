@@ -225,13 +225,13 @@ def parse_reference(text: str) -> Area:
                 f"tên là một công thức ({text}), không trỏ tới một ô hay vùng cố định; hãy "
                 "dùng bảng (Insert → Table) hoặc đặt tên cho chính ô hay vùng"
             )
-        if "," in text:
-            raise NameLookupError(f"tên trỏ tới nhiều vùng ({text}), cần một ô hoặc một vùng")
-        if structured := _STRUCTURED.match(text):
+        if structured := _STRUCTURED.match(text):  # (a column's name may hold a comma)
             raise NameLookupError(
                 f"tên trỏ tới bảng '{structured['table']}' ({text}), không tới ô; hãy đặt "
                 "tên cho chính ô hoặc vùng (Formulas → Define Name)"
             )
+        if "," in text:
+            raise NameLookupError(f"tên trỏ tới nhiều vùng ({text}), cần một ô hoặc một vùng")
         raise NameLookupError(f"tên không trỏ tới ô nào ({text})")
     sheet = match["quoted"].replace("''", "'") if match["quoted"] else match["bare"]
     if sheet.startswith("["):

@@ -189,6 +189,9 @@ def test_formula_without_saved_value(tmp_path: Path, out: Path) -> None:
         (f"'{INFO}'!$B$5:$B$6", "nhiều ô"),
         ("'Không có'!$B$5", "không có"),
         ("42", "không trỏ tới ô"),
+        # a table's column whose name holds a comma, as the example's "Số, ký hiệu"
+        ("van_ban[[#This Row],[Số, ký hiệu]]", "tên trỏ tới bảng 'van_ban'"),
+        ("van_ban[Số, ký hiệu]", "tên trỏ tới bảng 'van_ban'"),
     ],
 )
 def test_broken_defined_names(tmp_path: Path, out: Path, target: str, expected: str) -> None:
