@@ -141,8 +141,10 @@ class _Integer(FieldType):
         """A number or digits as a whole number, as the cell shows it."""
         if type(value) is float and value.is_integer() and abs(value) < 10**_MAX_DIGITS:
             return int(value)  # the usual cell: shown as it is
-        if isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
-            raise ValueProblem("cần một số nguyên")
+        if isinstance(value, bool):
+            raise ValueProblem(f"cần một số nguyên, không phải giá trị {str(value).upper()}")
+        if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+            raise ValueProblem("cần một số nguyên, không phải ngày hay giờ")
         if isinstance(value, (int, float)):
             number = float(value)
             if math.isnan(number):
@@ -165,6 +167,17 @@ class _Integer(FieldType):
             raise ValueProblem(f"cần một số nguyên, không phải số lẻ {text}")
         quoted = text if len(text) <= 60 else text[:60] + "…"
         raise ValueProblem(f"cần một số nguyên, không phải chữ '{quoted}'")
+
+    def from_cell(self, value: object, number_format: str, place: Problem) -> object:
+        """A count typed into a cell formatted as a date or time is refused saying what the
+        cell shows (Excel shows 25 there as 25/01/1900)."""
+        if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+            shows = shown(value, number_format)
+            raise ValueProblem(
+                f"cần một số nguyên, nhưng ô định dạng ngày giờ nên hiện «{shows}»; hãy đổi "
+                "định dạng ô thành số (Format Cells → Number → General) rồi gõ lại số"
+            )
+        return value
 
     def validation(self, low: int | None, high: int | None, label: str) -> dict[str, str]:
         """A whole number from ``low`` (0 when unset), up to ``high`` when set."""

@@ -4,12 +4,15 @@ a program's context to be checked against it, and ``bdt-docx fields`` to list it
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
+from workbooks import EXAMPLE
 
+import bdt_docx
 from bdt_docx.checks import check_context
 from bdt_docx.cli import main
 from bdt_docx.cli.fields import describe_fields
@@ -161,3 +164,28 @@ def test_a_date_printed_without_a_filter_reads_as_the_cell_shows_it(tmp_path):
             {"ngay": given}, template, tmp_path / "b.docx", overwrite=True
         )
         assert expected in report_text(report)
+
+
+def test_a_count_in_a_date_or_time_cell_is_refused_saying_what_the_cell_shows(tmp_path):
+    """25 typed into a cell formatted as a date shows 25/01/1900 in Excel; TRUE is a
+    boolean. Each is refused saying what the cell holds and, for a date or a time, how to
+    format the cell (the message said only that a whole number was needed)."""
+    book = openpyxl.load_workbook(EXAMPLE)
+    sheet = book["Thông tin"]
+    cells = {"tong_so_nguoi": (25, "dd/mm/yyyy"), "so_nguoi_du_hoi_nghi": (dt.time(0, 25), "h:mm")}
+    for name, (value, code) in cells.items():
+        _, ref = next(iter(book.defined_names[name].destinations))
+        sheet[ref.replace("$", "")].value = value
+        sheet[ref.replace("$", "")].number_format = code
+    _, ref = next(iter(book.defined_names["so_nguoi_ung_cu"].destinations))
+    sheet[ref.replace("$", "")].value = True
+    workbook = tmp_path / "so.xlsx"
+    book.save(workbook)
+    with pytest.raises(WorkbookError) as caught:
+        bdt_docx.read_workbook(workbook)
+    said = {p.field: p.message for p in caught.value.problems}
+    assert said["tong_so_nguoi"].startswith(
+        "cần một số nguyên, nhưng ô định dạng ngày giờ nên hiện «25/01/1900»; hãy đổi định dạng"
+    )
+    assert "nên hiện «0:25»" in said["so_nguoi_du_hoi_nghi"]
+    assert said["so_nguoi_ung_cu"] == "cần một số nguyên, không phải giá trị TRUE"
