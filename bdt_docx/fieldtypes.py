@@ -170,13 +170,29 @@ class _Integer(FieldType):
 
     def from_cell(self, value: object, number_format: str, place: Problem) -> object:
         """A count typed into a cell formatted as a date or time is refused saying what the
-        cell shows (Excel shows 25 there as 25/01/1900)."""
+        cell shows (Excel shows 25 there as 25/01/1900); so is a number with a fraction that
+        the cell shows otherwise (25,4 formatted ``0`` shows 25, 0,96 formatted ``0%`` 96%)."""
         if isinstance(value, (dt.date, dt.time, dt.timedelta)):
             shows = shown(value, number_format)
             raise ValueProblem(
                 f"cần một số nguyên, nhưng ô định dạng ngày giờ nên hiện «{shows}»; hãy đổi "
                 "định dạng ô thành số (Format Cells → Number → General) rồi gõ lại số"
             )
+        if (
+            type(value) is float
+            and not value.is_integer()  # the usual cell: a whole number
+            and number_format.lower() != "general"
+            and not float(f"{value:.{_MAX_DIGITS}g}").is_integer()
+        ):
+            try:
+                shows = shown(value, number_format).strip()
+            except UnknownFormat:
+                return value
+            if shows != _number(value):
+                raise ValueProblem(
+                    f"cần một số nguyên, không phải số lẻ {_number(value)} (ô hiện «{shows}» do "
+                    "định dạng số của ô); hãy gõ lại số nguyên"
+                )
         return value
 
     def validation(self, low: int | None, high: int | None, label: str) -> dict[str, str]:

@@ -189,3 +189,26 @@ def test_a_count_in_a_date_or_time_cell_is_refused_saying_what_the_cell_shows(tm
     )
     assert "nên hiện «0:25»" in said["so_nguoi_du_hoi_nghi"]
     assert said["so_nguoi_ung_cu"] == "cần một số nguyên, không phải giá trị TRUE"
+
+
+def test_a_fraction_the_cell_shows_otherwise_is_refused_saying_what_it_shows(tmp_path):
+    """25,4 formatted ``0`` shows 25 and 0,96 formatted ``0%`` shows 96%: the clerk sees
+    those, so the message names them beside the number the cell holds."""
+    book = openpyxl.load_workbook(EXAMPLE)
+    sheet = book["Thông tin"]
+    for name, value, code in (("tong_so_nguoi", 25.4, "0"), ("so_nguoi_di_bau_cu", 0.96, "0%")):
+        _, ref = next(iter(book.defined_names[name].destinations))
+        sheet[ref.replace("$", "")].value = value
+        sheet[ref.replace("$", "")].number_format = code
+    workbook = tmp_path / "so.xlsx"
+    book.save(workbook)
+    with pytest.raises(WorkbookError) as caught:
+        bdt_docx.read_workbook(workbook)
+    said = {p.field: p.message for p in caught.value.problems}
+    assert said["tong_so_nguoi"] == (
+        "cần một số nguyên, không phải số lẻ 25,4 (ô hiện «25» do định dạng số của ô); hãy gõ "
+        "lại số nguyên"
+    )
+    assert (
+        "không phải số lẻ 0,96 (ô hiện «96%» do định dạng số của ô)" in said["so_nguoi_di_bau_cu"]
+    )
