@@ -571,7 +571,9 @@ def _merged_blocks(sheet: str, data: bytes) -> list[Area]:
     """The merged blocks of a sheet's XML (they follow its cells, so they are found without
     parsing the cells again)."""
     after = max(data.rfind(b"sheetData"), 0)
-    blocks = []
+    blocks: list[Area] = []
+    if data.find(b"mergeCell", after) < 0:  # (quicker than the expression's search for none)
+        return blocks
     for match in _MERGE_CELL.finditer(data, after):
         with suppress(NameLookupError, UnicodeDecodeError):  # a malformed block merges nothing
             blocks.append(parse_reference(f"'{sheet}'!{match[1].decode()}"))
