@@ -188,8 +188,10 @@ def _int_share(value: int, tong: int) -> str:
 
 
 def hai_chu_so(value: int) -> str:
-    """A count written with two digits below 10: ``1`` → ``01``, ``12`` → ``12``."""
-    return f"{_as_int(value, 'hai_chu_so'):02d}"
+    """A count written with two digits below 10, and a thousands point from a thousand on:
+    ``1`` → ``01``, ``12`` → ``12``, ``1250`` → ``1.250``."""
+    number = _as_int(value, "hai_chu_so")
+    return f"{number:02d}" if 0 <= number < 10 else so(number)
 
 
 #: What an unassigned document number prints: room to write the number by hand.

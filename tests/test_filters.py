@@ -112,6 +112,8 @@ def test_numbers(number, text):
 def test_counts_and_document_numbers():
     assert hai_chu_so(1) == "01"
     assert hai_chu_so(12) == "12"
+    assert hai_chu_so(0) == "00"
+    assert hai_chu_so(1250) == "1.250"  # ND30: a thousands point
     assert so_hieu(5) == "05"
     assert so_hieu(123) == "123"
     assert so_hieu(None).strip() == "" and len(so_hieu(None)) >= 4

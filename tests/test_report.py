@@ -39,6 +39,27 @@ def test_example_report_is_the_original_text(tmp_path):
     assert got == [allowed_slips(x) for x in seed_lines()]
 
 
+def test_counts_from_a_thousand_on_have_the_thousands_point(report):
+    """ND30's numbers: ``1.250``, not ``1250`` (a large office's counts); years stay as
+    they are written (``2021 - 2026``)."""
+    text = "\n".join(
+        lines(
+            report(
+                {
+                    "tong_so_nguoi": 1250,
+                    "so_nguoi_du_hoi_nghi": 1234,
+                    "so_nguoi_di_bau_cu": 1000,
+                    "so_nguoi_ung_cu": 1001,
+                }
+            )
+        )
+    )
+    assert "1.234/1.250 người tham gia (đạt 98,72%)" in text
+    assert "(1.000/1.250 người) tham gia bầu cử" in text
+    assert "giới thiệu 1.001 " in text
+    assert "nhiệm kỳ 2021 - 2026" in text and "1250" not in text
+
+
 def test_header_block_lines_come_first_in_order(tmp_path):
     out = bdt_docx.fill_report(EXAMPLE, output=tmp_path / "bao_cao.docx")
     first = lines(out)[:6]
@@ -105,7 +126,7 @@ def test_almost_everyone_is_not_a_hundred_percent(report):
             )
         )
     )
-    assert "kết quả 99,99% (24999/25000 người) tham gia bầu cử." in got
+    assert "kết quả 99,99% (24.999/25.000 người) tham gia bầu cử." in got
     assert "(đạt 100%)" in got
     assert "giới thiệu 12 công chức" in got
 

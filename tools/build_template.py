@@ -317,7 +317,7 @@ BODY: list[P | Tag] = [
         "Normal",
         "Đã tổ chức Hội nghị tuyên truyền các nội dung liên quan đến công tác bầu cử "
         "cho công chức và người lao động trong cơ quan, với số lượng "
-        "{{ so_nguoi_du_hoi_nghi }}/{{ tong_so_nguoi }} người tham gia (đạt "
+        "{{ so_nguoi_du_hoi_nghi|so }}/{{ tong_so_nguoi|so }} người tham gia (đạt "
         "{{ so_nguoi_du_hoi_nghi|phan_tram(tong_so_nguoi) }}). Hội nghị đã tuyên truyền về các "
         "văn bản, hướng dẫn của các cơ quan nhà nước có thẩm quyền về cuộc bầu cử; tuyên truyền "
         "cho công chức và người lao động của {{ ten_rut_gon }} nghiên cứu kỹ danh sách người ứng "
@@ -333,14 +333,14 @@ BODY: list[P | Tag] = [
         "Normal",
         "Toàn thể công chức và người lao động {{ ten_co_quan }} gương mẫu trong thực "
         "hiện quyền công dân, kết quả {{ so_nguoi_di_bau_cu|phan_tram(tong_so_nguoi) }} "
-        "({{ so_nguoi_di_bau_cu }}/{{ tong_so_nguoi }} người) tham gia bầu cử đầy đủ.",
+        "({{ so_nguoi_di_bau_cu|so }}/{{ tong_so_nguoi|so }} người) tham gia bầu cử đầy đủ.",
     ),
     Tag("else"),
     P(
         "Normal",
         "Công chức và người lao động {{ ten_co_quan }} thực hiện quyền công dân, kết "
         "quả {{ so_nguoi_di_bau_cu|phan_tram(tong_so_nguoi) }} "
-        "({{ so_nguoi_di_bau_cu }}/{{ tong_so_nguoi }} người) tham gia bầu cử.",
+        "({{ so_nguoi_di_bau_cu|so }}/{{ tong_so_nguoi|so }} người) tham gia bầu cử.",
     ),
     Tag("endif"),
     P(
