@@ -59,13 +59,13 @@ def saved_by_writer(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
 ODT_SENTENCE = (
     "Toàn thể công chức và người lao động {{ ten_co_quan }} gương mẫu trong thực hiện quyền "
     "công dân, kết quả {{ so_nguoi_di_bau_cu|phan_tram(tong_so_nguoi) }} "
-    "({{ so_nguoi_di_bau_cu }}/{{ tong_so_nguoi }} người) tham gia bầu cử đầy đủ."
+    "({{ so_nguoi_di_bau_cu|so }}/{{ tong_so_nguoi|so }} người) tham gia bầu cử đầy đủ."
 )
 ODT_EDITED = (
     'Toàn thể công chức và người lao động {{ ten_<text:span text:style-name="TBdtDam">co'
     "</text:span>_quan }} luôn gương mẫu trong thực hiện quyền công dân, kết quả "
     '{{ so_nguoi_di_bau_cu|phan_tram(<text:bookmark-start text:name="sua"/>tong_so_nguoi) '
-    '}}<text:bookmark-end text:name="sua"/> ({{ so_nguoi_di_bau_cu }}/{{ tong_so_nguoi }} '
+    '}}<text:bookmark-end text:name="sua"/> ({{ so_nguoi_di_bau_cu|so }}/{{ tong_so_nguoi|so }} '
     "người) tham gia bầu cử đầy đủ, đúng giờ."
 )
 BOLD_STYLE = (
@@ -134,7 +134,7 @@ def test_copy_renamed_into_another_folder_fills_the_same(tmp_path: Path) -> None
 ORIGINAL = (
     "Toàn thể công chức và người lao động {{ ten_co_quan }} gương mẫu trong thực hiện quyền "
     "công dân, kết quả {{ so_nguoi_di_bau_cu|phan_tram(tong_so_nguoi) }} "
-    "({{ so_nguoi_di_bau_cu }}/{{ tong_so_nguoi }} người) tham gia bầu cử đầy đủ."
+    "({{ so_nguoi_di_bau_cu|so }}/{{ tong_so_nguoi|so }} người) tham gia bầu cử đầy đủ."
 )
 WORD_EDITED = (
     '<w:r w:rsidR="00A1"><w:t xml:space="preserve">Toàn thể công chức và người lao động {</w:t>'
@@ -148,7 +148,7 @@ WORD_EDITED = (
     '<w:r><w:t xml:space="preserve">trong thực hiện quyền công dân, kết quả {{ '
     "so_nguoi_di_bau_cu|phan_tram(</w:t></w:r>"
     '<w:bookmarkStart w:id="0" w:name="_GoBack"/><w:r w:rsidR="00D4"><w:t>tong_so_nguoi) '
-    "}} ({{ so_nguoi_di_bau_cu }}/{{ tong_so_nguoi }} người) tham gia bầu cử đầy đủ"
+    "}} ({{ so_nguoi_di_bau_cu|so }}/{{ tong_so_nguoi|so }} người) tham gia bầu cử đầy đủ"
     '{{ “” }}, đúng giờ.</w:t></w:r><w:bookmarkEnd w:id="0"/>'
 )
 
