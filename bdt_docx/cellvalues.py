@@ -151,6 +151,11 @@ class CellReader:
         #: Style indexes known to be well formed (a cell with one of them and no value is blank).
         self._plain_styles: set[str] = set()
 
+    @property
+    def styles_read(self) -> bool:
+        """Whether the styles were read (:meth:`blank` then reads nothing)."""
+        return self._styles is not None
+
     def blank(self, c: etree._Element) -> bool:
         """Whether cell ``c`` holds nothing but a style (the spare rows under a list are
         such cells): what :meth:`read` reads as blank, told without building the cell."""

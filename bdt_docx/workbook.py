@@ -299,8 +299,10 @@ class Workbook:
             self._merged[sheet] = _merged_blocks(sheet, data)
         last_row = max(area.max_row for area in areas)
         end = _rows_end(data, last_row)
-        # whether the sheet has a style not written as an index: then a cell holding only
-        # a style (the spare rows) is looked at too, else skipped (looked for when one is met)
+        # whether the sheet has a style not written as an index: then a cell without a value
+        # is looked at too, else skipped (looked for when it matters: a cell holding only a
+        # well-formed style, as the spare rows' cells do, is skipped either way, once the
+        # styles are read, which looking at it would read)
         every_cell = None
         scan = _SheetScan(data, self._m, part)
         cells = {}
@@ -308,6 +310,8 @@ class Workbook:
             hidden = row.get("hidden") in ("1", "true")
             for col, c in scan.cells(row, spans):
                 if not len(c):
+                    if self._cells.styles_read and self._cells.blank(c):
+                        continue
                     if every_cell is None:
                         every_cell = _ODD_STYLE.search(data, 0, end) is not None
                     if not every_cell or self._cells.blank(c):

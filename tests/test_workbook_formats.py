@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bdt_docx.errors import WorkbookError
 from bdt_docx.workbook import MAX_ROW, Area, NameLookupError, Workbook
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -300,3 +301,21 @@ def test_a_long_list_with_unnumbered_rows_and_cells_is_read_whole(tmp_path):
     assert len(rows) == last - 1
     assert [r["so"] for r in rows] == list(range(2, last + 1))
     assert rows[-1]["ten"] == f"Đơn vị số {last} với một tên dài để sổ thật dài"
+
+
+@pytest.mark.parametrize("odd_style", [False, True], ids=["styles as numbers", "an odd style"])
+def test_a_damaged_styles_part_is_read_only_where_a_cell_needs_it(tmp_path, odd_style):
+    # cells holding a style alone are skipped without the styles, unless the sheet has a
+    # style not written as a number (then they are looked at, and the styles read)
+    odd = '<row r="9"><c r="A9" s="x"/></row>' if odd_style else ""
+    path = build(
+        tmp_path / "w.xlsx",
+        f'<row r="1"><c r="A1" s="1"/><c r="B1" s="2"/></row>{odd}',
+        styles="<cellXfs><xf numFmtId='0'></cellXfs>",  # not well-formed
+    )
+    if not odd_style:
+        assert values(path) == {}
+        return
+    with pytest.raises(WorkbookError) as caught:
+        values(path)
+    assert "styles.xml bị hỏng" in str(caught.value)
