@@ -221,21 +221,26 @@ class _WriterProcess:
         chunk = os.read(self._answers, 65536)
         if not chunk:  # the writer process is gone: what it had is lost
             for pending in self._waiting.values():
-                pending.set_exception(_gone(None))
+                if not pending.done():
+                    pending.set_exception(_gone(None))
             self._waiting.clear()
             return False
         self._received += chunk
+        # (each step can be interrupted by Ctrl+C and taken again: an answer is taken off
+        # only once its report's future has it)
         while len(self._received) >= _ANSWER.size:
             number, size = _ANSWER.unpack_from(self._received)
             end = _ANSWER.size + size
             if len(self._received) < end:
                 break
-            written, error = pickle.loads(self._received[_ANSWER.size : end])
-            pending = self._waiting.pop(number)
-            if error is None:
-                pending.set_result(written)
-            else:
-                pending.set_exception(error)
+            pending = self._waiting.get(number)
+            if pending is not None and not pending.done():
+                written, error = pickle.loads(self._received[_ANSWER.size : end])
+                if error is None:
+                    pending.set_result(written)
+                else:
+                    pending.set_exception(error)
+            self._waiting.pop(number, None)
             del self._received[:end]
         return True
 

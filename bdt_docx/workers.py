@@ -12,7 +12,7 @@ import contextlib
 import signal
 import threading
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -72,14 +72,54 @@ def fill_all(
     once every report is finished."""
     started = []
     try:  # leaving a Finisher made here waits until the reports begun are finished
-        with Finisher() if finisher is None else contextlib.nullcontext(finisher) as writer:
+        with (
+            Finisher() if finisher is None else contextlib.nullcontext(finisher) as writer,
+            _stops_between_workbooks() as stop_if_asked,
+        ):
             for task in tasks:
+                stop_if_asked()
                 started.append(_fill_one(prepared, *task, overwrite, writer))
                 if tracker is not None:
                     tracker.advance([started[-1][0]])
     except KeyboardInterrupt:
         raise Stopped([_settle(outcome, pending) for outcome, pending in started]) from None
     return [_settle(outcome, pending) for outcome, pending in started]
+
+
+@contextlib.contextmanager
+def _stops_between_workbooks() -> Iterator[Callable[[], None]]:
+    """Ctrl+C, and SIGTERM where a handler makes it stop as Ctrl+C does (the command's),
+    stop a batch between two workbooks, not in the middle of one: there, a report already
+    handed to be written could be left out of the outcomes, written but said not filled.
+    Gives what, called between two workbooks, runs the signal's own handler (which raises
+    KeyboardInterrupt) if one came meanwhile; only in the main thread (where signals are
+    handled), and only for the signals handled as Ctrl+C."""
+    asked: list[int] = []
+    kept: dict[int, Callable[[int, object], object]] = {}
+
+    def note(signum: int, frame: object) -> None:
+        asked.append(signum)
+
+    def stop_if_asked() -> None:
+        if asked:
+            kept[asked[0]](asked[0], None)
+            raise KeyboardInterrupt  # (a handler that did not raise)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield stop_if_asked
+        return
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(number)
+        if handler is signal.default_int_handler or (
+            number == signal.SIGTERM and callable(handler)
+        ):
+            kept[number] = signal.signal(number, note)
+    try:
+        yield stop_if_asked
+    finally:
+        for number, handler in kept.items():
+            signal.signal(number, handler)
 
 
 def _fill_one(

@@ -252,6 +252,34 @@ def _running(pid: int) -> bool:
     return True
 
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl+C", "SIGTERM"])
+def test_a_stop_coming_once_a_report_is_sent_to_be_written_lists_it(tmp_path, capsys, stop):
+    """Ctrl+C (or SIGTERM) right after b's report was handed to be written, before its
+    outcome was noted: the batch stops after b, which is listed as made (it was listed as
+    not filled while its report was there)."""
+    from bdt_docx import workers
+
+    books, out = _batch_folders(tmp_path, ("a", "b", "c"))
+    finisher = workers.Finisher
+
+    class PressedAfterB(finisher):
+        def write_package(self, members, output, *, overwrite=False):
+            pending = super().write_package(members, output, overwrite=overwrite)
+            if output.stem == "b":
+                os.kill(os.getpid(), stop)
+                time.sleep(0.1)  # (the signal is handled here, in the middle of b)
+            return pending
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workers, "Finisher", PressedAfterB)
+        code, data, _ = fill(capsys, str(books), "-d", str(out))
+    assert code == 130 and data["interrupted"] is True
+    assert [Path(p).name for p in data["reports"]] == ["a.docx", "b.docx"]
+    assert [Path(p).name for p in data["not_done"]] == ["c.xlsx"]
+    assert [r[4] for r in _summary_rows(out)] == ["đã tạo", "đã tạo", "chưa điền (đã dừng)"]
+    assert sorted(p.name for p in out.iterdir()) == ["a.docx", "b.docx", "tong_hop_bao_cao.csv"]
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="fake soffice is a sh script; /proc")
 def test_ctrl_c_while_libreoffice_runs_stops_it_and_says_what_was_done(tmp_path):
     books, out = _batch_folders(tmp_path, ("a", "b", "c", "d"))
