@@ -20,7 +20,6 @@ microseconds per workbook.
 from __future__ import annotations
 
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,25 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_batch import BATCH, VARIANTS, copies, make_workbooks  # noqa: E402
-from turns import in_turn, print_figures, versions  # noqa: E402
-from workbooks import TEMPLATE  # noqa: E402
-
-#: Passes over the workbooks per round (the round's figure is the least of them).
-PER_ROUND = 3
+from turns import on_the_batch  # noqa: E402
 
 # A worker: opens the workbooks, reads their cells once, then for each line it reads prints
 # the least CPU time, in seconds, of that many passes of read_context over them all.
 _WORKER = """
-import gc, sys, time
-from pathlib import Path
-sys.path.insert(0, sys.argv[1])
-from bdt_docx import validate
-from bdt_docx.template import prepare_template
-from bdt_docx.workbook import Workbook
-
-fields = prepare_template(sys.argv[2]).fields
-workbooks = [Workbook(path) for path in sorted(Path(sys.argv[3]).glob("*.xlsx"))]
+workbooks = [Workbook(path) for path in sorted(FOLDER.glob("*.xlsx"))]
 
 
 def read_once(workbook):
@@ -79,14 +65,12 @@ for line in sys.stdin:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    sources, rounds = versions(__doc__.split("\n")[0], argv)
-    with tempfile.TemporaryDirectory(prefix="bench-validate-") as temporary:
-        folder = Path(temporary)
-        copies(make_workbooks(folder / "variants", VARIANTS), folder / "batch", BATCH)
-        arguments = [str(TEMPLATE), str(folder / "batch")]
-        figures = in_turn(_WORKER, sources, arguments, rounds, PER_ROUND, 1e6)
-    print_figures("read_context without reading the sheets, per workbook", figures, "µs", 1)
-    return 0
+    return on_the_batch(
+        _WORKER,
+        argv,
+        __doc__.split("\n")[0],
+        "read_context without reading the sheets, per workbook",
+    )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import argparse
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -83,3 +84,35 @@ def print_figures(what: str, figures: dict[str, list[float]], unit: str, digits:
             f"median {statistics.median(this) / statistics.median(old):.2f}"
         )
     print(f"load average {load}; {time.strftime('%Y-%m-%d %H:%M')}")
+
+
+#: What a worker of :func:`on_the_batch` starts with: the version's package on the path,
+#: ``validate``, ``Workbook``, the shipped template's ``fields``, the workbooks' ``FOLDER``.
+_BATCH_WORKER_HEAD = """
+import gc, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from bdt_docx import validate
+from bdt_docx.template import prepare_template
+from bdt_docx.workbook import Workbook
+
+fields = prepare_template(sys.argv[2]).fields
+FOLDER = Path(sys.argv[3])
+"""
+
+
+def on_the_batch(worker: str, argv: Sequence[str] | None, description: str, what: str) -> int:
+    """Time ``worker`` (see :func:`in_turn`), after :data:`_BATCH_WORKER_HEAD`, in each
+    version the command line names, three passes a round, over the 240 workbooks of
+    ``bench_batch.py`` made afresh; print ``what`` it times, in µs a workbook."""
+    from bench_batch import BATCH, VARIANTS, copies, make_workbooks  # (benchmarks/, tests/
+    from workbooks import TEMPLATE  # on the path, as the benchmarks put them)
+
+    sources, rounds = versions(description, argv)
+    with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
+        folder = Path(temporary)
+        copies(make_workbooks(folder / "variants", VARIANTS), folder / "batch", BATCH)
+        arguments = [str(TEMPLATE), str(folder / "batch")]
+        figures = in_turn(_BATCH_WORKER_HEAD + worker, sources, arguments, rounds, 3, 1e6)
+    print_figures(what, figures, "µs", 1)
+    return 0
