@@ -48,6 +48,11 @@ _LISTING_CHARACTERS = re.compile("[\t\a\n\f]")
 #: How docxtpl's ``resolve_listing`` finds a paragraph.
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
+#: A bookmark's or a comment's anchor: its kind (``bookmark``, ``comment``), start or end
+#: (``Start``, ``RangeStart``, ``Reference``…) and id.
+_ANCHOR = re.compile(
+    r'<w:(bookmark|comment)(Start|End|RangeStart|RangeEnd|Reference)\b[^>]*?\bw:id="([^"]*)"[^>]*/>'
+)
 _DEPTH = 4  # how deep into lists and dicts docxtpl objects are looked for
 _PLAIN = (str, int, float, dt.date, type(None))
 _DOCXTPL_ESCAPES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
@@ -90,6 +95,8 @@ def _render_part(template: PreparedTemplate, part: Part, context: Mapping[str, A
     markup = RAW_PRINTS.count != first
     listed, changes = _resolve_listing(stepped)
     xml = _renumber_drawings(listed) if part.drawings or markup else listed
+    if part.anchors or markup:
+        xml = _anchors_once(xml)
     data = xml.encode("utf-8")
     try:
         if part.fit_grids:
@@ -286,6 +293,22 @@ def _resolve_paragraph(match: re.Match[str]) -> str:
     if _LISTING_CHARACTERS.search(paragraph) is None:
         return paragraph
     return DocxTemplate.resolve_listing(None, paragraph)
+
+
+def _anchors_once(xml: str) -> str:
+    """Each bookmark and comment anchor once: a loop copies them with their ids (a
+    ``_GoBack`` or ``_Ref`` bookmark, a comment, inside a repeated paragraph or row), and an
+    id used twice is invalid (Word may repair the report); the first copy is kept."""
+    seen: set[tuple[str, str, str]] = set()
+
+    def first(match: re.Match[str]) -> str:
+        key = (match[1], match[2], match[3])
+        if key in seen:
+            return ""
+        seen.add(key)
+        return match[0]
+
+    return _ANCHOR.sub(first, xml)
 
 
 def _renumber_drawings(xml: str) -> str:

@@ -275,6 +275,10 @@ def default_template() -> Path:
     return Path(str(folder.joinpath(DEFAULT_TEMPLATE_NAME)))
 
 
+#: What marks a bookmark or a comment in a part (see :attr:`Part.anchors`).
+_ANCHORS = ("<w:bookmarkStart", "<w:commentRangeStart", "<w:commentReference")
+
+
 @dataclass(frozen=True)
 class Part:
     """A part of the template package: its zip entry and, if rendered, its Jinja template;
@@ -300,6 +304,9 @@ class Part:
     #: False when the part's fixed text holds no drawing (``<wp:docPr``) and every value it
     #: prints is escaped (a drawing's id then needs no renumbering unless markup is printed).
     drawings: bool = True
+    #: True when the part's fixed text holds bookmarks or comment anchors, which a loop
+    #: would copy with their ids (:func:`~bdt_docx.render.render_parts` keeps the first).
+    anchors: bool = True
     #: Where :attr:`compiled` is compact, the part's template as docxtpl renders it,
     #: compiled when first called. Compact: the line feed docxtpl puts before each
     #: paragraph (and removes after rendering) is already removed from its fixed text, for
@@ -361,7 +368,7 @@ def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> P
             embedded = embedded_description(package)
             settings = _part_names(package, {SETTINGS_TYPE})
         raw = [
-            (info, _unstretched_breaks(data) if info.filename in settings else data)
+            (info, _report_settings(data) if info.filename in settings else data)
             for info, data in raw
         ]
         clean = {
@@ -505,13 +512,20 @@ _AFTER_COMPAT = frozenset(
 )  # fmt: skip
 
 
-def _unstretched_breaks(data: bytes) -> bytes:
-    """The settings part with ``w:doNotExpandShiftReturn``: a line break inside a justified
-    paragraph (a value of several lines in running text) ends a line without stretching it,
-    in Word and in LibreOffice."""
+def _report_settings(data: bytes) -> bytes:
+    """The settings part of the reports: with ``w:doNotExpandShiftReturn`` (a line break
+    inside a justified paragraph, a value of several lines in running text, ends a line
+    without stretching it, in Word and in LibreOffice), without ``w:trackRevisions`` (the
+    template's tracked changes are accepted when it is filled; a report opened with Track
+    Changes on would track every edit of whoever finishes and signs it)."""
     root = parse_xml(data, "word/settings.xml")
+    tracking = root.findall("w:trackRevisions", NS)
+    for setting in tracking:
+        root.remove(setting)
     if root.find("w:compat/w:doNotExpandShiftReturn", NS) is not None:
-        return data
+        if not tracking:
+            return data
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     compat = root.find(qn("w:compat"))
     if compat is None:
         compat = etree.Element(qn("w:compat"))
@@ -563,6 +577,7 @@ def _prepare_part(
         well_formed=well_formed,
         original=cache(partial(_compile_source, env, source, info.filename)) if compact else None,
         drawings=not well_formed or "<wp:docPr" in source,
+        anchors=any(anchor in source for anchor in _ANCHORS),
     )
 
 

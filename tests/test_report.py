@@ -217,3 +217,34 @@ def test_render_report_from_a_script(tmp_path):
     out = bdt_docx.render_report(context, output=tmp_path / "r.docx")
     got = lines(out)
     assert got[got.index("Nơi nhận:") - 1].endswith("của Ban Dân tộc tỉnh Hà Giang./.")
+
+
+def test_a_bookmark_and_a_comment_in_a_repeated_paragraph_are_kept_once(tmp_path):
+    """Word leaves bookmarks (``_GoBack`` where the clerk last typed, ``_Ref`` of a
+    cross-reference) and comments where the clerk puts them; in a ``{%p for %}`` paragraph
+    the loop copied them with their ids, which must be unique (Word may repair the
+    report): the first copy is kept."""
+    from docx.oxml import parse_xml
+
+    from bdt_docx.template import default_template
+
+    document = docx.Document(str(default_template()))
+    looped = next(
+        p
+        for table in document.tables
+        for cell in table._cells
+        for p in cell.paragraphs
+        if "nn.noi_nhan" in p.text
+    )
+    w = f'xmlns:w="{W.strip("{}")}"'
+    looped._p.insert(1, parse_xml(f'<w:bookmarkStart {w} w:id="77" w:name="_GoBack"/>'))
+    looped._p.append(parse_xml(f'<w:bookmarkEnd {w} w:id="77"/>'))
+    document.add_comment(looped.runs, text="mỗi nơi nhận một dòng", author="Văn thư")
+    document.save(tmp_path / "mau.docx")
+    report = bdt_docx.fill_report(EXAMPLE, tmp_path / "mau.docx", tmp_path / "bao_cao.docx")
+    body = part_xml(report, "word/document.xml")
+    for anchor in ("bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd"):
+        ids = [e.get(f"{W}id") for e in body.iter(f"{W}{anchor}")]
+        assert len(ids) == len(set(ids)) == 1, anchor
+    assert len(list(body.iter(f"{W}commentReference"))) == 1
+    assert "- UBND tỉnh;" in lines(report) and "- Lưu: VT." in lines(report)

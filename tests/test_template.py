@@ -9,8 +9,9 @@ import zipfile
 
 import pytest
 from corpus.builders import docx_template
+from lxml import etree
 from reading import lines
-from workbooks import TEMPLATE
+from workbooks import EXAMPLE, TEMPLATE
 
 from bdt_docx.api import render_report
 from bdt_docx.cli import main
@@ -175,3 +176,27 @@ def test_a_loops_counters_and_flags_are_read_as_jinja_reads_them(tmp_path):
     private = docx_template(tmp_path, ["{% for r in ds %}{{ loop._length }}{% endfor %}"])
     with pytest.raises(TemplateError, match="không được chạy mã"):
         render_report({"ds": [1]}, private, tmp_path / "r.docx")
+
+
+def test_a_template_saved_with_track_changes_on_gives_reports_with_it_off(tmp_path):
+    """Word writes ``<w:trackRevisions/>`` into the settings while Track Changes is on; the
+    template's changes are accepted when it is filled, and the report must not track every
+    edit of whoever finishes and signs it. The other settings stay."""
+    import docx
+    from docx.oxml import parse_xml
+
+    from bdt_docx import fill_report
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    template = docx.Document(str(TEMPLATE))
+    settings = template.settings.element
+    settings.insert(0, parse_xml(f'<w:trackRevisions xmlns:w="{w}"/>'))
+    before = {child.tag for child in settings}
+    template.save(tmp_path / "mau.docx")
+    report = fill_report(EXAMPLE, tmp_path / "mau.docx", tmp_path / "bao_cao.docx")
+    with zipfile.ZipFile(report) as package:
+        written = etree.fromstring(package.read("word/settings.xml"))
+    after = {child.tag for child in written}
+    assert f"{{{w}}}trackRevisions" not in after
+    assert after == before - {f"{{{w}}}trackRevisions"}
+    assert written.find(f"{{{w}}}compat/{{{w}}}doNotExpandShiftReturn") is not None
