@@ -166,24 +166,32 @@ def test_a_date_printed_without_a_filter_reads_as_the_cell_shows_it(tmp_path):
         assert expected in report_text(report)
 
 
+def _refusals(tmp_path, **typed: tuple[object, str | None]) -> dict[str | None, str]:
+    """The example with a value (and a number format, if given) typed into the cell of each
+    name of ``typed``: what the refusal says, by field."""
+    book = openpyxl.load_workbook(EXAMPLE)
+    sheet = book["Thông tin"]
+    for name, (value, code) in typed.items():
+        _, ref = next(iter(book.defined_names[name].destinations))
+        sheet[ref.replace("$", "")].value = value
+        if code is not None:
+            sheet[ref.replace("$", "")].number_format = code
+    book.save(tmp_path / "so.xlsx")
+    with pytest.raises(WorkbookError) as caught:
+        bdt_docx.read_workbook(tmp_path / "so.xlsx")
+    return {p.field: p.message for p in caught.value.problems}
+
+
 def test_a_count_in_a_date_or_time_cell_is_refused_saying_what_the_cell_shows(tmp_path):
     """25 typed into a cell formatted as a date shows 25/01/1900 in Excel; TRUE is a
     boolean. Each is refused saying what the cell holds and, for a date or a time, how to
     format the cell (the message said only that a whole number was needed)."""
-    book = openpyxl.load_workbook(EXAMPLE)
-    sheet = book["Thông tin"]
-    cells = {"tong_so_nguoi": (25, "dd/mm/yyyy"), "so_nguoi_du_hoi_nghi": (dt.time(0, 25), "h:mm")}
-    for name, (value, code) in cells.items():
-        _, ref = next(iter(book.defined_names[name].destinations))
-        sheet[ref.replace("$", "")].value = value
-        sheet[ref.replace("$", "")].number_format = code
-    _, ref = next(iter(book.defined_names["so_nguoi_ung_cu"].destinations))
-    sheet[ref.replace("$", "")].value = True
-    workbook = tmp_path / "so.xlsx"
-    book.save(workbook)
-    with pytest.raises(WorkbookError) as caught:
-        bdt_docx.read_workbook(workbook)
-    said = {p.field: p.message for p in caught.value.problems}
+    said = _refusals(
+        tmp_path,
+        tong_so_nguoi=(25, "dd/mm/yyyy"),
+        so_nguoi_du_hoi_nghi=(dt.time(0, 25), "h:mm"),
+        so_nguoi_ung_cu=(True, None),
+    )
     assert said["tong_so_nguoi"].startswith(
         "cần một số nguyên, nhưng ô định dạng ngày giờ nên hiện «25/01/1900»; hãy đổi định dạng"
     )
@@ -194,17 +202,7 @@ def test_a_count_in_a_date_or_time_cell_is_refused_saying_what_the_cell_shows(tm
 def test_a_fraction_the_cell_shows_otherwise_is_refused_saying_what_it_shows(tmp_path):
     """25,4 formatted ``0`` shows 25 and 0,96 formatted ``0%`` shows 96%: the clerk sees
     those, so the message names them beside the number the cell holds."""
-    book = openpyxl.load_workbook(EXAMPLE)
-    sheet = book["Thông tin"]
-    for name, value, code in (("tong_so_nguoi", 25.4, "0"), ("so_nguoi_di_bau_cu", 0.96, "0%")):
-        _, ref = next(iter(book.defined_names[name].destinations))
-        sheet[ref.replace("$", "")].value = value
-        sheet[ref.replace("$", "")].number_format = code
-    workbook = tmp_path / "so.xlsx"
-    book.save(workbook)
-    with pytest.raises(WorkbookError) as caught:
-        bdt_docx.read_workbook(workbook)
-    said = {p.field: p.message for p in caught.value.problems}
+    said = _refusals(tmp_path, tong_so_nguoi=(25.4, "0"), so_nguoi_di_bau_cu=(0.96, "0%"))
     assert said["tong_so_nguoi"] == (
         "cần một số nguyên, không phải số lẻ 25,4 (ô hiện «25» do định dạng số của ô); hãy gõ "
         "lại số nguyên"

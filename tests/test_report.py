@@ -39,21 +39,21 @@ def test_example_report_is_the_original_text(tmp_path):
     assert got == [allowed_slips(x) for x in seed_lines()]
 
 
+def _counted(report, total: int, at_meeting: int, voting: int, standing: int) -> str:
+    """The text of the report of the example with these counts."""
+    counts = {
+        "tong_so_nguoi": total,
+        "so_nguoi_du_hoi_nghi": at_meeting,
+        "so_nguoi_di_bau_cu": voting,
+        "so_nguoi_ung_cu": standing,
+    }
+    return "\n".join(lines(report(counts)))
+
+
 def test_counts_from_a_thousand_on_have_the_thousands_point(report):
     """ND30's numbers: ``1.250``, not ``1250`` (a large office's counts); years stay as
     they are written (``2021 - 2026``)."""
-    text = "\n".join(
-        lines(
-            report(
-                {
-                    "tong_so_nguoi": 1250,
-                    "so_nguoi_du_hoi_nghi": 1234,
-                    "so_nguoi_di_bau_cu": 1000,
-                    "so_nguoi_ung_cu": 1001,
-                }
-            )
-        )
-    )
+    text = _counted(report, 1250, 1234, 1000, 1001)
     assert "1.234/1.250 người tham gia (đạt 98,72%)" in text
     assert "(1.000/1.250 người) tham gia bầu cử" in text
     assert "giới thiệu 1.001 " in text
@@ -114,18 +114,7 @@ def test_no_nominee_and_partial_turnout(report):
 
 
 def test_almost_everyone_is_not_a_hundred_percent(report):
-    got = "\n".join(
-        lines(
-            report(
-                {
-                    "tong_so_nguoi": 25000,
-                    "so_nguoi_di_bau_cu": 24999,
-                    "so_nguoi_du_hoi_nghi": 25000,
-                    "so_nguoi_ung_cu": 12,
-                }
-            )
-        )
-    )
+    got = _counted(report, 25000, 25000, 24999, 12)
     assert "kết quả 99,99% (24.999/25.000 người) tham gia bầu cử." in got
     assert "(đạt 100%)" in got
     assert "giới thiệu 12 công chức" in got
