@@ -37,9 +37,11 @@ from bdt_docx.namespaces import PACKAGE_RELATIONSHIPS
 __all__ = [
     "MAX_PACKAGE_BYTES",
     "MAX_PART_BYTES",
+    "WRITER_DOCUMENT",
     "Package",
     "PackageError",
     "Relationship",
+    "is_writer_document",
     "parse_xml",
     "part_path",
     "refuse_doctype",
@@ -131,6 +133,19 @@ def parse_xml(data: bytes, part: str | None = None) -> etree._Element:
 
 def _too_large(part: str) -> PackageError:
     return PackageError(f"phần {part} giải nén ra quá lớn (có thể là tệp độc hại)", part)
+
+
+#: Why a LibreOffice Writer document (.odt) given for a Word one cannot be used, and what to do.
+WRITER_DOCUMENT = (
+    "tệp là văn bản .odt của LibreOffice Writer, không phải văn bản Word .docx: hãy mở nó "
+    "trong Writer, File → Save As, chọn Word 2007-365 (.docx)"
+)
+_ODT = b"application/vnd.oasis.opendocument.text"
+
+
+def is_writer_document(package: Package) -> bool:
+    """Whether ``package`` is a LibreOffice Writer document (.odt), by its ``mimetype``."""
+    return "mimetype" in package.names and package.read("mimetype").strip() == _ODT
 
 
 def part_path(base: str, target: str) -> str:

@@ -40,7 +40,13 @@ from bdt_docx.filters import FILTERS
 from bdt_docx.grids import fit_grids
 from bdt_docx.namespaces import CONTENT_TYPES, NS, qn
 from bdt_docx.output import Member, deflate, write_package
-from bdt_docx.package import Package, PackageError, parse_xml
+from bdt_docx.package import (
+    WRITER_DOCUMENT,
+    Package,
+    PackageError,
+    is_writer_document,
+    parse_xml,
+)
 from bdt_docx.proofs import always_well_formed
 from bdt_docx.tags import (
     PARAGRAPH_FILTER,
@@ -364,6 +370,8 @@ def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> P
     env = make_environment()
     try:
         with Package(path) as package:
+            if is_writer_document(package):
+                raise PackageError(WRITER_DOCUMENT)
             raw, rendered = read_parts(package)
             embedded = embedded_description(package)
             settings = _part_names(package, {SETTINGS_TYPE})
@@ -418,9 +426,10 @@ def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> P
 
 
 def _not_docx(exc: PackageError, path: Path) -> TemplateError:
-    return TemplateError(
-        f"tệp mẫu không phải tệp Word .docx hợp lệ: {exc.reason}", path, code="template.not_docx"
-    )
+    reason = exc.reason
+    if reason != WRITER_DOCUMENT:  # (which says what the file is already)
+        reason = f"tệp mẫu không phải tệp Word .docx hợp lệ: {reason}"
+    return TemplateError(reason, path, code="template.not_docx")
 
 
 def _lists(parts: Iterable[Part]) -> dict[str, list[str]]:

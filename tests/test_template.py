@@ -200,3 +200,22 @@ def test_a_template_saved_with_track_changes_on_gives_reports_with_it_off(tmp_pa
     assert f"{{{w}}}trackRevisions" not in after
     assert after == before - {f"{{{w}}}trackRevisions"}
     assert written.find(f"{{{w}}}compat/{{{w}}}doNotExpandShiftReturn") is not None
+
+
+@pytest.mark.slow
+def test_a_template_saved_as_odt_by_writer_says_to_save_it_as_docx(tmp_path, capsys):
+    """The template saved by LibreOffice Writer in its own format (.odt): lint and fill say
+    so, with how to save it as a .docx (they said the Word content part was missing)."""
+    from needs import require_libreoffice
+
+    from bdt_docx.cli import main
+    from bdt_docx.libreoffice import run_conversion
+
+    require_libreoffice()
+    odt = run_conversion(TEMPLATE, "odt", tmp_path / "odt")
+    for argv in (["lint", str(odt)], ["fill", str(EXAMPLE), "-t", str(odt), "-d", str(tmp_path)]):
+        assert main(argv) == 4
+        err = capsys.readouterr().err
+        assert "tệp là văn bản .odt của LibreOffice Writer" in err, argv
+        assert "Save As, chọn Word 2007-365 (.docx)" in err and "thiếu" not in err
+    assert not list(tmp_path.glob("*.docx"))

@@ -27,7 +27,13 @@ from bdt_docx.namespaces import (
     REL_THEME,
     qn,
 )
-from bdt_docx.package import Package, PackageError, Relationship
+from bdt_docx.package import (
+    WRITER_DOCUMENT,
+    Package,
+    PackageError,
+    Relationship,
+    is_writer_document,
+)
 
 __all__ = ["Document"]
 
@@ -158,16 +164,9 @@ class Document:
         return result
 
 
-#: The ``mimetype`` entry of a LibreOffice Writer document (.odt).
-_ODT = b"application/vnd.oasis.opendocument.text"
-
-
 def _not_word(package: Package) -> str:
     """Why a package is not a Word document; a Writer document (.odt) is named, with how to
     save it as a .docx."""
-    if "mimetype" in package.names and package.read("mimetype").strip() == _ODT:
-        return (
-            "tệp là văn bản .odt của LibreOffice Writer, không phải văn bản Word .docx: hãy mở "
-            "nó trong Writer, File → Save As, chọn Word 2007-365 (.docx)"
-        )
+    if is_writer_document(package):
+        return WRITER_DOCUMENT
     return "tệp không có phần nội dung văn bản Word"
