@@ -98,7 +98,7 @@ class Problem:
 
 
 #: Codes of what an error tells beside the problems, done on the way (not a fault to fix).
-NOTES = frozenset({"pdf.stale_removed"})
+NOTES = frozenset({"pdf.stale_removed", "tracked-changes"})
 
 
 class BdtDocxError(Exception):

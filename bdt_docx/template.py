@@ -387,8 +387,9 @@ def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> P
         # The tags are checked before Jinja sees them: a broken template is refused with
         # where each fault is, not with a Jinja stack trace.
         analysis = analyse_parts(clean.values(), env)
-        if analysis.blocking:
-            raise TemplateError(list(analysis.blocking), path)
+        if analysis.blocking:  # (with the note of tracked changes: a tag deleted as one)
+            notes = [f for f in analysis.findings if f.code == "tracked-changes"]
+            raise TemplateError([*analysis.blocking, *notes], path)
         parts = tuple(
             _prepare_part(env, info, data, clean.get(info.filename)) for info, data in raw
         )

@@ -219,3 +219,29 @@ def test_a_template_saved_as_odt_by_writer_says_to_save_it_as_docx(tmp_path, cap
         assert "tệp là văn bản .odt của LibreOffice Writer" in err, argv
         assert "Save As, chọn Word 2007-365 (.docx)" in err and "thiếu" not in err
     assert not list(tmp_path.glob("*.docx"))
+
+
+def test_a_tag_deleted_with_track_changes_on_is_refused_with_the_note_of_the_change(tmp_path):
+    """``{%p endif %}`` deleted while Track Changes was on still shows in Word, struck
+    through; the refusal says a tag is missing and, as a note, that the template holds a
+    tracked change, which filling accepts (the note was dropped)."""
+    from corpus.builders import rewrite_parts
+
+    from bdt_docx import TemplateError
+
+    plain = b'<w:r><w:t xml:space="preserve">{%p endif %}</w:t></w:r>'
+    deleted = (
+        '<w:del w:id="901" w:author="Văn thư" w:date="2026-05-04T08:00:00Z"><w:r>'
+        '<w:delText xml:space="preserve">{%p endif %}</w:delText></w:r></w:del>'
+    ).encode()
+
+    def delete_one(name: str, data: bytes) -> bytes:
+        return data.replace(plain, deleted, 1) if name == "word/document.xml" else data
+
+    template = rewrite_parts(TEMPLATE, tmp_path / "mau.docx", delete_one)
+    with pytest.raises(TemplateError) as caught:
+        prepare_template(template)
+    text = str(caught.value)
+    assert "không được đóng: thiếu {% endif %}" in text
+    assert "\nLưu ý: mẫu còn 1 thay đổi được theo dõi (Track Changes)" in text
+    assert [p.code for p in caught.value.problems][-1] == "tracked-changes"
