@@ -159,12 +159,17 @@ def find_workbooks(paths: PathLike | Iterable[PathLike]) -> list[Path]:
     return found
 
 
+def _by_name(path: Path) -> tuple[str, str]:
+    """Sorts files by name as a clerk reads a folder (letter case aside)."""
+    return path.name.casefold(), path.name
+
+
 def _workbooks_in(folder: Path) -> list[Path]:
     """The workbooks directly inside ``folder``, sorted by name, lock and temporary files
     left out."""
     return [
         p
-        for p in sorted(folder.iterdir(), key=lambda p: (p.name.casefold(), p.name))
+        for p in sorted(folder.iterdir(), key=_by_name)
         if p.suffix.lower() in WORKBOOK_SUFFIXES
         and not p.name.startswith((_LOCK_PREFIX, TEMP_PREFIX))
         and p.is_file()
@@ -176,7 +181,7 @@ def _workbooks_below(folders: list[Path]) -> str:
     reads them (``"…/xa_A" (3 sổ), "…/xa_B" (1 sổ)``); empty when none does."""
     listed = []
     for folder in folders:
-        for sub in sorted(folder.iterdir(), key=lambda p: (p.name.casefold(), p.name)):
+        for sub in sorted(folder.iterdir(), key=_by_name):
             with contextlib.suppress(OSError):  # (a folder that cannot be listed)
                 if sub.is_dir() and (count := len(_workbooks_in(sub))):
                     listed.append(f'"{sub}" ({count} sổ)')

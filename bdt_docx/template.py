@@ -532,10 +532,17 @@ def _report_settings(data: bytes) -> bytes:
     tracking = root.findall("w:trackRevisions", NS)
     for setting in tracking:
         root.remove(setting)
-    if root.find("w:compat/w:doNotExpandShiftReturn", NS) is not None:
-        if not tracking:
-            return data
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    unstretched = root.find("w:compat/w:doNotExpandShiftReturn", NS) is not None
+    if unstretched and not tracking:
+        return data
+    if not unstretched:
+        _add_unstretched_breaks(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _add_unstretched_breaks(root: etree._Element) -> None:
+    """Put ``w:doNotExpandShiftReturn`` into the settings ``root``'s ``w:compat`` (made
+    where it is missing), in the schema's order."""
     compat = root.find(qn("w:compat"))
     if compat is None:
         compat = etree.Element(qn("w:compat"))
@@ -550,7 +557,6 @@ def _report_settings(data: bytes) -> bytes:
         after[0].addprevious(mark)
     else:
         compat.append(mark)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _insert_before(parent: etree._Element, child: etree._Element, later: frozenset[str]) -> None:
