@@ -91,9 +91,11 @@ def _stops_between_workbooks() -> Iterator[Callable[[], None]]:
     """Ctrl+C, and SIGTERM where a handler makes it stop as Ctrl+C does (the command's),
     stop a batch between two workbooks, not in the middle of one: there, a report already
     handed to be written could be left out of the outcomes, written but said not filled.
-    Gives what, called between two workbooks, runs the signal's own handler (which raises
-    KeyboardInterrupt) if one came meanwhile; only in the main thread (where signals are
-    handled), and only for the signals handled as Ctrl+C."""
+    Gives what, called between two workbooks, runs the handler of each signal that came
+    meanwhile (Ctrl+C's and the command's raise KeyboardInterrupt; another handler goes on
+    as it would have); only in the main thread (where signals are handled), and only for
+    the signals handled as Ctrl+C or by a handler of the program's. A signal during the
+    last workbook comes too late to stop anything: the batch is done."""
     asked: list[int] = []
     kept: dict[int, Callable[[int, object], object]] = {}
 
@@ -101,9 +103,9 @@ def _stops_between_workbooks() -> Iterator[Callable[[], None]]:
         asked.append(signum)
 
     def stop_if_asked() -> None:
-        if asked:
-            kept[asked[0]](asked[0], None)
-            raise KeyboardInterrupt  # (a handler that did not raise)
+        while asked:
+            signum = asked.pop(0)
+            kept[signum](signum, None)
 
     if threading.current_thread() is not threading.main_thread():
         yield stop_if_asked

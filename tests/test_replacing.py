@@ -280,6 +280,35 @@ def test_a_stop_coming_once_a_report_is_sent_to_be_written_lists_it(tmp_path, ca
     assert sorted(p.name for p in out.iterdir()) == ["a.docx", "b.docx", "tong_hop_bao_cao.csv"]
 
 
+def test_a_program_s_own_sigterm_handler_runs_between_workbooks_and_the_batch_goes_on(tmp_path):
+    """A program using the library with its own SIGTERM handler, one that does not stop:
+    the handler runs once, between two workbooks, and the batch fills every workbook."""
+    from bdt_docx import workers
+    from bdt_docx.batch import fill_reports
+
+    books, out = _batch_folders(tmp_path, ("a", "b", "c"))
+    finisher, noted = workers.Finisher, []
+
+    class TermAfterB(finisher):
+        def write_package(self, members, output, *, overwrite=False):
+            pending = super().write_package(members, output, overwrite=overwrite)
+            if output.stem == "b":
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(0.1)
+            return pending
+
+    before = signal.signal(signal.SIGTERM, lambda signum, frame: noted.append(signum))
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(workers, "Finisher", TermAfterB)
+            result = fill_reports(sorted(books.iterdir()), output_dir=out)
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert noted == [signal.SIGTERM]
+    assert [p.name for p in result.reports] == ["a.docx", "b.docx", "c.docx"]
+    assert not result.failures and not result.not_done
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="fake soffice is a sh script; /proc")
 def test_ctrl_c_while_libreoffice_runs_stops_it_and_says_what_was_done(tmp_path):
     books, out = _batch_folders(tmp_path, ("a", "b", "c", "d"))
