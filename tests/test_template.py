@@ -203,6 +203,32 @@ def test_a_template_saved_with_track_changes_on_gives_reports_with_it_off(tmp_pa
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("kind", "says"),
+    [
+        ("doc", "tệp mẫu là văn bản Word 97-2003 (.doc)"),
+        ("rtf", "tệp mẫu là văn bản RTF (.rtf)"),
+        ("fodt", "tệp mẫu là văn bản LibreOffice Writer dạng XML phẳng (.fodt)"),
+    ],
+)
+def test_a_template_saved_by_writer_in_another_format_says_to_save_it_as_docx(
+    tmp_path, capsys, kind, says
+):
+    """Writer's other formats (also what Word 97-2003 and RTF are) are named, with how to
+    save the template as a .docx (they said only that the file was no Office file)."""
+    from needs import require_libreoffice
+
+    from bdt_docx.cli import main
+    from bdt_docx.libreoffice import run_conversion
+
+    require_libreoffice()
+    other = run_conversion(TEMPLATE, kind, tmp_path / kind)
+    assert main(["lint", str(other)]) == 4
+    err = capsys.readouterr().err
+    assert says in err and "Save As) kiểu Word Document (.docx)" in err
+
+
+@pytest.mark.slow
 def test_a_template_saved_as_odt_by_writer_says_to_save_it_as_docx(tmp_path, capsys):
     """The template saved by LibreOffice Writer in its own format (.odt): lint and fill say
     so, with how to save it as a .docx (they said the Word content part was missing)."""
