@@ -12,23 +12,40 @@ reading and rendering of the next report (measured: about 0.4 ms of CPU per repo
 2.5). A process of its own writes beside the batch without taking turns: a one-job batch
 on two cores is 5-6 % quicker. It compresses the rendered parts and lays out the zip too,
 which takes another 10 % off the batch's own process.
+
+Either way, reports going to a folder on a disk of this computer reach the disk in groups,
+one sync of the file system for each (:class:`_Grouped`); the others each with its own
+``fsync`` (:class:`_Writing`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import pickle
+import queue
 import signal
 import struct
 import sys
 import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from bdt_docx.errors import OutputError
-from bdt_docx.output import Folders, Member, Rendered, package_bytes, write_file
+from bdt_docx.output import (
+    Folders,
+    Member,
+    Rendered,
+    move_into_place,
+    package_bytes,
+    sync_file_system,
+    synced_as_one,
+    write_file,
+    written_temp,
+)
 
 __all__ = ["Finisher"]
 
@@ -44,6 +61,10 @@ _KEPT_PARTS = 256
 #: An answer: the request's number and the length of what follows (a pickled
 #: ``(destination, None)`` or ``(None, error)``).
 _ANSWER = struct.Struct("<QI")
+#: Reports made safe on the disk together (:class:`_Grouped`): at most this many, and none
+#: waiting longer than this many seconds for the others.
+_GROUP = 8
+_GROUP_SECONDS = 0.02
 
 
 class Finisher:
@@ -63,11 +84,7 @@ class Finisher:
         self.folders: Folders = {}
         self._room = threading.BoundedSemaphore(backlog)
         self._process = _WriterProcess.start(threads, backlog) if process else None
-        self._pool = (
-            ThreadPoolExecutor(threads, thread_name_prefix="bdt-docx-write")
-            if self._process is None
-            else None
-        )
+        self._writing = _Writing(threads) if self._process is None else None
 
     def __enter__(self) -> Finisher:
         return self
@@ -75,8 +92,8 @@ class Finisher:
     def __exit__(self, *exc_info: object) -> None:
         if self._process is not None:
             self._process.close()
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
+        if self._writing is not None:
+            self._writing.close()
 
     def write_package(
         self, members: Iterable[Member | Rendered], output: Path, *, overwrite: bool = False
@@ -92,15 +109,125 @@ class Finisher:
         if self._process is not None:
             return self._process.submit(list(members), output, overwrite)
         data = package_bytes(members, output)
-        assert self._pool is not None
+        assert self._writing is not None
         self._room.acquire()
         try:
-            pending = self._pool.submit(write_file, data, output, overwrite)
+            pending = self._writing.submit(data, output, overwrite)
         except BaseException:
             self._room.release()
             raise
         pending.add_done_callback(lambda _: self._room.release())
         return pending
+
+
+class _Writing:
+    """Writes reports as :func:`~bdt_docx.output.write_file` does, in the background: those
+    going to a folder whose file system can be synced whole, in groups (:class:`_Grouped`);
+    the others (a network drive, Windows…) each by a thread of a pool, ``threads`` side by
+    side, each synced on its own."""
+
+    def __init__(self, threads: int) -> None:
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="bdt-docx-write")
+        self._grouped: _Grouped | None = None
+
+    def submit(self, data: bytes, output: Path, overwrite: bool) -> Future[Path]:
+        """Write ``data`` at ``output``; the future gives ``output`` or the error."""
+        if synced_as_one(os.path.dirname(output)) is None:
+            return self._pool.submit(write_file, data, output, overwrite)
+        if self._grouped is None:
+            self._grouped = _Grouped()
+        return self._grouped.submit(data, output, overwrite)
+
+    def close(self) -> None:
+        """Wait until every report sent is written (or has failed)."""
+        if self._grouped is not None:
+            self._grouped.close()
+        self._pool.shutdown(wait=True)
+
+
+#: What :class:`_Grouped`'s thread is told besides reports: make the group safe now (someone
+#: waits for one of its reports), and: make it safe, then end.
+_NOW, _END = object(), object()
+
+
+class _Grouped:
+    """Writes reports with one thread: each into its temporary file as it comes, then, once
+    :data:`_GROUP` reports wait, or the first has waited :data:`_GROUP_SECONDS`, or someone
+    waits for one of them, all of them onto the disk by one sync of their file system
+    (instead of one ``fsync`` each: a fifth of the time, and no thread of the batch woken
+    for each report), and each moved into place. A file system that cannot be synced (the
+    sync failed) gets each of its files synced on its own, which tells which one failed."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="bdt-docx-write", daemon=True)
+        self._thread.start()
+
+    def submit(self, data: bytes, output: Path, overwrite: bool) -> Future[Path]:
+        pending = _Waited(self._queue)
+        self._queue.put((data, output, overwrite, pending))
+        return pending
+
+    def close(self) -> None:
+        self._queue.put(_END)
+        self._thread.join()
+
+    def _run(self) -> None:
+        group: list[tuple[int, str, Path, bool, Future[Path]]] = []
+        deadline = 0.0
+        while True:
+            try:
+                wait = max(0.0, deadline - time.monotonic()) if group else None
+                item = self._queue.get(timeout=wait)
+            except queue.Empty:
+                item = _NOW
+            if item is _NOW or item is _END:
+                _settle(group)
+                group = []
+                if item is _END:
+                    return
+                continue
+            data, output, overwrite, pending = item  # type: ignore[misc]
+            try:
+                handle, temp = written_temp(data, output)
+            except Exception as exc:  # noqa: BLE001 (an OutputError; a bug: the batch says it)
+                pending.set_exception(exc)
+                continue
+            if not group:
+                deadline = time.monotonic() + _GROUP_SECONDS
+            group.append((handle, temp, output, overwrite, pending))
+            if len(group) >= _GROUP:
+                _settle(group)
+                group = []
+
+
+def _settle(group: list[tuple[int, str, Path, bool, Future[Path]]]) -> None:
+    """Put the reports of ``group`` onto the disk, one sync for each file system, and move
+    each into place."""
+    synced: dict[int, bool] = {}
+    for handle, temp, output, overwrite, pending in group:
+        device = synced_as_one(os.path.dirname(output))  # (known since it was sent)
+        if device is not None and device not in synced:
+            synced[device] = sync_file_system(handle)
+        try:
+            done = move_into_place(handle, temp, output, overwrite, synced.get(device, False))
+        except Exception as exc:  # noqa: BLE001 (see _Grouped._run)
+            pending.set_exception(exc)
+        else:
+            pending.set_result(done)
+
+
+class _Waited(Future[Path]):
+    """A report of a group: waiting for it makes its group safe now, not once full."""
+
+    def __init__(self, requests: queue.SimpleQueue[object]) -> None:
+        super().__init__()
+        self._requests = requests
+
+    def result(self, timeout: float | None = None) -> Path:
+        if not self.done():
+            self._requests.put(_NOW)
+        return super().result(timeout)
 
 
 class _Pending(Future[Path]):
@@ -279,22 +406,18 @@ def _serve(requests: int, answers: int, threads: int) -> None:
         lock = threading.Lock()
         kept: list[Member] = []  # (see _WriterProcess.submit)
 
-        def write(
-            number: int, members: list[Member | Rendered], output: Path, overwrite: bool
-        ) -> None:
+        def answer(number: int, output: Path, written: Future[Path]) -> None:
+            error = written.exception()
+            reply: tuple[object, object] = (None, error) if error else (written.result(), None)
             try:
-                data = package_bytes(members, output)
-                answer: tuple[object, object] = (write_file(data, output, overwrite), None)
-            except Exception as exc:  # noqa: BLE001 (an OutputError; a bug: the batch says it)
-                answer = (None, exc)
-            try:
-                body = pickle.dumps(answer)
+                body = pickle.dumps(reply)
             except Exception:  # noqa: BLE001 (an error that cannot be pickled)
-                body = pickle.dumps((None, OutputError(str(answer[1]), output)))
+                body = pickle.dumps((None, OutputError(str(error), output)))
             with lock:
                 _send(answers, _ANSWER.pack(number, len(body)) + body)
 
-        with ThreadPoolExecutor(threads) as pool:
+        writing = _Writing(threads)
+        try:
             while head := _receive(requests, _REQUEST.size):
                 number, path_size, size, overwrite = _REQUEST.unpack(head)
                 path = _receive(requests, path_size)
@@ -311,7 +434,15 @@ def _serve(requests: int, answers: int, threads: int) -> None:
                         if isinstance(part, Member):
                             kept.append(part)
                         members.append(part)
-                pool.submit(write, number, members, Path(os.fsdecode(path)), overwrite)
+                output = Path(os.fsdecode(path))
+                try:
+                    written = writing.submit(package_bytes(members, output), output, overwrite)
+                except Exception as exc:  # noqa: BLE001 (an OutputError; a bug: the batch says it)
+                    written = Future()
+                    written.set_exception(exc)
+                written.add_done_callback(functools.partial(answer, number, output))
+        finally:
+            writing.close()
         code = 0
     finally:
         os._exit(code)

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import itertools
 import os
+import re
 import shutil
 import stat
 import struct
+import sys
 import time
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,11 +36,16 @@ __all__ = [
     "Rendered",
     "check_destination",
     "deflate",
+    "file_system_kind",
+    "move_into_place",
     "package_bytes",
     "remove_stale",
+    "sync_file_system",
+    "synced_as_one",
     "write_bytes",
     "write_file",
     "write_package",
+    "written_temp",
 ]
 
 #: Start of the name of every temporary file bdt_docx writes beside a report.
@@ -326,17 +334,40 @@ def write_file(data: bytes, output: Path, overwrite: bool) -> Path:
     ``overwrite``) nor over one open in Word or LibreOffice. Whatever fails (Ctrl+C too),
     no temporary file is left behind. The caller has checked the destination before the
     work (:func:`check_destination`)."""
+    return move_into_place(*written_temp(data, output), output, overwrite, synced=False)
+
+
+def written_temp(data: bytes, output: Path) -> tuple[int, str]:
+    """``data`` in a new temporary file beside ``output``, not yet known to be on the disk:
+    the file's open handle and its path, for :func:`move_into_place`. Raises
+    :class:`OutputError` (Ctrl+C: KeyboardInterrupt), and then leaves nothing behind."""
     try:
         remove_stale(output.parent)
         handle, temp = _new_temp(output)
     except OSError as exc:
         raise _failed(exc, output) from exc
     try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view) :]
+    except BaseException as exc:
+        os.close(handle)
+        _discard(temp)
+        if isinstance(exc, OSError):
+            raise _failed(exc, output) from exc
+        raise
+    return handle, temp
+
+
+def move_into_place(handle: int, temp: str, output: Path, overwrite: bool, synced: bool) -> Path:
+    """Close the temporary file ``temp`` (:func:`written_temp`), once on the disk, and move
+    it to ``output`` (see :func:`write_file`). ``synced``: its file system has been synced
+    whole since it was written (:func:`sync_file_system`), so the disk has it already;
+    otherwise it is synced alone (``fsync``). Whatever fails, ``temp`` is removed."""
+    try:
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(handle, view) :]
-            os.fsync(handle)
+            if not synced:
+                os.fsync(handle)
         finally:
             os.close(handle)
         if os.path.exists(output):
@@ -350,6 +381,74 @@ def write_file(data: bytes, output: Path, overwrite: bool) -> Path:
             raise _failed(exc, output) from exc
         raise
     return output
+
+
+#: File systems of a disk on this computer, for which one ``syncfs`` puts on the disk
+#: every file written before it, as ``fsync`` of each would (not a network's or FUSE's:
+#: there, syncing the file system may not reach the server, and each file is synced).
+_SYNCED_WHOLE = frozenset({"ext4", "ext3", "xfs", "btrfs", "f2fs", "tmpfs"})
+#: Each folder's file system (its device number) where it can be synced whole, else None.
+_file_systems: dict[str, int | None] = {}
+
+
+def synced_as_one(folder: str) -> int | None:
+    """The device of ``folder``'s file system when one :func:`sync_file_system` makes all
+    files written there safe on the disk (Linux 5.8 or later, which reports a failed
+    write to ``syncfs``, on a file system of a disk of this computer); ``None`` where
+    each file must be synced on its own (other systems, network and FUSE drives, or
+    when it cannot be told)."""
+    if folder not in _file_systems:
+        _file_systems[folder] = _syncable_device(folder)
+    return _file_systems[folder]
+
+
+def _syncable_device(folder: str) -> int | None:
+    if not sys.platform.startswith("linux") or _kernel() < (5, 8):
+        return None
+    try:
+        device = os.stat(folder or ".").st_dev
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as mounts:
+            kind = file_system_kind(device, mounts.read())
+    except OSError:
+        return None
+    return device if kind in _SYNCED_WHOLE else None
+
+
+def file_system_kind(device: int, mountinfo: str) -> str | None:
+    """The kind of file system (``ext4``, ``nfs``, ``fuse.sshfs``…) mounted from
+    ``device``, as Linux's ``/proc/self/mountinfo`` (``mountinfo``) says; None if not
+    listed."""
+    number = f"{os.major(device)}:{os.minor(device)}"
+    for line in mountinfo.splitlines():
+        fields = line.split()
+        if len(fields) > 2 and fields[2] == number and " - " in line:
+            return line.split(" - ", 1)[1].split(maxsplit=1)[0]
+    return None
+
+
+def _kernel() -> tuple[int, ...]:
+    """The version of the running Linux kernel, as numbers (``(6, 1)``)."""
+    found = re.match(r"(\d+)\.(\d+)", os.uname().release)
+    return (int(found[1]), int(found[2])) if found else (0,)
+
+
+def sync_file_system(handle: int) -> bool:
+    """Put on the disk everything written in the file system of the open file ``handle``
+    (``syncfs``); False where that failed or cannot be done (then each file is synced on
+    its own, which says which one could not be written)."""
+    syncfs = _syncfs()
+    return syncfs is not None and syncfs(handle) == 0
+
+
+@functools.cache
+def _syncfs() -> Callable[[int], int] | None:
+    """The C library's ``syncfs`` (``None`` where it has none)."""
+    import ctypes  # (only a batch on Linux needs it)
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
 
 
 def _new_temp(output: Path) -> tuple[int, str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from workbooks import EXAMPLE, TEMPLATE, edit_workbook
 
-from bdt_docx import finisher, workers
+from bdt_docx import finisher, output, workers
 from bdt_docx.batch import fill_reports
 from bdt_docx.errors import OutputError
 from bdt_docx.finisher import Finisher
@@ -33,18 +33,32 @@ def _books(folder: Path, count: int) -> list[Path]:
     ]
 
 
+@pytest.fixture(params=["grouped", "each synced"])
+def syncing(request, monkeypatch):
+    """Both ways reports reach the disk: in groups, one sync of their file system each
+    (a disk of this computer), or each synced on its own (a network drive, Windows…)."""
+    if request.param == "each synced":
+        monkeypatch.setattr(finisher, "synced_as_one", lambda folder: None)
+    else:
+        monkeypatch.setattr(finisher, "synced_as_one", lambda folder: 1)
+    return request.param
+
+
 @linux_only
 @pytest.mark.parametrize("process", [True, False], ids=["writer process", "threads"])
-def test_each_report_reaches_its_place_whole(tmp_path, monkeypatch, process):
+def test_each_report_reaches_its_place_whole(tmp_path, monkeypatch, process, syncing):
     writers = tmp_path / "writers"
-    write = finisher.write_file
 
-    def noting_who(*args):  # the process that moves each report into place
-        with open(writers, "a") as note:
-            note.write(f"{os.getpid()}\n")
-        return write(*args)
+    def noting_who(write):  # the process that moves each report into place
+        def noted(*args):
+            with open(writers, "a") as note:
+                note.write(f"{os.getpid()}\n")
+            return write(*args)
 
-    monkeypatch.setattr(finisher, "write_file", noting_who)
+        return noted
+
+    monkeypatch.setattr(finisher, "write_file", noting_who(finisher.write_file))
+    monkeypatch.setattr(finisher, "move_into_place", noting_who(finisher.move_into_place))
     assert finisher._threads() == 1  # (conftest.py: no numpy thread)
     with Finisher(process=process) as writer:
         pending = [
@@ -54,9 +68,129 @@ def test_each_report_reaches_its_place_whole(tmp_path, monkeypatch, process):
     assert [zipfile.ZipFile(tmp_path / f"{i}.zip").read("a.txt").decode() for i in range(40)] == [
         f"số {i}" for i in range(40)
     ]
-    pids = set(writers.read_text().split())
-    assert (pids != {str(os.getpid())}) is process
+    pids = writers.read_text().split()
+    assert len(pids) == 40 and (set(pids) != {str(os.getpid())}) is process
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(TEMP_PREFIX)]
+
+
+def _counting_syncs(monkeypatch, whole: bool = True) -> dict[str, int]:
+    """Count the syncs of a file system and of a file (the former succeeding if ``whole``)."""
+    from bdt_docx import output
+
+    counts = {"file system": 0, "file": 0}
+    fsync = os.fsync
+
+    def sync_file_system(handle):
+        counts["file system"] += 1
+        return whole
+
+    def sync_file(handle):
+        counts["file"] += 1
+        fsync(handle)
+
+    monkeypatch.setattr(finisher, "sync_file_system", sync_file_system)
+    monkeypatch.setattr(output.os, "fsync", sync_file)
+    return counts
+
+
+@linux_only
+def test_reports_reach_the_disk_in_groups_one_sync_each(tmp_path, monkeypatch):
+    """Where the folder's file system can be synced whole, 40 reports cost at most one
+    sync per group of them, and no sync of each file."""
+    monkeypatch.setattr(finisher, "synced_as_one", lambda folder: 1)
+    counts = _counting_syncs(monkeypatch)
+    with Finisher(process=False) as writer:
+        for i in range(40):
+            writer.write_package(_member(f"số {i}"), tmp_path / f"{i}.zip")
+    assert counts["file"] == 0
+    assert 40 // finisher._GROUP <= counts["file system"] <= 40 // 2
+    assert len(list(tmp_path.glob("*.zip"))) == 40
+
+
+@linux_only
+def test_a_file_system_that_cannot_be_synced_whole_gets_each_file_synced(tmp_path, monkeypatch):
+    monkeypatch.setattr(finisher, "synced_as_one", lambda folder: 1)
+    counts = _counting_syncs(monkeypatch, whole=False)
+    with Finisher(process=False) as writer:
+        for i in range(12):
+            writer.write_package(_member(f"số {i}"), tmp_path / f"{i}.zip")
+    assert counts["file"] == 12
+    assert len(list(tmp_path.glob("*.zip"))) == 12
+
+
+@linux_only
+def test_a_folder_on_another_kind_of_drive_gets_each_file_synced(tmp_path, monkeypatch):
+    monkeypatch.setattr(finisher, "synced_as_one", lambda folder: None)
+    counts = _counting_syncs(monkeypatch)
+    with Finisher(process=False) as writer:
+        for i in range(12):
+            writer.write_package(_member(f"số {i}"), tmp_path / f"{i}.zip")
+    assert counts == {"file system": 0, "file": 12}
+
+
+@linux_only
+def test_waiting_for_a_report_does_not_wait_for_its_group(tmp_path, monkeypatch):
+    """A report whose group is not full is on the disk as soon as someone waits for it,
+    not once the group fills or its time is up (an hour here)."""
+    monkeypatch.setattr(finisher, "synced_as_one", lambda folder: 1)
+    monkeypatch.setattr(finisher, "_GROUP_SECONDS", 3600.0)
+    with Finisher(process=False) as writer:
+        pending = writer.write_package(_member("một"), tmp_path / "1.zip")
+        assert pending.result(timeout=10) == tmp_path / "1.zip"
+        assert zipfile.ZipFile(tmp_path / "1.zip").read("a.txt").decode() == "một"
+
+
+@linux_only
+@pytest.mark.parametrize("process", [True, False], ids=["writer process", "threads"])
+def test_leaving_the_finisher_puts_a_group_not_full_on_the_disk(tmp_path, monkeypatch, process):
+    import threading
+
+    monkeypatch.setattr(finisher, "synced_as_one", lambda folder: 1)
+    monkeypatch.setattr(finisher, "_GROUP_SECONDS", 3600.0)
+    writer = Finisher(process=process)
+    pending = [writer.write_package(_member(str(i)), tmp_path / f"{i}.zip") for i in range(3)]
+    leaving = threading.Thread(target=writer.__exit__, args=(None, None, None))
+    leaving.start()
+    leaving.join(timeout=30)
+    assert not leaving.is_alive(), "leaving waits for the group's time to run out"
+    assert all(p.done() for p in pending)
+    assert [p.result().name for p in pending] == ["0.zip", "1.zip", "2.zip"]
+
+
+def test_file_system_kinds_are_read_from_the_mount_table():
+    mounts = (
+        "22 27 0:21 / /proc rw,relatime - proc proc rw\n"
+        "27 1 253:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw\n"
+        "31 27 0:44 / /mnt/so\\040lieu rw,relatime shared:9 - fuse.sshfs may@so:/ rw\n"
+        "32 27 0:45 / /mnt/chung rw - nfs4 server:/chung rw,vers=4.2\n"
+    )
+    assert output.file_system_kind(os.makedev(253, 1), mounts) == "ext4"
+    assert output.file_system_kind(os.makedev(0, 44), mounts) == "fuse.sshfs"
+    assert output.file_system_kind(os.makedev(0, 45), mounts) == "nfs4"
+    assert output.file_system_kind(os.makedev(8, 1), mounts) is None
+
+
+@linux_only
+def test_only_a_disk_of_this_computer_is_synced_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(output, "_file_systems", {})
+    monkeypatch.setattr(output, "file_system_kind", lambda device, table: "fuse.sshfs")
+    assert output.synced_as_one(str(tmp_path)) is None
+    monkeypatch.setattr(output, "_file_systems", {})
+    monkeypatch.setattr(output, "file_system_kind", lambda device, table: "ext4")
+    assert output.synced_as_one(str(tmp_path)) == os.stat(tmp_path).st_dev
+    monkeypatch.setattr(output, "_file_systems", {})
+    monkeypatch.setattr(output, "_kernel", lambda: (5, 4))  # syncfs told no failed write
+    assert output.synced_as_one(str(tmp_path)) is None
+
+
+@linux_only
+def test_a_file_system_is_synced_whole(tmp_path):
+    handle = os.open(tmp_path / "x", os.O_WRONLY | os.O_CREAT)
+    try:
+        os.write(handle, b"x")
+        assert output.sync_file_system(handle)
+    finally:
+        os.close(handle)
 
 
 @linux_only
@@ -105,6 +239,7 @@ def test_a_writer_process_that_dies_fails_its_reports_not_the_batch(tmp_path, mo
         os._exit(9)
 
     monkeypatch.setattr(finisher, "write_file", killed)
+    monkeypatch.setattr(finisher, "move_into_place", killed)
     result = fill_reports(_books(tmp_path / "so", 3), TEMPLATE, tmp_path / "out")
     assert not result.reports and len(result.failures) == 3
     for failure in result.failures:
@@ -153,14 +288,13 @@ def test_worker_processes_write_with_threads(monkeypatch):
 
 @linux_only
 def test_a_full_disk_under_the_writer_process_fails_each_report_and_leaves_nothing(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, syncing
 ):
-    from bdt_docx import output
-
     def full(handle: int) -> None:  # the disk fills up before the data reach it
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(output.os, "fsync", full)  # (the writer process is forked after)
+    monkeypatch.setattr(finisher, "sync_file_system", lambda handle: False)  # (it failed)
     out = tmp_path / "out"
     result = fill_reports(_books(tmp_path / "so", 2), TEMPLATE, out)
     assert not result.reports and len(result.failures) == 2
