@@ -25,12 +25,13 @@ A template part goes through three steps, the same for ``fill`` and for ``lint``
    :attr:`Finding.blocking` finding makes :func:`~bdt_docx.template.prepare_template`
    refuse the template (``lint`` says the same).
 3. :func:`jinja_source` turns the cleaned part into the Jinja source that is compiled:
-   docxtpl's own ``patch_xml``, then the XML escapes inside tags (``&amp;``, ``&lt;``…)
-   written as the characters Jinja reads.
+   docxtpl's own ``patch_xml`` (without its passes that cannot change the part), then the
+   XML escapes inside tags (``&amp;``, ``&lt;``…) written as the characters Jinja reads.
 
 The modules: :mod:`~bdt_docx.tags.cleaning` (step 1), :mod:`~bdt_docx.tags.analysis` (the
 walk) and :mod:`~bdt_docx.tags.checks` (the checks of step 2), :mod:`~bdt_docx.tags.findings`
-(what they find), :mod:`~bdt_docx.tags.source` (step 3).
+(what they find), :mod:`~bdt_docx.tags.source` (step 3) and
+:mod:`~bdt_docx.tags.patching` (docxtpl's ``patch_xml`` in it).
 """
 
 from __future__ import annotations

@@ -2,20 +2,21 @@
 messages in Vietnamese.
 
 :func:`jinja_source` turns a part cleaned by :func:`~bdt_docx.tags.cleaning.read_part` into
-the Jinja source that is compiled: docxtpl's own ``patch_xml``, then the XML escapes inside
-tags (``&amp;``, ``&lt;``…) written as the characters Jinja reads.
+the Jinja source that is compiled: docxtpl's own ``patch_xml`` (less its passes that cannot
+change the part: :mod:`~bdt_docx.tags.patching`), then the XML escapes inside tags
+(``&amp;``, ``&lt;``…) written as the characters Jinja reads.
 """
 
 from __future__ import annotations
 
 import re
 
-from docxtpl import DocxTemplate
 from jinja2 import nodes
 from lxml import etree
 
 from bdt_docx.namespaces import qn
 from bdt_docx.tags.cleaning import CleanPart, owned
+from bdt_docx.tags.patching import patch_xml
 
 __all__ = [
     "GUARDS",
@@ -54,7 +55,7 @@ def jinja_source(part: CleanPart) -> str:
             left, body, right = found.groups()
             texts[0].text = f"{{{{{left} ({body.strip()})|{PARAGRAPH_FILTER} {right}}}}}"
     xml = _DECLARATION + etree.tostring(part.root, encoding="unicode")
-    source = _IN_TAG.sub(_unescape, DocxTemplate.patch_xml(None, xml))
+    source = _IN_TAG.sub(_unescape, patch_xml(xml))
     return _PARAGRAPH_START.sub(r"\n<w:p\1", source)
 
 
