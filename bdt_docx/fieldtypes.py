@@ -33,6 +33,8 @@ _DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 _INT_TEXT = re.compile(r"[+-]?(?:[0-9]{1,3}(?:([. \u00a0])[0-9]{3})(?:\1[0-9]{3})*|[0-9]+)")
 #: Excel keeps 15 significant digits; a whole number beyond them is not what was typed.
 _MAX_DIGITS = 15
+#: How a program's missing value is told (pandas puts NaN or NaT for each blank).
+_PANDAS_BLANK = "{} (giá trị trống của pandas); giá trị trống là None"
 
 
 class ValueProblem(ValueError):
@@ -109,6 +111,8 @@ class _Text(FieldType):
         if isinstance(value, bool):
             return "TRUE" if value else "FALSE"
         if isinstance(value, float):
+            if math.isnan(value):  # a program's blank (pandas), never the text "nan"
+                raise ValueProblem("cần chữ, không phải " + _PANDAS_BLANK.format("NaN"))
             return str(int(value)) if value.is_integer() else _number(value)
         if isinstance(value, dt.datetime):
             return value.strftime("%d/%m/%Y")
@@ -225,6 +229,8 @@ class _Date(FieldType):
     def convert(self, value: object) -> Date:
         """A date, or a text ``dd/mm/yyyy``; a datetime gives its date."""
         if isinstance(value, dt.date):
+            if value != value:  # pandas' NaT, a date that is not there
+                raise ValueProblem("cần một ngày, không phải " + _PANDAS_BLANK.format("NaT"))
             return Date(value.year, value.month, value.day)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             raise ValueProblem(

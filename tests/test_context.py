@@ -7,6 +7,7 @@ function and the argument, never an error from deep inside.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import subprocess
 import sys
 from decimal import Decimal
@@ -241,6 +242,37 @@ def test_decimal_and_numpy_integers_are_whole_numbers(context, tmp_path):
         output=tmp_path / "r.docx",
     )
     assert any("96% (24/25 người)" in line for line in lines(out))
+
+
+def test_pandas_blanks_are_refused_not_printed_as_nan(context, tmp_path):
+    """Found by a new-user run: a context taken from a pandas DataFrame, whose blank cells
+    are NaN and NaT, printed "nan" as the signer's title and a commendation, and a NaT date
+    ended in a TypeError from inside (a blank is None)."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.read_csv(  # the form of a commendation not yet decided: a blank cell
+        io.StringIO("ten_tap_the_ca_nhan,hinh_thuc_khen_thuong\nPhòng Tổng hợp,\n")
+    )
+    problems = context_problems(
+        context,
+        tmp_path,
+        quyen_han_ky=float("nan"),
+        ngay_ban_hanh=pd.NaT,
+        khen_thuong=frame.to_dict("records"),
+    )
+    assert [(p.field, p.message) for p in problems] == [
+        (
+            "ngay_ban_hanh",
+            "cần một ngày, không phải NaT (giá trị trống của pandas); giá trị trống là None",
+        ),
+        (
+            "quyen_han_ky",
+            "cần chữ, không phải NaN (giá trị trống của pandas); giá trị trống là None",
+        ),
+        (
+            "khen_thuong.hinh_thuc_khen_thuong",
+            "dòng 1: cần chữ, không phải NaN (giá trị trống của pandas); giá trị trống là None",
+        ),
+    ]
 
 
 def test_a_fractional_decimal_is_refused_naming_the_field(context, tmp_path):
