@@ -158,6 +158,40 @@ def test_commendations_documents_and_recipients_from_lists(report):
     assert got[j + 1 : j + 4] == ["- Sở Nội vụ;", "- Sở Tài chính;", "- Lưu: VT, TH."]
 
 
+def test_commendations_and_documents_typed_with_their_own_marks_get_one_of_each(report):
+    """Found by a new-user run: the clerk's habit that the recipients were already spared
+    (a row typed with its own ";" or dash) printed "Giấy khen;;", "- - Ông Nông Văn A" and a
+    document's abstract ending in "2026..": the template writes the dash, ";" and "." itself."""
+    got = lines(
+        report(
+            tables={
+                "khen_thuong": [
+                    ["- Phòng Chính sách", "Giấy khen của Trưởng ban;"],
+                    ["• Ông Nông Văn A", "Bằng khen của UBND tỉnh."],
+                ],
+                "van_ban": [
+                    ["12/BDT-VP", dt.datetime(2021, 1, 5), "về việc A;"],
+                    ["13/BDT-VP", "06/01/2021", "về việc B nhiệm kỳ 2021 - 2026."],
+                ],
+            }
+        )
+    )
+    i = next(
+        i for i, x in enumerate(got) if x.endswith("đề nghị khen thưởng các tập thể, cá nhân sau:")
+    )
+    assert got[i + 1 : i + 3] == [
+        "- Phòng Chính sách: Giấy khen của Trưởng ban;",
+        "- Ông Nông Văn A: Bằng khen của UBND tỉnh.",
+    ]
+    assert any(
+        x.endswith(
+            "Ban đã ban hành văn bản số 12/BDT-VP ngày 05/1/2021 về việc A; ban hành văn bản số "
+            "13/BDT-VP ngày 06/1/2021 về việc B nhiệm kỳ 2021 - 2026."
+        )
+        for x in got
+    )
+
+
 def test_no_documents_drops_every_claim_about_them(report):
     text = "\n".join(lines(report(tables={"van_ban": []})))
     assert "ban hành văn bản" not in text.lower()
