@@ -1,8 +1,9 @@
 """Many workbooks, one report each: :func:`fill_reports` (``bdt-docx fill A.xlsx B.xlsx``).
 
-The template is prepared once and reused for every report: in this process with
-``jobs=1``, once per worker process otherwise (on Linux the workers are forked after the
-preparation, so they inherit it). One bad workbook does not stop the others: each failure is
+The template is prepared once, in this process, and reused for every report; with
+``jobs`` of 2 or more, this process fills reports too, beside ``jobs - 1`` worker processes
+that prepare it once each (on Linux they are forked after the preparation, so they inherit
+it). One bad workbook does not stop the others: each failure is
 recorded with its :class:`~bdt_docx.BdtDocxError` (which names the file, field, sheet and
 cell), the good reports are written, and a summary file lists every workbook, its report
 and its errors.
@@ -251,8 +252,8 @@ def fill_reports(
 
     ``output_dir`` (created if missing) receives every report, named as
     :func:`report_paths` says; ``None`` puts each report beside its workbook. ``jobs``
-    worker processes share the work (``0`` or ``None``: one per CPU core, as ``-j 0``;
-    ``1``: this process only).
+    processes share the work: this one and ``jobs - 1`` worker processes (``0`` or
+    ``None``: one per CPU core, as ``-j 0``; ``1``: this process only).
     With ``pdf=True`` each report is also converted to PDF, once all are written, by as
     many LibreOffice runs side by side as there are jobs (each converting its share of the
     reports in one start: :func:`bdt_docx.pdf.convert_many`); a failed conversion is a
@@ -286,7 +287,7 @@ def fill_reports(
         if workers <= 1:
             outcomes = fill_all(prepared, tasks, overwrite, tracker)
         else:
-            outcomes = fill_in_pool(prepared.path, tasks, workers, overwrite, tracker)
+            outcomes = fill_in_pool(prepared, tasks, workers, overwrite, tracker)
         if pdf:
             outcomes = _add_pdfs(outcomes, overwrite, workers, tracker)
     except Stopped as stop:

@@ -1,6 +1,7 @@
 """The work of a batch (:func:`bdt_docx.batch.fill_reports`): fill workbooks one after
-another in this process (:func:`fill_all`), or in worker processes (:func:`fill_in_pool`),
-and count the steps for a ``progress`` callback (:class:`Tracker`).
+another in this process (:func:`fill_all`), or in this process and worker processes, a
+chunk at a time (:func:`fill_in_pool`), and count the steps for a ``progress`` callback
+(:class:`Tracker`).
 
 One workbook's problems never stop the others: each gives an :class:`Outcome`, small and
 picklable, since it comes back from a worker process.
@@ -81,9 +82,11 @@ def fill_all(
                 started.append(_fill_one(prepared, *task, overwrite, writer))
                 if tracker is not None:
                     tracker.advance([started[-1][0]])
+        # (waiting for the reports of a finisher that goes on: Ctrl+C there stops the batch
+        # with every report of these tasks)
+        return [_settle(outcome, pending) for outcome, pending in started]
     except KeyboardInterrupt:
         raise Stopped([_settle(outcome, pending) for outcome, pending in started]) from None
-    return [_settle(outcome, pending) for outcome, pending in started]
 
 
 @contextlib.contextmanager
@@ -95,7 +98,8 @@ def _stops_between_workbooks() -> Iterator[Callable[[], None]]:
     meanwhile (Ctrl+C's and the command's raise KeyboardInterrupt; another handler goes on
     as it would have); only in the main thread (where signals are handled), and only for
     the signals handled as Ctrl+C or by a handler of the program's. A signal during the
-    last workbook comes too late to stop anything: the batch is done."""
+    last workbook gets its handler on leaving, once the handlers are back: it stops what
+    comes after these workbooks (the next chunk, the PDFs)."""
     asked: list[int] = []
     kept: dict[int, Callable[[int, object], object]] = {}
 
@@ -122,6 +126,7 @@ def _stops_between_workbooks() -> Iterator[Callable[[], None]]:
     finally:
         for number, handler in kept.items():
             signal.signal(number, handler)
+        stop_if_asked()
 
 
 def _fill_one(
@@ -246,34 +251,55 @@ def _chunks(tasks: list[_Task], workers: int) -> list[list[_Task]]:
 
 
 def fill_in_pool(
-    template: Path,
+    prepared: PreparedTemplate,
     tasks: list[tuple[Path, Path]],
     workers: int,
     overwrite: bool,
     tracker: Tracker | None,
 ) -> list[Outcome]:
-    """Fill the workbooks of ``tasks`` in ``workers`` processes, each preparing ``template``
-    once, in chunks; the outcomes in the order of ``tasks``. Ctrl+C lets the chunks begun
-    finish, then raises :class:`Stopped` with their outcomes."""
+    """Fill the workbooks of ``tasks`` in ``workers`` processes: this one, and
+    ``workers - 1`` worker processes (each preparing the template once: free where they are
+    forked, after this one prepared it), chunk after chunk; the outcomes in the order of
+    ``tasks``. This process works from the start, while the others start, and keeps each
+    worker two chunks ahead between its own chunks. Ctrl+C lets the chunks begun finish
+    (in this process, up to the workbook being filled), then raises :class:`Stopped` with
+    their outcomes."""
     chunks = _chunks(tasks, workers)
-    results: list[list[Outcome]] = [[] for _ in chunks]
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(template,)) as pool:
-        futures = {pool.submit(_fill_chunk, chunk, overwrite): i for i, chunk in enumerate(chunks)}
+    order = iter(range(len(chunks)))
+    done: dict[int, list[Outcome]] = {}
+    given: dict[Future[list[_Sent]], int] = {}
+
+    def collect(futures: Iterable[Future[list[_Sent]]]) -> None:
+        for future in futures:
+            index = given[future]
+            done[index] = _received(chunks[index], future.result())
+            del given[future]  # (only now: Ctrl+C before, and it is collected again)
+            if tracker is not None:
+                tracker.advance(done[index])
+
+    with (
+        ProcessPoolExecutor(
+            workers - 1, initializer=_start_worker, initargs=(prepared.path,)
+        ) as pool,
+        Finisher(process=False) as finisher,  # (the workers keep the other cores busy)
+    ):
         try:
-            for future in as_completed(futures):
-                results[futures[future]] = _received(chunks[futures[future]], future.result())
-                if tracker is not None:
-                    tracker.advance(results[futures[future]])
-        except KeyboardInterrupt:
+            for index in order:
+                while len(given) < 2 * (workers - 1) and (ahead := next(order, None)) is not None:
+                    given[pool.submit(_fill_chunk, chunks[ahead], overwrite)] = ahead
+                done[index] = fill_all(prepared, chunks[index], overwrite, tracker, finisher)
+                collect([future for future in given if future.done()])
+            collect(as_completed(list(given)))
+        except KeyboardInterrupt as stop:
             pool.shutdown(wait=True, cancel_futures=True)
-            finished = [f for f in futures if not f.cancelled() and f.exception() is None]
-            raise Stopped(
-                [o for f in finished for o in _received(chunks[futures[f]], f.result())]
-            ) from None
+            collect([f for f in list(given) if not f.cancelled() and f.exception() is None])
+            if isinstance(stop, Stopped):  # in this process's chunk: the workbooks done
+                done[index] = stop.outcomes
+            raise Stopped([o for i in sorted(done) for o in done[i]]) from None
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    return [outcome for chunk in results for outcome in chunk]
+    return [outcome for index in range(len(chunks)) for outcome in done[index]]
 
 
 @dataclass(frozen=True)

@@ -280,6 +280,69 @@ def test_a_stop_coming_once_a_report_is_sent_to_be_written_lists_it(tmp_path, ca
     assert sorted(p.name for p in out.iterdir()) == ["a.docx", "b.docx", "tong_hop_bao_cao.csv"]
 
 
+def _stopped_batch_agrees_with_its_disk(out: Path, data: dict) -> list[str]:
+    """The reports a stopped batch lists are those on the disk, its summary says so, and
+    nothing else is left; returns their workbooks' names."""
+    made = sorted(Path(p).name for p in data["reports"])
+    assert sorted(p.name for p in out.glob("*.docx")) == made
+    rows = _summary_rows(out)
+    assert sorted(Path(r[2]).name for r in rows if r[4] == "đã tạo") == made
+    assert sorted(p.name for p in out.iterdir()) == [*made, "tong_hop_bao_cao.csv"]
+    return [name.removesuffix(".docx") for name in made]
+
+
+def test_with_two_jobs_ctrl_c_during_this_process_s_last_workbook_of_a_chunk_stops(
+    tmp_path, capsys
+):
+    """With two jobs, the batch's own process fills chunks too (here the first, "a"): Ctrl+C
+    in the middle of its chunk's last workbook stops the batch after the chunks begun (it
+    was noted, then lost when the chunk ended, and the batch filled every workbook)."""
+    from bdt_docx import workers
+
+    books, out = _batch_folders(tmp_path, tuple("abcdef"))
+    finisher, batch = workers.Finisher, os.getpid()
+
+    class PressedInA(finisher):
+        def write_package(self, members, output, *, overwrite=False):
+            pending = super().write_package(members, output, overwrite=overwrite)
+            if output.stem == "a" and os.getpid() == batch:
+                os.kill(batch, signal.SIGINT)
+                time.sleep(0.1)  # (noted here, in the middle of a)
+            return pending
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workers, "Finisher", PressedInA)
+        code, data, _ = fill(capsys, str(books), "-d", str(out), "-j", "2")
+    assert code == 130 and data["interrupted"] is True
+    made = _stopped_batch_agrees_with_its_disk(out, data)
+    assert "a" in made and not {"d", "e", "f"} & set(made)  # (b, c: the worker's, begun)
+    assert sorted(Path(p).stem for p in data["not_done"]) == sorted(set("abcdef") - set(made))
+
+
+def test_with_two_jobs_ctrl_c_while_a_chunk_s_reports_are_awaited_lists_them(tmp_path, capsys):
+    """Ctrl+C while the batch's own process waits for its chunk's last reports to be
+    written: they are listed as made (they were left out, "chưa điền", while on disk)."""
+    from bdt_docx import workers
+
+    books, out = _batch_folders(tmp_path, tuple("abcdef"))
+    settle, batch, pressed = workers._settle, os.getpid(), []
+
+    def pressed_while_waiting(outcome, pending):
+        if os.getpid() == batch and not pressed:
+            pressed.append(outcome.workbook.stem)
+            os.kill(batch, signal.SIGINT)
+            time.sleep(0.1)
+        return settle(outcome, pending)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workers, "_settle", pressed_while_waiting)
+        code, data, _ = fill(capsys, str(books), "-d", str(out), "-j", "2")
+    assert pressed == ["a"]
+    assert code == 130 and data["interrupted"] is True
+    made = _stopped_batch_agrees_with_its_disk(out, data)
+    assert "a" in made and not {"d", "e", "f"} & set(made)
+
+
 def test_a_program_s_own_sigterm_handler_runs_between_workbooks_and_the_batch_goes_on(tmp_path):
     """A program using the library with its own SIGTERM handler, one that does not stop:
     the handler runs once, between two workbooks, and the batch fills every workbook."""
