@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from bdt_docx.arguments import flag_argument, mapping_argument, path_argument
-from bdt_docx.errors import BdtDocxError, BdtDocxWarning, ConversionError, OutputError
+from bdt_docx.errors import (
+    BdtDocxError,
+    BdtDocxWarning,
+    ConversionError,
+    OutputError,
+    WorkbookError,
+)
 from bdt_docx.ods import ODS_SUFFIXES, OdsWorkbook
 from bdt_docx.output import Folders, check_destination, write_package
 from bdt_docx.render import render_parts
@@ -32,6 +38,23 @@ READ_SUFFIXES = (".xlsx", ".xlsm", *ODS_SUFFIXES)
 CONVERTED_SUFFIXES = (".xls",)
 #: Every workbook format accepted.
 WORKBOOK_SUFFIXES = READ_SUFFIXES + CONVERTED_SUFFIXES
+#: Documents of Word and Writer: given where a workbook is asked (the report, or the
+#: template, instead of the workbook), they are said to be documents.
+_DOCUMENT_SUFFIXES = frozenset(
+    (".docx", ".docm", ".dotx", ".dotm", ".doc", ".dot", ".rtf", ".odt", ".ott", ".fodt")
+)
+
+
+def _not_a_document(workbook: Path) -> None:
+    """Refuse a Word or Writer document given as the workbook, before anything is read or
+    checked at the report's place (by default the document itself)."""
+    if workbook.suffix.lower() in _DOCUMENT_SUFFIXES:
+        raise WorkbookError(
+            f"tệp là văn bản ({workbook.suffix}) của Word hay Writer, không phải sổ Excel: số "
+            "liệu được đọc từ sổ Excel (.xlsx, .xlsm, .ods)",
+            workbook,
+            code="workbook.is_document",
+        )
 
 
 def template_argument(template: object, function: str) -> PreparedTemplate:
@@ -52,6 +75,7 @@ def read_workbook(
     every problem, each with its field, sheet and cell."""
     path = path_argument(xlsx, "read_workbook", "xlsx")
     prepared = template_argument(template, "read_workbook")
+    _not_a_document(path)
     if path.suffix.lower() in CONVERTED_SUFFIXES:
         from bdt_docx.libreoffice import converted_workbook
 
@@ -128,6 +152,7 @@ def fill_report(
     # the template first: a broken one is said before an existing report, which the clerk
     # would otherwise be told to overwrite only to learn then that the template is wrong
     prepared = template_argument(template, "fill_report")
+    _not_a_document(workbook)
     report_destination(workbook, destination, overwrite)
     if pdf:
         try:

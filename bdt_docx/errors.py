@@ -45,6 +45,7 @@ HINTS: dict[str, str] = {
     "output.exists": "cho overwrite=True để ghi đè, hoặc chọn tên khác",
     "pdf.stale": "hãy tạo lại bằng pdf=True hoặc xóa nó",
     "template.unknown_column": "tên cột trong thẻ phải đúng như trong mô tả trường của mẫu",
+    "workbook.is_document": "mẫu báo cáo .docx là đối số template",
 }
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 from needs import require_libreoffice
-from workbooks import EXAMPLE, edit_workbook
+from workbooks import EXAMPLE, TEMPLATE, edit_workbook
 
+import bdt_docx
 from bdt_docx.cli import main
 
 
@@ -392,3 +393,23 @@ def test_a_folder_whose_workbooks_are_in_subfolders_says_where_they_are(tmp_path
     assert f'"{top / "Xã A"}" (2 sổ), "{top / "xã b"}" (1 sổ): hãy chỉ ra các thư mục đó' in err
     assert "trống" not in err and "Traceback" not in err
     assert list(tmp_path.glob("*.docx")) == []
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".doc", ".odt"])
+def test_a_word_document_given_as_the_workbook_is_said_to_be_one(tmp_path, capsys, suffix):
+    """Found by a new-user run: ``fill bao_cao.docx`` (the report, or the template, given
+    instead of the workbook) said the report already existed, or with ``--overwrite`` that it
+    may not be written over the workbook; a .doc was called an Excel 97-2003 workbook."""
+    document = tmp_path / f"bao_cao{suffix}"
+    document.write_bytes(TEMPLATE.read_bytes())
+    for args in ([], ["--overwrite"], ["-d", str(tmp_path / "ra")]):
+        assert main(["fill", str(document), *args]) == 3
+        err = capsys.readouterr().err
+        assert f"tệp là văn bản ({suffix}) của Word hay Writer, không phải sổ Excel" in err
+        assert "mẫu báo cáo .docx thì chỉ ra bằng -t MẪU.docx" in err
+        assert "tệp đã có" not in err and "ghi đè" not in err
+    assert document.read_bytes() == TEMPLATE.read_bytes()
+    with pytest.raises(bdt_docx.WorkbookError) as caught:
+        bdt_docx.read_workbook(document)
+    assert caught.value.problems[0].code == "workbook.is_document"
+    assert str(caught.value).endswith("(.xlsx, .xlsm, .ods); mẫu báo cáo .docx là đối số template")

@@ -39,6 +39,7 @@ HINTS = {
     "template.unknown_column": (
         "tên cột trong thẻ phải đúng như trong mô tả trường (bdt-docx fields liệt kê các cột)"
     ),
+    "workbook.is_document": "mẫu báo cáo .docx thì chỉ ra bằng -t MẪU.docx",
 }
 
 
