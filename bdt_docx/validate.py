@@ -421,8 +421,11 @@ def _headers(sheets: _Sheets, where: ListPlace) -> tuple[str, ...]:
 
 
 def _derived_table(sheets: _Sheets, found: ListPlace, spec: TableSpec) -> TableSpec:
-    """A custom template's list: one optional text column per header."""
+    """A custom template's list: one optional text column per header, and the columns the
+    template reads of its rows (``spec``'s) that no header gives, which the list then lacks."""
     columns = tuple(
         Column(slug(text), text, required=False) for text in _headers(sheets, found) if slug(text)
     )
-    return TableSpec(spec.name, spec.label, columns)
+    given = {column.name for column in columns}
+    lacking = tuple(column for column in spec.columns if column.name not in given)
+    return TableSpec(spec.name, spec.label, columns + lacking)

@@ -287,3 +287,38 @@ def test_a_template_without_description_gets_its_loops_as_lists(tmp_path, capsys
     text = report_text(report)
     assert "Kính gửi: UBND tỉnh" in text
     assert "Xã A" in text and "12" in text and "Xã B" in text
+
+
+def test_a_column_the_template_reads_that_the_workbook_lacks_is_said_of_the_workbook(
+    tmp_path, capsys
+) -> None:
+    """Found by a new-user run: a row added in Writer to the loop of a template without a
+    description (``{{ r.ghi_chu }}``), filled from a workbook whose table has no such column:
+    ``fields -w`` said the workbook was complete and correct, then ``fill`` failed with exit 4,
+    a template error pointing at a field description the template does not have."""
+    from corpus.builders import docx_template
+
+    template = docx_template(
+        tmp_path,
+        table=[
+            ["{%tr for r in ds %}", ""],
+            ["{{ r.ten }}", "{{ r.ghi_chu }}"],
+            ["{%tr endfor %}", ""],
+        ],
+    )
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["Tên", "Số"], ["Xã A", 12]):
+        sheet.append(row)
+    sheet.add_table(openpyxl.worksheet.table.Table(displayName="ds", ref="A1:B2"))
+    workbook = tmp_path / "so.xlsx"
+    book.save(workbook)
+
+    words = "bảng 'ds' thiếu cột 'ghi_chu' (các cột đang có: 'Tên', 'Số')"
+    assert main(["fields", "-t", str(template), "-w", str(workbook)]) == 3
+    out = capsys.readouterr().out
+    assert words in out and "đủ và đúng" not in out
+    assert main(["fill", str(workbook), "-t", str(template)]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("Lỗi trong sổ Excel (") and words in err
+    assert not (tmp_path / "so.docx").exists()
