@@ -60,6 +60,10 @@ class Outcome:
     kept: bool = False
 
 
+#: A workbook filled: its outcome, and its report's write still finishing (or None).
+_Started = tuple[Outcome, Future[Path] | None]
+
+
 def fill_all(
     prepared: PreparedTemplate,
     tasks: list[tuple[Path, Path]],
@@ -71,22 +75,38 @@ def fill_all(
     background while the next ones are made (by ``finisher``, which a worker process keeps
     for all its chunks, or else by one made for these tasks: :class:`Finisher`); returns
     once every report is finished."""
-    started = []
+    started: list[_Started] = []
     try:  # leaving a Finisher made here waits until the reports begun are finished
-        with (
-            Finisher() if finisher is None else contextlib.nullcontext(finisher) as writer,
-            _stops_between_workbooks() as stop_if_asked,
-        ):
-            for task in tasks:
-                stop_if_asked()
-                started.append(_fill_one(prepared, *task, overwrite, writer))
-                if tracker is not None:
-                    tracker.advance([started[-1][0]])
+        with Finisher() if finisher is None else contextlib.nullcontext(finisher) as writer:
+            _start(prepared, tasks, overwrite, tracker, writer, started)
         # (waiting for the reports of a finisher that goes on: Ctrl+C there stops the batch
         # with every report of these tasks)
-        return [_settle(outcome, pending) for outcome, pending in started]
+        return _settled(started)
     except KeyboardInterrupt:
-        raise Stopped([_settle(outcome, pending) for outcome, pending in started]) from None
+        raise Stopped(_settled(started)) from None
+
+
+def _start(
+    prepared: PreparedTemplate,
+    tasks: list[tuple[Path, Path]],
+    overwrite: bool,
+    tracker: Tracker | None,
+    finisher: Finisher,
+    started: list[_Started],
+) -> None:
+    """Fill the workbooks of ``tasks`` one after another, each added to ``started`` as its
+    report is handed to ``finisher``; a stop comes between two workbooks."""
+    with _stops_between_workbooks() as stop_if_asked:
+        for task in tasks:
+            stop_if_asked()
+            started.append(_fill_one(prepared, *task, overwrite, finisher))
+            if tracker is not None:
+                tracker.advance([started[-1][0]])
+
+
+def _settled(started: list[_Started]) -> list[Outcome]:
+    """The outcomes of ``started``, once their reports are written (or could not be)."""
+    return [_settle(outcome, pending) for outcome, pending in started]
 
 
 @contextlib.contextmanager
@@ -268,6 +288,7 @@ def fill_in_pool(
     order = iter(range(len(chunks)))
     done: dict[int, list[Outcome]] = {}
     given: dict[Future[list[_Sent]], int] = {}
+    mine: dict[int, list[_Started]] = {}  # (settled at the end: no wait after each chunk)
 
     def collect(futures: Iterable[Future[list[_Sent]]]) -> None:
         for future in futures:
@@ -287,14 +308,15 @@ def fill_in_pool(
             for index in order:
                 while len(given) < 2 * (workers - 1) and (ahead := next(order, None)) is not None:
                     given[pool.submit(_fill_chunk, chunks[ahead], overwrite)] = ahead
-                done[index] = fill_all(prepared, chunks[index], overwrite, tracker, finisher)
+                mine[index] = []
+                _start(prepared, chunks[index], overwrite, tracker, finisher, mine[index])
                 collect([future for future in given if future.done()])
             collect(as_completed(list(given)))
-        except KeyboardInterrupt as stop:
+            done.update((index, _settled(started)) for index, started in mine.items())
+        except KeyboardInterrupt:
             pool.shutdown(wait=True, cancel_futures=True)
             collect([f for f in list(given) if not f.cancelled() and f.exception() is None])
-            if isinstance(stop, Stopped):  # in this process's chunk: the workbooks done
-                done[index] = stop.outcomes
+            done.update((index, _settled(started)) for index, started in mine.items())
             raise Stopped([o for i in sorted(done) for o in done[i]]) from None
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
