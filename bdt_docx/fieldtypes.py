@@ -175,7 +175,20 @@ class _Integer(FieldType):
     def from_cell(self, value: object, number_format: str, place: Problem) -> object:
         """A count typed into a cell formatted as a date or time is refused saying what the
         cell shows (Excel shows 25 there as 25/01/1900); so is a number with a fraction that
-        the cell shows otherwise (25,4 formatted ``0`` shows 25, 0,96 formatted ``0%`` 96%)."""
+        the cell shows otherwise (25,4 formatted ``0`` shows 25, 0,96 formatted ``0%`` 96%),
+        and a whole number the cell shows as a percentage (1 formatted ``0%``, as Excel
+        stores 100% typed, shows 100%)."""
+        if type(value) is float and "%" in number_format and value.is_integer():
+            try:
+                shows = shown(value, number_format).strip()
+            except UnknownFormat:
+                return value
+            if "%" in shows:
+                raise ValueProblem(
+                    f"cần một số nguyên, không phải tỷ lệ phần trăm {shows} (ô định dạng phần "
+                    "trăm); hãy đổi định dạng ô thành số (Format Cells → Number → General) rồi "
+                    "gõ lại số"
+                )
         if isinstance(value, (dt.date, dt.time, dt.timedelta)):
             shows = shown(value, number_format)
             raise ValueProblem(

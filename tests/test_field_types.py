@@ -199,6 +199,17 @@ def test_a_count_in_a_date_or_time_cell_is_refused_saying_what_the_cell_shows(tm
     assert said["so_nguoi_ung_cu"] == "cần một số nguyên, không phải giá trị TRUE"
 
 
+def test_a_whole_number_the_cell_shows_as_a_percentage_is_refused(tmp_path):
+    """Found by a new-user run: 100% typed into a count (Excel stores 1, formatted ``0%``)
+    printed "4% (1/25 người)", the clerk's 100% read as one person."""
+    said = _refusals(tmp_path, so_nguoi_di_bau_cu=(1, "0%"), so_nguoi_du_hoi_nghi=(1, "0.00%"))
+    assert said["so_nguoi_di_bau_cu"] == (
+        "cần một số nguyên, không phải tỷ lệ phần trăm 100% (ô định dạng phần trăm); hãy đổi "
+        "định dạng ô thành số (Format Cells → Number → General) rồi gõ lại số"
+    )
+    assert "không phải tỷ lệ phần trăm 100,00%" in said["so_nguoi_du_hoi_nghi"]
+
+
 def test_a_fraction_the_cell_shows_otherwise_is_refused_saying_what_it_shows(tmp_path):
     """25,4 formatted ``0`` shows 25 and 0,96 formatted ``0%`` shows 96%: the clerk sees
     those, so the message names them beside the number the cell holds."""
