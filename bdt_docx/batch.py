@@ -130,9 +130,9 @@ def find_workbooks(paths: PathLike | Iterable[PathLike]) -> list[Path]:
     given = paths_argument(paths, "find_workbooks", "paths")
     for path in given:
         if path.is_dir():
-            candidates = _workbooks_in(path)
+            candidates, real_folder = _workbooks_in(path), path.resolve()
         elif path.exists():
-            candidates = [path]
+            candidates, real_folder = [path], None
         else:
             raise WorkbookError(
                 "không tìm thấy tệp hoặc thư mục này", path, code="workbook.not_found"
@@ -140,7 +140,7 @@ def find_workbooks(paths: PathLike | Iterable[PathLike]) -> list[Path]:
         for candidate in candidates:
             if candidate.name.startswith((_LOCK_PREFIX, TEMP_PREFIX)):
                 continue
-            key = candidate.resolve()
+            key = _real_path(candidate, real_folder)
             if key not in seen:
                 seen.add(key)
                 found.append(candidate)
@@ -158,6 +158,15 @@ def find_workbooks(paths: PathLike | Iterable[PathLike]) -> list[Path]:
             code="workbook.none_found",
         )
     return found
+
+
+def _real_path(path: Path, real_folder: Path | None) -> Path:
+    """``path.resolve()``; ``real_folder``, given, is that of the folder ``path`` is in,
+    so that a file that is no link is its name there (its folder is not resolved again,
+    a look at each part of it for each workbook)."""
+    if real_folder is not None and not path.is_symlink():
+        return real_folder / path.name
+    return path.resolve()
 
 
 def _by_name(path: Path) -> tuple[str, str]:

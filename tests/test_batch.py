@@ -91,6 +91,29 @@ def test_find_workbooks_expands_folders_and_skips_lock_files(inbox):
     assert len(again) == len(found)
 
 
+def test_find_workbooks_keeps_a_workbook_named_through_links_once(tmp_path, variants):
+    real = tmp_path / "so"
+    real.mkdir()
+    for name in ("a.xlsx", "b.xlsx"):
+        shutil.copy(variants["vi_du"], real / name)
+    (real / "c.xlsx").symlink_to(real / "a.xlsx")  # a link beside the workbook
+    (tmp_path / "lien_ket").symlink_to(real)  # the folder through a link
+    (tmp_path / "khac").mkdir()
+    (tmp_path / "khac" / "d.xlsx").symlink_to("../so/b.xlsx")  # a link from elsewhere
+    named = [tmp_path / "lien_ket", real, tmp_path / "khac", real / ".." / "so" / "b.xlsx"]
+    assert find_workbooks(named) == [
+        tmp_path / "lien_ket" / "a.xlsx",
+        tmp_path / "lien_ket" / "b.xlsx",
+    ]
+    (real / "c.xlsx").unlink()
+    shutil.copy(variants["vi_du"], real / "c.xlsx")  # a copy is another workbook
+    assert [p.name for p in find_workbooks([real, tmp_path / "lien_ket"])] == [
+        "a.xlsx",
+        "b.xlsx",
+        "c.xlsx",
+    ]
+
+
 def test_find_workbooks_refuses_a_missing_path_and_an_empty_folder(tmp_path):
     with pytest.raises(WorkbookError, match="không tìm thấy"):
         find_workbooks([tmp_path / "khong_co.xlsx"])
