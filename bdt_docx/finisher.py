@@ -119,6 +119,12 @@ class Finisher:
         pending.add_done_callback(lambda _: self._room.release())
         return pending
 
+    def flush(self) -> None:
+        """Have the reports handed so far reach the disk now, not once their group is full
+        (:class:`_Grouped`), without waiting for them."""
+        if self._writing is not None:
+            self._writing.flush()
+
 
 class _Writing:
     """Writes reports as :func:`~bdt_docx.output.write_file` does, in the background: those
@@ -137,6 +143,11 @@ class _Writing:
         if self._grouped is None:
             self._grouped = _Grouped()
         return self._grouped.submit(data, output, overwrite)
+
+    def flush(self) -> None:
+        """Have the reports sent so far reach the disk now (see :meth:`Finisher.flush`)."""
+        if self._grouped is not None:
+            self._grouped.flush()
 
     def close(self) -> None:
         """Wait until every report sent is written (or has failed)."""
@@ -167,6 +178,9 @@ class _Grouped:
         pending = _Waited(self._queue)
         self._queue.put((data, output, overwrite, pending))
         return pending
+
+    def flush(self) -> None:
+        self._queue.put(_NOW)
 
     def close(self) -> None:
         self._queue.put(_END)

@@ -10,12 +10,16 @@ picklable, since it comes back from a worker process.
 from __future__ import annotations
 
 import contextlib
+import itertools
+import multiprocessing
 import signal
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 from lxml import etree
@@ -202,13 +206,18 @@ def _settle(outcome: Outcome, pending: Future[Path] | None) -> Outcome:
         return replace(outcome, error=exc)
 
 
-#: The template a worker process renders with, and what writes its reports in the
-#: background for all its chunks (set once by :func:`_start_worker`).
+#: The template a worker process renders with, what writes its reports in the background
+#: for all its chunks, and what the workers meet at the end of a batch (set once by
+#: :func:`_start_worker`).
 _worker_template: PreparedTemplate | None = None
 _worker_finisher: Finisher | None = None
+_worker_meeting: Barrier | None = None
+#: The workbooks a worker process has filled whose outcome it has not sent yet (their
+#: reports were still being written when it sent the others): each with its number.
+_worker_unsent: list[tuple[int, _Started]] = []
 
 
-def _start_worker(template: Path) -> None:
+def _start_worker(template: Path, meeting: Barrier) -> None:
     """Prepare the template once per worker (free when forked: the cache is inherited).
 
     Ctrl+C reaches every process of the terminal, SIGTERM every process of the group when
@@ -217,44 +226,62 @@ def _start_worker(template: Path) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    global _worker_template, _worker_finisher
+    global _worker_template, _worker_finisher, _worker_meeting
     _worker_template = prepare_template(template)
     _worker_finisher = Finisher(process=False)  # (the workers keep every core busy)
+    _worker_meeting = meeting
 
 
-#: What a worker sends back of a task's :class:`Outcome`: whether its report was written
-#: (at its destination), its error, its warnings and whether it was kept, without the
-#: task's paths, which the batch's process holds already (a path is rebuilt part by part
-#: when unpickled: 10 µs of the batch's own process for a report's three).
-_Sent = tuple[bool, BdtDocxError | None, tuple[Problem, ...], bool]
+#: What a worker sends back of a task's :class:`Outcome`: the task's number, whether its
+#: report was written (at its destination), its error, its warnings and whether it was
+#: kept, without the task's paths, which the batch's process holds already (a path is
+#: rebuilt part by part when unpickled: 10 µs of the batch's own process for a report's
+#: three).
+_Sent = tuple[int, bool, BdtDocxError | None, tuple[Problem, ...], bool]
 
 
-def _fill_chunk(tasks: list[tuple[Path, Path]], overwrite: bool) -> list[_Sent]:
-    assert _worker_template is not None, "worker started without its template"
-    outcomes = fill_all(_worker_template, tasks, overwrite, finisher=_worker_finisher)
-    return [_sent(outcome) for outcome in outcomes]
+def _fill_chunk(first: int, tasks: list[tuple[Path, Path]], overwrite: bool) -> list[_Sent]:
+    """Fill a chunk of workbooks (numbered from ``first`` in the batch); the outcomes of
+    those whose reports are finished, this chunk's and those not sent before. The others
+    are sent next time, or at the end (:func:`_last_outcomes`): a chunk does not wait for
+    its last reports to reach the disk."""
+    assert _worker_template is not None and _worker_finisher is not None, "worker not started"
+    started: list[_Started] = []
+    _start(_worker_template, tasks, overwrite, None, _worker_finisher, started)
+    _worker_finisher.flush()  # (its last reports: on the disk by the next chunk)
+    _worker_unsent.extend(enumerate(started, first))
+    return _take_unsent(wait=False)
 
 
-def _sent(outcome: Outcome) -> _Sent:
+def _last_outcomes() -> list[_Sent]:
+    """The outcomes a worker has not sent yet, once their reports are finished; at the end
+    of a batch, one call in each worker (they wait for each other, so that none takes two)."""
+    assert _worker_meeting is not None, "worker not started"
+    _worker_meeting.wait()
+    return _take_unsent(wait=True)
+
+
+def _take_unsent(wait: bool) -> list[_Sent]:
+    """The outcomes of :data:`_worker_unsent` (those finished, unless ``wait``), taken off."""
+    ready, waiting = [], []
+    for number, started in _worker_unsent:
+        pending = started[1]
+        (ready if wait or pending is None or pending.done() else waiting).append((number, started))
+    _worker_unsent[:] = waiting
+    return [_sent(number, _settle(*started)) for number, started in ready]
+
+
+def _sent(number: int, outcome: Outcome) -> _Sent:
     assert outcome.report in (None, outcome.destination) and outcome.pdf is None
-    return outcome.report is not None, outcome.error, outcome.warnings, outcome.kept
+    return number, outcome.report is not None, outcome.error, outcome.warnings, outcome.kept
 
 
-def _received(tasks: list[_Task], sent: list[_Sent]) -> list[Outcome]:
-    """The outcomes of a chunk's ``tasks`` that a worker sent (:func:`_sent`)."""
-    return [
-        Outcome(
-            workbook,
-            destination,
-            destination if written else None,
-            error=error,
-            warnings=warnings,
-            kept=kept,
-        )
-        for (workbook, destination), (written, error, warnings, kept) in zip(
-            tasks, sent, strict=True
-        )
-    ]
+def _received(tasks: list[_Task], sent: _Sent) -> tuple[int, Outcome]:
+    """The outcome a worker sent (:func:`_sent`) of one of ``tasks``, and its number."""
+    number, written, error, warnings, kept = sent
+    workbook, destination = tasks[number]
+    report = destination if written else None
+    return number, Outcome(workbook, destination, report, error=error, warnings=warnings, kept=kept)
 
 
 def _chunks(tasks: list[_Task], workers: int) -> list[list[_Task]]:
@@ -285,43 +312,59 @@ def fill_in_pool(
     (in this process, up to the workbook being filled), then raises :class:`Stopped` with
     their outcomes."""
     chunks = _chunks(tasks, workers)
+    firsts = list(itertools.accumulate((len(chunk) for chunk in chunks), initial=0))
     order = iter(range(len(chunks)))
-    done: dict[int, list[Outcome]] = {}
-    given: dict[Future[list[_Sent]], int] = {}
+    done: dict[int, Outcome] = {}  # (by the tasks' numbers)
+    given: set[Future[list[_Sent]]] = set()
     mine: dict[int, list[_Started]] = {}  # (settled at the end: no wait after each chunk)
 
     def collect(futures: Iterable[Future[list[_Sent]]]) -> None:
         for future in futures:
-            index = given[future]
-            done[index] = _received(chunks[index], future.result())
-            del given[future]  # (only now: Ctrl+C before, and it is collected again)
+            arrived = dict(_received(tasks, sent) for sent in future.result())
+            done.update(arrived)
+            given.discard(future)  # (only now: Ctrl+C before, and it is collected again)
             if tracker is not None:
-                tracker.advance(done[index])
+                tracker.advance(arrived.values())
 
+    def settle_mine() -> None:
+        for index, started in mine.items():
+            done.update(enumerate(_settled(started), firsts[index]))
+
+    def last_outcomes() -> None:
+        last = {pool.submit(_last_outcomes) for _ in range(workers - 1)}
+        given.update(last)
+        collect(as_completed(last))
+
+    meeting = multiprocessing.get_context().Barrier(workers - 1)
     with (
         ProcessPoolExecutor(
-            workers - 1, initializer=_start_worker, initargs=(prepared.path,)
+            workers - 1, initializer=_start_worker, initargs=(prepared.path, meeting)
         ) as pool,
         Finisher(process=False) as finisher,  # (the workers keep the other cores busy)
     ):
         try:
             for index in order:
                 while len(given) < 2 * (workers - 1) and (ahead := next(order, None)) is not None:
-                    given[pool.submit(_fill_chunk, chunks[ahead], overwrite)] = ahead
+                    given.add(pool.submit(_fill_chunk, firsts[ahead], chunks[ahead], overwrite))
                 mine[index] = []
                 _start(prepared, chunks[index], overwrite, tracker, finisher, mine[index])
-                collect([future for future in given if future.done()])
+                collect([future for future in list(given) if future.done()])
             collect(as_completed(list(given)))
-            done.update((index, _settled(started)) for index, started in mine.items())
+            last_outcomes()
+            settle_mine()
         except KeyboardInterrupt:
-            pool.shutdown(wait=True, cancel_futures=True)
+            for future in given:
+                future.cancel()  # (the chunks not begun)
+            wait(given)
             collect([f for f in list(given) if not f.cancelled() and f.exception() is None])
-            done.update((index, _settled(started)) for index, started in mine.items())
-            raise Stopped([o for i in sorted(done) for o in done[i]]) from None
+            with contextlib.suppress(BrokenProcessPool):  # (a worker gone: its are lost)
+                last_outcomes()
+            settle_mine()
+            raise Stopped([done[number] for number in sorted(done)]) from None
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    return [outcome for index in range(len(chunks)) for outcome in done[index]]
+    return [done[number] for number in range(len(tasks))]
 
 
 @dataclass(frozen=True)

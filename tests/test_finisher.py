@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import select
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -275,6 +276,37 @@ def test_a_process_running_other_threads_writes_with_threads(tmp_path):
         other.join()
 
 
+@linux_only
+def test_a_worker_s_report_that_fails_after_its_chunk_came_back_is_a_failure(
+    tmp_path, monkeypatch, syncing
+):
+    """A worker sends its chunk back without waiting for its last reports to reach the disk
+    (they are told of with a later chunk, or at the end): one whose writing fails then is
+    still listed as failed, with its reason, and the others as made."""
+    batch, move, write = os.getpid(), finisher.move_into_place, finisher.write_file
+
+    def slow_and_full(function):
+        def written(*args):
+            if os.getpid() != batch and "c.docx" in str(args):
+                time.sleep(0.3)  # (long after its chunk came back)
+                raise OutputError("ổ đĩa đã đầy", args[2 if function is move else 1])
+            return function(*args)
+
+        return written
+
+    monkeypatch.setattr(finisher, "move_into_place", slow_and_full(move))
+    monkeypatch.setattr(finisher, "write_file", slow_and_full(write))
+    books, out = tmp_path / "so", tmp_path / "out"
+    books.mkdir()
+    for name in "abcdef":
+        edit_workbook(books / f"{name}.xlsx", {"nguoi_ky": f"Người ký {name}"})
+    result = fill_reports(sorted(books.iterdir()), TEMPLATE, out, jobs=2)
+    assert [(f.workbook.name, str(f.error)) for f in result.failures] == [
+        ("c.xlsx", f"Không ghi được báo cáo ({out / 'c.docx'}): ổ đĩa đã đầy")
+    ]
+    assert [p.name for p in result.reports] == ["a.docx", "b.docx", "d.docx", "e.docx", "f.docx"]
+
+
 def test_worker_processes_write_with_threads(monkeypatch):
     made = []
     monkeypatch.setattr(workers, "Finisher", lambda **kwargs: made.append(kwargs))
@@ -282,7 +314,8 @@ def test_worker_processes_write_with_threads(monkeypatch):
     monkeypatch.setattr(workers.signal, "signal", lambda *args: None)  # (Ctrl+C stays ours)
     monkeypatch.setattr(workers, "_worker_template", None)
     monkeypatch.setattr(workers, "_worker_finisher", None)
-    workers._start_worker(EXAMPLE)
+    monkeypatch.setattr(workers, "_worker_meeting", None)
+    workers._start_worker(EXAMPLE, None)
     assert made == [{"process": False}]
 
 
