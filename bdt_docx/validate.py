@@ -217,6 +217,14 @@ class _Reader(Checker):
                 columns.append((column, positions[column.name]))
         rows, hidden = [], []
         read = {col for _, col in columns}
+        merges = [
+            b
+            for b in self.workbook.merged(area.sheet)
+            if b.min_row <= area.max_row
+            and area.min_row <= b.max_row
+            and b.min_col <= area.max_col
+            and area.min_col <= b.max_col
+        ]
         kinds = [
             (column, col, f"{spec.name}.{column.name}", column.field_type, column.required)
             for column, col in columns
@@ -236,7 +244,12 @@ class _Reader(Checker):
             record = {}
             for column, col, field, kind, required in kinds:
                 place = _cell_place(field, area.sheet, row, col)
-                value = self.value(raw.get(col), place, kind, required, column.header)
+                cell = raw.get(col)
+                merge = _shown_merge(sheets, merges, row, col) if merges and cell is None else None
+                # a row's cell that a merged block shows its first cell's value in is blank
+                # to the reader: never left out silently, even where the column may be blank
+                required = required or merge is not None
+                value = self.value(cell, place, kind, required, column.header, merge)
                 record[column.name] = column.trim(value)
             rows.append(record)
         if columns:
@@ -418,6 +431,16 @@ def _headers(sheets: _Sheets, where: ListPlace) -> tuple[str, ...]:
     return tuple(
         TEXT.convert(c.value) if c is not None and c.value is not None else "" for c in found
     )
+
+
+def _shown_merge(sheets: _Sheets, merges: list[Area], row: int, col: int) -> Area | None:
+    """The merged block of ``merges`` that hides the cell at ``row``, ``col`` and shows there
+    its first cell's value (None when none does, or its first cell is blank)."""
+    for block in merges:
+        if block.hides(row, col):
+            first = sheets.get(block.sheet, {}).get(block.min_row, {}).get(block.min_col)
+            return block if first is not None and not _is_blank_cell(first) else None
+    return None
 
 
 def _derived_table(sheets: _Sheets, found: ListPlace, spec: TableSpec) -> TableSpec:

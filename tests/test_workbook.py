@@ -126,6 +126,50 @@ def test_a_named_cell_hidden_by_a_merge_says_which_cell_holds_the_value(tmp_path
     assert "Merge & Center" in problem.message and "ô trống" in problem.message
 
 
+def test_a_list_s_cell_a_merge_shows_a_value_in_is_never_left_blank_silently(tmp_path):
+    """Found by a new-user run: one amount for two people, merged down over their rows
+    (B3:B4), in the list of a template without a description (its columns may be blank):
+    the report printed the second person with no amount, exit 0. In the shipped template's
+    list (required columns) the refusal said only "ô trống" of a cell the clerk sees filled.
+    A merged block that shows nothing leaves its rows' cells blank, as they look."""
+    import openpyxl
+    from corpus.builders import docx_template
+
+    template = docx_template(
+        tmp_path,
+        table=[
+            ["{%tr for r in ds %}", ""],
+            ["{{ r.ten }}", "{{ r.so_tien }}"],
+            ["{%tr endfor %}", ""],
+        ],
+    )
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["Tên", "Số tiền"], ["A", "1.000"], ["B", "2.000"], ["C", None], ["D", None]):
+        sheet.append(row)
+    sheet.merge_cells("B3:B4")
+    sheet.merge_cells("B5:B6")  # blank: C and D have no amount, as the clerk sees
+    sheet.add_table(openpyxl.worksheet.table.Table(displayName="ds", ref="A1:B6"))
+    workbook = tmp_path / "so.xlsx"
+    book.save(workbook)
+    with pytest.raises(WorkbookError) as caught:
+        bdt_docx.fill_report(workbook, template, tmp_path / "r.docx")
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.cell, problem.code) == ("ds.so_tien", "B4", "value.blank")
+    assert problem.message.startswith("ô nằm trong vùng ô gộp B3:B4, nơi chỉ ô B3 giữ giá trị")
+    assert not (tmp_path / "r.docx").exists()
+
+    workbook = edit_workbook(tmp_path / "vb.xlsx", tables={"van_ban": [
+        ["12/BDT-VP", dt.datetime(2021, 1, 5), "về việc A"], ["13/BDT-VP", None, "về việc B"],
+    ]})  # fmt: skip
+    book = openpyxl.load_workbook(workbook)
+    book["Văn bản đã ban hành"].merge_cells("B5:B6")
+    book.save(workbook)
+    (problem,) = problems(workbook)
+    assert (problem.field, problem.cell) == ("van_ban.ngay", "B6")
+    assert "vùng ô gộp B5:B6, nơi chỉ ô B5 giữ giá trị" in problem.message
+
+
 # -- broken files found by fuzzing (issue 13): a located WorkbookError, or read right ------
 
 TABLE = "xl/tables/table1.xml"
