@@ -194,6 +194,10 @@ class AmbiguousNameError(NameLookupError):
         super().__init__(f"tên '{name}' có ở {len(places)} nơi: {shown}")
 
 
+#: Where a cell or a range is given a name, in Excel and in LibreOffice Calc.
+DEFINE_NAME = (
+    "Excel: Formulas → Define Name; LibreOffice Calc: Sheet → Named Ranges and Expressions → Define"
+)
 #: What to do when a sheet was copied and a name or a list now exists twice.
 COPIED_SHEET_HINT = (
     "Sổ có tên (Name) hoặc bảng trùng nhau, thường do sao chép trang tính (Excel và "
@@ -228,7 +232,7 @@ def parse_reference(text: str) -> Area:
         if structured := _STRUCTURED.match(text):  # (a column's name may hold a comma)
             raise NameLookupError(
                 f"tên trỏ tới bảng '{structured['table']}' ({text}), không tới ô; hãy đặt "
-                "tên cho chính ô hoặc vùng (Formulas → Define Name)"
+                f"tên cho chính ô hoặc vùng ({DEFINE_NAME})"
             )
         if "," in text:
             raise NameLookupError(f"tên trỏ tới nhiều vùng ({text}), cần một ô hoặc một vùng")

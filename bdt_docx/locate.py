@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bdt_docx.cells import MissingNameError
+from bdt_docx.cells import DEFINE_NAME, MissingNameError
 from bdt_docx.errors import Problem
 from bdt_docx.fields import Fields, FieldSpec
 from bdt_docx.ods import OdsWorkbook
@@ -122,7 +122,7 @@ class Locator:
             self._add(
                 Problem(
                     f"{reason}{hint}. Hãy chọn ô chứa giá trị rồi đặt tên '{spec.name}' "
-                    "(Formulas → Define Name)",
+                    f"({DEFINE_NAME})",
                     field=spec.name,
                     code="name.missing",
                 ),
@@ -216,7 +216,7 @@ class Locator:
                 told = Problem(
                     f"{len(names)} tên mẫu cần ({shown}) trỏ tới ô đã bị xóa (#REF!), thường "
                     "vì trang tính chứa chúng đã bị xóa. Hãy chép lại trang tính đó từ sổ "
-                    "mẫu, hoặc đặt lại từng tên cho ô của nó (Formulas → Define Name)",
+                    f"mẫu, hoặc đặt lại từng tên cho ô của nó ({DEFINE_NAME})",
                     code="name.deleted",
                 )
             self.problems.insert(first, told)
@@ -252,12 +252,13 @@ class Locator:
             )
         reason = (
             f"không có bảng (Table) hay vùng có tên '{name}'. Hãy chọn vùng danh sách kể cả "
-            f"dòng tiêu đề, Insert → Table, rồi đặt tên bảng là '{name}'"
+            f"dòng tiêu đề, Insert → Table, rồi đặt tên bảng là '{name}' (LibreOffice Calc: "
+            f"chọn vùng đó, Sheet → Named Ranges and Expressions → Define, tên '{name}')"
         )
         if self.workbook.shown_as.suffix.lower() == ".xls":
             reason += (
                 ". Tệp .xls (Excel 97-2003) không lưu được bảng (Table): hãy Lưu thành "
-                "(Save As) kiểu .xlsx trước, hoặc đặt tên (Formulas → Define Name) "
+                f"(Save As) kiểu .xlsx trước, hoặc đặt tên ({DEFINE_NAME}) "
                 f"'{name}' cho vùng danh sách kể cả dòng tiêu đề"
             )
         return reason

@@ -168,6 +168,9 @@ def test_template_edited_the_way_word_edits_keeps_the_edit_and_the_figures(
     template = rewrite_parts(TEMPLATE, folder / "mau_da_sua.docx", edit)
     findings = lint_template(template)
     assert [f.code for f in findings] == ["tracked-changes"] and findings[0].note
+    # (how to accept them, in either program the template may be edited in)
+    assert "Word: Review → Accept" in findings[0].message
+    assert "LibreOffice Writer: Edit → Track Changes → Accept All" in findings[0].message
     report = bdt_docx.fill_report(EXAMPLE, template, tmp_path / "bao_cao.docx")
     original = next(x for x in seed() if x.startswith("Toàn thể công chức"))
     assert body_lines(report) == [EDITED if x == original else x for x in seed()]

@@ -175,7 +175,21 @@ def test_template_variable_the_workbook_lacks(tmp_path):
     book.save(workbook)
     problem = only_problem(workbook)
     assert problem.field == "nguoi_ky"
-    assert "Define Name" in problem.message
+    # (the steps in both programs: a clerk with LibreOffice has no Formulas menu)
+    assert "Excel: Formulas → Define Name" in problem.message
+    assert "LibreOffice Calc: Sheet → Named Ranges and Expressions → Define" in problem.message
+
+
+def test_a_list_the_workbook_lacks_is_told_how_to_make_in_excel_and_in_calc(tmp_path):
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    book = openpyxl.load_workbook(workbook)
+    sheet = next(ws for ws in book.worksheets if "noi_nhan" in ws.tables)
+    del sheet.tables["noi_nhan"]
+    book.save(workbook)
+    problem = only_problem(workbook)
+    assert (problem.code, problem.field) == ("list.missing", "noi_nhan")
+    assert "Insert → Table" in problem.message
+    assert "LibreOffice Calc: chọn vùng đó, Sheet → Named Ranges" in problem.message
 
 
 @pytest.mark.parametrize(

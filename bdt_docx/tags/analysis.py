@@ -190,8 +190,9 @@ def analyse_parts(parts: Iterable[CleanPart], env: Environment) -> Analysis:
             analysis.findings.append(
                 Finding(
                     f"mẫu còn {part.changes} thay đổi được theo dõi (Track Changes); khi điền, "
-                    "các thay đổi được chấp nhận. Hãy chấp nhận chúng trong Word để mẫu "
-                    "hiện đúng như báo cáo",
+                    "các thay đổi được chấp nhận. Hãy chấp nhận chúng để mẫu hiện đúng như "
+                    "báo cáo (Word: Review → Accept → Accept All Changes; LibreOffice Writer: "
+                    "Edit → Track Changes → Accept All)",
                     code="tracked-changes",
                     part=part.name,
                     place=part_label(part.name) or None,
