@@ -8,7 +8,7 @@ from __future__ import annotations
 import zipfile
 
 from docxtpl import DocxTemplate
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from needs import shared_real
@@ -48,12 +48,14 @@ _PIECES = st.sampled_from(
         "{{", "}}", "{%", "%}", "{#", "#}", "{%-", "-%}", "{%p ", "{{p ", "{%tr ", "{%tc ",
         "{{r ", "{%r ", "{#p ", "{#tr ", "{#tc ", "if x", "endif", "for r in ds", "endfor",
         " colspan 2", " cellbg 'FF0000'", " vm ", " hm ", "x", " ", "\n", "&lt;", "&gt;",
-        "&#8216;", "“", "’",
+        "&#8216;", "“", "’", "{</w:t></w:r><w:r><w:t>", "}</w:t><w:t>", "%</w:t><w:t>",
     ]
 )  # fmt: skip
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_PIECES, max_size=40).map("".join))
+@example("<w:t>{{ a }</w:t></w:r><w:r><w:t>}</w:t>")  # a tag split between its braces
+@example("<w:t>{</w:t></w:r><w:r><w:t>{ a }}</w:t>")
 def test_patched_as_docxtpl_patches_any_arrangement_of_its_pieces(xml):
     assert patch_xml(xml) == DocxTemplate.patch_xml(None, xml)

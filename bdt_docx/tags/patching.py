@@ -20,7 +20,8 @@ from docxtpl import DocxTemplate
 __all__ = ["patch_xml"]
 
 _DOTALL = re.DOTALL
-# docxtpl's first passes: markup between a tag's two braces, and inside a tag, goes.
+# docxtpl's first passes: markup between a tag's two braces, and inside a tag, goes (a
+# match of the first holds "{<" or ">}", one of the second's inner pass "</w:t>").
 _SPLIT_BRACES = re.compile(r"(?<={)(<[^>]*>)+(?=[\{%\#])|(?<=[%\}\#])(<[^>]*>)+(?=\})", _DOTALL)
 _IN_TAG = re.compile(r"{%(?:(?!%}).)*|{#(?:(?!#}).)*|{{(?:(?!}}).)*", _DOTALL)
 _TEXT_BREAK = re.compile("</w:t>.*?(<w:t>|<w:t [^>]*>)", _DOTALL)
@@ -68,7 +69,10 @@ _TAG_CHARACTERS = (
 
 def patch_xml(xml: str) -> str:
     """What ``DocxTemplate.patch_xml`` gives for ``xml``."""
-    patched = _IN_TAG.sub(_strip_tags, _SPLIT_BRACES.sub("", xml))
+    patched = xml
+    if "{<" in patched or ">}" in patched:  # (what a match of the first pass holds)
+        patched = _SPLIT_BRACES.sub("", patched)
+    patched = _IN_TAG.sub(_strip_tags, patched)
     if any(needed in patched for needed in _FIRST_CELL_PASSES):
         return DocxTemplate.patch_xml(None, xml)
     for needed, expression, replacement in _PASSES:
@@ -80,7 +84,7 @@ def patch_xml(xml: str) -> str:
 
 
 def _strip_tags(match: re.Match[str]) -> str:
-    return _TEXT_BREAK.sub("", match[0])
+    return _TEXT_BREAK.sub("", match[0]) if "</w:t>" in match[0] else match[0]
 
 
 def _clean_tag(match: re.Match[str]) -> str:
