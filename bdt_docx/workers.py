@@ -10,6 +10,7 @@ picklable, since it comes back from a worker process.
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import multiprocessing
 import signal
@@ -337,6 +338,7 @@ def fill_in_pool(
 
     meeting = multiprocessing.get_context().Barrier(workers - 1)
     with (
+        _frozen_heap(),  # (the first chunks given start the workers)
         ProcessPoolExecutor(
             workers - 1, initializer=_start_worker, initargs=(prepared.path, meeting)
         ) as pool,
@@ -365,6 +367,24 @@ def fill_in_pool(
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     return [done[number] for number in range(len(tasks))]
+
+
+@contextlib.contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """The objects there are now (the template prepared, the modules) kept out of the
+    garbage collector's generations meanwhile: the collections of this process and of the
+    workers forked meanwhile, which inherit them, do not walk them (in a worker, a walk
+    also copies the memory pages it touches, which the processes shared). Where the
+    program has frozen objects of its own, they are left as they are (thawing ours would
+    thaw them too)."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import io
 import json
 import pickle
@@ -272,6 +273,23 @@ def test_two_jobs_give_the_same_result_and_errors(inbox, tmp_path):
     for mine, theirs in zip(one.reports, two.reports, strict=True):
         with zipfile.ZipFile(mine) as a, zipfile.ZipFile(theirs) as b:
             assert a.read("word/document.xml") == b.read("word/document.xml")
+
+
+def test_two_jobs_leave_the_programs_garbage_collector_as_it_was(variants, tmp_path):
+    """The workers are forked while the objects there are (the template prepared) are
+    frozen out of the collector's generations; then they are thawed, and a program's own
+    frozen objects stay frozen."""
+    books = [variants["vi_du"], variants["nhieu_dong"]]
+    assert len(fill_reports(books, TEMPLATE, tmp_path / "a", jobs=2).reports) == 2
+    assert gc.get_freeze_count() == 0
+    programs = [[]]  # (frozen objects are in none of the collector's generations)
+    gc.freeze()
+    try:
+        assert len(fill_reports(books, TEMPLATE, tmp_path / "b", jobs=2).reports) == 2
+        assert not any(o is programs for o in gc.get_objects())
+    finally:
+        gc.unfreeze()
+    assert any(o is programs for o in gc.get_objects())
 
 
 def test_two_jobs_give_one_jobs_summary_run_after_run(inbox, tmp_path):
