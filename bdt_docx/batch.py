@@ -76,6 +76,10 @@ class Failure:
     workbook: Path
     error: BdtDocxError
     report: Path | None = None
+    #: A report an earlier run left where this one's would have gone, not replaced (with
+    #: ``overwrite``: the workbook, or the writing, failed): its figures are not this
+    #: workbook's of now.
+    earlier: Path | None = None
 
 
 def stopped_before_its_pdf(error: BdtDocxError) -> bool:
@@ -454,12 +458,22 @@ def _collect(outcomes: list[Outcome]) -> BatchResult:
         if outcome.kept:
             result.kept.append(outcome.destination)
         if outcome.error is not None:
-            result.failures.append(Failure(outcome.workbook, outcome.error, outcome.report))
+            earlier = _earlier_report(outcome)
+            result.failures.append(
+                Failure(outcome.workbook, outcome.error, outcome.report, earlier)
+            )
         # A warning names its workbook: which of the batch's is it about?
         result.warnings += (
             replace(w, file=w.file or str(outcome.workbook)) for w in outcome.warnings
         )
     return result
+
+
+def _earlier_report(outcome: Outcome) -> Path | None:
+    """The report an earlier run left at a failed ``outcome``'s destination, if any."""
+    if outcome.error is None or outcome.report is not None or outcome.kept:
+        return None
+    return outcome.destination if outcome.destination.is_file() else None
 
 
 _SUMMARY_HEADER = (
@@ -488,6 +502,8 @@ def _summary_csv(outcomes: list[Outcome], not_done: Sequence[Path] = ()) -> byte
             if outcome.kept:
                 files = (number, outcome.workbook, outcome.destination, "")
                 status = "đã có, lỗi PDF"
+            elif _earlier_report(outcome) is not None:
+                status = "lỗi (báo cáo cũ của lần trước vẫn còn, chưa được thay)"
             for problem in outcome.error.problems or [Problem(str(outcome.error))]:
                 writer.writerow(_problem_row(files, status, problem))
         for warning in outcome.warnings:  # after the workbook's result, in the same columns

@@ -190,6 +190,38 @@ def _summary_rows(folder: Path) -> list[list[str]]:
     return [row for row in csv.reader(io.StringIO(text))][1:]
 
 
+def test_a_batch_says_which_failed_workbooks_left_an_earlier_report_in_place(tmp_path):
+    """With --overwrite, a workbook that fails, or whose report cannot be written, leaves
+    last run's report where it was: the summary and the CSV say that it is still there and
+    was not replaced (it was only "lỗi", beside a report with last month's figures)."""
+    from bdt_docx.batch import fill_reports
+    from bdt_docx.cli.show import batch_summary
+
+    books, out = _batch_folders(tmp_path, ("a", "b", "c", "d"))
+    (out / "a.docx").write_bytes(b"open in Word")
+    (out / "~$a.docx").write_bytes(b"owner")  # (its writing fails)
+    (out / "b.docx").write_bytes(b"last month's report")
+    (books / "b.xlsx").write_bytes(b"not a workbook")  # (the workbook fails)
+    (books / "d.xlsx").write_bytes(b"not a workbook")  # (no earlier report)
+    result = fill_reports(sorted(books.glob("*.xlsx")), output_dir=out, overwrite=True)
+    assert [(f.workbook.name, f.earlier) for f in result.failures] == [
+        ("a.xlsx", out / "a.docx"),
+        ("b.xlsx", out / "b.docx"),
+        ("d.xlsx", None),
+    ]
+    text = batch_summary(result)
+    for name in ("a", "b"):
+        assert (
+            "(báo cáo cũ của lần chạy trước vẫn còn, chưa được thay, số liệu không phải của sổ "
+            f"này bây giờ: {out / f'{name}.docx'})"
+        ) in text
+    assert text.count("báo cáo cũ") == 2
+    earlier = "lỗi (báo cáo cũ của lần trước vẫn còn, chưa được thay)"
+    assert {Path(r[1]).stem: r[4] for r in _summary_rows(out)} == {
+        "a": earlier, "b": earlier, "c": "đã tạo", "d": "lỗi",
+    }  # fmt: skip
+
+
 def test_a_batch_run_again_keeps_the_reports_and_lists_them(tmp_path, capsys):
     books, out = _batch_folders(tmp_path, ("a", "b"))
     assert fill(capsys, str(books), "-d", str(out))[0] == 0

@@ -148,4 +148,9 @@ def batch_summary(result: BatchResult) -> str:
                 lines.append(f"  {number}. {message}")
                 if failure.report is not None:
                     lines.append(f"     (tệp .docx vẫn được giữ: {failure.report})")
+                if failure.earlier is not None:
+                    lines.append(
+                        f"     (báo cáo cũ của lần chạy trước vẫn còn, chưa được thay, số liệu "
+                        f"không phải của sổ này bây giờ: {failure.earlier})"
+                    )
     return "\n".join(lines)
