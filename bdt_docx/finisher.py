@@ -1,7 +1,7 @@
 """Stage 5, for a batch: write reports in the background while the next ones are made.
 
 :class:`Finisher` gives every report the guarantees of
-:func:`bdt_docx.output.write_package`: a temporary file beside it, on disk (``fsync``)
+:func:`bdt_docx.output.write_package`: a temporary file beside it, on the disk (synced)
 before it is moved into place, never over a file that appeared meanwhile nor over one open
 in Word or LibreOffice; it waits for them all on leaving its ``with`` block.
 

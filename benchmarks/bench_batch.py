@@ -17,8 +17,8 @@ run:
   per report (template preparation and worker start included), and the ratio to the floor;
 - where the time of one report goes: reading the workbook, validating, rendering (Jinja,
   docxtpl's post-processing, the strict parse), writing (compressing the rendered parts,
-  the zip, temporary file, fsync, rename: with one job, handing the parts to the writer
-  process, which does the rest) and the rest (path checks, bookkeeping);
+  the zip, temporary file, sync to the disk, rename: with one job, handing the parts to
+  the writer process, which does the rest) and the rest (path checks, bookkeeping);
 - a batch of 12 with PDFs (``fill_reports(pdf=True)``) against the same batch without PDFs
   plus one ``soffice --convert-to pdf`` call converting all its reports; one
   ``bdt-docx fill --pdf`` against ``bdt-docx fill`` plus one ``soffice`` call;
@@ -520,7 +520,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("read", "đọc sổ / read the workbook (zip, XML of the parts and cells asked)"),
         ("validate", "kiểm tra / validate against the fields"),
         ("render", "điền mẫu / render (Jinja, docxtpl steps, strict parse)"),
-        ("write", "ghi / write (to the writer: deflate, zip, temp file, fsync, rename)"),
+        ("write", "ghi / write (to the writer: deflate, zip, temp file, sync, rename)"),
         ("rest", "còn lại / the rest for each workbook (destination check; the timers' cost)"),
         ("disk", "chờ đĩa / waiting, at the end, for the last reports to reach the disk"),
         ("batch", "lô / the rest of the batch (names, summary, timers)"),
