@@ -37,11 +37,13 @@ from bdt_docx.namespaces import PACKAGE_RELATIONSHIPS
 __all__ = [
     "MAX_PACKAGE_BYTES",
     "MAX_PART_BYTES",
+    "SAVE_AS_DOCX",
     "WRITER_DOCUMENT",
     "Package",
     "PackageError",
     "Relationship",
     "is_writer_document",
+    "other_format",
     "parse_xml",
     "part_path",
     "refuse_doctype",
@@ -146,6 +148,34 @@ _ODT = b"application/vnd.oasis.opendocument.text"
 def is_writer_document(package: Package) -> bool:
     """Whether ``package`` is a LibreOffice Writer document (.odt), by its ``mimetype``."""
     return "mimetype" in package.names and package.read("mimetype").strip() == _ODT
+
+
+#: What to do with a document saved in another format than .docx (:func:`other_format`).
+SAVE_AS_DOCX = (
+    "hãy mở nó trong Word hoặc LibreOffice Writer rồi Lưu thành (Save As) kiểu Word "
+    "Document (.docx)"
+)
+#: How the other formats a Word document may be saved in start, and what a clerk calls them.
+_OTHER_FORMATS = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Word 97-2003 (.doc)"),
+    (b"{\\rtf", "RTF (.rtf)"),
+)
+
+
+def other_format(path: Path) -> str | None:
+    """What a file that is no zip package was saved as, when it is a word processor's other
+    format (Word 97-2003, RTF, a flat LibreOffice document); None otherwise."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return None
+    for magic, kind in _OTHER_FORMATS:
+        if head.startswith(magic):
+            return kind
+    if b'office:mimetype="application/vnd.oasis.opendocument.text"' in head:
+        return "LibreOffice Writer dạng XML phẳng (.fodt)"
+    return None
 
 
 def part_path(base: str, target: str) -> str:

@@ -41,10 +41,12 @@ from bdt_docx.grids import fit_grids
 from bdt_docx.namespaces import CONTENT_TYPES, NS, qn
 from bdt_docx.output import Member, deflate, write_package
 from bdt_docx.package import (
+    SAVE_AS_DOCX,
     WRITER_DOCUMENT,
     Package,
     PackageError,
     is_writer_document,
+    other_format,
     parse_xml,
 )
 from bdt_docx.proofs import always_well_formed
@@ -429,37 +431,13 @@ def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> P
 def _not_docx(exc: PackageError, path: Path) -> TemplateError:
     reason = exc.reason
     if reason != WRITER_DOCUMENT:  # (which says what the file is already)
-        kind = _other_format(path)
+        kind = other_format(path)
         reason = (
-            f"tệp mẫu là văn bản {kind}, không phải văn bản Word .docx: hãy mở nó trong Word "
-            "hoặc LibreOffice Writer rồi Lưu thành (Save As) kiểu Word Document (.docx)"
+            f"tệp mẫu là văn bản {kind}, không phải văn bản Word .docx: {SAVE_AS_DOCX}"
             if kind
             else f"tệp mẫu không phải tệp Word .docx hợp lệ: {reason}"
         )
     return TemplateError(reason, path, code="template.not_docx")
-
-
-#: How the other formats a template may be saved in start, and what a clerk calls them.
-_OTHER_FORMATS = (
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Word 97-2003 (.doc)"),
-    (b"{\\rtf", "RTF (.rtf)"),
-)
-
-
-def _other_format(path: Path) -> str | None:
-    """What a file that is no zip package was saved as, when it is a word processor's other
-    format (Word 97-2003, RTF, a flat LibreOffice document); None otherwise."""
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(4096)
-    except OSError:
-        return None
-    for magic, kind in _OTHER_FORMATS:
-        if head.startswith(magic):
-            return kind
-    if b'office:mimetype="application/vnd.oasis.opendocument.text"' in head:
-        return "LibreOffice Writer dạng XML phẳng (.fodt)"
-    return None
 
 
 def _lists(parts: Iterable[Part]) -> dict[str, list[str]]:

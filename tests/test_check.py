@@ -343,7 +343,11 @@ def _doctype() -> bytes:
     [
         (".txt", lambda: "Báo cáo\n".encode(), "không phải tệp Office"),
         (".docx", lambda: b"", "không phải tệp Office"),
-        (".xlsx", lambda: EXAMPLE_WORKBOOK.read_bytes(), "không có phần nội dung văn bản Word"),
+        (
+            ".xlsx",
+            lambda: EXAMPLE_WORKBOOK.read_bytes(),
+            "tệp là sổ Excel, không phải văn bản Word",
+        ),
         (".docx", _bad_crc, "bị hỏng"),
         (".docx", _encrypted, "mã hóa"),
         (".docx", _doctype, "DOCTYPE"),
@@ -418,3 +422,29 @@ def test_a_writer_document_says_to_save_it_as_docx(tmp_path: Path) -> None:
     assert caught.value.problems[0].code == "document.not_word"
     assert "tệp là văn bản .odt của LibreOffice Writer" in str(caught.value)
     assert "Save As, chọn Word 2007-365 (.docx)" in str(caught.value)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("kind", "says"),
+    [("doc", "tệp là văn bản Word 97-2003 (.doc)"), ("rtf", "tệp là văn bản RTF (.rtf)")],
+)
+def test_a_report_saved_in_another_word_format_says_to_save_it_as_docx(
+    tmp_path: Path, kind: str, says: str
+) -> None:
+    """Found by a new-user run: a report saved by Word or Writer as Word 97-2003 or RTF was
+    "tệp không phải tệp Office (.xlsx, .docx) hợp lệ" (a workbook given by mistake, "tệp
+    không có phần nội dung văn bản Word": see above); lint already named those formats."""
+    from needs import require_libreoffice
+
+    from bdt_docx.libreoffice import run_conversion
+
+    require_libreoffice()
+    report = tmp_path / "bao_cao.docx"
+    report.write_bytes(render())
+    other = run_conversion(report, kind, tmp_path / kind)
+    with pytest.raises(DocumentError) as caught:
+        check(other)
+    assert caught.value.problems[0].code == "document.not_word"
+    assert says in str(caught.value)
+    assert "Lưu thành (Save As) kiểu Word Document (.docx)" in str(caught.value)

@@ -28,11 +28,13 @@ from bdt_docx.namespaces import (
     qn,
 )
 from bdt_docx.package import (
+    SAVE_AS_DOCX,
     WRITER_DOCUMENT,
     Package,
     PackageError,
     Relationship,
     is_writer_document,
+    other_format,
 )
 
 __all__ = ["Document"]
@@ -51,7 +53,14 @@ class Document:
         try:
             self._package = Package(source)
         except PackageError as exc:
-            raise DocumentError(exc.reason, file=self.name, code="document.damaged") from exc
+            kind = None if isinstance(source, bytes) else other_format(Path(source))
+            if kind is None:
+                raise DocumentError(exc.reason, file=self.name, code="document.damaged") from exc
+            raise DocumentError(
+                f"tệp là văn bản {kind}, không phải văn bản Word .docx: {SAVE_AS_DOCX}",
+                file=self.name,
+                code="document.not_word",
+            ) from exc
         self._xml_cache: dict[str, etree._Element | None] = {}
         main = next(
             (r.target for r in self._relationships("").values() if r.type == REL_OFFICE_DOCUMENT),
@@ -166,7 +175,9 @@ class Document:
 
 def _not_word(package: Package) -> str:
     """Why a package is not a Word document; a Writer document (.odt) is named, with how to
-    save it as a .docx."""
+    save it as a .docx, and so is an Excel workbook."""
     if is_writer_document(package):
         return WRITER_DOCUMENT
+    if "xl/workbook.xml" in package.names:
+        return "tệp là sổ Excel, không phải văn bản Word .docx"
     return "tệp không có phần nội dung văn bản Word"
