@@ -230,11 +230,12 @@ def report_paths(workbooks: Sequence[Path], output_dir: Path | None) -> list[Pat
                 keys[index] = str(paths[index]).casefold()
     taken: set[str] = set()
     for index, key in enumerate(keys):
-        number, stem = 1, paths[index].stem
-        while key in taken:
-            number += 1
-            paths[index] = folders[index] / f"{stem} ({number}).docx"
-            key = str(paths[index]).casefold()
+        if key in taken:  # (a name given already: numbered)
+            number, stem = 1, paths[index].stem
+            while key in taken:
+                number += 1
+                paths[index] = folders[index] / f"{stem} ({number}).docx"
+                key = str(paths[index]).casefold()
         taken.add(key)
     return paths
 
@@ -338,7 +339,7 @@ def _warn_stale_pdfs(outcomes: list[Outcome]) -> list[Outcome]:
             folder = os.path.dirname(outcome.report)
             if folder not in listed:
                 listed[folder] = _pdf_names(folder)
-            if _name_key(f"{outcome.report.stem}.pdf") in listed[folder]:
+            if listed[folder] and _name_key(f"{outcome.report.stem}.pdf") in listed[folder]:
                 stale = stale_pdf(outcome.report)  # a file, by that very name?
                 if stale is not None:
                     outcome = replace(outcome, warnings=(*outcome.warnings, stale))
