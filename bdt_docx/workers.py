@@ -218,7 +218,7 @@ _worker_meeting: Barrier | None = None
 _worker_unsent: list[tuple[int, _Started]] = []
 
 
-def _start_worker(template: Path, meeting: Barrier) -> None:
+def _start_worker(template: Path, meeting: Barrier | None) -> None:
     """Prepare the template once per worker (free when forked: the cache is inherited).
 
     Ctrl+C reaches every process of the terminal, SIGTERM every process of the group when
@@ -257,8 +257,8 @@ def _fill_chunk(first: int, tasks: list[tuple[Path, Path]], overwrite: bool) -> 
 def _last_outcomes() -> list[_Sent]:
     """The outcomes a worker has not sent yet, once their reports are finished; at the end
     of a batch, one call in each worker (they wait for each other, so that none takes two)."""
-    assert _worker_meeting is not None, "worker not started"
-    _worker_meeting.wait()
+    if _worker_meeting is not None:  # (None: the only worker)
+        _worker_meeting.wait()
     return _take_unsent(wait=True)
 
 
@@ -336,7 +336,7 @@ def fill_in_pool(
         given.update(last)
         collect(as_completed(last))
 
-    meeting = multiprocessing.get_context().Barrier(workers - 1)
+    meeting = multiprocessing.get_context().Barrier(workers - 1) if workers > 2 else None
     with (
         _frozen_heap(),  # (the first chunks given start the workers)
         ProcessPoolExecutor(

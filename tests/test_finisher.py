@@ -277,8 +277,9 @@ def test_a_process_running_other_threads_writes_with_threads(tmp_path):
 
 
 @linux_only
+@pytest.mark.parametrize("jobs", [2, 3])  # (one worker; two, which meet at the end)
 def test_a_worker_s_report_that_fails_after_its_chunk_came_back_is_a_failure(
-    tmp_path, monkeypatch, syncing
+    tmp_path, monkeypatch, syncing, jobs
 ):
     """A worker sends its chunk back without waiting for its last reports to reach the disk
     (they are told of with a later chunk, or at the end): one whose writing fails then is
@@ -300,7 +301,7 @@ def test_a_worker_s_report_that_fails_after_its_chunk_came_back_is_a_failure(
     books.mkdir()
     for name in "abcdef":
         edit_workbook(books / f"{name}.xlsx", {"nguoi_ky": f"Người ký {name}"})
-    result = fill_reports(sorted(books.iterdir()), TEMPLATE, out, jobs=2)
+    result = fill_reports(sorted(books.iterdir()), TEMPLATE, out, jobs=jobs)
     assert [(f.workbook.name, str(f.error)) for f in result.failures] == [
         ("c.xlsx", f"Không ghi được báo cáo ({out / 'c.docx'}): ổ đĩa đã đầy")
     ]
