@@ -151,14 +151,17 @@ def _gather_tags(p: etree._Element) -> None:
     # the whole of each tag that starts in it: where it starts and ends move to the end
     # of a tag they fall inside.
     bounds, offset, index = [], 0, 0  # (bounds and spans in order: one pass over both)
+    split = False  # (a tag over several texts: only there can marks sit inside one)
     for t in texts:
         while index < len(spans) and spans[index][1] <= offset:
             index += 1
         inside = index < len(spans) and spans[index][0] < offset
         bounds.append(spans[index][1] if inside else offset)
+        split = split or inside
         offset += len(t.text or "")
     bounds.append(len(joined))
-    _drop_inner_marks(p, spans)
+    if split:
+        _drop_inner_marks(p, spans)
     new = [straight[bounds[k] : bounds[k + 1]] for k in range(len(texts))]
     for t, text in zip(texts, new, strict=True):
         if text == (t.text or ""):
