@@ -12,6 +12,8 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+from jinja2 import nodes
+
 from bdt_docx.errors import TemplateError
 from bdt_docx.namespaces import qn
 from bdt_docx.package import PackageError, parse_xml
@@ -63,8 +65,43 @@ def lint_template(template: str | os.PathLike[str]) -> list[Finding]:
         ]
         if prepared.fields.derived:
             findings.append(Finding(prepared.fields.origin(), code="assumed"))
+            findings += _texts_through_typed_filters(prepared)
         findings += _comments(prepared)
     return [f if f.file else replace(f, file=str(path)) for f in findings]
+
+
+#: The filters that need a number or a date, and what they need.
+_TYPED_FILTERS = {
+    **dict.fromkeys(("so", "phan_tram", "hai_chu_so", "so_hieu", "la_ma"), "một số"),
+    **dict.fromkeys(("ngay_day_du", "ngay_ngan"), "một ngày"),
+}
+
+
+def _texts_through_typed_filters(prepared: PreparedTemplate) -> list[Finding]:
+    """A warning for each value of a template without a description that a number's or a
+    date's filter prints (``{{ so_ho|so }}``): read from a workbook, every such value is a
+    text, so filling from a workbook always fails on it (a program's context may hold a
+    number)."""
+    found: dict[str, tuple[str, str]] = {}
+    for part in prepared.parts:
+        if part.source is None:
+            continue
+        for node in prepared.environment.parse(part.source).find_all(nodes.Filter):
+            name = node.node.name if isinstance(node.node, nodes.Name) else None
+            if node.name in _TYPED_FILTERS and name in prepared.fields.values:
+                found.setdefault(name, (node.name, part.info.filename))
+    return [
+        Finding(
+            f"'{name}' được in qua bộ lọc {used}, bộ lọc cần {_TYPED_FILTERS[used]}; mẫu không "
+            f"có mô tả trường nên '{name}' đọc từ sổ Excel là chữ, và điền từ sổ Excel sẽ lỗi. "
+            "Hãy viết mô tả trường cho mẫu (tệp .toml cùng tên bên cạnh mẫu), cho "
+            f"'{name}' type = \"{'date' if used.startswith('ngay') else 'integer'}\"",
+            code="untyped-filter",
+            field=name,
+            part=part,
+        )
+        for name, (used, part) in found.items()
+    ]
 
 
 def _comments(prepared: PreparedTemplate) -> list[Finding]:

@@ -81,8 +81,33 @@ def test_split_runs_that_docxtpl_merges_are_fine(tmp_path: Path) -> None:
     template = docx_template(
         tmp_path, ["Xin {\0{ ten_\0co_quan }\0}", "{{ a|la_ma }}", "{{ p }} và {{ r }}"]
     )
-    assert [f.code for f in lint_template(template)] == ["assumed"]
+    assert [f.code for f in lint_template(template)] == ["assumed", "untyped-filter"]
     prepare_template(template)
+
+
+def test_a_value_a_number_s_or_a_date_s_filter_prints_is_said_without_a_description(
+    tmp_path: Path, capsys
+) -> None:
+    """Found by a new-user run: ``{{ so_ho|so }}`` in a template without a description
+    linted clean ("điền được"), then every workbook failed to fill with exit 4 ("bộ lọc so
+    cần một số, nhận được '1250'"): read from a workbook, such a value is a text."""
+    template = docx_template(
+        tmp_path, ["Số hộ: {{ so_ho|so }}, ngày {{ ngay|ngay_ngan }}, {{ ten|upper }}"]
+    )
+    assert main(["lint", str(template)]) == 0
+    err = capsys.readouterr().out
+    assert (
+        "cảnh báo: 'so_ho' được in qua bộ lọc so, bộ lọc cần một số; mẫu không có mô tả trường "
+        "nên 'so_ho' đọc từ sổ Excel là chữ, và điền từ sổ Excel sẽ lỗi. Hãy viết mô tả trường "
+        "cho mẫu (tệp .toml cùng tên bên cạnh mẫu), cho 'so_ho' type = \"integer\""
+    ) in err
+    assert "'ngay' được in qua bộ lọc ngay_ngan, bộ lọc cần một ngày" in err
+    assert 'type = "date"' in err and "'ten'" not in err
+    (tmp_path / "mau.toml").write_text(
+        '[fields.so_ho]\ntype = "integer"\n[fields.ngay]\ntype = "date"\n[fields.ten]\n',
+        encoding="utf-8",
+    )
+    assert "untyped-filter" not in {f.code for f in lint_template(template)}
 
 
 def test_braces_in_prose_are_text_not_a_broken_tag(tmp_path: Path) -> None:
