@@ -25,7 +25,7 @@ from bdt_docx.errors import (
 from bdt_docx.ods import ODS_SUFFIXES, OdsWorkbook
 from bdt_docx.output import Folders, check_destination, write_package
 from bdt_docx.render import render_parts
-from bdt_docx.template import PreparedTemplate, prepare_template
+from bdt_docx.template import PreparedTemplate, default_template, prepare_template
 from bdt_docx.validate import check_context, read_context
 from bdt_docx.workbook import Workbook
 
@@ -62,9 +62,16 @@ def template_argument(template: object, function: str) -> PreparedTemplate:
     a path prepared; a ``TypeError`` naming ``function`` for anything else."""
     if isinstance(template, PreparedTemplate):
         return template
+    return prepare_template(template_file(template, function))
+
+
+def template_file(template: object, function: str) -> Path:
+    """The file of ``template`` (see :func:`template_argument`), not prepared."""
+    if isinstance(template, PreparedTemplate):
+        return template.path
     if template is None:
-        return prepare_template()
-    return prepare_template(path_argument(template, function, "template"))
+        return default_template()
+    return path_argument(template, function, "template")
 
 
 def read_workbook(

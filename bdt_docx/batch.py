@@ -1,12 +1,13 @@
 """Many workbooks, one report each: :func:`fill_reports` (``bdt-docx fill A.xlsx B.xlsx``).
 
 The template is prepared once, in this process, and reused for every report; with
-``jobs`` of 2 or more, this process fills reports too, beside ``jobs - 1`` worker processes
-that prepare it once each (on Linux they are forked after the preparation, so they inherit
-it). One bad workbook does not stop the others: each failure is
-recorded with its :class:`~bdt_docx.BdtDocxError` (which names the file, field, sheet and
-cell), the good reports are written, and a summary file lists every workbook, its report
-and its errors.
+``jobs`` of 2 or more, this process fills reports too, beside ``jobs - 1`` worker processes,
+started first, which prepare it once each meanwhile, on the other cores (each checks that
+it has the very version this process prepared).
+
+One bad workbook does not stop the others: each failure is recorded with its
+:class:`~bdt_docx.BdtDocxError` (which names the file, field, sheet and cell), the good
+reports are written, and a summary file lists every workbook, its report and its errors.
 
 Each report is written as a single one is (a temporary file, on the disk, then renamed), but
 in background threads while the next report is made (:class:`~bdt_docx.finisher.Finisher`);
@@ -30,7 +31,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bdt_docx.api import WORKBOOK_SUFFIXES, stopped_before_pdf, template_argument
+from bdt_docx.api import (
+    WORKBOOK_SUFFIXES,
+    stopped_before_pdf,
+    template_argument,
+    template_file,
+)
 from bdt_docx.arguments import (
     callback_argument,
     flag_argument,
@@ -47,7 +53,15 @@ from bdt_docx.errors import (
 )
 from bdt_docx.output import TEMP_PREFIX, write_bytes
 from bdt_docx.template import PreparedTemplate
-from bdt_docx.workers import Outcome, Progress, Stopped, Tracker, fill_all, fill_in_pool
+from bdt_docx.workers import (
+    Outcome,
+    Progress,
+    Stopped,
+    Tracker,
+    fill_all,
+    fill_in_pool,
+    start_workers,
+)
 
 __all__ = [
     "SUMMARY_NAME",
@@ -289,24 +303,26 @@ def fill_reports(
     overwrite = flag_argument(overwrite, "fill_reports", "overwrite")
     pdf = flag_argument(pdf, "fill_reports", "pdf")
     progress = callback_argument(progress, "fill_reports", "progress")
-    prepared = template_argument(template, "fill_reports")
     workers = _worker_count(jobs, len(sources))
-    folder = _output_folder(output_dir)
-    destinations = report_paths(sources, folder)
-    tasks = list(zip(sources, destinations, strict=True))
-    tracker = Tracker(progress, len(tasks), len(tasks) if pdf else 0) if progress else None
-    outcomes: list[Outcome] = []
-    stopped = False
-    try:
-        if workers <= 1:
-            outcomes = fill_all(prepared, tasks, overwrite, tracker)
-        else:
-            outcomes = fill_in_pool(prepared, tasks, workers, overwrite, tracker)
-        if pdf:
-            outcomes = _add_pdfs(outcomes, overwrite, workers, tracker)
-    except Stopped as stop:
-        stopped = True
-        outcomes = [_after_stop(o, overwrite) if pdf else o for o in stop.outcomes]
+    # (the workers, started first, prepare the template on the other cores meanwhile)
+    with start_workers(template_file(template, "fill_reports"), workers - 1) as pool:
+        prepared = template_argument(template, "fill_reports")
+        folder = _output_folder(output_dir)
+        destinations = report_paths(sources, folder)
+        tasks = list(zip(sources, destinations, strict=True))
+        tracker = Tracker(progress, len(tasks), len(tasks) if pdf else 0) if progress else None
+        outcomes: list[Outcome] = []
+        stopped = False
+        try:
+            if pool is None:
+                outcomes = fill_all(prepared, tasks, overwrite, tracker)
+            else:
+                outcomes = fill_in_pool(pool, prepared, tasks, workers, overwrite, tracker)
+            if pdf:
+                outcomes = _add_pdfs(outcomes, overwrite, workers, tracker)
+        except Stopped as stop:
+            stopped = True
+            outcomes = [_after_stop(o, overwrite) if pdf else o for o in stop.outcomes]
     if not pdf:
         outcomes = _warn_stale_pdfs(outcomes)
     result = _collect(outcomes)

@@ -338,6 +338,9 @@ class PreparedTemplate:
     optional: frozenset[str] = frozenset()
     #: What the tag analysis found that does not stop the template (``bdt-docx lint``).
     findings: tuple[Finding, ...] = ()
+    #: Which version of the template file (and of its field description) this is: their
+    #: size and time of change when it was prepared.
+    version: tuple[object, ...] = ()
 
 
 def prepare_template(template: str | os.PathLike[str] | None = None) -> PreparedTemplate:
@@ -368,7 +371,7 @@ def _version(path: Path) -> tuple[int, int] | None:
 
 
 @lru_cache(maxsize=8)
-def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> PreparedTemplate:
+def _prepare(path: Path, stat: tuple[int, int], description_stat: object) -> PreparedTemplate:
     env = make_environment()
     try:
         with Package(path) as package:
@@ -425,7 +428,9 @@ def _prepare(path: Path, _stat: tuple[int, int], _description_stat: object) -> P
         fields.check_covers(set(variables - optional), path, lists)
     except TemplateError as exc:
         raise TemplateError(analysis.locate(exc.problems), path) from exc
-    return PreparedTemplate(path, parts, variables, fields, env, optional, tuple(analysis.findings))
+    findings = tuple(analysis.findings)
+    version = (stat, description_stat)
+    return PreparedTemplate(path, parts, variables, fields, env, optional, findings, version)
 
 
 def _not_docx(exc: PackageError, path: Path) -> TemplateError:

@@ -10,7 +10,6 @@ picklable, since it comes back from a worker process.
 from __future__ import annotations
 
 import contextlib
-import gc
 import itertools
 import multiprocessing
 import signal
@@ -26,7 +25,14 @@ from pathlib import Path
 from lxml import etree
 
 from bdt_docx.api import read_workbook, report_destination
-from bdt_docx.errors import BdtDocxError, OutputError, Problem, WorkbookError, collect_warnings
+from bdt_docx.errors import (
+    BdtDocxError,
+    OutputError,
+    Problem,
+    TemplateError,
+    WorkbookError,
+    collect_warnings,
+)
 from bdt_docx.finisher import Finisher
 from bdt_docx.render import render_parts
 from bdt_docx.template import PreparedTemplate, prepare_template
@@ -207,6 +213,8 @@ def _settle(outcome: Outcome, pending: Future[Path] | None) -> Outcome:
         return replace(outcome, error=exc)
 
 
+#: A template file and the version of it prepared (:attr:`PreparedTemplate.version`).
+_Version = tuple[Path, tuple[object, ...]]
 #: The template a worker process renders with, what writes its reports in the background
 #: for all its chunks, and what the workers meet at the end of a batch (set once by
 #: :func:`_start_worker`).
@@ -228,7 +236,8 @@ def _start_worker(template: Path, meeting: Barrier | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     global _worker_template, _worker_finisher, _worker_meeting
-    _worker_template = prepare_template(template)
+    with contextlib.suppress(BdtDocxError):  # (the batch's process says what is wrong)
+        _worker_template = prepare_template(template)
     _worker_finisher = Finisher(process=False)  # (the workers keep every core busy)
     _worker_meeting = meeting
 
@@ -241,17 +250,42 @@ def _start_worker(template: Path, meeting: Barrier | None) -> None:
 _Sent = tuple[int, bool, BdtDocxError | None, tuple[Problem, ...], bool]
 
 
-def _fill_chunk(first: int, tasks: list[tuple[Path, Path]], overwrite: bool) -> list[_Sent]:
-    """Fill a chunk of workbooks (numbered from ``first`` in the batch); the outcomes of
-    those whose reports are finished, this chunk's and those not sent before. The others
+def _fill_chunk(
+    first: int, tasks: list[tuple[Path, Path]], overwrite: bool, template: _Version
+) -> list[_Sent]:
+    """Fill a chunk of workbooks (numbered from ``first`` in the batch) with the template
+    the batch's process prepared (its file and version: :func:`_as_prepared`); the outcomes
+    of those whose reports are finished, this chunk's and those not sent before. The others
     are sent next time, or at the end (:func:`_last_outcomes`): a chunk does not wait for
     its last reports to reach the disk."""
-    assert _worker_template is not None and _worker_finisher is not None, "worker not started"
+    assert _worker_finisher is not None, "worker not started"
+    prepared = _as_prepared(template)
+    if prepared is None:
+        changed = TemplateError(
+            "tệp mẫu đã được sửa (lưu lại) trong lúc lô báo cáo bắt đầu, nên sổ này chưa được "
+            "điền; hãy chạy lại lệnh",
+            template[0],
+            code="template.changed",
+        )
+        return [_sent(n, Outcome(*task, error=changed)) for n, task in enumerate(tasks, first)]
     started: list[_Started] = []
-    _start(_worker_template, tasks, overwrite, None, _worker_finisher, started)
+    _start(prepared, tasks, overwrite, None, _worker_finisher, started)
     _worker_finisher.flush()  # (its last reports: on the disk by the next chunk)
     _worker_unsent.extend(enumerate(started, first))
     return _take_unsent(wait=False)
+
+
+def _as_prepared(template: _Version) -> PreparedTemplate | None:
+    """This worker's preparation of the batch's template: the same version of the same
+    file; None when the file has changed since the batch's process prepared it."""
+    global _worker_template
+    path, version = template
+    if _worker_template is None or (_worker_template.path, _worker_template.version) != template:
+        with contextlib.suppress(BdtDocxError):
+            _worker_template = prepare_template(path)
+    if _worker_template is None or _worker_template.version != version:
+        return None
+    return _worker_template
 
 
 def _last_outcomes() -> list[_Sent]:
@@ -298,26 +332,41 @@ def _chunks(tasks: list[_Task], workers: int) -> list[list[_Task]]:
     return chunks
 
 
+def start_workers(
+    template: Path, count: int
+) -> contextlib.AbstractContextManager[ProcessPoolExecutor | None]:
+    """``count`` worker processes for :func:`fill_in_pool`, started now (``None`` for
+    none), each preparing ``template``: started before this process prepares it, they do
+    so on the other cores meanwhile, and work from when this process does."""
+    if count < 1:
+        return contextlib.nullcontext()
+    meeting = multiprocessing.get_context().Barrier(count) if count > 1 else None
+    pool = ProcessPoolExecutor(count, initializer=_start_worker, initargs=(template, meeting))
+    pool.submit(int)  # (the processes start with the first call)
+    return pool
+
+
 def fill_in_pool(
+    pool: ProcessPoolExecutor,
     prepared: PreparedTemplate,
     tasks: list[tuple[Path, Path]],
     workers: int,
     overwrite: bool,
     tracker: Tracker | None,
 ) -> list[Outcome]:
-    """Fill the workbooks of ``tasks`` in ``workers`` processes: this one, and
-    ``workers - 1`` worker processes (each preparing the template once: free where they are
-    forked, after this one prepared it), chunk after chunk; the outcomes in the order of
-    ``tasks``. This process works from the start, while the others start, and keeps each
-    worker two chunks ahead between its own chunks. Ctrl+C lets the chunks begun finish
-    (in this process, up to the workbook being filled), then raises :class:`Stopped` with
-    their outcomes."""
+    """Fill the workbooks of ``tasks`` in ``workers`` processes, this one and the
+    ``workers - 1`` worker processes of ``pool`` (:func:`start_workers`), chunk after
+    chunk; the outcomes in the order of ``tasks``. This process keeps each worker two
+    chunks ahead between its own chunks. Ctrl+C lets the chunks begun finish (in this
+    process, up to the workbook being filled), then raises :class:`Stopped` with their
+    outcomes. The workers end with it."""
     chunks = _chunks(tasks, workers)
     firsts = list(itertools.accumulate((len(chunk) for chunk in chunks), initial=0))
     order = iter(range(len(chunks)))
     done: dict[int, Outcome] = {}  # (by the tasks' numbers)
     given: set[Future[list[_Sent]]] = set()
     mine: dict[int, list[_Started]] = {}  # (settled at the end: no wait after each chunk)
+    version = (prepared.path, prepared.version)  # (a worker checks it has prepared the same)
 
     def collect(futures: Iterable[Future[list[_Sent]]]) -> None:
         for future in futures:
@@ -336,18 +385,12 @@ def fill_in_pool(
         given.update(last)
         collect(as_completed(last))
 
-    meeting = multiprocessing.get_context().Barrier(workers - 1) if workers > 2 else None
-    with (
-        _frozen_heap(),  # (the first chunks given start the workers)
-        ProcessPoolExecutor(
-            workers - 1, initializer=_start_worker, initargs=(prepared.path, meeting)
-        ) as pool,
-        Finisher(process=False) as finisher,  # (the workers keep the other cores busy)
-    ):
+    with pool, Finisher(process=False) as finisher:  # (the workers keep the other cores busy)
         try:
             for index in order:
                 while len(given) < 2 * (workers - 1) and (ahead := next(order, None)) is not None:
-                    given.add(pool.submit(_fill_chunk, firsts[ahead], chunks[ahead], overwrite))
+                    chunk = chunks[ahead]
+                    given.add(pool.submit(_fill_chunk, firsts[ahead], chunk, overwrite, version))
                 mine[index] = []
                 _start(prepared, chunks[index], overwrite, tracker, finisher, mine[index])
                 collect([future for future in list(given) if future.done()])
@@ -367,24 +410,6 @@ def fill_in_pool(
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     return [done[number] for number in range(len(tasks))]
-
-
-@contextlib.contextmanager
-def _frozen_heap() -> Iterator[None]:
-    """The objects there are now (the template prepared, the modules) kept out of the
-    garbage collector's generations meanwhile: the collections of this process and of the
-    workers forked meanwhile, which inherit them, do not walk them (in a worker, a walk
-    also copies the memory pages it touches, which the processes shared). Where the
-    program has frozen objects of its own, they are left as they are (thawing ours would
-    thaw them too)."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 @dataclass(frozen=True)

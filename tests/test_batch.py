@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gc
 import io
 import json
 import pickle
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -275,21 +276,52 @@ def test_two_jobs_give_the_same_result_and_errors(inbox, tmp_path):
             assert a.read("word/document.xml") == b.read("word/document.xml")
 
 
-def test_two_jobs_leave_the_programs_garbage_collector_as_it_was(variants, tmp_path):
-    """The workers are forked while the objects there are (the template prepared) are
-    frozen out of the collector's generations; then they are thawed, and a program's own
-    frozen objects stay frozen."""
-    books = [variants["vi_du"], variants["nhieu_dong"]]
-    assert len(fill_reports(books, TEMPLATE, tmp_path / "a", jobs=2).reports) == 2
-    assert gc.get_freeze_count() == 0
-    programs = [[]]  # (frozen objects are in none of the collector's generations)
-    gc.freeze()
-    try:
-        assert len(fill_reports(books, TEMPLATE, tmp_path / "b", jobs=2).reports) == 2
-        assert not any(o is programs for o in gc.get_objects())
-    finally:
-        gc.unfreeze()
-    assert any(o is programs for o in gc.get_objects())
+def test_two_jobs_refuse_a_broken_template_as_one_job_does(tmp_path, variants):
+    """The workers start before the template is prepared (they prepare it on the other
+    cores meanwhile): a broken template is the batch's error, said once, with no trace of
+    the workers' own failure to prepare it."""
+    broken = tmp_path / "mau.docx"
+    broken.write_bytes(b"not a template")
+    out = tmp_path / "out"
+    books = [str(variants["vi_du"]), str(variants["nhieu_dong"])]
+    command = ["fill", *books, "-t", str(broken), "-d", str(out), "-j", "2"]
+    done = subprocess.run(
+        [sys.executable, "-m", "bdt_docx.cli", *command],
+        capture_output=True, text=True, encoding="utf-8", timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 4 and "tệp mẫu không phải tệp Word .docx hợp lệ" in done.stderr
+    assert "Traceback" not in done.stderr and "initializer" not in done.stderr
+    assert not list(out.glob("*.docx"))
+
+
+def test_a_worker_with_another_version_of_the_template_fills_nothing(
+    tmp_path, variants, monkeypatch
+):
+    """A worker checks that it prepared the very version of the template the batch's
+    process did (the file may be saved again between the two): with another, its
+    workbooks fail, saying so, rather than give reports of another template."""
+    import dataclasses
+
+    from bdt_docx import workers
+
+    prepare = workers.prepare_template
+    monkeypatch.setattr(  # (in the workers, forked after: as if the file had changed)
+        workers,
+        "prepare_template",
+        lambda path: dataclasses.replace(prepare(path), version=("another",)),
+    )
+    books = [
+        edit_workbook(tmp_path / f"{name}.xlsx", {"nguoi_ky": f"Người ký {name}"})
+        for name in "abcdef"
+    ]
+    result = fill_reports(books, TEMPLATE, tmp_path / "out", jobs=2)
+    assert result.failures and result.reports  # (this process's workbooks are filled)
+    for failure in result.failures:
+        assert failure.error.problems[0].code == "template.changed"
+        assert "tệp mẫu đã được sửa" in str(failure.error)
+    made = sorted(p.name for p in (tmp_path / "out").glob("*.docx"))
+    assert made == sorted(p.name for p in result.reports)
+    assert len(made) + len(result.failures) == 6
 
 
 def test_two_jobs_give_one_jobs_summary_run_after_run(inbox, tmp_path):
