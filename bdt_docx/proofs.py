@@ -48,11 +48,16 @@ _MARKS = re.compile("[\ue000-\ue003]")
 _BEFORE_GT = re.compile("[\ue000-\ue003]>")
 
 
-def always_well_formed(tree: nodes.Template, paragraph_filter: str) -> bool:
+def always_well_formed(
+    tree: nodes.Template, paragraph_filter: str, walked: list[nodes.Node] | None = None
+) -> bool:
     """True when every rendering of ``tree`` whose values print as escaped text is
-    well-formed XML (see the module's documentation)."""
+    well-formed XML (see the module's documentation). ``walked``: ``tree_nodes(tree)``,
+    where the caller has it already."""
     witness: list[str] = []
-    if not _write(tree.body, witness) or not _printed_directly(tree, paragraph_filter):
+    if not _write(tree.body, witness):
+        return False
+    if not _printed_directly(tree_nodes(tree) if walked is None else walked, paragraph_filter):
         return False
     text = "".join(witness)
     if "]>" in text or _BEFORE_GT.search(text):  # a value's ] could make ]]> there
@@ -106,10 +111,11 @@ def _constant(node: nodes.Expr) -> bool:
     return True
 
 
-def _printed_directly(tree: nodes.Template, paragraph_filter: str) -> bool:
-    """True when the paragraph filter's output is printed as it is, never worked on."""
+def _printed_directly(walked: list[nodes.Node], paragraph_filter: str) -> bool:
+    """True when the paragraph filter's output is printed as it is, never worked on, in
+    the nodes of a tree ``walked`` (:func:`tree_nodes`)."""
     printed: set[int] = set()  # (an output comes before what it prints, in one walk)
-    for node in tree_nodes(tree):
+    for node in walked:
         if isinstance(node, nodes.Output):
             printed.update(map(id, node.nodes))
         elif (

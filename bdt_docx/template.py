@@ -589,8 +589,9 @@ def _prepare_part(
     # Parsed once, compiled under the part's name (so that an error's traceback says which
     # part it was), and its variables read from the same tree.
     tree = env.parse(source, name=info.filename, filename=info.filename)
-    well_formed = always_well_formed(tree, PARAGRAPH_FILTER)  # (before the compiler folds)
-    compact = well_formed and _compact(tree)
+    walked = tree_nodes(tree)  # (for the proof and the compact form, before the compiler folds)
+    well_formed = always_well_formed(tree, PARAGRAPH_FILTER, walked)
+    compact = well_formed and _compact(walked)
     compiled, variables = _compile(env, tree, info.filename)
     lists = tuple(list_columns(tree).items())
     fit = bool(_CELL_TAGS.search(source)) or fit_grids(clean.root)  # (source already made)
@@ -635,13 +636,14 @@ def _compile_source(env: SandboxedEnvironment, source: str, name: str) -> JinjaT
     return _compile(env, env.parse(source, name=name, filename=name), name)[0]
 
 
-def _compact(tree: nodes.Template) -> bool:
-    """Remove the line feed docxtpl puts before each paragraph from the fixed text of
-    ``tree``; False, and ``tree`` left as it is, where that text would still hold one
-    (``\\n\\n<w:p``, of which docxtpl removes one line feed)."""
+def _compact(walked: list[nodes.Node]) -> bool:
+    """Remove the line feed docxtpl puts before each paragraph from the fixed text of a
+    tree, whose nodes are ``walked`` (:func:`~bdt_docx.tags.tree_nodes`); False, and the
+    tree left as it is, where that text would still hold one (``\\n\\n<w:p``, of which
+    docxtpl removes one line feed)."""
     texts = [
         (node, without_paragraph_breaks(node.data))
-        for node in tree_nodes(tree)
+        for node in walked
         if isinstance(node, nodes.TemplateData)
     ]
     if any(PARAGRAPH_BREAK.search(text) for _, text in texts):
