@@ -120,6 +120,13 @@ def test_almost_everyone_is_not_a_hundred_percent(report):
     assert "giới thiệu 12 công chức" in got
 
 
+def _commendations(got: list[str]) -> list[str]:
+    """The two lines after the report's sentence that opens the commendations."""
+    opening = "đề nghị khen thưởng các tập thể, cá nhân sau:"
+    i = next(i for i, x in enumerate(got) if x.endswith(opening))
+    return got[i + 1 : i + 3]
+
+
 def test_commendations_documents_and_recipients_from_lists(report):
     got = lines(
         report(
@@ -137,10 +144,7 @@ def test_commendations_documents_and_recipients_from_lists(report):
             }
         )
     )
-    i = next(
-        i for i, x in enumerate(got) if x.endswith("đề nghị khen thưởng các tập thể, cá nhân sau:")
-    )
-    assert got[i + 1 : i + 3] == [
+    assert _commendations(got) == [
         "- Phòng Chính sách: Giấy khen của Trưởng ban;",
         "- Ông Nông Văn A: Bằng khen của UBND tỉnh.",
     ]
@@ -176,10 +180,7 @@ def test_commendations_and_documents_typed_with_their_own_marks_get_one_of_each(
             }
         )
     )
-    i = next(
-        i for i, x in enumerate(got) if x.endswith("đề nghị khen thưởng các tập thể, cá nhân sau:")
-    )
-    assert got[i + 1 : i + 3] == [
+    assert _commendations(got) == [
         "- Phòng Chính sách: Giấy khen của Trưởng ban;",
         "- Ông Nông Văn A: Bằng khen của UBND tỉnh.",
     ]
