@@ -130,6 +130,9 @@ class Fields:
     title: str = ""
     #: True when the template had no description and these were derived from its variables.
     derived: bool = False
+    #: Of a derived contract, the lists the template prints each row of whole
+    #: (``{% for x in ds %}{{ x }}``): lists of plain values, one column in a workbook.
+    whole_rows: frozenset[str] = frozenset()
     #: The description (.toml) these were read from, or the template that holds them;
     #: None when built otherwise.
     source: Path | None = field(default=None, compare=False)
@@ -209,23 +212,27 @@ class Fields:
         variables: set[str],
         optional: frozenset[str] = frozenset(),
         lists: Mapping[str, Iterable[str]] | None = None,
+        whole_rows: Iterable[str] = (),
     ) -> Fields:
         """The contract of a template without a description: each variable a text, required
         unless the template guards it (``optional``: ``|default``, ``is defined``); a
         variable the template loops over reading columns of its rows (``lists``: ``ds`` with
         ``["ten", "so"]`` for ``{%tr for r in ds %}…{{ r.ten }}…{{ r.so }}``) is a list of
-        text columns."""
+        text columns; a variable it loops over printing each row whole (``whole_rows``:
+        ``{% for x in ds %}{{ x }}``) is a list of one text column, whose rows are its values."""
         tables = {
             name: TableSpec(name, name, tuple(Column(c, c, required=False) for c in cols))
             for name, cols in sorted((lists or {}).items())
             if name in variables and name not in optional
         }
+        whole = frozenset(whole_rows) & variables - optional - tables.keys()
+        tables |= {name: TableSpec(name, name, (Column(name, name),)) for name in sorted(whole)}
         specs = {
             name: FieldSpec(name=name, label=name, required=name not in optional)
             for name in sorted(variables)
             if name not in tables
         }
-        return cls(specs, tables, derived=True)
+        return cls(specs, tables, derived=True, whole_rows=whole)
 
     def origin(self) -> str:
         """Where these fields come from, or what is assumed without a description (for a clerk)."""

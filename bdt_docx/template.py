@@ -60,6 +60,7 @@ from bdt_docx.tags import (
     list_columns,
     read_part,
     tree_nodes,
+    whole_row_loops,
 )
 from bdt_docx.text import normalize_text
 
@@ -423,7 +424,8 @@ def _prepare(path: Path, stat: tuple[int, int], description_stat: object) -> Pre
     elif embedded is not None:
         fields = Fields.parse(embedded, path, embedded=True)
     else:
-        fields = Fields.for_variables(set(variables), optional, lists)
+        whole = (whole_row_loops(env.parse(p.source)) for p in parts if p.source is not None)
+        fields = Fields.for_variables(set(variables), optional, lists, set().union(*whole))
     try:
         fields.check_covers(set(variables - optional), path, lists)
     except TemplateError as exc:

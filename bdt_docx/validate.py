@@ -258,6 +258,40 @@ class _Reader(Checker):
             _say_hidden_rows(spec.name, area, hidden)
         return rows
 
+    def one_cell_list(self, where: ListPlace) -> None:
+        """Refuse a single cell named for a list whose rows the template prints whole."""
+        self.problems.append(
+            Problem(
+                f"'{where.name}' là một ô, mà mẫu lặp qua nó ({{% for … in {where.name} %}}) "
+                f"để in từng giá trị: hãy đặt các giá trị vào một bảng một cột tên "
+                f"'{where.name}' (Insert → Table), mỗi dòng một giá trị",
+                where.name,
+                where.data.sheet,
+                cell_ref(where.data.min_row - 1, where.data.min_col),
+                code="list.missing",
+            )
+        )
+
+    def whole_rows(
+        self, rows: list[dict[str, Any]], where: ListPlace, spec: TableSpec
+    ) -> list[Any]:
+        """The values of a list whose rows the template prints whole: its one column's."""
+        if len(spec.columns) == 1:
+            return [row[spec.columns[0].name] for row in rows]
+        headers = ", ".join(f"'{c.header}'" for c in spec.columns) or "không có"
+        self.problems.append(
+            Problem(
+                f"mẫu in cả dòng của danh sách '{spec.name}' ({{{{ … }}}} của biến lặp, không "
+                f"đọc cột nào), nên bảng '{spec.name}' cần đúng một cột (đang có: {headers}); "
+                "hoặc sửa mẫu để in một cột của dòng, như {{ x.ten_cot }}",
+                spec.name,
+                where.data.sheet,
+                where.data.ref,
+                code="list.not_one_column",
+            )
+        )
+        return []
+
     def _same_header(
         self, where: ListPlace, spec: TableSpec, first: int, second: int, headers: tuple[str, ...]
     ) -> None:
@@ -343,7 +377,13 @@ def read_context(workbook: Workbook | OdsWorkbook, fields: Fields) -> dict[str, 
     lists = {}
     for name in table_specs:
         found = locator.locate_list(name)
-        if found is not None:
+        if (
+            found is not None
+            and name in fields.whole_rows
+            and found.data.min_row > found.data.max_row
+        ):
+            reader.one_cell_list(found)  # (a workbook made by init before it made a table)
+        elif found is not None:
             lists[name] = found
     locator.tell_causes_once()
     # of the rows under a list, first only the one right under it: the rows typed under a
@@ -369,9 +409,12 @@ def read_context(workbook: Workbook | OdsWorkbook, fields: Fields) -> dict[str, 
         context[name] = reader.cell_value(cells, area, value_specs[name])
     for name, found in lists.items():
         spec = table_specs[name]
+        whole = name in fields.whole_rows
         if fields.derived or not spec.columns:  # derived: every column of the list, as text
-            spec = _derived_table(sheets, found, spec)
+            spec = _derived_table(sheets, found, spec, whole)
         context[name] = reader.list_rows(sheets, found, spec)
+        if whole:  # rows printed whole: the values of its one column
+            context[name] = reader.whole_rows(context[name], found, spec)
     reader.check_bounds(context, places)
     if reader.problems:
         raise WorkbookError(reader.problems, workbook.shown_as)
@@ -443,12 +486,15 @@ def _shown_merge(sheets: _Sheets, merges: list[Area], row: int, col: int) -> Are
     return None
 
 
-def _derived_table(sheets: _Sheets, found: ListPlace, spec: TableSpec) -> TableSpec:
+def _derived_table(
+    sheets: _Sheets, found: ListPlace, spec: TableSpec, whole: bool = False
+) -> TableSpec:
     """A custom template's list: one optional text column per header, and the columns the
-    template reads of its rows (``spec``'s) that no header gives, which the list then lacks."""
+    template reads of its rows (``spec``'s) that no header gives, which the list then lacks
+    (a list whose rows are printed whole reads none)."""
     columns = tuple(
         Column(slug(text), text, required=False) for text in _headers(sheets, found) if slug(text)
     )
     given = {column.name for column in columns}
-    lacking = tuple(column for column in spec.columns if column.name not in given)
+    lacking = () if whole else tuple(c for c in spec.columns if c.name not in given)
     return TableSpec(spec.name, spec.label, columns + lacking)

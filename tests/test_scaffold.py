@@ -322,3 +322,62 @@ def test_a_column_the_template_reads_that_the_workbook_lacks_is_said_of_the_work
     err = capsys.readouterr().err
     assert err.startswith("Lỗi trong sổ Excel (") and words in err
     assert not (tmp_path / "so.docx").exists()
+
+
+def test_a_list_whose_rows_the_template_prints_whole_is_a_list_of_values(tmp_path, capsys) -> None:
+    """Found by a new-user run: ``{% for x in ds %}{{ x }}`` in a template without a
+    description made ``ds`` one text cell, and the report printed its letters ("Kính gửi: U,
+    B, N, D,  , t, ỉ, n, h."); a table named ``ds`` printed each row as a dict ("{'noi_nhan':
+    'UBND tỉnh'}"), both with exit 0. Such a list is a table of one column, its values."""
+    import openpyxl.utils
+    from corpus.builders import docx_template
+    from reading import text as report_text
+
+    template = docx_template(
+        tmp_path,
+        ["Kính gửi: {% for x in ds %}{{ x }}{% if not loop.last %}, {% endif %}{% endfor %}."],
+    )
+    assert main(["fields", "-t", str(template)]) == 0
+    listing = capsys.readouterr().out
+    assert "ds                           cột: 'ds' (chữ)" in listing.split("Danh sách")[1]
+
+    made = tmp_path / "moi.xlsx"
+    assert main(["init", str(made), "-t", str(template)]) == 0
+    book = openpyxl.load_workbook(made)
+    sheet = next(ws for ws in book.worksheets if "ds" in ws.tables)
+    col, top, _, _ = openpyxl.utils.range_boundaries(sheet.tables["ds"].ref)
+    sheet.cell(top + 1, col, "UBND tỉnh")
+    sheet.cell(top + 2, col, "Sở Nội vụ")
+    book.save(made)
+
+    def table(path: Path, rows: list[list[str]]) -> Path:
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        ref = f"A1:{openpyxl.utils.get_column_letter(len(rows[0]))}{len(rows)}"
+        book.active.add_table(openpyxl.worksheet.table.Table(displayName="ds", ref=ref))
+        book.save(path)
+        return path
+
+    one = table(tmp_path / "mot.xlsx", [["Nơi nhận"], ["UBND tỉnh"], ["Sở Nội vụ"]])
+    for workbook in (made, one):
+        report = bdt_docx.fill_report(workbook, template, tmp_path / f"{workbook.stem}.docx")
+        assert "Kính gửi: UBND tỉnh, Sở Nội vụ." in report_text(report)
+
+    two = table(tmp_path / "hai.xlsx", [["Nơi nhận", "Ghi chú"], ["UBND tỉnh", "x"]])
+    book = openpyxl.Workbook()
+    book.active["A1"] = "UBND tỉnh"
+    book.defined_names["ds"] = openpyxl.workbook.defined_name.DefinedName(
+        "ds", attr_text="Sheet!$A$1"
+    )
+    cell = tmp_path / "o.xlsx"
+    book.save(cell)
+    for workbook, code, words in (
+        (two, "list.not_one_column", "nên bảng 'ds' cần đúng một cột (đang có: 'Nơi nhận', "),
+        (cell, "list.missing", "'ds' là một ô, mà mẫu lặp qua nó ({% for … in ds %})"),
+    ):
+        with pytest.raises(bdt_docx.WorkbookError) as caught:
+            bdt_docx.fill_report(workbook, template, tmp_path / "r.docx")
+        (problem,) = caught.value.problems
+        assert problem.code == code and words in problem.message
+        assert not (tmp_path / "r.docx").exists()

@@ -46,6 +46,7 @@ from bdt_docx.tags.source import (
     jinja_source,
     list_columns,
     tree_nodes,
+    whole_row_loops,
 )
 
 __all__ = [
@@ -64,4 +65,5 @@ __all__ = [
     "list_columns",
     "read_part",
     "tree_nodes",
+    "whole_row_loops",
 ]

@@ -25,6 +25,7 @@ __all__ = [
     "jinja_source",
     "list_columns",
     "tree_nodes",
+    "whole_row_loops",
 ]
 
 #: Filters and tests that make the variable they apply to optional.
@@ -129,6 +130,27 @@ def list_columns(tree: nodes.Template) -> dict[str, tuple[str, ...]]:
                 if isinstance(key, str):
                     columns[key] = None
     return {name: tuple(columns) for name, columns in found.items() if columns}
+
+
+def whole_row_loops(tree: nodes.Template) -> set[str]:
+    """The variables a part loops over printing each row whole (``{% for x in ds %}{{ x }}``):
+    a list of plain values, such as a list of recipients, not of rows read by column."""
+    found = set()
+    for loop in tree_nodes(tree):
+        if not (
+            isinstance(loop, nodes.For)
+            and isinstance(loop.iter, nodes.Name)
+            and isinstance(loop.target, nodes.Name)
+        ):
+            continue
+        target = loop.target.name
+        if any(
+            isinstance(node, nodes.Output)
+            and any(isinstance(n, nodes.Name) and n.name == target for n in node.nodes)
+            for node in tree_nodes(loop)
+        ):
+            found.add(loop.iter.name)
+    return found
 
 
 def tree_nodes(node: nodes.Node) -> list[nodes.Node]:
