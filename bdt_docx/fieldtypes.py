@@ -256,6 +256,10 @@ class _Date(FieldType):
         if not match:
             raise ValueProblem(f"cần một ngày dạng dd/mm/yyyy, không phải '{text}'")
         day, month, year = (int(part) for part in match.groups())
+        if year < 1900:  # (09/06/0021 typed for 2021: no date a cell of Excel can hold)
+            raise ValueProblem(
+                f"ngày {text} có năm {match[3]}, trước năm 1900; hãy gõ năm đủ bốn chữ số"
+            )
         try:
             return Date(year, month, day)
         except ValueError as exc:
