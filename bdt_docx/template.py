@@ -92,6 +92,19 @@ RENDERED_TYPES = frozenset(
     }
 )
 SETTINGS_TYPE = _WML + "settings+xml"
+#: Content types of the main part of a Word template (.dotx) and of a Word document (.docx):
+#: a report made from a template is a document, or Word refuses to open it as a .docx.
+_TEMPLATE_MAIN = (_WML + "template.main+xml").encode()
+_DOCUMENT_MAIN = (_WML + "document.main+xml").encode()
+#: Content types of the main part of a Word document or template with macros, and what a
+#: clerk calls them: its tags are not read, it is refused with how to save it as a .docx.
+_MACRO_TYPES = frozenset(
+    {
+        "application/vnd.ms-word.document.macroEnabled.main+xml",
+        "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+    }
+)
+_WITH_MACROS = "Word có macro (.docm, .dotm)"
 #: Largest inflated size of the parts rendered with Jinja (document, headers…), together:
 #: far above a real report (the largest real Word report among tests/needs' shared files
 #: has a 1.7 MB document), so that preparing any template takes bounded time and memory.
@@ -381,10 +394,7 @@ def _prepare(path: Path, stat: tuple[int, int], description_stat: object) -> Pre
             raw, rendered = read_parts(package)
             embedded = embedded_description(package)
             settings = _part_names(package, {SETTINGS_TYPE})
-        raw = [
-            (info, _report_settings(data) if info.filename in settings else data)
-            for info, data in raw
-        ]
+        raw = [(info, _report_part(info.filename, data, settings)) for info, data in raw]
         clean = {
             info.filename: read_part(info.filename, data)
             for info, data in raw
@@ -438,7 +448,7 @@ def _prepare(path: Path, stat: tuple[int, int], description_stat: object) -> Pre
 def _not_docx(exc: PackageError, path: Path) -> TemplateError:
     reason = exc.reason
     if reason != WRITER_DOCUMENT:  # (which says what the file is already)
-        kind = other_format(path)
+        kind = reason if reason == _WITH_MACROS else other_format(path)
         reason = (
             f"tệp mẫu là văn bản {kind}, không phải văn bản Word .docx: {SAVE_AS_DOCX}"
             if kind
@@ -495,6 +505,8 @@ def read_parts(package: Package) -> tuple[list[tuple[zipfile.ZipInfo, bytes]], s
     :data:`MAX_TEMPLATE_XML_BYTES`."""
     if "word/document.xml" not in package.names:
         raise PackageError("thiếu word/document.xml")
+    if _part_names(package, _MACRO_TYPES):
+        raise PackageError(_WITH_MACROS)
     rendered = _part_names(package, RENDERED_TYPES)
     parts, size = [], 0
     for info in package.infolist():
@@ -534,6 +546,16 @@ _AFTER_COMPAT = frozenset(
      "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
      "doNotEmbedSmartTags", "decimalSymbol", "listSeparator"}
 )  # fmt: skip
+
+
+def _report_part(name: str, data: bytes, settings: set[str]) -> bytes:
+    """A part of the template as the reports have it: the settings made by
+    :func:`_report_settings`, the main part's content type that of a document."""
+    if name in settings:
+        return _report_settings(data)
+    if name == "[Content_Types].xml":
+        return data.replace(_TEMPLATE_MAIN, _DOCUMENT_MAIN)
+    return data
 
 
 def _report_settings(data: bytes) -> bytes:

@@ -247,6 +247,51 @@ def test_a_template_saved_as_odt_by_writer_says_to_save_it_as_docx(tmp_path, cap
     assert not list(tmp_path.glob("*.docx"))
 
 
+@pytest.mark.slow
+def test_a_template_saved_as_a_word_template_gives_reports_word_opens(tmp_path):
+    """A template saved as a Word template (.dotx: Word's Save As → Word Template, Writer's
+    Word 2007-365 Template) fills, and its report is a Word document: the report kept the
+    template's content type, which Word and python-docx refuse to open in a .docx (found by
+    a new-user run)."""
+    import docx
+    from needs import require_libreoffice
+
+    from bdt_docx import fill_report
+    from bdt_docx.libreoffice import run_conversion
+
+    require_libreoffice()
+    dotx = run_conversion(TEMPLATE, "dotx:MS Word 2007 XML Template", tmp_path / "dotx")
+    with zipfile.ZipFile(dotx) as package:
+        assert b"template.main+xml" in package.read("[Content_Types].xml")
+    report = fill_report(EXAMPLE, dotx, tmp_path / "bao_cao.docx")
+    with zipfile.ZipFile(report) as package:
+        types = package.read("[Content_Types].xml")
+    assert b"wordprocessingml.document.main+xml" in types and b"template.main" not in types
+    opened = docx.Document(str(report))  # (python-docx refused it, as Word does)
+    assert opened.tables[0].cell(0, 0).text.startswith("UBND TỈNH CAO BẰNG\nBAN DÂN TỘC")
+
+
+@pytest.mark.slow
+def test_a_template_saved_with_macros_is_refused_saying_to_save_it_as_docx(tmp_path, capsys):
+    """A template saved as a macro-enabled document (.docm: Writer's Word 2007-365 VBA,
+    Word's Word Macro-Enabled Document) is refused, with how to save it as a .docx: its
+    tags were not filled, and the report printed '{{ co_quan_chu_quan }}' with exit 0 (found
+    by a new-user run)."""
+    from needs import require_libreoffice
+
+    from bdt_docx.libreoffice import run_conversion
+
+    require_libreoffice()
+    docm = run_conversion(TEMPLATE, "docm:MS Word 2007 XML VBA", tmp_path / "docm")
+    out = tmp_path / "bao_cao.docx"
+    for argv in (["lint", str(docm)], ["fill", str(EXAMPLE), "-t", str(docm), "-o", str(out)]):
+        assert main(argv) == 4, argv
+        err = capsys.readouterr().err
+        assert "văn bản Word có macro (.docm, .dotm)" in err, argv
+        assert "Save As) kiểu Word Document (.docx)" in err
+    assert not out.exists()
+
+
 def test_a_tag_deleted_with_track_changes_on_is_refused_with_the_note_of_the_change(tmp_path):
     """``{%p endif %}`` deleted while Track Changes was on still shows in Word, struck
     through; the refusal says a tag is missing and, as a note, that the template holds a
