@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import time
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,6 +21,7 @@ from bdt_docx.errors import (
     BdtDocxWarning,
     ConversionError,
     OutputError,
+    Problem,
     WorkbookError,
 )
 from bdt_docx.ods import ODS_SUFFIXES, OdsWorkbook
@@ -75,20 +77,58 @@ def template_file(template: object, function: str) -> Path:
 
 
 def read_workbook(
-    xlsx: PathLike, template: PathLike | PreparedTemplate | None = None
+    xlsx: PathLike,
+    template: PathLike | PreparedTemplate | None = None,
+    *,
+    just_saved: bool = False,
 ) -> dict[str, Any]:
     """Read ``xlsx`` and check it against the template's fields (the shipped template by
     default). Returns the render context; raises :class:`~bdt_docx.WorkbookError` listing
-    every problem, each with its field, sheet and cell."""
+    every problem, each with its field, sheet and cell.
+
+    What is read is the workbook as last saved: while Excel or LibreOffice has it open (its
+    lock file beside it) a :class:`~bdt_docx.BdtDocxWarning` (``workbook.open_elsewhere``)
+    says so, with when it was saved, unless ``just_saved`` says the caller has just saved it
+    as it is open (the macros do)."""
     path = path_argument(xlsx, "read_workbook", "xlsx")
+    just_saved = flag_argument(just_saved, "read_workbook", "just_saved")
     prepared = template_argument(template, "read_workbook")
     _not_a_document(path)
+    if not just_saved:
+        _warn_if_open(path)
     if path.suffix.lower() in CONVERTED_SUFFIXES:
         from bdt_docx.libreoffice import converted_workbook
 
         with converted_workbook(path) as converted:
             return _read(converted, prepared, shown_as=path)
     return _read(path, prepared, shown_as=path)
+
+
+def _warn_if_open(workbook: Path) -> None:
+    """Warn when Excel or LibreOffice Calc has ``workbook`` open (its lock file is beside
+    it): figures typed there since the last save are not in the file read.
+
+    Calc writes ``.~lock.<name>#``, Excel its owner file ``~$<name>`` (the whole name,
+    unlike Word's for a long one). A lock file left by a program that crashed looks the same;
+    the warning says to remove it then."""
+    folder, name = os.path.split(workbook)
+    for lock, program in ((f".~lock.{name}#", "LibreOffice Calc"), (f"~${name}", "Excel")):
+        if os.path.isfile(os.path.join(folder, lock)):
+            try:
+                saved = time.localtime(os.stat(workbook).st_mtime)
+            except OSError:  # (the reading says what is wrong with it)
+                return
+            problem = Problem(
+                f"sổ đang mở trong {program} (có tệp khóa '{lock}' bên cạnh): báo cáo lấy số "
+                f"liệu của bản đã lưu lúc {time.strftime('%H:%M ngày %d/%m/%Y', saved)}, "
+                "không có những gì gõ sau lần lưu đó. Nếu đã gõ thêm, hãy lưu sổ (Ctrl+S, hay "
+                "File → Save trong Excel và LibreOffice Calc) rồi chạy lại; nếu sổ không còn "
+                "mở ở đâu, hãy xóa tệp khóa đó",
+                file=str(workbook),
+                code="workbook.open_elsewhere",
+            )
+            warnings.warn(BdtDocxWarning(problem), stacklevel=3)
+            return
 
 
 def _read(path: Path, prepared: PreparedTemplate, shown_as: Path) -> dict[str, Any]:
@@ -140,17 +180,19 @@ def fill_report(
     *,
     overwrite: bool = False,
     pdf: bool = False,
+    just_saved: bool = False,
 ) -> Path:
     """Fill the template from the workbook ``xlsx`` and write the report.
 
     With no ``output`` the report goes beside the workbook as ``<workbook stem>.docx``.
     With ``pdf=True`` a PDF with the same stem is also made through LibreOffice; if that
     fails the docx is kept and :class:`~bdt_docx.ConversionError` says so (its ``report``).
-    Returns the docx path.
+    ``just_saved``: as :func:`read_workbook` takes it. Returns the docx path.
     """
     workbook = path_argument(xlsx, "fill_report", "xlsx")
     overwrite = flag_argument(overwrite, "fill_report", "overwrite")
     pdf = flag_argument(pdf, "fill_report", "pdf")
+    just_saved = flag_argument(just_saved, "fill_report", "just_saved")
     destination = (
         workbook.with_suffix(".docx")
         if output is None
@@ -166,7 +208,8 @@ def fill_report(
             check_destination(destination.with_suffix(".pdf"), overwrite)
         except OutputError as exc:
             raise exc.about("tệp PDF") from exc
-    report = _write(prepared, read_workbook(workbook, prepared), destination, overwrite)
+    context = read_workbook(workbook, prepared, just_saved=just_saved)
+    report = _write(prepared, context, destination, overwrite)
     if not pdf:
         _warn_stale_pdf(report)
         return report

@@ -203,9 +203,12 @@ def test_broken_workbooks_do_not_stop_the_others(inbox, tmp_path):
     raw = result.summary_path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens Vietnamese text right
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    by_book = {Path(r["Sổ Excel"]).name: r for r in rows}
+    by_book = {Path(r["Sổ Excel"]).name: r for r in rows if r["Kết quả"] != "cảnh báo"}
     assert set(by_book) == {p.name for p in find_workbooks([inbox])}
     assert by_book["vi_du.xlsx"]["Kết quả"] == "đã tạo"
+    (open_in_excel,) = [r for r in rows if r["Kết quả"] == "cảnh báo"]  # its ~$ lock file
+    assert Path(open_in_excel["Sổ Excel"]).name == "vi_du.xlsx"
+    assert "sổ đang mở trong Excel" in open_in_excel["Lỗi"]
     assert Path(by_book["vi_du.xlsx"]["Báo cáo"]) == out / "vi_du.docx"
     broken = by_book["so_chu.xlsx"]
     assert (broken["Kết quả"], broken["Trường"], broken["Trang tính"], broken["Ô"]) == (
@@ -345,8 +348,8 @@ def test_two_jobs_give_one_jobs_summary_run_after_run(inbox, tmp_path):
             assert done == [out / f"{b.stem}.docx" for b in books if b not in failed]
             assert (result.reports if run else result.kept) == []
             assert [(w.file, w.cell) for w in result.warnings] == (
-                [] if run else [(str(legacy), "B27")]
-            )
+                [] if run else [(str(legacy), "B27"), (str(inbox / "vi_du.xlsx"), None)]
+            )  # (Excel has vi_du.xlsx open: its lock file is there)
         assert [(f.workbook, str(f.error)) for f in two.failures] == [
             (f.workbook, str(f.error)) for f in one.failures
         ]

@@ -57,6 +57,9 @@ def test_the_report_is_made_from_the_workbook_the_macro_chose(procedures):
     main = code(procedures["TaoBaoCao"])
     assert "Set wb = TargetWorkbook()" in main and "If wb Is Nothing Then Exit Sub" in main
     assert main.index("Set wb = TargetWorkbook()") < main.index("wb.Save")
+    # saved as it is open: bdt-docx is told so, and does not warn that Excel has it open
+    raw = procedures["TaoBaoCao"]
+    assert raw.index("wb.Save") < raw.index('" --just-saved"')
 
 
 def test_a_button_first_then_the_macros_workbook_unless_it_holds_no_data(procedures):

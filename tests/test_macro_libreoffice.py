@@ -100,6 +100,7 @@ def test_build_command_and_report_path():
         "bdt-docx", "fill", "/tmp/x.xlsx", "-o", report, "--result", "/tmp/r.json"
     ]  # fmt: skip
     assert macro.build_command(["b"], "w", "r", "j", overwrite=True)[-1] == "--overwrite"
+    assert macro.build_command(["b"], "w", "r", "j", just_saved=True)[-1] == "--just-saved"
 
 
 def test_child_environment_drops_libreoffice_python_settings():
@@ -354,6 +355,8 @@ def test_macro_makes_the_report_beside_the_workbook(macro_run):
     log = macro_run["log"]["good"]
     assert "Đã tạo báo cáo" in log
     assert str(report) in log
+    # Calc has the workbook open (its lock file beside it), saved as it is: no warning
+    assert "Cảnh báo" not in log and "đang mở" not in log
 
 
 @pytest.mark.slow
@@ -407,3 +410,5 @@ def test_macro_not_saving_an_ods_uses_its_saved_figures_as_it_says(macro_run_not
     assert report.is_file(), log
     text = re.sub(r"<[^>]+>", "", _text(report))
     assert "100% (25/25 người)" in text and "20/25" not in text
+    assert "Cảnh báo, hãy xem lại báo cáo trước khi gửi:" in log  # and when it was saved
+    assert "Sổ đang mở trong LibreOffice Calc" in log and "bản đã lưu lúc" in log

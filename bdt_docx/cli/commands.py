@@ -31,12 +31,24 @@ def _cmd_fill(args: argparse.Namespace, outcome: Outcome) -> None:
             "-o đặt tên cho một báo cáo; điền nhiều sổ hay một thư mục thì dùng -d THƯ_MỤC",
             code="usage.output",
         )
-    if len(sources) > 1 or sources[0].is_dir() or args.output_dir:
+    many = len(sources) > 1 or sources[0].is_dir() or args.output_dir
+    if many and args.just_saved:
+        raise UsageError(
+            "--just-saved là lời của macro vừa lưu một sổ đang mở; điền nhiều sổ hay một thư "
+            "mục thì không dùng nó",
+            code="usage.just_saved",
+        )
+    if many:
         _fill_many(args, sources, outcome)
         return
     try:
         report = fill_report(
-            sources[0], args.template, args.output, overwrite=args.overwrite, pdf=args.pdf
+            sources[0],
+            args.template,
+            args.output,
+            overwrite=args.overwrite,
+            pdf=args.pdf,
+            just_saved=args.just_saved,
         )
     except ConversionError as exc:
         if exc.report is None:

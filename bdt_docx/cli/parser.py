@@ -139,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fill.add_argument("--overwrite", action="store_true", help="ghi đè báo cáo đã có")
     fill.add_argument("--pdf", action="store_true", help="tạo thêm tệp PDF (cần LibreOffice)")
+    fill.add_argument(
+        "--just-saved",
+        action="store_true",
+        help="sổ vừa được lưu đúng như đang mở (macro dùng): không cảnh báo sổ đang mở trong "
+        "Excel hay LibreOffice Calc (một sổ)",
+    )
     _add_json_options(fill)
 
     init = commands.add_parser("init", help="tạo sổ Excel mới, sẵn sàng để điền số liệu")

@@ -19,7 +19,7 @@ Attribute VB_Name = "BdtDocx"
 '      %LOCALAPPDATA%\Programs\Python\Python3XX\Scripts (newest Python first).
 '
 ' The command run is:  bdt-docx fill "<workbook>" -o "<workbook stem>.docx" --result "<temp>"
-' [--overwrite, after asking]. Its JSON result (UTF-8) is read back and shown.
+' --just-saved [--overwrite, after asking]. Its JSON result (UTF-8) is read back and shown.
 ' This file is pure ASCII: Vietnamese text is written as \uXXXX escapes decoded by U().
 Option Explicit
 
@@ -107,7 +107,8 @@ Public Sub TaoBaoCao()
 
     Randomize
     resultFile = fso.BuildPath(EnvVar(wsh, "TEMP"), "bdt-docx-" & Format$(Now, "yyyymmdd-hhnnss") & "-" & CStr(Int(Rnd * 1000000)) & ".json")
-    command = command & " fill " & Quote(source) & " -o " & Quote(report) & " --result " & Quote(resultFile)
+    ' --just-saved: the workbook was saved above, as it is open (no warning that it is open)
+    command = command & " fill " & Quote(source) & " -o " & Quote(report) & " --result " & Quote(resultFile) & " --just-saved"
     If overwrite Then command = command & " --overwrite"
 
     Application.StatusBar = U("\u0110ang t\u1EA1o b\u00E1o c\u00E1o...")

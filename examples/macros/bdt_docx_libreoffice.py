@@ -10,7 +10,9 @@ What it does, for the current Calc document:
 2. for a workbook bdt-docx does not read (not .xlsx, .xlsm, .ods, .fods, .xls: a .csv),
    stores a temporary .xlsx copy of what is open;
 3. runs ``bdt-docx fill WORKBOOK -o REPORT --result JSON`` (after asking, ``--overwrite``
-   when the report exists), REPORT being ``<workbook stem>.docx`` beside the workbook;
+   when the report exists; ``--just-saved`` unless the clerk chose not to save changes, so
+   that bdt-docx does not warn that Calc has the workbook open), REPORT being
+   ``<workbook stem>.docx`` beside the workbook;
 4. reads the JSON result and shows the report's path with the warnings to look at (a date
    read from a month-first cell, hidden rows, TCVN3 text), or the errors (field, sheet, cell).
 
@@ -119,12 +121,21 @@ def report_path(workbook: str) -> str:
 
 
 def build_command(
-    command: Sequence[str], workbook: str, report: str, result_file: str, overwrite: bool = False
+    command: Sequence[str],
+    workbook: str,
+    report: str,
+    result_file: str,
+    overwrite: bool = False,
+    just_saved: bool = False,
 ) -> list[str]:
-    """The full command line: ``bdt-docx fill WORKBOOK -o REPORT --result FILE``."""
+    """The full command line: ``bdt-docx fill WORKBOOK -o REPORT --result FILE``, with
+    ``--just-saved`` when the saved workbook is what is open (saved just now, or unchanged):
+    bdt-docx then does not warn that Calc has it open."""
     arguments = [*command, "fill", workbook, "-o", report, "--result", result_file]
     if overwrite:
         arguments.append("--overwrite")
+    if just_saved:
+        arguments.append("--just-saved")
     return arguments
 
 
@@ -361,12 +372,14 @@ def tao_bao_cao(*_args: Any) -> None:
 
     workbook = uno.fileUrlToSystemPath(document.getLocation())
     direct = os.path.splitext(workbook)[1].lower() in DIRECT_SUFFIXES
+    just_saved = True  # what is saved is what is open, unless the clerk says not to save
     if document.isModified():
         if _message_box(document, "query", "Sổ có thay đổi chưa lưu. Lưu lại trước khi tạo "
                         "báo cáo?", "yesno"):  # fmt: skip
             document.store()
         elif direct:
             _message_box(document, "info", "Báo cáo sẽ dùng bản đã lưu của sổ.")
+            just_saved = False  # bdt-docx's warning then says when it was saved
         else:  # the copy is made of what is open
             _message_box(document, "info", "Báo cáo sẽ dùng số liệu đang mở, kể cả những "
                          "thay đổi chưa lưu.")  # fmt: skip
@@ -388,7 +401,7 @@ def tao_bao_cao(*_args: Any) -> None:
             stem = os.path.splitext(os.path.basename(workbook))[0]
             source = _store_as_xlsx(document, work, stem)
         result_file = os.path.join(work, "ket_qua.json")
-        arguments = build_command(command, source, report, result_file, overwrite)
+        arguments = build_command(command, source, report, result_file, overwrite, just_saved)
         returncode, stderr = run_command(arguments)
         ok, text = result_message(read_result(result_file), returncode, stderr, report)
     finally:
