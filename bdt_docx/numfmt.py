@@ -37,8 +37,9 @@ _MONTHS = ["Một", "Hai", "Ba", "Tư", "Năm", "Sáu", "Bảy", "Tám", "Chín"
 _MONTHS += ["Mười Hai"]
 _WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"]
 _SHORT_WEEKDAYS = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
-#: Excel's short date of the machine's language (built-in format 14), shown the Vietnamese way.
-_SHORT_DATE = "mm-dd-yy"
+#: Excel's formats of the machine's language, shown the Vietnamese way: the short date
+#: (built-in format 14) and the short date with a time (built-in 22).
+_MACHINE_FORMATS = {"mm-dd-yy": "dd/mm/yyyy", "m/d/yy h:mm": "dd/mm/yyyy h:mm"}
 
 
 class UnknownFormat(ValueError):
@@ -48,7 +49,8 @@ class UnknownFormat(ValueError):
 
 def shown(value: float | dt.datetime | dt.date | dt.time | dt.timedelta, code: str) -> str:
     """``value`` formatted with the number format ``code`` as Excel shows it in Vietnamese."""
-    if code == _SHORT_DATE or (isinstance(value, dt.date) and not _has_date_codes(code)):
+    code = _MACHINE_FORMATS.get(code, code)
+    if isinstance(value, dt.date) and not _has_date_codes(code):
         code = "dd/mm/yyyy"
     if isinstance(value, (dt.date, dt.time, dt.timedelta)):
         return _date(value, _sections(code)[0])

@@ -4,6 +4,7 @@ and a date read from a month-first cell is said in the output."""
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 
 import openpyxl
 import pytest
@@ -29,6 +30,8 @@ CASES = [  # value, number format, what Excel shows on a Vietnamese machine
     (0.1 + 0.2, "General", "0,3"),
     (2.5, "0", "3"),
     (dt.datetime(2021, 6, 9), "mm-dd-yy", "09/06/2021"),  # built-in 14: the short date
+    # built-in 22: the short date and a time (found by a new-user run: printed 6/9/21 14:05)
+    (dt.datetime(2021, 6, 9, 14, 5), "m/d/yy h:mm", "09/06/2021 14:05"),
     (dt.datetime(2021, 6, 9, 14, 5), "dd/mm/yyyy hh:mm", "09/06/2021 14:05"),
     (dt.timedelta(hours=255, minutes=10, seconds=10), "[h]:mm:ss", "255:10:10"),
     # minutes after elapsed hours, and General under a locale (as Calc saves an .xlsx)
@@ -84,6 +87,24 @@ def test_a_template_without_description_prints_what_the_cells_show(tmp_path):
     book.save(workbook)
     report = bdt_docx.fill_report(workbook, template, tmp_path / "r.docx")
     assert "Tỷ lệ 96,67%, kinh phí 1.500.000 đ, số 05, lúc 12:00." in report_text(report)
+
+
+def test_a_date_and_time_typed_in_excel_prints_day_first(tmp_path):
+    """A date with a time typed in Excel gets the built-in format 22, the machine's short
+    date and a time: on a Vietnamese machine Excel shows 09/06/2021 14:05, and the report
+    printed 6/9/21 14:05, the 6th of September to its reader (found by a new-user run)."""
+    template = docx_template(tmp_path, ["Họp lúc {{ thoi_gian }}."])
+    book = openpyxl.Workbook()
+    book.active["B2"] = dt.datetime(2021, 6, 9, 14, 5)
+    book.active["B2"].number_format = "m/d/yy h:mm"  # (openpyxl writes it as built-in 22)
+    book.defined_names["thoi_gian"] = openpyxl.workbook.defined_name.DefinedName(
+        "thoi_gian", attr_text="Sheet!$B$2"
+    )
+    book.save(tmp_path / "so.xlsx")
+    with zipfile.ZipFile(tmp_path / "so.xlsx") as package:
+        assert b'numFmtId="22"' in package.read("xl/styles.xml")
+    report = bdt_docx.fill_report(tmp_path / "so.xlsx", template, tmp_path / "r.docx")
+    assert "Họp lúc 09/06/2021 14:05." in report_text(report)
 
 
 @pytest.mark.parametrize(
