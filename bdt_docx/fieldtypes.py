@@ -29,8 +29,9 @@ from bdt_docx.text import clean_text
 __all__ = ["DATE", "INTEGER", "TEXT", "TYPES", "Date", "FieldType", "ValueProblem", "register"]
 
 _DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
-# A whole number typed as text: plain digits, or groups of three after "." or a space.
-_INT_TEXT = re.compile(r"[+-]?(?:[0-9]{1,3}(?:([. \u00a0])[0-9]{3})(?:\1[0-9]{3})*|[0-9]+)")
+# A whole number typed as text: plain digits, or groups of three after "." or a space (the
+# first group not starting with 0: 0.025 is no thousands).
+_INT_TEXT = re.compile(r"[+-]?(?:[1-9][0-9]{0,2}(?:([. \u00a0])[0-9]{3})(?:\1[0-9]{3})*|[0-9]+)")
 #: Excel keeps 15 significant digits; a whole number beyond them is not what was typed.
 _MAX_DIGITS = 15
 #: How a program's missing value is told (pandas puts NaN or NaT for each blank).

@@ -517,7 +517,14 @@ def test_saved_formula_results_are_what_excel_shows(tmp_path, name, xml, expecte
 
 @pytest.mark.parametrize(
     ("typed", "reason"),
-    [(24.5, "số lẻ 24,5"), ("2 5", "không phải chữ '2 5'"), ("25,5", "số lẻ 25,5")],
+    [
+        (24.5, "số lẻ 24,5"),
+        ("2 5", "không phải chữ '2 5'"),
+        ("25,5", "số lẻ 25,5"),
+        # no thousands group starts with 0: '0.025' was read as 25 (found by a new-user run)
+        ("0.025", "không phải chữ '0.025'"),
+        ("01.234", "không phải chữ '01.234'"),
+    ],
 )
 def test_a_value_that_is_not_clearly_a_whole_number_is_refused(tmp_path, typed, reason):
     (problem,) = problems(edit_workbook(tmp_path / "w.xlsx", {"tong_so_nguoi": typed}))
