@@ -120,17 +120,25 @@ def _settled(started: list[_Started]) -> list[Outcome]:
     return [_settle(outcome, pending) for outcome, pending in started]
 
 
+#: What :func:`_stops_between_workbooks` gives while it is in force in the main thread (one
+#: within it, a chunk's inside the pool's loop, gives the same).
+_stopping: Callable[[], None] | None = None
+
+
 @contextlib.contextmanager
 def _stops_between_workbooks() -> Iterator[Callable[[], None]]:
     """Ctrl+C, and SIGTERM where a handler makes it stop as Ctrl+C does (the command's),
     stop a batch between two workbooks, not in the middle of one: there, a report already
-    handed to be written could be left out of the outcomes, written but said not filled.
+    handed to be written could be left out of the outcomes, written but said not filled
+    (so could a chunk given to a worker, its future lost inside ``submit``).
     Gives what, called between two workbooks, runs the handler of each signal that came
     meanwhile (Ctrl+C's and the command's raise KeyboardInterrupt; another handler goes on
     as it would have); only in the main thread (where signals are handled), and only for
     the signals handled as Ctrl+C or by a handler of the program's. A signal during the
     last workbook gets its handler on leaving, once the handlers are back: it stops what
-    comes after these workbooks (the next chunk, the PDFs)."""
+    comes after these workbooks (the next chunk, the PDFs). Within another, it gives the
+    other's, which runs the handlers when it is left."""
+    global _stopping
     asked: list[int] = []
     kept: dict[int, Callable[[int, object], object]] = {}
 
@@ -142,8 +150,8 @@ def _stops_between_workbooks() -> Iterator[Callable[[], None]]:
             signum = asked.pop(0)
             kept[signum](signum, None)
 
-    if threading.current_thread() is not threading.main_thread():
-        yield stop_if_asked
+    if _stopping is not None or threading.current_thread() is not threading.main_thread():
+        yield _stopping or stop_if_asked
         return
 
     for number in (signal.SIGINT, signal.SIGTERM):
@@ -152,9 +160,11 @@ def _stops_between_workbooks() -> Iterator[Callable[[], None]]:
             number == signal.SIGTERM and callable(handler)
         ):
             kept[number] = signal.signal(number, note)
+    _stopping = stop_if_asked
     try:
         yield stop_if_asked
     finally:
+        _stopping = None
         for number, handler in kept.items():
             signal.signal(number, handler)
         stop_if_asked()
@@ -387,16 +397,22 @@ def fill_in_pool(
 
     with pool, Finisher(process=False) as finisher:  # (the workers keep the other cores busy)
         try:
-            for index in order:
-                while len(given) < 2 * (workers - 1) and (ahead := next(order, None)) is not None:
-                    chunk = chunks[ahead]
-                    given.add(pool.submit(_fill_chunk, firsts[ahead], chunk, overwrite, version))
-                mine[index] = []
-                _start(prepared, chunks[index], overwrite, tracker, finisher, mine[index])
-                collect([future for future in list(given) if future.done()])
-            collect(as_completed(list(given)))
-            last_outcomes()
-            settle_mine()
+            with _stops_between_workbooks() as stop_if_asked:  # (a future is never lost)
+                for index in order:
+                    stop_if_asked()
+                    while (
+                        len(given) < 2 * (workers - 1) and (ahead := next(order, None)) is not None
+                    ):
+                        chunk = chunks[ahead]
+                        given.add(
+                            pool.submit(_fill_chunk, firsts[ahead], chunk, overwrite, version)
+                        )
+                    mine[index] = []
+                    _start(prepared, chunks[index], overwrite, tracker, finisher, mine[index])
+                    collect([future for future in list(given) if future.done()])
+                collect(as_completed(list(given)))
+                last_outcomes()
+                settle_mine()
         except KeyboardInterrupt:
             for future in given:
                 future.cancel()  # (the chunks not begun)

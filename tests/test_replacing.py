@@ -375,6 +375,37 @@ def test_with_two_jobs_ctrl_c_while_the_reports_are_awaited_lists_them(tmp_path,
     assert "a" in _stopped_batch_agrees_with_its_disk(out, data)
 
 
+def test_with_two_jobs_ctrl_c_while_a_chunk_is_given_to_a_worker_lists_its_reports(
+    tmp_path, capsys
+):
+    """Ctrl+C inside ``submit``, once a chunk is queued for the worker but before its
+    future is returned: the batch stops and lists that chunk's reports, which the worker
+    writes all the same (the future was lost, and its reports were on the disk but said
+    not filled: found by SIGTERM to a whole batch under load)."""
+    from bdt_docx import workers
+
+    books, out = _batch_folders(tmp_path, tuple("abcdef"))
+    take, pool, pressed = workers._take_unsent, workers.ProcessPoolExecutor, []
+
+    class PressedInSubmit(pool):
+        def submit(self, fn, /, *args, **kwargs):
+            future = super().submit(fn, *args, **kwargs)
+            if fn is workers._fill_chunk and not pressed:
+                pressed.append(args[1][0][0].stem)
+                future.result()  # (the chunk filled, its outcomes in the future)
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(0.1)  # (handled here, before the future is returned)
+            return future
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workers, "ProcessPoolExecutor", PressedInSubmit)
+        patch.setattr(workers, "_take_unsent", lambda wait: take(True))  # (all sent at once)
+        code, data, _ = fill(capsys, str(books), "-d", str(out), "-j", "2")
+    assert pressed == ["b"]
+    assert code == 130 and data["interrupted"] is True
+    assert "b" in _stopped_batch_agrees_with_its_disk(out, data)
+
+
 def test_a_program_s_own_sigterm_handler_runs_between_workbooks_and_the_batch_goes_on(tmp_path):
     """A program using the library with its own SIGTERM handler, one that does not stop:
     the handler runs once, between two workbooks, and the batch fills every workbook."""
