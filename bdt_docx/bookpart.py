@@ -11,6 +11,13 @@ from lxml import etree
 from bdt_docx.namespaces import SPREADSHEET, SPREADSHEET_STRICT
 from bdt_docx.package import PackageError
 
+#: How a workbook saved in another format is saved as an .xlsx, in Excel and in LibreOffice
+#: Calc (after "Hãy" / "hãy").
+SAVE_AS_XLSX = (
+    "mở nó trong Excel rồi Lưu thành (Save As) kiểu 'Excel Workbook (*.xlsx)'; trong "
+    "LibreOffice Calc: File → Save As, kiểu 'Excel 2007-365 (.xlsx)'"
+)
+
 __all__ = ["read_book"]
 
 
@@ -24,10 +31,7 @@ def read_book(
     defined names (lower-case name → list of (scope sheet or None, reference text, name))."""
     tag = etree.QName(book)
     if tag.localname != "workbook" or tag.namespace not in (SPREADSHEET, SPREADSHEET_STRICT):
-        raise PackageError(
-            "phần chính không phải sổ làm việc Excel; hãy mở tệp trong Excel rồi Lưu "
-            "thành (Save As) kiểu 'Excel Workbook (*.xlsx)'"
-        )
+        raise PackageError(f"phần chính không phải sổ làm việc Excel; hãy {SAVE_AS_XLSX}")
     m = f"{{{tag.namespace}}}"
     calc = book.find(f"{m}calcPr")
     pr = book.find(f"{m}workbookPr")

@@ -227,7 +227,8 @@ def parse_reference(text: str) -> Area:
         if _FUNCTION.search(text):  # a name growing with its list: =OFFSET(A1;0;0;COUNTA(A:A))
             raise NameLookupError(
                 f"tên là một công thức ({text}), không trỏ tới một ô hay vùng cố định; hãy "
-                "dùng bảng (Insert → Table) hoặc đặt tên cho chính ô hay vùng"
+                f"dùng bảng (Excel: Insert → Table) hoặc đặt tên cho chính ô hay vùng "
+                f"({DEFINE_NAME})"
             )
         if structured := _STRUCTURED.match(text):  # (a column's name may hold a comma)
             raise NameLookupError(

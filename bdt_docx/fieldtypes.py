@@ -34,6 +34,18 @@ _DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 _INT_TEXT = re.compile(r"[+-]?(?:[1-9][0-9]{0,2}(?:([. \u00a0])[0-9]{3})(?:\1[0-9]{3})*|[0-9]+)")
 #: Excel keeps 15 significant digits; a whole number beyond them is not what was typed.
 _MAX_DIGITS = 15
+#: Where a cell's number format is changed, in Excel and in LibreOffice Calc.
+_FORMAT_CELLS = "Excel: Format Cells → Number; LibreOffice Calc: Format → Cells → Numbers"
+#: How a cell is made to show a plain number, in Excel and in LibreOffice Calc.
+_AS_NUMBER = (
+    "Excel: Format Cells → Number → General; LibreOffice Calc: Format → Cells → Numbers → "
+    "Number, General"
+)
+#: How a cell is made to show a date day first, in Excel and in LibreOffice Calc.
+_DAY_FIRST = (
+    "Excel: Format Cells → Custom, gõ dd/mm/yyyy; LibreOffice Calc: Format → Cells → "
+    "Numbers, Format code DD/MM/YYYY"
+)
 #: How a program's missing value is told (pandas puts NaN or NaT for each blank).
 _PANDAS_BLANK = "{} (giá trị trống của pandas); giá trị trống là None"
 
@@ -133,7 +145,7 @@ class _Text(FieldType):
         except UnknownFormat as exc:
             raise ValueProblem(
                 f"ô dùng định dạng số «{number_format}» ({exc}) nên không chắc ô hiện gì. "
-                "Hãy đổi định dạng ô (Format Cells → Number), hoặc gõ chữ đúng như muốn in"
+                f"Hãy đổi định dạng ô ({_FORMAT_CELLS}), hoặc gõ chữ đúng như muốn in"
             ) from None
 
 
@@ -187,14 +199,13 @@ class _Integer(FieldType):
             if "%" in shows:
                 raise ValueProblem(
                     f"cần một số nguyên, không phải tỷ lệ phần trăm {shows} (ô định dạng phần "
-                    "trăm); hãy đổi định dạng ô thành số (Format Cells → Number → General) rồi "
-                    "gõ lại số"
+                    f"trăm); hãy đổi định dạng ô thành số ({_AS_NUMBER}) rồi gõ lại số"
                 )
         if isinstance(value, (dt.date, dt.time, dt.timedelta)):
             shows = shown(value, number_format)
             raise ValueProblem(
                 f"cần một số nguyên, nhưng ô định dạng ngày giờ nên hiện «{shows}»; hãy đổi "
-                "định dạng ô thành số (Format Cells → Number → General) rồi gõ lại số"
+                f"định dạng ô thành số ({_AS_NUMBER}) rồi gõ lại số"
             )
         if (
             type(value) is float
@@ -273,7 +284,7 @@ class _Date(FieldType):
                 raise ValueProblem(
                     f"ô chỉ hiện «{shown(value, number_format)}», không có ngày trong "
                     "tháng, nên không biết ngày nào; hãy gõ ngày đủ và định dạng ô "
-                    "dd/mm/yyyy (Format Cells → Date)"
+                    f"dd/mm/yyyy ({_DAY_FIRST})"
                 )
             _say_month_first(value, number_format, place)
         return value
@@ -303,8 +314,8 @@ def _say_month_first(date: dt.datetime, code: str, where: Problem) -> None:
                     where,
                     message=f"đã đọc ngày {date:%d/%m/%Y} (ngày {date.day} tháng "
                     f"{date.month} năm {date.year}); ô định dạng tháng trước ngày (kiểu Mỹ). "
-                    "Nếu ngày gõ vào khác ngày này, hãy định dạng ô dd/mm/yyyy (Format Cells "
-                    "→ Custom) rồi gõ lại",
+                    f"Nếu ngày gõ vào khác ngày này, hãy định dạng ô dd/mm/yyyy ({_DAY_FIRST}) "
+                    "rồi gõ lại",
                     code="value.month_first",
                 )
             ),

@@ -264,7 +264,8 @@ class _Reader(Checker):
             Problem(
                 f"'{where.name}' là một ô, mà mẫu lặp qua nó ({{% for … in {where.name} %}}) "
                 f"để in từng giá trị: hãy đặt các giá trị vào một bảng một cột tên "
-                f"'{where.name}' (Insert → Table), mỗi dòng một giá trị",
+                f"'{where.name}' (Excel: Insert → Table; LibreOffice Calc: chọn vùng đó, "
+                "Sheet → Named Ranges and Expressions → Define), mỗi dòng một giá trị",
                 where.name,
                 where.data.sheet,
                 cell_ref(where.data.min_row - 1, where.data.min_col),

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from bdt_docx.bookpart import read_book
+from bdt_docx.bookpart import SAVE_AS_XLSX, read_book
 from bdt_docx.cells import (
     COPIED_SHEET_HINT,
     MAX_COL,
@@ -161,8 +161,7 @@ class Workbook:
                 ) from exc
             raise WorkbookError(
                 "tệp không phải sổ Excel .xlsx/.xlsm (có thể là tệp CSV hoặc tệp khác bị đổi "
-                "đuôi). Hãy mở nó trong Excel rồi Lưu thành (Save As) kiểu "
-                "'Excel Workbook (*.xlsx)'",
+                f"đuôi). Hãy {SAVE_AS_XLSX}",
                 shown_as,
                 code="workbook.not_xlsx",
             ) from exc
@@ -615,10 +614,10 @@ def _cfb_reason(path: Path) -> str:
     if "EncryptedPackage".encode("utf-16-le") in head:
         return (
             "sổ Excel được đặt mật khẩu. Hãy mở trong Excel, vào File → Info → Protect "
-            "Workbook → Encrypt with Password, xóa mật khẩu rồi lưu lại"
+            "Workbook → Encrypt with Password, xóa mật khẩu rồi lưu lại (LibreOffice Calc: "
+            "File → Save As, bỏ chọn 'Save with password')"
         )
     return (
-        "đây là tệp Excel 97-2003 (.xls). Hãy mở trong Excel và Lưu thành (Save As) kiểu "
-        "'Excel Workbook (*.xlsx)', hoặc chuyển bằng LibreOffice: "
-        "soffice --headless --convert-to xlsx TỆP.xls"
+        f"đây là tệp Excel 97-2003 (.xls). Hãy {SAVE_AS_XLSX}, hoặc chuyển bằng "
+        "LibreOffice: soffice --headless --convert-to xlsx TỆP.xls"
     )

@@ -205,7 +205,8 @@ def test_a_whole_number_the_cell_shows_as_a_percentage_is_refused(tmp_path):
     said = _refusals(tmp_path, so_nguoi_di_bau_cu=(1, "0%"), so_nguoi_du_hoi_nghi=(1, "0.00%"))
     assert said["so_nguoi_di_bau_cu"] == (
         "cần một số nguyên, không phải tỷ lệ phần trăm 100% (ô định dạng phần trăm); hãy đổi "
-        "định dạng ô thành số (Format Cells → Number → General) rồi gõ lại số"
+        "định dạng ô thành số (Excel: Format Cells → Number → General; LibreOffice Calc: "
+        "Format → Cells → Numbers → Number, General) rồi gõ lại số"
     )
     assert "không phải tỷ lệ phần trăm 100,00%" in said["so_nguoi_du_hoi_nghi"]
 

@@ -100,6 +100,26 @@ def test_not_a_workbook(tmp_path: Path, out: Path, content: bytes, expected: str
     assert str(workbook) in str(error)
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Nội dung,Giá trị\nCơ quan,Ban\n".encode("utf-8-sig"),  # pandas' to_csv, named .xlsx
+        cfb({"EncryptionInfo": b"\4\0\4\0", "EncryptedPackage": b"x" * 100}),
+        cfb({"Workbook": b"\x09\x08"}),
+    ],
+    ids=["csv", "encrypted", "old-xls"],
+)
+def test_a_workbook_to_save_again_says_how_in_excel_and_in_calc(
+    tmp_path: Path, out: Path, content: bytes
+) -> None:
+    """A clerk with LibreOffice Calc is told its menu too (found by a new-user run: the
+    messages named Excel's only)."""
+    workbook = tmp_path / "so_lieu.xlsx"
+    workbook.write_bytes(content)
+    message = str(refused(workbook, out))
+    assert "Excel" in message and "LibreOffice Calc: File → Save As" in message
+
+
 def test_workbook_cut_short_is_said_damaged(tmp_path: Path, out: Path) -> None:
     # A copy from a USB stick or an e-mail attachment that stopped half-way: the clerk is
     # told the file is damaged and to copy it again, not that it may be a renamed CSV.

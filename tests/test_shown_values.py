@@ -158,6 +158,11 @@ def test_a_date_from_a_month_first_cell_is_said(tmp_path):
     assert context["ngay_ban_hanh"] == dt.date(2021, 9, 6)
     (warning,) = [w.message for w in caught if isinstance(w.message, BdtDocxWarning)]
     assert "đã đọc ngày 06/09/2021 (ngày 6 tháng 9 năm 2021)" in str(warning)
+    # what to do, in Excel and in Calc (found by a new-user run: Excel's menu only)
+    assert (
+        "hãy định dạng ô dd/mm/yyyy (Excel: Format Cells → Custom, gõ dd/mm/yyyy; LibreOffice "
+        "Calc: Format → Cells → Numbers, Format code DD/MM/YYYY) rồi gõ lại"
+    ) in str(warning)
 
 
 def test_a_day_first_date_is_read_without_a_word():
