@@ -27,6 +27,16 @@ from bdt_docx.text import clean_text
 __all__ = ["Checker", "check_context", "is_blank"]
 
 
+#: Why a line break is refused in a value that is not ``multiline``, and what to do.
+LINE_BREAK = (
+    "có chỗ xuống dòng (trong ô: Alt+Enter ở Excel, Ctrl+Enter ở LibreOffice Calc) mà mẫu in "
+    "giá trị này trên một dòng, liền với câu chữ của nó: báo cáo sẽ bị ngắt dòng giữa câu. "
+    "Hãy xóa chỗ xuống dòng (bấm vào ô, F2, xóa rồi gõ dấu cách); muốn chữ tự xuống dòng cho "
+    "dễ đọc trong ô thì dùng Excel: Home → Wrap Text, LibreOffice Calc: Format → Cells → "
+    "Alignment → Wrap text automatically"
+)
+
+
 def is_blank(value: object) -> bool:
     """True for a value that holds nothing: None, or a text of only spaces and controls."""
     if isinstance(value, str) and value.isprintable():  # no break nor control: spaces only
@@ -60,6 +70,16 @@ class Checker:
         except ValueProblem as exc:
             self.add(place, str(exc), code="value.invalid")
             return None
+
+    def one_line(self, value: Any, place: Problem, multiline: bool) -> Any:
+        """``value``; but a text with a line break where the description does not say the
+        value may have several lines (``multiline``) is None after recording a problem: the
+        template prints it inside a sentence or a line, which the break would cut. A
+        template without a description takes its values as they are."""
+        if multiline or not isinstance(value, str) or "\n" not in value or self.fields.derived:
+            return value
+        self.add(place, LINE_BREAK, code="value.line_break")
+        return None
 
     def add(self, place: Problem, message: str, code: str) -> None:
         """Record a problem of ``code`` at ``place``."""
@@ -184,9 +204,11 @@ class _ContextChecker(Checker):
         checked: dict[str, Any] = {}
         for name, spec in value_specs.items():
             if self.present(context, name, spec.label, spec.field_type.label):
-                checked[name] = self.scalar(
-                    context[name], Problem("", name), spec.field_type, spec.required, spec.label
+                place = Problem("", name)
+                value = self.scalar(
+                    context[name], place, spec.field_type, spec.required, spec.label
                 )
+                checked[name] = self.one_line(value, place, spec.multiline)
         for name, spec in table_specs.items():
             if self.present(context, name, spec.label, "danh sách"):
                 checked[name] = self.rows(context[name], spec)
@@ -238,7 +260,7 @@ class _ContextChecker(Checker):
             value = self.scalar(
                 row.get(column.name), place, column.field_type, column.required, column.header
             )
-            record[column.name] = column.trim(value)
+            record[column.name] = column.trim(self.one_line(value, place, column.multiline))
         return record
 
 

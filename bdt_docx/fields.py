@@ -47,7 +47,7 @@ _TABLE_KEYS = {
 }  # fmt: skip
 _COLUMN_KEYS = {
     "name": _TEXT, "header": _TEXT, "type": _TEXT, "required": _FLAG, "strip_end": _TEXT,
-    "strip_start": _TEXT,
+    "strip_start": _TEXT, "multiline": _FLAG,
 }  # fmt: skip
 _EXPECTED = {
     _TEXT: "chữ (trong dấu nháy)",
@@ -71,6 +71,8 @@ class FieldSpec:
     max: int | None = None
     min_field: str | None = None
     max_field: str | None = None
+    #: The value may hold line breaks (a paragraph of its own that becomes several); a text
+    #: of a field that is not multiline is refused with one (:meth:`Checker.one_line`).
     multiline: bool = False
     hint: str = ""
     example: Any = None
@@ -92,6 +94,8 @@ class Column:
     required: bool = True
     strip_end: str = ""
     strip_start: str = ""
+    #: As :attr:`FieldSpec.multiline`.
+    multiline: bool = False
 
     @property
     def field_type(self) -> FieldType:

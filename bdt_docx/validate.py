@@ -88,7 +88,10 @@ class _Reader(Checker):
         cell = cells.get((area.sheet, area.min_row, area.min_col))
         merge = self._merge_over(area) if cell is None else None
         place = _place(spec.name, area.sheet, area.ref)
-        return self.value(cell, place, spec.field_type, spec.required, spec.label, merge)
+        value = self.value(cell, place, spec.field_type, spec.required, spec.label, merge)
+        if value.__class__ is str and "\n" in value:  # (the usual value: no call)
+            return self.one_line(value, place, spec.multiline)
+        return value
 
     def _merge_over(self, area: Area) -> Area | None:
         """The merged block that hides the cell of ``area`` (a cell not its first)."""
@@ -250,6 +253,8 @@ class _Reader(Checker):
                 # to the reader: never left out silently, even where the column may be blank
                 required = required or merge is not None
                 value = self.value(cell, place, kind, required, column.header, merge)
+                if value.__class__ is str and "\n" in value:
+                    value = self.one_line(value, place, column.multiline)
                 record[column.name] = column.trim(value)
             rows.append(record)
         if columns:
