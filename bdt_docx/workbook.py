@@ -184,6 +184,12 @@ class Workbook:
         if not office:
             raise PackageError("không có phần sổ làm việc (workbook)")
         workbook_part = office[0]
+        if workbook_part.lower().endswith(".bin"):  # Save As → Excel Binary Workbook
+            raise WorkbookError(
+                f"sổ lưu dạng Excel Binary Workbook (.xlsb), không đọc được; hãy {SAVE_AS_XLSX}",
+                self.shown_as,
+                code="workbook.not_xlsx",
+            )
         m, date1904, recalc, sheets, self._names = package.made_from(
             workbook_part, "workbook", read_book
         )

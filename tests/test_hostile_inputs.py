@@ -120,6 +120,32 @@ def test_a_workbook_to_save_again_says_how_in_excel_and_in_calc(
     assert "Excel" in message and "LibreOffice Calc: File → Save As" in message
 
 
+def test_a_binary_workbook_is_said_to_be_one(tmp_path: Path, out: Path) -> None:
+    """A workbook saved as Excel Binary Workbook (.xlsb: a zip whose workbook part is
+    xl/workbook.bin) is named as such with how to save it as .xlsx; it was said damaged,
+    and the clerk went looking for a good copy (found by a new-user run)."""
+    workbook = tmp_path / "so_lieu.xlsb"
+    with zipfile.ZipFile(workbook, "w") as package:
+        package.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="bin" '
+            'ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>',
+        )
+        package.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="xl/workbook.bin" Type="http://schemas.openxmlformats'
+            '.org/officeDocument/2006/relationships/officeDocument"/></Relationships>',
+        )
+        package.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    error = refused(workbook, out)
+    (problem,) = error.problems
+    assert problem.code == "workbook.not_xlsx" and "bị hỏng" not in problem.message
+    assert "Excel Binary Workbook (.xlsb)" in problem.message
+    assert "LibreOffice Calc: File → Save As" in problem.message
+
+
 def test_workbook_cut_short_is_said_damaged(tmp_path: Path, out: Path) -> None:
     # A copy from a USB stick or an e-mail attachment that stopped half-way: the clerk is
     # told the file is damaged and to copy it again, not that it may be a renamed CSV.
