@@ -98,13 +98,18 @@ class OdsWorkbook:
             )
         #: sheet name → (sheet name, visible): the same shape as Workbook.sheets
         self.sheets: dict[str, tuple[str, bool]] = {}
+        hidden = {  # the styles of hidden sheets (Sheet → Hide Sheet)
+            style.get(f"{_S}name")
+            for style in root.iterfind(f"{_O}automatic-styles/{_S}style[@{_S}family='table']")
+            if style.find(f"{_S}table-properties[@{_T}display='false']") is not None
+        }
         self._runs: dict[str, list[_Run]] = {}
         self._merged: dict[str, list[Area]] = {}
         self._names: dict[str, list[tuple[str | None, str, str]]] = {}
         self._tables: dict[str, TableInfo] = {}
         for table in body.iterfind(f"{_T}table"):
             name = table.get(f"{_T}name", "")
-            self.sheets[name] = (name, True)
+            self.sheets[name] = (name, table.get(f"{_T}style-name") not in hidden)
             try:
                 self._read_table(name, table)
             except PackageError as exc:

@@ -424,6 +424,7 @@ def read_context(workbook: Workbook | OdsWorkbook, fields: Fields) -> dict[str, 
     reader.check_bounds(context, places)
     if reader.problems:
         raise WorkbookError(reader.problems, workbook.shown_as)
+    _say_hidden_sheets(workbook, [*places.items(), *((n, f.data) for n, f in lists.items())])
     return context
 
 
@@ -467,6 +468,29 @@ def _say_hidden_rows(name: str, area: Area, rows: list[int]) -> None:
         ),
         stacklevel=4,
     )
+
+
+def _say_hidden_sheets(workbook: Workbook | OdsWorkbook, read: list[tuple[str, Area]]) -> None:
+    """Say which of the fields ``read`` (name, area) come from a hidden sheet: a clerk who
+    hid last period's sheet may think its figures left out, yet they go into the report."""
+    hidden: dict[str, list[str]] = {}
+    for name, area in read:
+        if not workbook.sheets[area.sheet][1]:
+            hidden.setdefault(area.sheet, []).append(name)
+    for sheet, names in hidden.items():
+        warnings.warn(
+            BdtDocxWarning(
+                Problem(
+                    f"đang ẩn (Hide), mà số liệu của {', '.join(names)} lấy từ đó vẫn được "
+                    "đưa vào báo cáo. Nếu đó là số liệu cũ, hãy hiện trang tính để xem lại "
+                    "(Excel: chuột phải tên một trang tính → Unhide; LibreOffice Calc: Sheet "
+                    "→ Show Sheet)",
+                    sheet=sheet,
+                    code="sheet.hidden",
+                )
+            ),
+            stacklevel=3,
+        )
 
 
 def _headers(sheets: _Sheets, where: ListPlace) -> tuple[str, ...]:

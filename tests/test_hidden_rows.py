@@ -92,3 +92,25 @@ def test_in_a_batch_the_warning_names_its_workbook_and_is_in_the_summary(tmp_pat
     warned = rows[1]
     assert (warned["Trường"], warned["Trang tính"]) == ("van_ban", sheet)
     assert warned["STT"] == rows[0]["STT"] and f"dòng {row}" in warned["Lỗi"]
+
+
+@pytest.mark.parametrize(
+    "saved_by", ["openpyxl", pytest.param("LibreOffice (.ods)", marks=pytest.mark.slow)]
+)
+def test_figures_from_a_hidden_sheet_are_reported_and_said(tmp_path, saved_by):
+    """A clerk who hides last period's sheet of documents (Hide) may think its rows left out
+    of the report; they are reported, and the warning names the sheet and what is read from
+    it (found by a new-user run: nothing was said)."""
+    book = openpyxl.load_workbook(EXAMPLE)
+    sheet = next(s for s in book if "van_ban" in s.tables)
+    sheet.sheet_state = "hidden"
+    workbook = tmp_path / "an_trang.xlsx"
+    book.save(workbook)
+    if saved_by != "openpyxl":
+        workbook = _to_ods(workbook, tmp_path)
+    context, said = read_with_warnings(workbook)
+    assert context["van_ban"] == bdt_docx.read_workbook(EXAMPLE)["van_ban"]
+    (problem,) = said
+    assert (problem.sheet, problem.code) == (sheet.title, "sheet.hidden")
+    assert "số liệu của van_ban lấy từ đó vẫn được đưa vào báo cáo" in problem.message
+    assert "Unhide" in problem.message and "Sheet → Show Sheet" in problem.message

@@ -257,8 +257,14 @@ def test_merged_named_cell_and_hidden_sheets(tmp_path: Path, out: Path) -> None:
         book[INFO].sheet_state = "hidden"
         book["Nơi nhận"].sheet_state = "veryHidden"
 
-    text = report_text(fill(edited_workbook(tmp_path, edit), out))
+    with pytest.warns(BdtDocxWarning, match="đang ẩn") as caught:
+        text = report_text(fill(edited_workbook(tmp_path, edit), out))
     assert "Hà Văn Vui" in text and "Lưu: VT" in text
+    hidden = [w.message.problem for w in caught if isinstance(w.message, BdtDocxWarning)]
+    assert {(p.sheet, p.code) for p in hidden} == {
+        (INFO, "sheet.hidden"),
+        ("Nơi nhận", "sheet.hidden"),
+    }
 
 
 def _shared_string(tmp_path: Path, raw_xml_text: str, field: str = "han_che") -> Path:
