@@ -158,8 +158,8 @@ def render_report(
     context = mapping_argument(context, "render_report", "context")
     overwrite = flag_argument(overwrite, "render_report", "overwrite")
     destination = path_argument(output, "render_report", "output")
-    _report_destination(destination, overwrite)
     prepared = template_argument(template, "render_report")
+    _report_destination(destination, overwrite, template=prepared.path)
     report = _write(prepared, check_context(context, prepared.fields), destination, overwrite)
     _warn_stale_pdf(report)
     return report
@@ -202,7 +202,7 @@ def fill_report(
     # would otherwise be told to overwrite only to learn then that the template is wrong
     prepared = template_argument(template, "fill_report")
     _not_a_document(workbook)
-    report_destination(workbook, destination, overwrite)
+    report_destination(workbook, destination, overwrite, template=prepared.path)
     if pdf:
         try:
             check_destination(destination.with_suffix(".pdf"), overwrite)
@@ -252,13 +252,18 @@ def _warn_stale_pdf(report: Path) -> None:
 
 
 def report_destination(
-    workbook: Path, destination: Path, overwrite: bool, folders: Folders | None = None
+    workbook: Path,
+    destination: Path,
+    overwrite: bool,
+    folders: Folders | None = None,
+    template: Path | None = None,
 ) -> None:
     """Refuse a ``destination`` the report of ``workbook`` may not be written at: it must be
     a ``.docx`` path the caller is allowed to (re)write that is not the workbook itself
-    (nor a link to it). ``folders``: as :func:`~bdt_docx.output.check_destination` takes it.
+    (nor a link to it), nor the ``template``. ``folders``: as
+    :func:`~bdt_docx.output.check_destination` takes it.
     """
-    found = _report_destination(destination, overwrite, folders)
+    found = _report_destination(destination, overwrite, folders, template)
     if found is not None and _is_file(workbook, found):
         raise OutputError(
             "báo cáo không được ghi đè lên chính sổ Excel", destination, code="output.is_workbook"
@@ -273,15 +278,39 @@ def _is_file(path: Path, found: os.stat_result) -> bool:
         return False
 
 
+def _same_file(path: Path, other: Path) -> bool:
+    """True when ``path`` and ``other`` are one file."""
+    try:
+        return os.path.samefile(path, other)
+    except OSError:
+        return False
+
+
 def _report_destination(
-    destination: Path, overwrite: bool, folders: Folders | None = None
+    destination: Path,
+    overwrite: bool,
+    folders: Folders | None = None,
+    template: Path | None = None,
 ) -> os.stat_result | None:
     """Refuse a path a report may not be written at: it must be a ``.docx`` path the caller
-    is allowed to (re)write. What is there (its ``os.stat``), ``None`` when nothing is."""
+    is allowed to (re)write, not the ``template`` (a report written over it loses it: a
+    workbook and its template of one name side by side, thi_dua.xlsx and thi_dua.docx).
+    What is there (its ``os.stat``), ``None`` when nothing is."""
     if destination.suffix.lower() != ".docx" and not destination.is_dir():
         raise OutputError("tên tệp báo cáo phải có đuôi .docx", destination, code="output.suffix")
+    if (
+        template is not None
+        and destination.name.casefold() == template.name.casefold()  # (a stat only then)
+        and _same_file(destination, template)
+    ):
+        raise OutputError(
+            "báo cáo không được ghi đè lên chính tệp mẫu (báo cáo trùng tên với mẫu); hãy "
+            "chọn tên khác cho báo cáo, hoặc đổi tên tệp mẫu",
+            destination,
+            code="output.is_template",
+        )
     try:
-        return check_destination(destination, overwrite, folders)
+        found = check_destination(destination, overwrite, folders)
     except OutputError as exc:
         if exc.problems[0].code != "output.is_folder":
             raise
@@ -290,3 +319,4 @@ def _report_destination(
             destination,
             code="output.is_folder",
         ) from None
+    return found

@@ -192,7 +192,7 @@ def _fill_one_quietly(
     finisher: Finisher,
 ) -> tuple[Outcome, Future[Path] | None]:
     try:
-        report_destination(workbook, destination, overwrite, finisher.folders)
+        report_destination(workbook, destination, overwrite, finisher.folders, prepared.path)
     except OutputError as exc:
         if exc.problems[0].code == "output.exists" and destination.is_file():
             return Outcome(workbook, destination, kept=True), None  # a previous run's report

@@ -100,6 +100,32 @@ def test_a_report_path_that_is_the_workbook_through_a_link_is_refused(tmp_path, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bc.docx", "so.xlsx"]
 
 
+def test_a_report_is_never_written_over_its_template(tmp_path, capsys):
+    """thi_dua.xlsx and its template thi_dua.docx side by side: the report's own name is the
+    template's, and with --overwrite the report replaced the template, the clerk's wording
+    and tags lost (found by a new-user run). Refused, in a batch and for a program too."""
+    from bdt_docx.cli import main
+
+    workbook = Path(shutil.copyfile(EXAMPLE, tmp_path / "thi_dua.xlsx"))
+    template = Path(shutil.copyfile(TEMPLATE, tmp_path / "thi_dua.docx"))
+    for overwrite in ([], ["--overwrite"]):  # (not told to overwrite it first)
+        assert main(["fill", str(workbook), "-t", str(template), *overwrite]) == 5
+        assert "báo cáo không được ghi đè lên chính tệp mẫu" in capsys.readouterr().err
+    assert template.read_bytes() == TEMPLATE.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["thi_dua.docx", "thi_dua.xlsx"]
+    other = Path(shutil.copyfile(EXAMPLE, tmp_path / "khac.xlsx"))
+    for overwrite in (False, True):  # (never counted as a report kept from a run before)
+        result = fill_reports([workbook, other], template, tmp_path, overwrite=overwrite)
+        assert [p.name for p in result.reports] == ["khac.docx"] and not result.kept
+        (failure,) = result.failures
+        assert failure.workbook == workbook
+        assert failure.error.problems[0].code == "output.is_template"
+    context = bdt_docx.read_workbook(EXAMPLE)
+    with pytest.raises(OutputError, match="chính tệp mẫu"):
+        bdt_docx.render_report(context, template, template, overwrite=True)
+    assert template.read_bytes() == TEMPLATE.read_bytes()
+
+
 @pytest.mark.parametrize("kind", ["symlink", "hard link"])
 def test_a_batch_does_not_write_a_report_over_its_workbook_through_a_link(tmp_path, kind):
     books, out = tmp_path / "so", tmp_path / "out"
