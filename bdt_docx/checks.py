@@ -71,6 +71,14 @@ class Checker:
             self.add(place, str(exc), code="value.invalid")
             return None
 
+    def as_printed(self, value: str, place: Problem, spec: FieldSpec) -> str | None:
+        """The text ``value`` of the field ``spec`` as the report prints it: in capitals
+        where the description says ``upper``; None after recording a problem for a line
+        break the field does not take (:meth:`one_line`)."""
+        if "\n" in value and self.one_line(value, place, spec.multiline) is None:
+            return None
+        return value.upper() if spec.upper else value
+
     def one_line(self, value: Any, place: Problem, multiline: bool) -> Any:
         """``value``; but a text with a line break where the description does not say the
         value may have several lines (``multiline``) is None after recording a problem: the
@@ -208,7 +216,9 @@ class _ContextChecker(Checker):
                 value = self.scalar(
                     context[name], place, spec.field_type, spec.required, spec.label
                 )
-                checked[name] = self.one_line(value, place, spec.multiline)
+                if isinstance(value, str):
+                    value = self.as_printed(value, place, spec)
+                checked[name] = value
         for name, spec in table_specs.items():
             if self.present(context, name, spec.label, "danh sách"):
                 checked[name] = self.rows(context[name], spec)

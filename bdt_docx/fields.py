@@ -39,7 +39,7 @@ __all__ = [
 _TEXT, _FLAG, _WHOLE, _LIST, _SCALAR = "text", "flag", "whole", "list", "scalar"
 _FIELD_KEYS = {
     "label": _TEXT, "type": _TEXT, "required": _FLAG, "min": _WHOLE, "max": _WHOLE,
-    "min_field": _TEXT, "max_field": _TEXT, "multiline": _FLAG, "hint": _TEXT,
+    "min_field": _TEXT, "max_field": _TEXT, "multiline": _FLAG, "upper": _FLAG, "hint": _TEXT,
     "example": _SCALAR,
 }  # fmt: skip
 _TABLE_KEYS = {
@@ -74,6 +74,10 @@ class FieldSpec:
     #: The value may hold line breaks (a paragraph of its own that becomes several); a text
     #: of a field that is not multiline is refused with one (:meth:`Checker.one_line`).
     multiline: bool = False
+    #: The report prints the text in capitals, as Nghị định 30 writes it (an agency's name
+    #: in the header, a ký hiệu, the signer's authority): what is typed is put in capitals
+    #: (``str.upper``, right for NFC Vietnamese) when it is read.
+    upper: bool = False
     hint: str = ""
     example: Any = None
 

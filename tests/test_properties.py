@@ -133,7 +133,10 @@ def test_any_value_gives_a_report_or_a_bdt_docx_error(
     docx.Document(str(report))
     text = report_text(report)
     for name in TEXT_FIELDS:
-        assert expected_text(str(fields[name])) in text, name
+        shown = expected_text(str(fields[name]))
+        if PREPARED.fields.values[name].upper:  # printed in capitals, as ND30 writes it
+            shown = shown.upper()
+        assert shown in text, name
     for recipient in recipients:
         shown = expected_text(recipient).rstrip(";.,").rstrip()
         assert shown in text
