@@ -207,12 +207,15 @@ class _Reader(Checker):
         for column in spec.columns:
             if column.name not in positions:
                 found = ", ".join(f"'{h}'" for h in headers if h) or "không có"
+                row = where.header_area  # (None: a table whose header row is hidden)
                 self.problems.append(
                     Problem(
                         f"bảng '{spec.name}' thiếu cột '{column.header}' (các cột đang có: "
-                        f"{found})",
+                        f"{found}): cột đã bị đổi tên thì hãy gõ lại tiêu đề của nó trong dòng "
+                        f"tiêu đề đúng là '{column.header}', chưa có thì thêm cột ấy vào bảng",
                         field=f"{spec.name}.{column.name}",
                         sheet=area.sheet,
+                        cell=row.ref if row is not None else None,
                         code="list.missing_column",
                     )
                 )

@@ -104,6 +104,9 @@ def test_missing_column_says_which_columns_exist(tmp_path):
     problem = only_problem(workbook)
     assert problem.field == "van_ban.trich_yeu"
     assert "thiếu cột 'Trích yếu'" in problem.message and "'Nội dung'" in problem.message
+    # where the header row is and what to do (found by a new-user run: neither was said)
+    assert (problem.sheet, problem.cell) == ("Văn bản đã ban hành", "A4:C4")
+    assert "hãy gõ lại tiêu đề của nó trong dòng tiêu đề đúng là 'Trích yếu'" in problem.message
 
 
 def test_table_renamed_by_excel_on_copy_is_explained(tmp_path):
