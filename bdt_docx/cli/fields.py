@@ -51,7 +51,10 @@ def describe_fields(
         lines.append(line + _status(record, by_field, workbook is not None))
         records.append(record)
     if fields.tables:
-        lines.append("Danh sách (mỗi danh sách một bảng Excel — Insert → Table):")
+        lines.append(
+            "Danh sách (mỗi danh sách một bảng Excel — Insert → Table; LibreOffice Calc: "
+            "vùng có tên — Sheet → Named Ranges and Expressions → Define):"
+        )
     for table in fields.tables.values():
         columns = [{"name": c.name, "header": c.header, "type": c.type} for c in table.columns]
         record = {
