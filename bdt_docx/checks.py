@@ -74,8 +74,19 @@ class Checker:
     def as_printed(self, value: str, place: Problem, spec: FieldSpec) -> str | None:
         """The text ``value`` of the field ``spec`` as the report prints it: in capitals
         where the description says ``upper``; None after recording a problem for a line
-        break the field does not take (:meth:`one_line`)."""
+        break the field does not take (:meth:`one_line`) or, where it says
+        ``initial_capital``, a first letter typed small."""
         if "\n" in value and self.one_line(value, place, spec.multiline) is None:
+            return None
+        # (a first character that is no letter, a digit, is not judged)
+        if spec.initial_capital and value[:1].islower():
+            example = f" (ví dụ: {spec.example})" if spec.example else ""
+            self.add(
+                place,
+                f"{_in_sentence(spec.label)} cần viết hoa chữ cái đầu như tên riêng{example}, "
+                f"không phải «{value}»: báo cáo theo Nghị định 30 in nó như vậy. Hãy sửa ô",
+                code="value.lower_case",
+            )
             return None
         return value.upper() if spec.upper else value
 

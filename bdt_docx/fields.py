@@ -39,8 +39,8 @@ __all__ = [
 _TEXT, _FLAG, _WHOLE, _LIST, _SCALAR = "text", "flag", "whole", "list", "scalar"
 _FIELD_KEYS = {
     "label": _TEXT, "type": _TEXT, "required": _FLAG, "min": _WHOLE, "max": _WHOLE,
-    "min_field": _TEXT, "max_field": _TEXT, "multiline": _FLAG, "upper": _FLAG, "hint": _TEXT,
-    "example": _SCALAR,
+    "min_field": _TEXT, "max_field": _TEXT, "multiline": _FLAG, "upper": _FLAG,
+    "initial_capital": _FLAG, "hint": _TEXT, "example": _SCALAR,
 }  # fmt: skip
 _TABLE_KEYS = {
     "label": _TEXT, "columns": _LIST, "min_rows": _WHOLE, "hint": _TEXT, "example": _LIST,
@@ -78,8 +78,18 @@ class FieldSpec:
     #: in the header, a ký hiệu, the signer's authority): what is typed is put in capitals
     #: (``str.upper``, right for NFC Vietnamese) when it is read.
     upper: bool = False
+    #: The text starts with a capital letter, as a place's name does (Nghị định 30's địa
+    #: danh): one typed starting in lower case is refused, naming the cell (what to capitalise
+    #: in a name is the clerk's to say: "thành phố Hồ Chí Minh" is not "Thành Phố…").
+    initial_capital: bool = False
     hint: str = ""
     example: Any = None
+    #: Whether its text is checked or changed beyond its line breaks (``upper``,
+    #: ``initial_capital``), worked out once.
+    text_rules: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text_rules", self.upper or self.initial_capital)
 
     @property
     def field_type(self) -> FieldType:

@@ -89,7 +89,7 @@ class _Reader(Checker):
         merge = self._merge_over(area) if cell is None else None
         place = _place(spec.name, area.sheet, area.ref)
         value = self.value(cell, place, spec.field_type, spec.required, spec.label, merge)
-        if value.__class__ is str and (spec.upper or "\n" in value):  # (else: no call)
+        if value.__class__ is str and (spec.text_rules or "\n" in value):  # (else: no call)
             return self.as_printed(value, place, spec)
         return value
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import pytest
 from reading import lines
 from test_cli import last_json, run
-from workbooks import EXAMPLE, TEMPLATE, edit_workbook
+from workbooks import EXAMPLE, TEMPLATE, edit_workbook, named_cell_ref
 
 import bdt_docx
 from bdt_docx.template import prepare_template
@@ -71,3 +72,24 @@ def test_a_program_s_context_is_put_in_capitals_too(tmp_path):
     context = {**bdt_docx.read_workbook(EXAMPLE), **TYPED}
     report = bdt_docx.render_report(context, output=tmp_path / "bao_cao.docx")
     assert UPPER["co_quan_ban_hanh"] in lines(report)
+
+
+def test_a_place_typed_in_lower_case_is_refused_naming_the_cell(tmp_path):
+    """Which letters of a place's name are capitals is the clerk's to say ("thành phố Hồ Chí
+    Minh" is not "Thành Phố…"): a địa danh starting in lower case is refused, not guessed."""
+    workbook = edit_workbook(tmp_path / "so_lieu.xlsx", {"dia_danh": "cao bằng"})
+    result = run("fill", str(workbook), "--json")
+    assert result.returncode == 3
+    (error,) = last_json(result.stdout)["errors"]
+    assert (error["field"], error["code"]) == ("dia_danh", "value.lower_case")
+    assert (error["sheet"], error["cell"]) == named_cell_ref("dia_danh")
+    assert "viết hoa chữ cái đầu" in error["message"] and "«cao bằng»" in error["message"]
+    assert "(ví dụ: Cao Bằng)" in error["message"]
+    assert not workbook.with_suffix(".docx").exists()
+
+    for place in ("TP. Hồ Chí Minh", "Cao Bằng"):
+        context = bdt_docx.read_workbook(edit_workbook(tmp_path / "b.xlsx", {"dia_danh": place}))
+        assert context["dia_danh"] == place
+    with pytest.raises(bdt_docx.ContextError) as caught:
+        bdt_docx.render_report({**context, "dia_danh": "hà nội"}, output=tmp_path / "c.docx")
+    assert [p.code for p in caught.value.problems] == ["value.lower_case"]
