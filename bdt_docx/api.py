@@ -115,12 +115,12 @@ def _warn_if_open(workbook: Path) -> None:
     for lock, program in ((f".~lock.{name}#", "LibreOffice Calc"), (f"~${name}", "Excel")):
         if os.path.isfile(os.path.join(folder, lock)):
             try:
-                saved = time.localtime(os.stat(workbook).st_mtime)
+                saved = os.stat(workbook).st_mtime
             except OSError:  # (the reading says what is wrong with it)
                 return
             problem = Problem(
                 f"sổ đang mở trong {program} (có tệp khóa '{lock}' bên cạnh): báo cáo lấy số "
-                f"liệu của bản đã lưu lúc {time.strftime('%H:%M ngày %d/%m/%Y', saved)}, "
+                f"liệu của bản đã lưu lúc {local_time(saved)}, "
                 "không có những gì gõ sau lần lưu đó. Nếu đã gõ thêm, hãy lưu sổ (Ctrl+S, hay "
                 "File → Save trong Excel và LibreOffice Calc) rồi chạy lại; nếu sổ không còn "
                 "mở ở đâu, hãy xóa tệp khóa đó",
@@ -129,6 +129,13 @@ def _warn_if_open(workbook: Path) -> None:
             )
             warnings.warn(BdtDocxWarning(problem), stacklevel=3)
             return
+
+
+def local_time(when: float, seconds: bool = False) -> str:
+    """A file's time (``st_mtime``) as a clerk reads it: ``09:41 ngày 07/06/2021`` (with
+    ``seconds``: ``09:41:05 ngày 07/06/2021``, for two times that may share a minute)."""
+    shape = "%H:%M:%S ngày %d/%m/%Y" if seconds else "%H:%M ngày %d/%m/%Y"
+    return time.strftime(shape, time.localtime(when))
 
 
 def _read(path: Path, prepared: PreparedTemplate, shown_as: Path) -> dict[str, Any]:

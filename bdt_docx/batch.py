@@ -33,6 +33,7 @@ from pathlib import Path
 
 from bdt_docx.api import (
     WORKBOOK_SUFFIXES,
+    local_time,
     stopped_before_pdf,
     template_argument,
     template_file,
@@ -111,6 +112,9 @@ class BatchResult:
     pdfs: list[Path] = field(default_factory=list)
     #: Reports already there, kept as they were (without ``overwrite``).
     kept: list[Path] = field(default_factory=list)
+    #: Those of :attr:`kept` older than their workbook, saved since (each with a warning,
+    #: ``output.kept_stale``): their figures may not be the workbook's of now.
+    stale: list[Path] = field(default_factory=list)
     summary_path: Path | None = None
     #: Why the summary file could not be written, if it could not.
     summary_error: OutputError | None = None
@@ -325,6 +329,7 @@ def fill_reports(
             outcomes = [_after_stop(o, overwrite) if pdf else o for o in stop.outcomes]
     if not pdf:
         outcomes = _warn_stale_pdfs(outcomes)
+    outcomes = [_warn_if_older(o) if o.kept and o.error is None else o for o in outcomes]
     result = _collect(outcomes)
     reached = {outcome.destination for outcome in outcomes}
     result.not_done = [workbook for workbook, report in tasks if report not in reached]
@@ -361,6 +366,28 @@ def _warn_stale_pdfs(outcomes: list[Outcome]) -> list[Outcome]:
                     outcome = replace(outcome, warnings=(*outcome.warnings, stale))
         warned.append(outcome)
     return warned
+
+
+#: The code of the warning that a kept report is older than its workbook.
+_KEPT_STALE = "output.kept_stale"
+
+
+def _warn_if_older(outcome: Outcome) -> Outcome:
+    """A kept report's outcome, warning (in the summary too) when its workbook was saved
+    after the report was made: the clerk has changed figures the report does not have."""
+    try:
+        made, saved = outcome.destination.stat().st_mtime, outcome.workbook.stat().st_mtime
+    except OSError:
+        return outcome
+    if saved <= made:
+        return outcome
+    stale = Problem(
+        f"báo cáo đã có '{outcome.destination}' (tạo lúc {local_time(made, seconds=True)}) "
+        f"được giữ nguyên, nhưng sổ được lưu sau đó (lúc {local_time(saved, seconds=True)}): "
+        "báo cáo có thể thiếu những số liệu sửa sau",
+        code="output.kept_stale",  # (_KEPT_STALE)
+    )
+    return replace(outcome, warnings=(*outcome.warnings, stale))
 
 
 def _pdf_names(folder: str) -> set[str]:
@@ -474,6 +501,8 @@ def _collect(outcomes: list[Outcome]) -> BatchResult:
             result.pdfs.append(outcome.pdf)
         if outcome.kept:
             result.kept.append(outcome.destination)
+            if any(w.code == _KEPT_STALE for w in outcome.warnings):
+                result.stale.append(outcome.destination)
         if outcome.error is not None:
             earlier = _earlier_report(outcome)
             result.failures.append(
@@ -509,7 +538,10 @@ def _summary_csv(outcomes: list[Outcome], not_done: Sequence[Path] = ()) -> byte
         if outcome.kept and outcome.error is None:
             pdf = outcome.destination.with_suffix(".pdf")
             kept = (number, outcome.workbook, outcome.destination, pdf if pdf.is_file() else "")
-            writer.writerow((*kept, "đã có, giữ nguyên", "", "", "", ""))
+            older = any(w.code == _KEPT_STALE for w in outcome.warnings)
+            status = "đã có, giữ nguyên (cũ hơn sổ)" if older else "đã có, giữ nguyên"
+            writer.writerow((*kept, status, "", "", "", ""))
+            files = kept
         elif outcome.error is None:
             writer.writerow((*files, "đã tạo", "", "", "", ""))
         else:

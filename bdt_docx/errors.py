@@ -43,6 +43,7 @@ __all__ = [
 #: message by ``str()``. The command has its own (``bdt_docx.cli``).
 HINTS: dict[str, str] = {
     "output.exists": "cho overwrite=True để ghi đè, hoặc chọn tên khác",
+    "output.kept_stale": "cho overwrite=True để tạo lại",
     "pdf.stale": "hãy tạo lại bằng pdf=True hoặc xóa nó",
     "template.unknown_column": "tên cột trong thẻ phải đúng như trong mô tả trường của mẫu",
     "workbook.is_document": "mẫu báo cáo .docx là đối số template",

@@ -95,6 +95,7 @@ def _fill_many(args: argparse.Namespace, sources: list[Path], outcome: Outcome) 
             bar.close()
     outcome.extra["reports"] = [str(p) for p in result.reports]
     outcome.extra["kept"] = [str(p) for p in result.kept]
+    outcome.extra["stale"] = [str(p) for p in result.stale]
     outcome.extra["failures"] = [
         {"workbook": str(f.workbook), "code": f.error.exit_code, "message": f.error.shown(HINTS)}
         for f in result.failures

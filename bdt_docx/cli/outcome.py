@@ -35,6 +35,7 @@ EXIT_CODES = {
 #: Python API's, :data:`bdt_docx.errors.HINTS`, on stderr and in the JSON).
 HINTS = {
     "output.exists": "dùng --overwrite để ghi đè, hoặc chọn tên khác",
+    "output.kept_stale": "chạy lại với --overwrite để tạo lại",
     "pdf.stale": "hãy tạo lại bằng --pdf hoặc xóa nó",
     "template.unknown_column": (
         "tên cột trong thẻ phải đúng như trong mô tả trường (bdt-docx fields liệt kê các cột)"

@@ -118,7 +118,15 @@ def batch_summary(result: BatchResult) -> str:
         head += f"; {len(no_pdf)} báo cáo không tạo được PDF"
     lines = [head + "."]
     if result.kept:
-        lines.append(f"Giữ nguyên {len(result.kept)} báo cáo đã có (dùng --overwrite để ghi lại).")
+        older = (
+            f"; {len(result.stale)} báo cáo trong số đó cũ hơn sổ của nó (sổ được lưu sau khi tạo "
+            "báo cáo, xem cảnh báo)"
+            if result.stale
+            else ""
+        )
+        lines.append(
+            f"Giữ nguyên {len(result.kept)} báo cáo đã có{older} (dùng --overwrite để ghi lại)."
+        )
     if result.pdfs:
         lines.append(f"Đã tạo {len(result.pdfs)} tệp PDF.")
     if result.summary_path is not None:
