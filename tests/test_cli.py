@@ -193,6 +193,10 @@ def test_fields_with_a_workbook_shows_what_is_wrong(tmp_path, capsys):
     assert "khoa_quoc_hoi" in out and "[LỖI:" in out and "[có]" in out
     # how a list is made, in Calc too (found by a new-user run: Excel's Insert → Table only)
     assert "LibreOffice Calc: vùng có tên — Sheet → Named Ranges and Expressions → Define" in out
+    assert (
+        "một ô có đặt tên — Excel: Formulas → Define Name; LibreOffice Calc: Sheet → Named "
+        "Ranges and Expressions → Define"
+    ) in out
 
 
 def test_unexpected_errors_have_no_traceback(tmp_path, capsys, monkeypatch):

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from bdt_docx.api import read_workbook
+from bdt_docx.cells import DEFINE_NAME
 from bdt_docx.errors import Problem, WorkbookError
 from bdt_docx.template import prepare_template
 
@@ -36,7 +37,7 @@ def describe_fields(
     records: list[dict[str, Any]] = []
     lines = [
         f"{fields.origin()}.",
-        "Giá trị (mỗi giá trị một ô có đặt tên — Formulas → Define Name):",
+        f"Giá trị (mỗi giá trị một ô có đặt tên — {DEFINE_NAME}):",
     ]
     for spec in fields.values.values():
         record = {
