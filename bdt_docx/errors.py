@@ -46,6 +46,7 @@ HINTS: dict[str, str] = {
     "output.kept_stale": "cho overwrite=True để tạo lại",
     "pdf.stale": "hãy tạo lại bằng pdf=True hoặc xóa nó",
     "template.unknown_column": "tên cột trong thẻ phải đúng như trong mô tả trường của mẫu",
+    "unknown-variable": "embed_description(mẫu, tệp .toml) lưu mô tả trường vào mẫu",
     "workbook.is_document": "mẫu báo cáo .docx là đối số template",
 }
 

@@ -11,9 +11,10 @@ every variable it uses is a required text.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -278,17 +279,25 @@ class Fields:
         """Refuse a template that uses a variable its description does not provide, or reads
         a column of a list (``lists``: the columns read of each list's rows, as
         :func:`~bdt_docx.tags.list_columns` finds them) that the list is not given."""
+        known = self.names()
         problems = [
-            Problem(
-                f"mẫu dùng biến '{name}' nhưng mô tả trường không có",
-                field=name,
-                code="template.unknown_variable",
-            )
-            for name in sorted(variables - self.names())
+            Problem(_unknown_variable(name, known), field=name, code="template.unknown_variable")
+            for name in sorted(variables - known)
         ]
         problems += _unknown_columns(self.tables, lists or {})
         if problems:
             raise TemplateError(problems, template)
+
+
+def _unknown_variable(name: str, known: Collection[str]) -> str:
+    """Why a template's variable ``name`` is refused, with the field it may be (a slip in
+    Word or Writer: ``Dia_danh``, ``dia_dan``) and what to do."""
+    close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.8)
+    maybe = f" (có phải '{close[0]}'?)" if close else ""
+    return (
+        f"mẫu dùng biến '{name}' nhưng mô tả trường không có{maybe}: hãy sửa hay xóa thẻ đó "
+        f"trong mẫu, hoặc thêm trường '{name}' vào mô tả trường (tệp .toml cạnh mẫu)"
+    )
 
 
 def _unknown_columns(

@@ -164,6 +164,33 @@ def test_unknown_variable_against_the_field_description(tmp_path: Path) -> None:
         prepare_template(template)
 
 
+def test_an_unknown_variable_says_what_to_do_and_the_name_it_may_be(tmp_path, capsys) -> None:
+    """A tag typed in Word or Writer with a slip (Writer's autocorrect capitalises the first
+    letter of a sentence: {{ Dia_danh }}) or a new one ({{ ghi_chu }}): the refusal names
+    the field it may be and what to do (found by a new-user run: it said only that the
+    description lacked it)."""
+    from corpus.builders import rewrite_parts
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != "word/document.xml":
+            return data
+        return data.replace(b"{{ dia_danh }}", b"{{ Dia_danh }} {{ ghi_chu }}", 1)
+
+    template = rewrite_parts(TEMPLATE, tmp_path / "mau.docx", edit)
+    assert main(["lint", str(template)]) == 7
+    out = capsys.readouterr().out
+    assert "mẫu dùng biến 'Dia_danh' nhưng mô tả trường không có (có phải 'dia_danh'?)" in out
+    assert "mẫu dùng biến 'ghi_chu' nhưng mô tả trường không có: hãy sửa" in out
+    assert "hoặc thêm trường 'ghi_chu' vào mô tả trường" in out
+    # the command's words in the command (lint spoke the library's), the library's in it
+    assert "bdt-docx fields -t MẪU.docx --embed MẪU.toml" in out and "embed_description" not in out
+    with pytest.raises(TemplateError) as caught:
+        prepare_template(template)
+    assert "embed_description(mẫu, tệp .toml)" in str(caught.value) and "--" not in str(
+        caught.value
+    )
+
+
 def test_shipped_template_is_clean() -> None:
     assert lint_template(TEMPLATE) == []
 

@@ -189,9 +189,11 @@ def _cmd_lint(args: argparse.Namespace, outcome: Outcome) -> None:
 
     findings = lint_template(args.template)
     outcome.listing = True
-    outcome.extra["findings"] = [f.to_dict() for f in findings]  # warnings and notes too
+    outcome.extra["findings"] = [f.to_dict(HINTS) for f in findings]  # warnings, notes too
     outcome.errors.extend(f for f in findings if f.blocking)
-    outcome.lines.extend(str(f) if f.blocking or f.note else f"cảnh báo: {f}" for f in findings)
+    outcome.lines.extend(
+        f.shown(HINTS) if f.blocking or f.note else f"cảnh báo: {f.shown(HINTS)}" for f in findings
+    )
     if any(f.blocking for f in findings):  # exactly what fill refuses the template for
         outcome.code = EXIT_CODES["violation"]
     else:

@@ -40,6 +40,7 @@ HINTS = {
     "template.unknown_column": (
         "tên cột trong thẻ phải đúng như trong mô tả trường (bdt-docx fields liệt kê các cột)"
     ),
+    "unknown-variable": "bdt-docx fields -t MẪU.docx --embed MẪU.toml lưu mô tả trường vào mẫu",
     "workbook.is_document": "mẫu báo cáo .docx thì chỉ ra bằng -t MẪU.docx",
 }
 
