@@ -63,6 +63,9 @@ def test_a_workbook_open_in_excel_is_filled_from_its_saved_copy_with_a_warning(t
     assert "Ctrl+S" in warning and "LibreOffice Calc" in warning and "chạy lại" in warning
     assert (tmp_path / "so_lieu.docx").is_file()
 
+    here = run("fill", "so_lieu.xlsx", "--overwrite", cwd=tmp_path)  # (a name, no folder)
+    assert "sổ đang mở trong Excel" in here.stderr
+
     data = last_json(run("fill", str(workbook), "--overwrite", "--json").stdout)
     assert data["ok"] and [w["code"] for w in data["warnings"]] == ["workbook.open_elsewhere"]
     assert data["warnings"][0]["file"] == str(workbook)
