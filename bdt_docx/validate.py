@@ -193,6 +193,37 @@ class _Reader(Checker):
         )
         return None
 
+    def _missing_column(
+        self, where: ListPlace, spec: TableSpec, column: Column, headers: tuple[str, ...]
+    ) -> None:
+        """Refuse a list that lacks ``column``: its header renamed by the clerk, or, for a
+        named range, a range that leaves out the header row (its first row is taken for it)."""
+        found = ", ".join(f"'{h}'" for h in headers if h) or "không có"
+        row = where.header_area  # (None: a table whose header row is hidden)
+        if where.is_table:
+            what = f"bảng '{spec.name}'"
+            remedy = (
+                f"cột đã bị đổi tên thì hãy gõ lại tiêu đề của nó trong dòng tiêu đề đúng là "
+                f"'{column.header}', chưa có thì thêm cột ấy vào bảng"
+            )
+        else:
+            what = f"vùng có tên '{spec.name}'"
+            remedy = (
+                "dòng đầu của vùng có tên là dòng tiêu đề: vùng chưa gồm dòng tiêu đề thì hãy "
+                "chọn lại vùng kể cả dòng đó (Excel: Formulas → Name Manager; LibreOffice Calc: "
+                "Sheet → Named Ranges and Expressions → Manage), còn cột đã bị đổi tên thì gõ "
+                f"lại tiêu đề đúng là '{column.header}'"
+            )
+        self.problems.append(
+            Problem(
+                f"{what} thiếu cột '{column.header}' (các cột đang có: {found}): {remedy}",
+                field=f"{spec.name}.{column.name}",
+                sheet=where.data.sheet,
+                cell=row.ref if row is not None else None,
+                code="list.missing_column",
+            )
+        )
+
     def list_rows(self, sheets: _Sheets, where: ListPlace, spec: TableSpec) -> list[dict[str, Any]]:
         area = where.data
         headers = _headers(sheets, where)
@@ -206,19 +237,7 @@ class _Reader(Checker):
         columns: list[tuple[Column, int]] = []
         for column in spec.columns:
             if column.name not in positions:
-                found = ", ".join(f"'{h}'" for h in headers if h) or "không có"
-                row = where.header_area  # (None: a table whose header row is hidden)
-                self.problems.append(
-                    Problem(
-                        f"bảng '{spec.name}' thiếu cột '{column.header}' (các cột đang có: "
-                        f"{found}): cột đã bị đổi tên thì hãy gõ lại tiêu đề của nó trong dòng "
-                        f"tiêu đề đúng là '{column.header}', chưa có thì thêm cột ấy vào bảng",
-                        field=f"{spec.name}.{column.name}",
-                        sheet=area.sheet,
-                        cell=row.ref if row is not None else None,
-                        code="list.missing_column",
-                    )
-                )
+                self._missing_column(where, spec, column, headers)
             else:
                 columns.append((column, positions[column.name]))
         rows, hidden = [], []

@@ -109,6 +109,29 @@ def test_missing_column_says_which_columns_exist(tmp_path):
     assert "hãy gõ lại tiêu đề của nó trong dòng tiêu đề đúng là 'Trích yếu'" in problem.message
 
 
+def test_a_named_range_without_its_header_row_is_said_to_need_it(tmp_path):
+    """A list named over its data rows only (the header row left out of the range): its
+    first recipient is read as the header, and the refusal said to type the header back or
+    add a column; it says that the range must start with its header row (found by a
+    new-user run)."""
+    workbook = edit_workbook(tmp_path / "w.xlsx")
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Nơi nhận"]
+    del sheet.tables["noi_nhan"]
+    book.defined_names["noi_nhan"] = openpyxl.workbook.defined_name.DefinedName(
+        "noi_nhan", attr_text="'Nơi nhận'!$A$5:$A$8"
+    )
+    book.save(workbook)
+    problem = only_problem(workbook)
+    assert (problem.field, problem.sheet, problem.cell) == ("noi_nhan.noi_nhan", "Nơi nhận", "A5")
+    assert problem.message.startswith(
+        "vùng có tên 'noi_nhan' thiếu cột 'Nơi nhận' (các cột đang có: 'UBND tỉnh'): dòng "
+        "đầu của vùng có tên là dòng tiêu đề: vùng chưa gồm dòng tiêu đề thì hãy chọn lại "
+        "vùng kể cả dòng đó (Excel: Formulas → Name Manager; LibreOffice Calc: Sheet → Named "
+        "Ranges and Expressions → Manage)"
+    )
+
+
 def test_table_renamed_by_excel_on_copy_is_explained(tmp_path):
     workbook = edit_workbook(tmp_path / "w.xlsx")
     book = openpyxl.load_workbook(workbook)
