@@ -93,3 +93,11 @@ def test_a_place_typed_in_lower_case_is_refused_naming_the_cell(tmp_path):
     with pytest.raises(bdt_docx.ContextError) as caught:
         bdt_docx.render_report({**context, "dia_danh": "hà nội"}, output=tmp_path / "c.docx")
     assert [p.code for p in caught.value.problems] == ["value.lower_case"]
+
+
+def test_fields_tells_what_the_description_says_of_lines_and_capitals():
+    listed = {line.split()[0]: line for line in run("fields").stdout.splitlines()[2:]}
+    assert "chữ, in hoa trong báo cáo — Cơ quan ban hành" in listed["co_quan_ban_hanh"]
+    assert "chữ, viết hoa chữ đầu — Địa danh" in listed["dia_danh"]
+    assert "chữ, có thể nhiều dòng (Alt+Enter) — Hạn chế" in listed["han_che"]
+    assert "chữ — Họ và tên người ký" in listed["nguoi_ky"]

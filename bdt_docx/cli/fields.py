@@ -8,6 +8,7 @@ from typing import Any
 from bdt_docx.api import read_workbook
 from bdt_docx.cells import DEFINE_NAME
 from bdt_docx.errors import Problem, WorkbookError
+from bdt_docx.fields import FieldSpec
 from bdt_docx.template import prepare_template
 
 __all__ = ["describe_fields"]
@@ -48,6 +49,7 @@ def describe_fields(
             "required": spec.required,
         }
         optional = "" if spec.required else ", có thể để trống"
+        optional += _text_rules(spec)
         line = f"  {spec.name:<28} {spec.field_type.label}{optional} — {spec.label}"
         lines.append(line + _status(record, by_field, workbook is not None))
         records.append(record)
@@ -83,3 +85,17 @@ def _status(record: dict[str, Any], by_field: dict[str, list[Problem]], checked:
     found = by_field.get(record["name"])
     record["status"] = "ok" if not found else "; ".join(str(p) for p in found)
     return "  [có]" if not found else f"  [LỖI: {record['status']}]"
+
+
+def _text_rules(spec: FieldSpec) -> str:
+    """What the description says of a text's lines and letter case, as ``fields`` tells it."""
+    rules = [
+        said
+        for said, rule in (
+            (", có thể nhiều dòng (Alt+Enter)", spec.multiline),
+            (", in hoa trong báo cáo", spec.upper),
+            (", viết hoa chữ đầu", spec.initial_capital),
+        )
+        if rule
+    ]
+    return "".join(rules)
