@@ -105,6 +105,13 @@ _MACRO_TYPES = frozenset(
     }
 )
 _WITH_MACROS = "Word có macro (.docm, .dotm)"
+#: Why a workbook given for the template (the two swapped) cannot be used.
+_A_WORKBOOK = (
+    "tệp mẫu là sổ bảng tính (Excel hay LibreOffice Calc), không phải văn bản Word .docx: "
+    "mẫu báo cáo là văn bản Word, còn sổ là nơi lấy số liệu (đối số đầu)"
+)
+#: How workbooks are named (an .xls is no zip: told by its name).
+_WORKBOOK_SUFFIXES = frozenset((".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".fods", ".csv"))
 #: Largest inflated size of the parts rendered with Jinja (document, headers…), together:
 #: far above a real report (the largest real Word report among tests/needs' shared files
 #: has a 1.7 MB document), so that preparing any template takes bounded time and memory.
@@ -391,6 +398,8 @@ def _prepare(path: Path, stat: tuple[int, int], description_stat: object) -> Pre
         with Package(path) as package:
             if is_writer_document(package):
                 raise PackageError(WRITER_DOCUMENT)
+            if _is_workbook(package):
+                raise PackageError(_A_WORKBOOK)
             raw, rendered = read_parts(package)
             embedded = embedded_description(package)
             settings = _part_names(package, {SETTINGS_TYPE})
@@ -445,9 +454,18 @@ def _prepare(path: Path, stat: tuple[int, int], description_stat: object) -> Pre
     return PreparedTemplate(path, parts, variables, fields, env, optional, findings, version)
 
 
+def _is_workbook(package: Package) -> bool:
+    """Whether ``package`` is a workbook (Excel's, or Calc's .ods)."""
+    if "mimetype" in package.names:
+        return package.read("mimetype").startswith(b"application/vnd.oasis.opendocument.spread")
+    return "xl/workbook.xml" in package.names
+
+
 def _not_docx(exc: PackageError, path: Path) -> TemplateError:
     reason = exc.reason
-    if reason != WRITER_DOCUMENT:  # (which says what the file is already)
+    if reason != _A_WORKBOOK and path.suffix.lower() in _WORKBOOK_SUFFIXES:
+        reason = _A_WORKBOOK
+    if reason not in (WRITER_DOCUMENT, _A_WORKBOOK):  # (which say what the file is already)
         kind = reason if reason == _WITH_MACROS else other_format(path)
         reason = (
             f"tệp mẫu là văn bản {kind}, không phải văn bản Word .docx: {SAVE_AS_DOCX}"

@@ -292,6 +292,33 @@ def test_a_template_saved_with_macros_is_refused_saying_to_save_it_as_docx(tmp_p
     assert not out.exists()
 
 
+@pytest.mark.parametrize("kind", ["xlsx", "xls"])
+def test_a_workbook_given_as_the_template_is_said_to_be_one(tmp_path, capsys, kind):
+    """The workbook given for the template (the two swapped: fill mau.docx -t so.xlsx, or
+    -t so.xlsx by slip) is said to be a workbook: an .xlsx was 'thiếu word/document.xml',
+    and an .xls was called a Word 97-2003 document, to be opened in Word (found by a
+    new-user run)."""
+    from corpus.builders import cfb
+
+    workbook = tmp_path / f"so_lieu.{kind}"
+    if kind == "xlsx":
+        shutil.copyfile(EXAMPLE, workbook)
+    else:
+        workbook.write_bytes(cfb({"Workbook": b"\x09\x08"}))
+    out = tmp_path / "bao_cao.docx"
+    for argv in (
+        ["lint", str(workbook)],
+        ["fill", str(EXAMPLE), "-t", str(workbook), "-o", str(out)],
+    ):
+        assert main(argv) == 4, argv
+        err = capsys.readouterr().err
+        assert (
+            "tệp mẫu là sổ bảng tính (Excel hay LibreOffice Calc), không phải văn bản Word" in err
+        )
+        assert "Word 97-2003" not in err and "word/document.xml" not in err
+    assert not out.exists()
+
+
 def test_a_tag_deleted_with_track_changes_on_is_refused_with_the_note_of_the_change(tmp_path):
     """``{%p endif %}`` deleted while Track Changes was on still shows in Word, struck
     through; the refusal says a tag is missing and, as a note, that the template holds a
