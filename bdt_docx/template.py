@@ -467,11 +467,15 @@ def _not_docx(exc: PackageError, path: Path) -> TemplateError:
         reason = _A_WORKBOOK
     if reason not in (WRITER_DOCUMENT, _A_WORKBOOK):  # (which say what the file is already)
         kind = reason if reason == _WITH_MACROS else other_format(path)
-        reason = (
-            f"tệp mẫu là văn bản {kind}, không phải văn bản Word .docx: {SAVE_AS_DOCX}"
-            if kind
-            else f"tệp mẫu không phải tệp Word .docx hợp lệ: {reason}"
-        )
+        if kind:
+            reason = f"tệp mẫu là văn bản {kind}, không phải văn bản Word .docx: {SAVE_AS_DOCX}"
+        elif path.is_file() and path.stat().st_size == 0:
+            reason = (
+                "tệp mẫu rỗng (0 byte): chương trình chưa lưu xong hay tệp chép chưa hết; hãy "
+                "chép lại mẫu từ nơi gốc, hoặc mở mẫu trong Word hay Writer rồi lưu lại"
+            )
+        else:
+            reason = f"tệp mẫu không phải tệp Word .docx hợp lệ: {reason}"
     return TemplateError(reason, path, code="template.not_docx")
 
 

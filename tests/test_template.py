@@ -319,6 +319,16 @@ def test_a_workbook_given_as_the_template_is_said_to_be_one(tmp_path, capsys, ki
     assert not out.exists()
 
 
+def test_an_empty_template_is_said_empty(tmp_path, capsys):
+    """A template of 0 bytes (a save or a copy cut short) is said empty, with what to do: it
+    was 'không phải tệp Office (.xlsx, .docx) hợp lệ' (found by a new-user run)."""
+    template = tmp_path / "mau.docx"
+    template.write_bytes(b"")
+    assert main(["lint", str(template)]) == 4
+    err = capsys.readouterr().err
+    assert "tệp mẫu rỗng (0 byte)" in err and "không phải tệp Office" not in err
+
+
 def test_a_tag_deleted_with_track_changes_on_is_refused_with_the_note_of_the_change(tmp_path):
     """``{%p endif %}`` deleted while Track Changes was on still shows in Word, struck
     through; the refusal says a tag is missing and, as a note, that the template holds a
