@@ -286,6 +286,18 @@ def test_drawn_line_too_long_fails() -> None:
     assert check(render(edit)).failed_rules() == {"dau.duong_ke_co_quan"}
 
 
+@pytest.mark.parametrize(
+    ("typed", "example"),
+    [("bc-bdt", "Số: 05/BC-BDT"), ("ttr-snv", "Số: 05/TTr-SNV"), ("Bc-Bdt", "Số: 05/BC-BDT")],
+)
+def test_a_lower_case_ky_hieu_is_shown_as_it_should_be_written(typed: str, example: str) -> None:
+    """The example given for a ký hiệu in lower case is that ký hiệu in capitals (it was
+    the ký hiệu as typed: 'cần: ký hiệu in hoa, ví dụ «Số: 05/bc-bdt»')."""
+    report = check(render(replace(">Số: 05/BC-BDT<", f">Số: 05/{typed}<")))
+    expected = [f.expected for f in report.failures if f.rule == "dau.so_ky_hieu"]
+    assert expected == [f"ký hiệu in hoa, ví dụ «{example}»"], report.to_text()
+
+
 def test_report_text_and_dict_are_vietnamese_and_json_ready() -> None:
     report = check(render(replace("tháng 6 năm", "tháng 06 năm")))
     text = report.to_text()

@@ -103,6 +103,14 @@ def by_title(text: str) -> Kind | None:
     return next((k for k in KINDS if k.code and fold(k.name) == folded), None)
 
 
+def in_capitals(symbol: str) -> str:
+    """A ký hiệu as ND30 writes it: in capitals, but for a kind's own mixed-case code
+    (``ttr-snv`` → ``TTr-SNV``, ``bc-bdt`` → ``BC-BDT``)."""
+    head, dash, rest = symbol.partition("-")
+    mixed = {code.upper(): code for code in MIXED_CASE_CODES}
+    return mixed.get(head.upper(), head.upper()) + dash + rest.upper()
+
+
 def by_code(symbol: str) -> Kind | None:
     """The kind named by the start of a ký hiệu (``TTr-SNV`` → Tờ trình), if any."""
     head = symbol.split("-", 1)[0]

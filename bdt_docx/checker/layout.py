@@ -39,7 +39,7 @@ from bdt_docx.checker.common import (
     pieces,
     widest_line,
 )
-from bdt_docx.checker.kinds import CONG_VAN, UNKNOWN, Kind, by_code, by_title
+from bdt_docx.checker.kinds import CONG_VAN, UNKNOWN, Kind, by_code, by_title, in_capitals
 from bdt_docx.document import Cell, Document, Paragraph, Table, twips_to_pt
 
 #: The first line of an agency name that goes on in the next line (``ỦY BAN NHÂN DÂN`` /
@@ -271,10 +271,11 @@ class Layout:
 
     @property
     def example(self) -> str:
-        """A số, ký hiệu as this document should write it: its own ký hiệu with a number."""
+        """A số, ký hiệu as this document should write it: its own ký hiệu, in capitals
+        (:func:`~bdt_docx.checker.kinds.in_capitals`), with a number."""
         match = NUMBER.match(clean(self.number.shown_text)) if self.number else None
         if match and match["code"]:
-            return f"Số: 05/{match['code']}"
+            return f"Số: 05/{in_capitals(match['code'])}"
         return self.kind.example_number()
 
     # --- measures ---------------------------------------------------------------------------
