@@ -189,7 +189,10 @@ def _plain_number(value: object) -> object:
     if isinstance(value, (bool, int, float, str)) or value is None:
         return value
     if hasattr(type(value), "__index__"):  # numbers.Integral, NumPy's integers
-        return operator.index(value)  # type: ignore[arg-type]
+        try:
+            return operator.index(value)  # type: ignore[arg-type]
+        except TypeError:  # a NumPy array of a number or more: refused for its type
+            return value
     if isinstance(value, Decimal):
         if value.is_finite() and value == value.to_integral_value():
             return int(value)

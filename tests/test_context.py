@@ -245,6 +245,16 @@ def test_decimal_and_numpy_integers_are_whole_numbers(context, tmp_path):
     assert any("96% (24/25 người)" in line for line in lines(out))
 
 
+def test_a_numpy_array_for_a_number_is_refused_naming_the_field(context, tmp_path):
+    """Found by an API run: a NumPy array of one number given for a whole number (a
+    DataFrame column's ``.values``) ended in NumPy's TypeError "only integer scalar arrays
+    can be converted to a scalar index" from inside, not a ContextError naming the field."""
+    np = pytest.importorskip("numpy")
+    (problem,) = context_problems(context, tmp_path, so_nguoi_di_bau_cu=np.array([24]))
+    assert problem.field == "so_nguoi_di_bau_cu"
+    assert problem.message == "cần số nguyên, không phải kiểu ndarray"
+
+
 def test_pandas_blanks_are_refused_not_printed_as_nan(context, tmp_path):
     """Found by a new-user run: a context taken from a pandas DataFrame, whose blank cells
     are NaN and NaT, printed "nan" as the signer's title and a commendation, and a NaT date
