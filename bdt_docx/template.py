@@ -38,7 +38,7 @@ from bdt_docx.errors import Problem, TemplateError
 from bdt_docx.fields import Fields, description_path
 from bdt_docx.filters import FILTERS
 from bdt_docx.grids import fit_grids
-from bdt_docx.namespaces import CONTENT_TYPES, NS, qn
+from bdt_docx.namespaces import CONTENT_TYPES
 from bdt_docx.output import Member, deflate, write_package
 from bdt_docx.package import (
     SAVE_AS_DOCX,
@@ -585,27 +585,29 @@ def _report_settings(data: bytes) -> bytes:
     inside a justified paragraph, a value of several lines in running text, ends a line
     without stretching it, in Word and in LibreOffice), without ``w:trackRevisions`` (the
     template's tracked changes are accepted when it is filled; a report opened with Track
-    Changes on would track every edit of whoever finishes and signs it)."""
+    Changes on would track every edit of whoever finishes and signs it). Its elements are
+    in the part's own namespace: Word's Strict Open XML has another than the usual one."""
     root = parse_xml(data, "word/settings.xml")
-    tracking = root.findall("w:trackRevisions", NS)
+    w = f"{{{etree.QName(root).namespace}}}"
+    tracking = root.findall(f"{w}trackRevisions")
     for setting in tracking:
         root.remove(setting)
-    unstretched = root.find("w:compat/w:doNotExpandShiftReturn", NS) is not None
+    unstretched = root.find(f"{w}compat/{w}doNotExpandShiftReturn") is not None
     if unstretched and not tracking:
         return data
     if not unstretched:
-        _add_unstretched_breaks(root)
+        _add_unstretched_breaks(root, w)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _add_unstretched_breaks(root: etree._Element) -> None:
+def _add_unstretched_breaks(root: etree._Element, w: str) -> None:
     """Put ``w:doNotExpandShiftReturn`` into the settings ``root``'s ``w:compat`` (made
-    where it is missing), in the schema's order."""
-    compat = root.find(qn("w:compat"))
+    where it is missing), in the schema's order; ``w`` is the part's namespace, braced."""
+    compat = root.find(f"{w}compat")
     if compat is None:
-        compat = etree.Element(qn("w:compat"))
+        compat = etree.Element(f"{w}compat")
         _insert_before(root, compat, _AFTER_COMPAT)
-    mark = etree.Element(qn("w:doNotExpandShiftReturn"))
+    mark = etree.Element(f"{w}doNotExpandShiftReturn")
     after = [
         c
         for c in compat.iterchildren(etree.Element)  # comments and PIs have no name

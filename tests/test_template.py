@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import zipfile
 
@@ -200,6 +201,36 @@ def test_a_template_saved_with_track_changes_on_gives_reports_with_it_off(tmp_pa
     assert f"{{{w}}}trackRevisions" not in after
     assert after == before - {f"{{{w}}}trackRevisions"}
     assert written.find(f"{{{w}}}compat/{{{w}}}doNotExpandShiftReturn") is not None
+
+
+def test_a_strict_open_xml_template_gives_reports_settings_in_its_own_namespace(tmp_path):
+    """Word saves a template as Strict Open XML Document (.docx) when asked (Save As → Strict
+    Open XML Document): the report's settings got the transitional w:doNotExpandShiftReturn
+    among the Strict ones (an element of another namespace in w:compat), and kept Track
+    Changes on, its w:trackRevisions not found (found by a new-user run)."""
+    from corpus.builders import rewrite_parts
+
+    from bdt_docx import fill_report
+
+    transitional = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    strict = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+
+    def as_strict(name: str, data: bytes) -> bytes:
+        if name == "word/settings.xml":
+            data = re.sub(rb"<w:compat>.*?</w:compat>|<w:compat/>", b"", data, flags=re.S)
+            data = data.replace(b"<w:zoom", b"<w:trackRevisions/><w:zoom", 1)
+        return data.replace(transitional, strict.encode())
+
+    template = rewrite_parts(TEMPLATE, tmp_path / "mau.docx", as_strict)
+    with zipfile.ZipFile(template) as package:
+        assert b"trackRevisions" in package.read("word/settings.xml")
+    report = fill_report(EXAMPLE, template, tmp_path / "bao_cao.docx")
+    with zipfile.ZipFile(report) as package:
+        data = package.read("word/settings.xml")
+    assert transitional not in data
+    settings = etree.fromstring(data)
+    assert settings.find(f"{{{strict}}}compat/{{{strict}}}doNotExpandShiftReturn") is not None
+    assert settings.find(f"{{{strict}}}trackRevisions") is None
 
 
 @pytest.mark.slow
