@@ -16,6 +16,7 @@ __all__ = [
     "NS",
     "PACKAGE_RELATIONSHIPS",
     "REL_OFFICE_DOCUMENT",
+    "REL_OFFICE_DOCUMENT_STRICT",
     "REL_STYLES",
     "REL_THEME",
     "WP",
@@ -66,6 +67,11 @@ XML = "http://www.w3.org/XML/1998/namespace"
 
 #: The main part of a package, from ``_rels/.rels``.
 REL_OFFICE_DOCUMENT = f"{R}/officeDocument"
+#: The same in a Strict Open XML document (Word's Save As → Strict Open XML Document), whose
+#: parts are in namespaces the document model does not read.
+REL_OFFICE_DOCUMENT_STRICT = (
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+)
 #: The styles part, from the main part.
 REL_STYLES = f"{R}/styles"
 #: The theme part, from the main part.

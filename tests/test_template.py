@@ -203,7 +203,7 @@ def test_a_template_saved_with_track_changes_on_gives_reports_with_it_off(tmp_pa
     assert written.find(f"{{{w}}}compat/{{{w}}}doNotExpandShiftReturn") is not None
 
 
-def test_a_strict_open_xml_template_gives_reports_settings_in_its_own_namespace(tmp_path):
+def test_a_strict_open_xml_template_gives_reports_settings_in_its_own_namespace(tmp_path, capsys):
     """Word saves a template as Strict Open XML Document (.docx) when asked (Save As → Strict
     Open XML Document): the report's settings got the transitional w:doNotExpandShiftReturn
     among the Strict ones (an element of another namespace in w:compat), and kept Track
@@ -219,7 +219,11 @@ def test_a_strict_open_xml_template_gives_reports_settings_in_its_own_namespace(
         if name == "word/settings.xml":
             data = re.sub(rb"<w:compat>.*?</w:compat>|<w:compat/>", b"", data, flags=re.S)
             data = data.replace(b"<w:zoom", b"<w:trackRevisions/><w:zoom", 1)
-        return data.replace(transitional, strict.encode())
+        relationships = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+        strict_relationships = b"http://purl.oclc.org/ooxml/officeDocument/relationships"
+        return data.replace(transitional, strict.encode()).replace(
+            relationships, strict_relationships
+        )
 
     template = rewrite_parts(TEMPLATE, tmp_path / "mau.docx", as_strict)
     with zipfile.ZipFile(template) as package:
@@ -231,6 +235,10 @@ def test_a_strict_open_xml_template_gives_reports_settings_in_its_own_namespace(
     settings = etree.fromstring(data)
     assert settings.find(f"{{{strict}}}compat/{{{strict}}}doNotExpandShiftReturn") is not None
     assert settings.find(f"{{{strict}}}trackRevisions") is None
+    # check says what the report is (it said the report had no Word content part)
+    assert main(["check", str(report)]) == 3
+    err = capsys.readouterr().err
+    assert "lưu dạng Strict Open XML Document" in err and "Word Document (.docx)" in err
 
 
 @pytest.mark.slow

@@ -23,6 +23,7 @@ from bdt_docx.namespaces import (
     EXTENDED_PROPERTIES,
     NS,
     REL_OFFICE_DOCUMENT,
+    REL_OFFICE_DOCUMENT_STRICT,
     REL_STYLES,
     REL_THEME,
     qn,
@@ -180,4 +181,9 @@ def _not_word(package: Package) -> str:
         return WRITER_DOCUMENT
     if "xl/workbook.xml" in package.names:
         return "tệp là sổ Excel, không phải văn bản Word .docx"
+    if any(r.type == REL_OFFICE_DOCUMENT_STRICT for r in package.relationships("").values()):
+        return (
+            "tệp là văn bản Word lưu dạng Strict Open XML Document, dạng lệnh kiểm tra chưa "
+            f"đọc được: {SAVE_AS_DOCX}"
+        )
     return "tệp không có phần nội dung văn bản Word"
