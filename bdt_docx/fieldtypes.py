@@ -183,6 +183,11 @@ class _Integer(FieldType):
         if re.fullmatch(r"[+-]?[0-9]+,[0-9]+", text):
             raise ValueProblem(f"cần một số nguyên, không phải số lẻ {text}")
         quoted = text if len(text) <= 60 else text[:60] + "…"
+        if numbered := re.match(r"([0-9]+)\s*/\s*[^\W\d_]", text):  # a number and symbol
+            raise ValueProblem(
+                f"cần một số nguyên, không phải chữ '{quoted}': chỉ gõ số ({numbered[1]}), "
+                "phần sau dấu / là ký hiệu, nằm ở ô riêng"
+            )
         raise ValueProblem(f"cần một số nguyên, không phải chữ '{quoted}'")
 
     def from_cell(self, value: object, number_format: str, place: Problem) -> object:

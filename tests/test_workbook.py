@@ -524,6 +524,8 @@ def test_saved_formula_results_are_what_excel_shows(tmp_path, name, xml, expecte
         # no thousands group starts with 0: '0.025' was read as 25 (found by a new-user run)
         ("0.025", "không phải chữ '0.025'"),
         ("01.234", "không phải chữ '01.234'"),
+        # the document's whole number typed for its number (found by a new-user run)
+        ("125/BC-BDT", "không phải chữ '125/BC-BDT': chỉ gõ số (125), phần sau dấu / là ký"),
     ],
 )
 def test_a_value_that_is_not_clearly_a_whole_number_is_refused(tmp_path, typed, reason):
