@@ -121,6 +121,28 @@ def test_braces_in_prose_are_text_not_a_broken_tag(tmp_path: Path) -> None:
     assert "Tập hợp { {1, 2} } và }} nhé" in text(report)
 
 
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "\uff5b\uff5b dia_danh \uff5d\uff5d",
+        "{\uff5b dia_danh }}",
+        "{{ dia_danh }\uff5d",
+        "\uff5b% if dia_danh %}x{% endif %}",
+    ],
+)
+def test_a_tag_typed_with_full_width_braces_is_refused(tmp_path: Path, tag: str) -> None:
+    """Braces typed full-width (a Chinese or Japanese input method): Jinja does not read
+    them, and the report printed '｛｛ dia_danh ｝｝' with exit 0 (lint only said the field
+    was not used); the template is refused, the finding naming the braces."""
+    template = docx_template(tmp_path, [f"Kính gửi: {tag}", "{{ dia_danh }}"])
+    findings = [f for f in lint_template(template) if f.code == "full-width-tag"]
+    assert len(findings) == 1 and findings[0].blocking, findings
+    assert "dấu ngoặc nhọn toàn độ rộng" in findings[0].message
+    with pytest.raises(TemplateError, match="toàn độ rộng"):
+        fill_report(example_copy(tmp_path), template, tmp_path / "r.docx")
+    assert not (tmp_path / "r.docx").exists()
+
+
 def test_tables_headers_and_places(tmp_path: Path) -> None:
     template = docx_template(
         tmp_path,

@@ -35,6 +35,9 @@ MAX_TABLE_COLUMNS = 63
 _STRAY = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 # "{ {ten} }": looks like a tag whose braces a space split; Jinja prints it as it is.
 _SPACED = re.compile(r"\{\s+[{%]\s*[\w.]+\s*[}%]\s+\}")
+#: A tag's braces typed full-width (U+FF5B, U+FF5D: a Chinese or Japanese input method, or
+#: text copied from one), alone or beside ASCII ones: Jinja does not read them.
+_FULL_WIDTH = re.compile(r"[{\uff5b]\uff5b|\uff5b[{%#]|\uff5d[}\uff5d]|[}%#]\uff5d")
 _DOCXTPL_PREFIX = re.compile(r"^-?(p|tr|tc|r)\s")
 #: Where a paragraph the walk does not reach is said to be (one in a drawing's alternative
 #: content outside any paragraph: Jinja reads it all the same).
@@ -111,6 +114,14 @@ def _tags(paragraph: Passage, analysis: Analysis) -> list[Tag]:
             "ra nguyên như vậy; nếu là thẻ, hãy viết liền '{{', '{%', '}}', '%}'",
             Tag("expr", "", match[0], paragraph, match.start(), match.end()),
         )
+    if match := _FULL_WIDTH.search(text):  # (once a paragraph: its tag's two ends)
+        analysis.add(
+            "full-width-tag",
+            f"'{match[0]}' là dấu ngoặc nhọn toàn độ rộng (của bộ gõ tiếng Trung, tiếng Nhật hay "
+            "chữ chép từ đó), không phải '{' '}': thẻ không được đọc và được in ra nguyên như "
+            "vậy. Hãy gõ lại dấu ngoặc của thẻ bằng bàn phím tiếng Anh (US)",
+            Tag("expr", "", match[0], paragraph, match.start(), match.end()),
+        )
     tags, last = [], 0
     for match in TAG.finditer(text):
         _strays(paragraph, text[last : match.start()], last, analysis)
@@ -173,7 +184,8 @@ _BRACED = etree.XPath(
 
 
 def _braced(text: str) -> bool:
-    return "{" in text or "}" in text
+    """Whether ``text`` holds a brace, ASCII or full-width (:data:`_FULL_WIDTH`)."""
+    return "{" in text or "}" in text or "\uff5b" in text or "\uff5d" in text
 
 
 def analyse_parts(parts: Iterable[CleanPart], env: Environment) -> Analysis:

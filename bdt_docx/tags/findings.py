@@ -13,6 +13,7 @@ __all__ = ["BLOCKING", "NOTES", "Analysis", "Finding", "Passage", "Tag"]
 BLOCKING = frozenset(
     {
         "broken-tag",
+        "full-width-tag",
         "syntax",
         "unbalanced",
         "mixed-block",
