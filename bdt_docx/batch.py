@@ -290,7 +290,9 @@ def fill_reports(
     many LibreOffice runs side by side as there are jobs (each converting its share of the
     reports in one start: :func:`bdt_docx.pdf.convert_many`); a failed conversion is a
     failure, but the .docx stays. ``progress`` is called with a :class:`Progress` at the
-    start and after each workbook and each PDF (from other threads for the PDFs).
+    start and after each workbook and each PDF (from other threads for the PDFs); an
+    exception it raises stops the batch and comes out of this call (the reports written by
+    then stay, whole, and no summary is written).
 
     A report already there is kept as it is unless ``overwrite`` (its workbook is not read;
     :attr:`BatchResult.kept`, and ``đã có, giữ nguyên`` in the summary), so that running the

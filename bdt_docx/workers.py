@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import multiprocessing
+import multiprocessing.util
 import signal
 import threading
 import zipfile
@@ -250,6 +251,16 @@ def _start_worker(template: Path, meeting: Barrier | None) -> None:
         _worker_template = prepare_template(template)
     _worker_finisher = Finisher(process=False)  # (the workers keep every core busy)
     _worker_meeting = meeting
+    # A batch stopped by an error (its progress callback's) ends the workers without
+    # asking for their last outcomes: the reports they were writing are finished as the
+    # worker exits, never left as temporary files.
+    multiprocessing.util.Finalize(None, _finish_writes, exitpriority=10)
+
+
+def _finish_writes() -> None:
+    """Wait, as a worker exits, until the reports it was writing are written."""
+    if _worker_finisher is not None:
+        _worker_finisher.__exit__(None, None, None)
 
 
 #: What a worker sends back of a task's :class:`Outcome`: the task's number, whether its

@@ -10,6 +10,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from reading import document_lines
 from reading import text as report_text
 from workbooks import EXAMPLE, TEMPLATE, edit_workbook, named_cell_ref
 
-from bdt_docx import cli
+from bdt_docx import cli, finisher
 from bdt_docx.api import read_workbook, render_report
 from bdt_docx.batch import SUMMARY_NAME, fill_reports, find_workbooks, report_paths
 from bdt_docx.cli.show import ProgressBar, batch_summary
@@ -383,6 +384,30 @@ def test_progress_is_told_to_a_function_not_drawn_by_the_library(tmp_path, varia
     assert capsys.readouterr().err == ""
     with pytest.raises(TypeError, match=r"fill_reports\(\): 'progress' cần một hàm"):
         fill_reports([variants["vi_du"]], TEMPLATE, tmp_path, progress=True)
+
+
+def test_a_progress_function_that_fails_leaves_no_temporary_file(tmp_path, variants, monkeypatch):
+    """Found by an API run: a script's progress function that raised stopped a batch of two
+    processes with its error, as it should, but left the report a worker was writing as a
+    temporary file ``.~bdt-docx-*.tmp`` in the reports' folder. The reports there now are
+    whole."""
+    books = [shutil.copy(variants["vi_du"], tmp_path / f"so_{i}.xlsx") for i in range(8)]
+    sync = finisher.sync_file_system  # (slowed: the workers, forked, still write as they end)
+    monkeypatch.setattr(finisher, "sync_file_system", lambda h: time.sleep(0.3) or sync(h))
+
+    def fails(progress) -> None:
+        if progress.done == 2:
+            raise RuntimeError("lỗi của kịch bản")
+
+    with pytest.raises(RuntimeError, match="lỗi của kịch bản"):
+        fill_reports(books, TEMPLATE, tmp_path / "out", jobs=2, progress=fails)
+    left = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert not [name for name in left if not name.endswith(".docx")]
+    for name in left:
+        assert (
+            "<w:body>"
+            in zipfile.ZipFile(tmp_path / "out" / name).read("word/document.xml").decode()
+        )
 
 
 # -- the fast path writes what docxtpl writes ---------------------------------------------
