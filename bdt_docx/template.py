@@ -367,8 +367,9 @@ class PreparedTemplate:
 def prepare_template(template: str | os.PathLike[str] | None = None) -> PreparedTemplate:
     """Open, check and compile a template (``None``: the shipped one).
 
-    The result is cached per file (path, size and modification time of the template and of
-    its field description), so preparing the same template again is free. Raises
+    The result is cached per file (path, size, modification and status change times of the
+    template and of its field description: a copy that kept the time of the one it
+    replaced is told apart), so preparing the same template again is free. Raises
     :class:`TemplateError` for a missing or broken template.
     """
     if template is None:
@@ -379,20 +380,26 @@ def prepare_template(template: str | os.PathLike[str] | None = None) -> Prepared
         stat = path.stat()
     except OSError as exc:
         raise TemplateError("không tìm thấy tệp mẫu", path, code="template.not_found") from exc
-    return _prepare(path.resolve(), (stat.st_size, stat.st_mtime_ns), _version(path))
+    return _prepare(path.resolve(), _file_version(stat), _version(path))
 
 
-def _version(path: Path) -> tuple[int, int] | None:
-    """Size and modification time of the template's field description, if it has one."""
+def _file_version(stat: os.stat_result) -> tuple[int, int, int]:
+    """Which version of a file: its size and times of modification and of status change
+    (which ``cp -p`` or a restored backup, keeping the first, cannot keep)."""
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+
+
+def _version(path: Path) -> tuple[int, int, int] | None:
+    """Which version of the template's field description, if it has one."""
     try:
         stat = description_path(path).stat()
     except OSError:
         return None
-    return stat.st_size, stat.st_mtime_ns
+    return _file_version(stat)
 
 
 @lru_cache(maxsize=8)
-def _prepare(path: Path, stat: tuple[int, int], description_stat: object) -> PreparedTemplate:
+def _prepare(path: Path, stat: tuple[int, int, int], description_stat: object) -> PreparedTemplate:
     env = make_environment()
     try:
         with Package(path) as package:

@@ -14,13 +14,44 @@ from lxml import etree
 from reading import lines
 from workbooks import EXAMPLE, TEMPLATE
 
-from bdt_docx.api import render_report
+from bdt_docx.api import read_workbook, render_report
 from bdt_docx.cli import main
 from bdt_docx.cli.fields import describe_fields
 from bdt_docx.errors import ContextError, TemplateError
 from bdt_docx.fields import Fields
 from bdt_docx.lint import lint_template
 from bdt_docx.template import embed_description, prepare_template
+
+
+def _stored_with(template, old: str, new: str) -> None:
+    """``template`` rewritten in place, uncompressed (so its size is its text's), with
+    ``old`` replaced by ``new`` in its body."""
+    with zipfile.ZipFile(template) as package:
+        members = [(info.filename, package.read(info)) for info in package.infolist()]
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_STORED) as package:
+        for name, data in members:
+            if name == "word/document.xml":
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode())
+            package.writestr(zipfile.ZipInfo(name, (2021, 6, 9, 0, 0, 0)), data)
+
+
+def test_a_template_changed_with_its_size_and_time_kept_is_prepared_again(tmp_path):
+    """Found by an API run: a script that filled a report, then had its template replaced
+    by a version of the same size whose time of change was kept (``cp -p``, ``rsync -t``,
+    a backup restored, a zip extracted), got the next report from the old template, with no
+    word of it. The file's status change time (ctime) tells the versions apart."""
+    template = tmp_path / "mau.docx"
+    shutil.copy(TEMPLATE, template)
+    _stored_with(template, "Trên đây", "Trên đây")
+    first = render_report(read_workbook(EXAMPLE), template, tmp_path / "r1.docx")
+    assert any(line.startswith("Trên đây") for line in lines(first))
+    stat = template.stat()
+    _stored_with(template, "Trên đây", "Trên đâu")  # (as long in UTF-8: the same size)
+    os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert template.stat().st_size == stat.st_size
+    second = render_report(read_workbook(EXAMPLE), template, tmp_path / "r2.docx")
+    assert any(line.startswith("Trên đâu") for line in lines(second))
 
 
 def test_prepared_once_and_again_when_its_description_changes(tmp_path):
