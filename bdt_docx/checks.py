@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import numbers
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -202,6 +202,20 @@ def _plain_number(value: object) -> object:
     return value
 
 
+def _blanks(value: object, where: str, depth: int = 0) -> Iterator[tuple[str, str]]:
+    """pandas' blanks in ``value`` (at ``where``), lists and dicts included: ``(where,
+    "NaN")``, ``(where, "NaT")``."""
+    if isinstance(value, (float, dt.date)):
+        if value != value:  # (NaN and NaT only)
+            yield where, "NaN" if isinstance(value, float) else "NaT"
+    elif depth < 4 and isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _blanks(item, f"{where}.{key}", depth + 1)
+    elif depth < 4 and isinstance(value, (list, tuple)):
+        for number, item in enumerate(value, 1):
+            yield from _blanks(item, f"{where}[{number}]", depth + 1)
+
+
 class _ContextChecker(Checker):
     """The checks of :class:`Checker` on a context built by a program: no workbook, no cells.
 
@@ -213,13 +227,21 @@ class _ContextChecker(Checker):
     def read(self, context: Mapping[str, Any]) -> dict[str, Any]:
         if self.fields.derived:
             # A template without a description types nothing: its values go in as given,
-            # as docxtpl takes them (numbers, lists, dicts, docxtpl's objects); only the
-            # variables it needs (not guarded by |default or "is defined") must be there.
+            # as docxtpl takes them (numbers, lists, dicts, docxtpl's objects; not pandas'
+            # blanks, which would print "nan"); only the variables it needs (not guarded by
+            # |default or "is defined") must be there.
             for name, spec in self.fields.values.items():
                 if spec.required:
                     self.present(context, name, spec.label, "giá trị")
             for name, table in self.fields.tables.items():
                 self.present(context, name, table.label, "danh sách")
+            for place, blank in self._pandas_blanks(context):
+                self.add(
+                    place,
+                    f"giá trị là {blank} (giá trị trống của pandas), không in được vào báo cáo; "
+                    "giá trị trống là None",
+                    code="value.invalid",
+                )
             return dict(context)
         value_specs = dict(self.fields.values)
         table_specs = dict(self.fields.tables)
@@ -238,6 +260,23 @@ class _ContextChecker(Checker):
                 checked[name] = self.rows(context[name], spec)
         self.check_bounds(checked, {})
         return checked
+
+    def _pandas_blanks(self, context: Mapping[str, Any]) -> Iterator[tuple[Problem, str]]:
+        """pandas' blanks (NaN, NaT) where a template without a description prints them
+        (``nan`` in a report): its variables, and its lists' columns it reads."""
+        for name in self.fields.values.keys() & context.keys():
+            yield from (
+                (Problem("", where), blank) for where, blank in _blanks(context[name], name)
+            )
+        for name, table in self.fields.tables.items():
+            rows = context.get(name)
+            if name in self.fields.whole_rows or not isinstance(rows, (list, tuple)):
+                yield from ((Problem("", where), blank) for where, blank in _blanks(rows, name))
+                continue
+            for number, row in enumerate(rows, 1):
+                for column in table.columns if isinstance(row, Mapping) else ():
+                    place = Problem(f"dòng {number}: ", f"{name}.{column.name}")
+                    yield from ((place, blank) for _, blank in _blanks(row.get(column.name), ""))
 
     def present(self, context: Mapping[str, Any], name: str, label: str, kind: str) -> bool:
         if name in context:
@@ -295,8 +334,9 @@ def check_context(context: Mapping[str, Any], fields: Fields) -> dict[str, Any]:
     (``"25"`` → 25, ``"09/06/2021"`` → a date), required, bound and list checks, and a value
     of a type no cell can hold (a list for a number) is refused. Returns the typed context of
     the fields. Derived fields (a template without a description) only require the variables
-    the template needs, and pass every value as given. Raises :class:`ContextError` listing
-    every problem, each naming its field.
+    the template needs, and pass every value as given (but pandas' blanks, NaN and NaT, where
+    the template prints them). Raises :class:`ContextError` listing every problem, each
+    naming its field.
     """
     reader = _ContextChecker(fields)
     checked = reader.read(context)

@@ -350,3 +350,38 @@ def test_a_docxtpl_image_deep_in_a_list_is_refused_naming_where(tmp_path, rows, 
     # the same rows without it are rendered
     report = bdt_docx.render_report({"rows": rows[:1]}, template, out)
     assert report.exists()
+
+
+def test_pandas_blanks_are_refused_by_a_template_without_a_description(tmp_path):
+    """Found by an API run: with a docxtpl template of one's own (no field description), a
+    context taken from a pandas DataFrame printed its blanks as "nan" and "NaT" in the
+    report, with no error; a column the template does not read may stay blank."""
+    pd = pytest.importorskip("pandas")
+    template = tmp_path / "mau.docx"
+    body = paragraph("Chức vụ: {{ chuc_vu }}") + paragraph(
+        "{% for r in ds %}[{{ r.ten }}]{% endfor %}"
+    )
+    template.write_bytes(make_docx({"word/document.xml": document_xml(body)}))
+    frame = pd.read_csv(io.StringIO("ten,ghi_chu\nPhòng Tổng hợp,\n,\n"))  # (blanks: NaN)
+    out = tmp_path / "bao_cao.docx"
+    context = {"chuc_vu": pd.NaT, "ds": frame.to_dict("records")}
+    with pytest.raises(ContextError) as caught:
+        bdt_docx.render_report(context, template, out)
+    assert [(p.field, p.message) for p in caught.value.problems] == [
+        (
+            "chuc_vu",
+            "giá trị là NaT (giá trị trống của pandas), không in được vào báo cáo; giá trị "
+            "trống là None",
+        ),
+        (
+            "ds.ten",
+            "dòng 2: giá trị là NaN (giá trị trống của pandas), không in được vào báo cáo; "
+            "giá trị trống là None",
+        ),
+    ]
+    assert not out.exists()
+    context = {"chuc_vu": "Trưởng ban", "ds": frame.fillna({"ten": "Văn phòng"}).to_dict("records")}
+    assert lines(bdt_docx.render_report(context, template, out)) == [
+        "Chức vụ: Trưởng ban",
+        "[Phòng Tổng hợp][Văn phòng]",
+    ]
