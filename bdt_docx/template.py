@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from importlib import resources
 from pathlib import Path
+from stat import S_ISDIR
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
@@ -380,6 +381,10 @@ def prepare_template(template: str | os.PathLike[str] | None = None) -> Prepared
         stat = path.stat()
     except OSError as exc:
         raise TemplateError("không tìm thấy tệp mẫu", path, code="template.not_found") from exc
+    if S_ISDIR(stat.st_mode):
+        raise TemplateError(
+            "đây là một thư mục; hãy cho tệp mẫu .docx", path, code="template.not_docx"
+        )
     return _prepare(path.resolve(), _file_version(stat), _version(path))
 
 

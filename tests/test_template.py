@@ -14,7 +14,7 @@ from lxml import etree
 from reading import lines
 from workbooks import EXAMPLE, TEMPLATE
 
-from bdt_docx.api import read_workbook, render_report
+from bdt_docx.api import fill_report, read_workbook, render_report
 from bdt_docx.cli import main
 from bdt_docx.cli.fields import describe_fields
 from bdt_docx.errors import ContextError, TemplateError
@@ -52,6 +52,15 @@ def test_a_template_changed_with_its_size_and_time_kept_is_prepared_again(tmp_pa
     assert template.stat().st_size == stat.st_size
     second = render_report(read_workbook(EXAMPLE), template, tmp_path / "r2.docx")
     assert any(line.startswith("Trên đâu") for line in lines(second))
+
+
+def test_a_folder_given_as_the_template_is_said_to_be_one(tmp_path):
+    """Found by an API run: ``template="."`` ended in pathlib's ValueError "has an empty
+    name" from inside."""
+    with pytest.raises(TemplateError) as caught:
+        fill_report(EXAMPLE, ".", tmp_path / "r.docx")
+    assert caught.value.problems[0].message == "đây là một thư mục; hãy cho tệp mẫu .docx"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_prepared_once_and_again_when_its_description_changes(tmp_path):
