@@ -457,6 +457,14 @@ def _prepare(path: Path, stat: tuple[int, int, int], description_stat: object) -
     else:
         whole = (whole_row_loops(env.parse(p.source)) for p in parts if p.source is not None)
         fields = Fields.for_variables(set(variables), optional, lists, set().union(*whole))
+    if not variables and not fields.derived and fields.names():
+        raise TemplateError(
+            "tệp không có thẻ nào ({{ … }}) để điền số liệu, dù có mô tả trường: đây có lẽ là "
+            "một báo cáo đã điền, không phải mẫu, nên báo cáo sẽ chép lại số liệu cũ của nó; "
+            "hãy chọn đúng tệp mẫu",
+            path,
+            code="template.no_tags",
+        )
     try:
         fields.check_covers(set(variables - optional), path, lists)
     except TemplateError as exc:

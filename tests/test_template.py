@@ -54,6 +54,20 @@ def test_a_template_changed_with_its_size_and_time_kept_is_prepared_again(tmp_pa
     assert any(line.startswith("Trên đâu") for line in lines(second))
 
 
+def test_a_filled_report_given_as_the_template_is_refused(tmp_path):
+    """Found by an API run: ``fill_report("so_lieu.xlsx", "bao_cao.docx")`` (the report's
+    name put where the template goes) with last month's report there wrote a report that
+    was a copy of it, last month's figures, with no error: a report carries the template's
+    field description but no tag."""
+    old = render_report(read_workbook(EXAMPLE), TEMPLATE, tmp_path / "bao_cao.docx")
+    with pytest.raises(TemplateError) as caught:
+        fill_report(EXAMPLE, old, tmp_path / "moi.docx")
+    (problem,) = caught.value.problems
+    assert problem.code == "template.no_tags"
+    assert "đây có lẽ là một báo cáo đã điền, không phải mẫu" in str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bao_cao.docx"]
+
+
 def test_a_folder_given_as_the_template_is_said_to_be_one(tmp_path):
     """Found by an API run: ``template="."`` ended in pathlib's ValueError "has an empty
     name" from inside."""
