@@ -231,9 +231,18 @@ def parse_reference(text: str) -> Area:
                 f"({DEFINE_NAME})"
             )
         if structured := _STRUCTURED.match(text):  # (a column's name may hold a comma)
+            table = structured["table"]
+            whole = text[len(table) :].lower() in ("[]", "[#all]", "[#data]")
             raise NameLookupError(
-                f"tên trỏ tới bảng '{structured['table']}' ({text}), không tới ô; hãy đặt "
-                f"tên cho chính ô hoặc vùng ({DEFINE_NAME})"
+                f"tên trỏ tới bảng '{table}' ({text}), không tới ô; "
+                + (
+                    f"nếu đó là một danh sách, hãy xóa tên này (Excel: Formulas → Name Manager) "
+                    f"và đổi tên bảng '{table}' thành chính tên này (Excel: Table Design → "
+                    f"Table Name); hoặc "
+                    if whole
+                    else "hãy "
+                )
+                + f"đặt tên cho chính ô hoặc vùng ({DEFINE_NAME})"
             )
         if "," in text:
             raise NameLookupError(f"tên trỏ tới nhiều vùng ({text}), cần một ô hoặc một vùng")

@@ -238,6 +238,9 @@ def test_formula_without_saved_value(tmp_path: Path, out: Path) -> None:
         # a table's column whose name holds a comma, as the example's "Số, ký hiệu"
         ("van_ban[[#This Row],[Số, ký hiệu]]", "tên trỏ tới bảng 'van_ban'"),
         ("van_ban[Số, ký hiệu]", "tên trỏ tới bảng 'van_ban'"),
+        # a whole table (Excel's Table1, named by Name Manager): rename the table
+        ("Table1[#All]", "đổi tên bảng 'Table1' thành chính tên này"),
+        ("Table1[#Data]", "đổi tên bảng 'Table1' thành chính tên này"),
     ],
 )
 def test_broken_defined_names(tmp_path: Path, out: Path, target: str, expected: str) -> None:
