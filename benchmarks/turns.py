@@ -87,7 +87,9 @@ def print_figures(what: str, figures: dict[str, list[float]], unit: str, digits:
 
 
 #: What a worker of :func:`on_the_batch` starts with: the version's package on the path,
-#: ``validate``, ``Workbook``, the shipped template's ``fields``, the workbooks' ``FOLDER``.
+#: ``validate``, ``Workbook``, the shipped template's ``fields`` (the version's own where its
+#: folder has one, ``templates/``: an older version may not read a newer description),
+#: the workbooks' ``FOLDER``.
 _BATCH_WORKER_HEAD = """
 import gc, sys, time
 from pathlib import Path
@@ -96,7 +98,8 @@ from bdt_docx import validate
 from bdt_docx.template import prepare_template
 from bdt_docx.workbook import Workbook
 
-fields = prepare_template(sys.argv[2]).fields
+own = Path(sys.argv[1], "templates", Path(sys.argv[2]).name)
+fields = prepare_template(own if own.is_file() else sys.argv[2]).fields
 FOLDER = Path(sys.argv[3])
 """
 
