@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import os
 import struct
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -318,6 +321,31 @@ def test_check_reads_a_path(tmp_path) -> None:
 
 
 EXAMPLE_WORKBOOK = Path(__file__).resolve().parent.parent / "examples" / "bao_cao_bau_cu_2021.xlsx"
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc (Linux)")
+def test_check_leaves_the_file_closed(tmp_path) -> None:
+    """Found by an API run: check() left the .docx to be closed by the garbage collector (a
+    ResourceWarning), and a file it refused stayed open while the script handled the error
+    (on Windows, the script could not move or delete it there)."""
+
+    def open_here(path: Path) -> bool:
+        fds = Path("/proc/self/fd")
+        return any(os.path.realpath(fds / fd) == str(path.resolve()) for fd in os.listdir(fds))
+
+    report, workbook = tmp_path / "bao_cao.docx", tmp_path / "so_lieu.xlsx"
+    report.write_bytes(render())
+    workbook.write_bytes(EXAMPLE_WORKBOOK.read_bytes())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        assert check(report).ok
+        gc.collect()
+    assert [str(w.message) for w in caught] == []
+    try:
+        check(workbook)
+    except DocumentError as error:
+        assert "tệp là sổ Excel" in str(error)
+        assert not open_here(workbook)
 
 
 def _patch_central_entry(data: bytes, name: str, offset: int, value: bytes) -> bytes:

@@ -205,7 +205,12 @@ def check(docx: str | Path | bytes) -> CheckReport:
     """
     if not isinstance(docx, bytes):
         docx = path_argument(docx, "check", "docx", "một đường dẫn hoặc nội dung tệp (bytes)")
-    document = Document(docx)
+    with Document(docx) as document:  # (closed here, not when the garbage is collected)
+        return _checked(document)
+
+
+def _checked(document: Document) -> CheckReport:
+    """The rules of :func:`check` run on ``document``."""
     layout = Layout(document)
     kind = layout.kind
     report = CheckReport(document.name, kind.name, layout.kind_reason)

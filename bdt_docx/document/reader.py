@@ -62,6 +62,24 @@ class Document:
                 file=self.name,
                 code="document.not_word",
             ) from exc
+        try:
+            self._read_body()
+        except BaseException:  # (not left open for the garbage collector to close)
+            self._package.close()
+            raise
+
+    def close(self) -> None:
+        """Close the file (what has been read stays readable)."""
+        self._package.close()
+
+    def __enter__(self) -> Document:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _read_body(self) -> None:
+        """Read the main part, its styles and theme, and the body's content."""
         self._xml_cache: dict[str, etree._Element | None] = {}
         main = next(
             (r.target for r in self._relationships("").values() if r.type == REL_OFFICE_DOCUMENT),
