@@ -217,7 +217,9 @@ def fill_report(
             check_destination(destination.with_suffix(".pdf"), overwrite)
         except OutputError as exc:
             raise exc.about("tệp PDF") from exc
-    context = read_workbook(workbook, prepared, just_saved=just_saved)
+    if not just_saved:  # (said here, so that the warning points at the caller's line)
+        _warn_if_open(workbook)
+    context = read_workbook(workbook, prepared, just_saved=True)
     report = _write(prepared, context, destination, overwrite)
     if not pdf:
         _warn_stale_pdf(report)

@@ -104,6 +104,20 @@ def test_the_library_warns_and_prints_nothing(tmp_path, capsys):
         bdt_docx.read_workbook(workbook, just_saved="no")
 
 
+def test_the_warning_points_at_the_line_of_the_script(tmp_path):
+    """Found by an API run: fill_report's warning was said at a line of bdt_docx/api.py,
+    not at the script's call, as read_workbook's is (and as warnings' filters by module
+    and the line shown with it need)."""
+    workbook = edit_workbook(tmp_path / "so_lieu.xlsx")
+    (tmp_path / ".~lock.so_lieu.xlsx#").write_text(",clerk,pc,07.06.2021 09:00,file:///;")
+    with pytest.warns(BdtDocxWarning) as caught:
+        bdt_docx.fill_report(workbook)
+        bdt_docx.read_workbook(workbook)
+    assert [(w.filename, w.message.problem.code) for w in caught] == [
+        (__file__, "workbook.open_elsewhere")
+    ] * 2
+
+
 def test_a_batch_names_the_open_workbook_in_its_summary(tmp_path):
     folder = tmp_path / "so"
     folder.mkdir()
