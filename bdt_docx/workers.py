@@ -472,6 +472,8 @@ class Tracker:
     def advance(self, outcomes: Iterable[Outcome]) -> None:
         """Count finished workbooks."""
         outcomes = list(outcomes)
+        if not outcomes:  # (a worker's chunk whose reports are still being written)
+            return
         failed = sum(outcome.error is not None for outcome in outcomes)
         self._update(lambda s: replace(s, done=s.done + len(outcomes), failed=s.failed + failed))
 

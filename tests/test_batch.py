@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import pickle
 import shutil
@@ -408,6 +409,20 @@ def test_a_progress_function_that_fails_leaves_no_temporary_file(tmp_path, varia
             "<w:body>"
             in zipfile.ZipFile(tmp_path / "out" / name).read("word/document.xml").decode()
         )
+
+
+def test_progress_is_told_only_when_it_moves(tmp_path, variants, monkeypatch):
+    """Found by an API run: with two processes, the progress function was also called with
+    nothing new (a worker's chunk sent back before its reports were written), so a script
+    counting its calls counted more workbooks than there were."""
+    books = [shutil.copy(variants["vi_du"], tmp_path / f"so_{i}.xlsx") for i in range(8)]
+    sync = finisher.sync_file_system  # (slowed: a worker's chunk ends before its writes)
+    monkeypatch.setattr(finisher, "sync_file_system", lambda h: time.sleep(0.2) or sync(h))
+    seen = []
+    fill_reports(books, TEMPLATE, tmp_path / "out", jobs=2, progress=seen.append)
+    done = [p.done for p in seen]
+    assert done[0] == 0 and done[-1] == 8
+    assert all(a < b for a, b in itertools.pairwise(done)), done
 
 
 # -- the fast path writes what docxtpl writes ---------------------------------------------
