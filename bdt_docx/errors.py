@@ -48,6 +48,7 @@ HINTS: dict[str, str] = {
     "template.unknown_column": "tên cột trong thẻ phải đúng như trong mô tả trường của mẫu",
     "unknown-variable": "embed_description(mẫu, tệp .toml) lưu mô tả trường vào mẫu",
     "workbook.is_document": "mẫu báo cáo .docx là đối số template",
+    "workbook.is_folder": "các sổ trong một thư mục: find_workbooks(thư mục), rồi fill_reports",
 }
 
 

@@ -425,6 +425,27 @@ def test_progress_is_told_only_when_it_moves(tmp_path, variants, monkeypatch):
     assert all(a < b for a, b in itertools.pairwise(done)), done
 
 
+def test_a_folder_given_to_fill_reports_says_how_to_fill_its_workbooks(tmp_path, variants, capsys):
+    """Found by an API run: ``fill_reports("thu_muc")`` (as ``bdt-docx fill thu_muc/``) gave
+    one failure, "đây là một thư mục, không phải sổ Excel", without the way to do it. The
+    command says it in its own words (``fields`` said the library's hints)."""
+    folder = tmp_path / "so"
+    folder.mkdir()
+    shutil.copy(variants["vi_du"], folder / "a.xlsx")
+    (failure,) = fill_reports(str(folder), TEMPLATE, tmp_path / "out").failures
+    assert str(failure.error) == (
+        f"Lỗi trong sổ Excel ({folder}): đây là một thư mục, không phải sổ Excel; các sổ "
+        "trong một thư mục: find_workbooks(thư mục), rồi fill_reports"
+    )
+    assert fill_reports(find_workbooks(folder), TEMPLATE, tmp_path / "out").reports == [
+        tmp_path / "out" / "a.docx"
+    ]
+    assert cli.main(["fields", "--workbook", str(folder)]) == 3
+    said = capsys.readouterr()
+    assert "; các sổ trong một thư mục: bdt-docx fill THƯ_MỤC" in said.out + said.err
+    assert "find_workbooks" not in said.out + said.err
+
+
 # -- the fast path writes what docxtpl writes ---------------------------------------------
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from bdt_docx.api import read_workbook
 from bdt_docx.cells import DEFINE_NAME
+from bdt_docx.cli.outcome import HINTS
 from bdt_docx.errors import Problem, WorkbookError
 from bdt_docx.fields import FieldSpec
 from bdt_docx.template import prepare_template
@@ -75,7 +76,7 @@ def describe_fields(
         lines.append(
             f"Sổ {workbook}: " + (f"{len(problems)} lỗi cần sửa." if problems else "đủ và đúng.")
         )
-        lines += [f"  - {p}" for p in problems if p.field is None]  # the file itself
+        lines += [f"  - {p.shown(HINTS)}" for p in problems if p.field is None]  # the file
     return lines, records, problems
 
 
@@ -83,7 +84,7 @@ def _status(record: dict[str, Any], by_field: dict[str, list[Problem]], checked:
     if not checked or None in by_field:  # unchecked, or the workbook could not be read
         return ""
     found = by_field.get(record["name"])
-    record["status"] = "ok" if not found else "; ".join(str(p) for p in found)
+    record["status"] = "ok" if not found else "; ".join(p.shown(HINTS) for p in found)
     return "  [có]" if not found else f"  [LỖI: {record['status']}]"
 
 

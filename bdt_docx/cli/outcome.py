@@ -42,6 +42,7 @@ HINTS = {
     ),
     "unknown-variable": "bdt-docx fields -t MẪU.docx --embed MẪU.toml lưu mô tả trường vào mẫu",
     "workbook.is_document": "mẫu báo cáo .docx thì chỉ ra bằng -t MẪU.docx",
+    "workbook.is_folder": "các sổ trong một thư mục: bdt-docx fill THƯ_MỤC",
 }
 
 
