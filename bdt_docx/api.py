@@ -158,7 +158,7 @@ def render_report(
     is checked against it exactly as :func:`read_workbook` checks a workbook (types, required
     values, bounds such as "không được lớn hơn tổng số", list lengths; ``"25"`` becomes 25
     and ``"09/06/2021"`` a date). A template without one takes the values as docxtpl does
-    (but pandas' blanks, NaN and NaT, where it prints them); only the variables it needs
+    (but pandas' blanks, NaN, NaT and NA, where it prints them); only the variables it needs
     must be there. What does not fit raises
     :class:`~bdt_docx.ContextError`, each problem naming its field. Nothing is written when
     anything fails; an existing ``output`` is replaced only with ``overwrite=True``. Returns

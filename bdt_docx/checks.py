@@ -13,6 +13,7 @@ import datetime as dt
 import math
 import numbers
 import operator
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
@@ -202,12 +203,18 @@ def _plain_number(value: object) -> object:
     return value
 
 
+#: What no value is (pandas' NA, when pandas is not imported).
+_NOTHING = object()
+
+
 def _blanks(value: object, where: str, depth: int = 0) -> Iterator[tuple[str, str]]:
     """pandas' blanks in ``value`` (at ``where``), lists and dicts included: ``(where,
-    "NaN")``, ``(where, "NaT")``."""
+    "NaN")``, ``(where, "NaT")``, ``(where, "NA")``."""
     if isinstance(value, (float, dt.date)):
         if value != value:  # (NaN and NaT only)
             yield where, "NaN" if isinstance(value, float) else "NaT"
+    elif value is getattr(sys.modules.get("pandas"), "NA", _NOTHING):  # (nullable columns)
+        yield where, "NA"
     elif depth < 4 and isinstance(value, Mapping):
         for key, item in value.items():
             yield from _blanks(item, f"{where}.{key}", depth + 1)
@@ -262,7 +269,7 @@ class _ContextChecker(Checker):
         return checked
 
     def _pandas_blanks(self, context: Mapping[str, Any]) -> Iterator[tuple[Problem, str]]:
-        """pandas' blanks (NaN, NaT) where a template without a description prints them
+        """pandas' blanks (NaN, NaT, NA) where a template without a description prints them
         (``nan`` in a report): its variables, and its lists' columns it reads."""
         for name in self.fields.values.keys() & context.keys():
             yield from (
@@ -334,7 +341,7 @@ def check_context(context: Mapping[str, Any], fields: Fields) -> dict[str, Any]:
     (``"25"`` → 25, ``"09/06/2021"`` → a date), required, bound and list checks, and a value
     of a type no cell can hold (a list for a number) is refused. Returns the typed context of
     the fields. Derived fields (a template without a description) only require the variables
-    the template needs, and pass every value as given (but pandas' blanks, NaN and NaT, where
+    the template needs, and pass every value as given (but pandas' blanks, NaN, NaT and NA, where
     the template prints them). Raises :class:`ContextError` listing every problem, each
     naming its field.
     """

@@ -385,3 +385,26 @@ def test_pandas_blanks_are_refused_by_a_template_without_a_description(tmp_path)
         "Chức vụ: Trưởng ban",
         "[Phòng Tổng hợp][Văn phòng]",
     ]
+
+
+def test_pandas_na_of_a_nullable_column_is_refused_by_a_template_without_a_description(tmp_path):
+    """Found by an API run: a DataFrame's nullable column (``Int64``, ``string``; what
+    ``convert_dtypes()`` gives) has ``pd.NA`` for a blank (in its rows as ``itertuples``
+    gives them), printed as "<NA>" in the report."""
+    pd = pytest.importorskip("pandas")
+    template = tmp_path / "mau.docx"
+    body = paragraph("{% for r in ds %}[{{ r.ten }}: {{ r.so }}]{% endfor %}")
+    template.write_bytes(make_docx({"word/document.xml": document_xml(body)}))
+    frame = pd.DataFrame({"ten": ["Xã A", "Xã B"], "so": [3, None]}).convert_dtypes()
+    out = tmp_path / "bao_cao.docx"
+    rows = [row._asdict() for row in frame.itertuples(index=False)]
+    with pytest.raises(ContextError) as caught:
+        bdt_docx.render_report({"ds": rows}, template, out)
+    assert [(p.field, p.message) for p in caught.value.problems] == [
+        (
+            "ds.so",
+            "dòng 2: giá trị là NA (giá trị trống của pandas), không in được vào báo cáo; "
+            "giá trị trống là None",
+        ),
+    ]
+    assert not out.exists()
