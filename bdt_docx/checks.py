@@ -320,8 +320,24 @@ class _ContextChecker(Checker):
                 )
             elif not all(is_blank(v) for v in row.values()):
                 rows.append(self.record(row, number, spec))
+        self._misnamed_columns([row for row in value if isinstance(row, Mapping)], spec)
         self.check_length(rows, spec, Problem("", spec.name))
         return rows
+
+    def _misnamed_columns(self, rows: list[Mapping[str, Any]], spec: TableSpec) -> None:
+        """Rows that lack a required column and have columns the description does not know
+        (a DataFrame's column named otherwise): said once, with the names it knows."""
+        names = [column.name for column in spec.columns]
+        unknown = sorted({str(key) for row in rows for key in row if key not in names})
+        absent = [c.name for c in spec.columns if c.required and any(c.name not in r for r in rows)]
+        if unknown and absent:
+            self.add(
+                Problem("", spec.name),
+                f"các dòng có cột {', '.join(map(repr, unknown))} mà mô tả trường không có, và "
+                f"thiếu cột {', '.join(map(repr, absent))}: tên cột phải đúng như mô tả trường "
+                f"({', '.join(map(repr, names))})",
+                code="context.unknown_column",
+            )
 
     def record(self, row: Mapping[str, Any], number: int, spec: TableSpec) -> dict[str, Any]:
         record = {}

@@ -408,3 +408,16 @@ def test_pandas_na_of_a_nullable_column_is_refused_by_a_template_without_a_descr
         ),
     ]
     assert not out.exists()
+
+
+def test_a_column_named_otherwise_is_said_with_the_names_known(context, tmp_path):
+    """Found by an API run: rows from a DataFrame whose column was named otherwise
+    (``noinhan``) were told only "chưa có giá trị" for each row, not which name was wrong."""
+    rows = [{"noinhan": "UBND tỉnh", "ghi_chu": ""}, {"noinhan": "Lưu: VT"}]
+    problems = context_problems(context, tmp_path, noi_nhan=rows)
+    (said,) = [p for p in problems if p.code == "context.unknown_column"]
+    assert (said.field, said.message) == (
+        "noi_nhan",
+        "các dòng có cột 'ghi_chu', 'noinhan' mà mô tả trường không có, và thiếu cột "
+        "'noi_nhan': tên cột phải đúng như mô tả trường ('noi_nhan')",
+    )
