@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from turns import in_turn, print_figures, versions
+from turns import OWN_TEMPLATE, in_turn, print_figures, versions
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "templates" / "bao_cao_thi_dua_bau_cu.docx"
@@ -29,21 +29,26 @@ PER_ROUND = 3
 
 # A worker: prepares once (imports, regular expressions), then for each line it reads
 # prints the least CPU time, in seconds, of that many cold preparations.
-_WORKER = """
+_WORKER = (
+    """
 import gc, sys, time
 sys.path.insert(0, sys.argv[1])
 from bdt_docx import template
-template.prepare_template(sys.argv[2])
+"""
+    + OWN_TEMPLATE
+    + """
+template.prepare_template(TEMPLATE_FILE)
 for line in sys.stdin:
     best = float("inf")
     for _ in range(int(line)):
         template._prepare.cache_clear()
         gc.collect()
         start = time.process_time()
-        template.prepare_template(sys.argv[2])
+        template.prepare_template(TEMPLATE_FILE)
         best = min(best, time.process_time() - start)
     print(best, flush=True)
 """
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -86,22 +86,32 @@ def print_figures(what: str, figures: dict[str, list[float]], unit: str, digits:
     print(f"load average {load}; {time.strftime('%Y-%m-%d %H:%M')}")
 
 
-#: What a worker of :func:`on_the_batch` starts with: the version's package on the path,
-#: ``validate``, ``Workbook``, the shipped template's ``fields`` (the version's own where its
-#: folder has one, ``templates/``: an older version may not read a newer description),
-#: the workbooks' ``FOLDER``.
-_BATCH_WORKER_HEAD = """
-import gc, sys, time
+#: Worker code (after ``import sys``) that sets ``TEMPLATE_FILE``, the shipped template
+#: ``sys.argv[2]`` as the version in ``sys.argv[1]`` has it where its folder has one (a git
+#: worktree's ``templates/``: an older version may not read a newer description).
+OWN_TEMPLATE = """
 from pathlib import Path
+own = Path(sys.argv[1], "templates", Path(sys.argv[2]).name)
+TEMPLATE_FILE = own if own.is_file() else Path(sys.argv[2])
+"""
+
+#: What a worker of :func:`on_the_batch` starts with: the version's package on the path,
+#: ``validate``, ``Workbook``, the shipped template's ``fields`` (:data:`OWN_TEMPLATE`),
+#: the workbooks' ``FOLDER``.
+_BATCH_WORKER_HEAD = (
+    """
+import gc, sys, time
 sys.path.insert(0, sys.argv[1])
 from bdt_docx import validate
 from bdt_docx.template import prepare_template
 from bdt_docx.workbook import Workbook
-
-own = Path(sys.argv[1], "templates", Path(sys.argv[2]).name)
-fields = prepare_template(own if own.is_file() else sys.argv[2]).fields
+"""
+    + OWN_TEMPLATE
+    + """
+fields = prepare_template(TEMPLATE_FILE).fields
 FOLDER = Path(sys.argv[3])
 """
+)
 
 
 def on_the_batch(worker: str, argv: Sequence[str] | None, description: str, what: str) -> int:
