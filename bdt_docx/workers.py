@@ -151,8 +151,11 @@ def _stops_between_workbooks() -> Iterator[Callable[[], None]]:
             signum = asked.pop(0)
             kept[signum](signum, None)
 
-    if _stopping is not None or threading.current_thread() is not threading.main_thread():
-        yield _stopping or stop_if_asked
+    if threading.current_thread() is not threading.main_thread():
+        yield stop_if_asked  # (nothing is noted in another thread)
+        return
+    if _stopping is not None:
+        yield _stopping
         return
 
     for number in (signal.SIGINT, signal.SIGTERM):

@@ -406,6 +406,31 @@ def test_with_two_jobs_ctrl_c_while_a_chunk_is_given_to_a_worker_lists_its_repor
     assert "b" in _stopped_batch_agrees_with_its_disk(out, data)
 
 
+def test_a_batch_in_another_thread_does_not_take_the_main_thread_s_stops() -> None:
+    """A batch run from another thread while one runs in the main thread: its check
+    between workbooks is its own (nothing noted there), never the main thread's, whose
+    Ctrl+C would then be raised in the wrong thread."""
+    import threading
+
+    from bdt_docx import workers
+
+    given = []
+    with workers._stops_between_workbooks() as main_stops:
+        thread = threading.Thread(target=lambda: given.append(_stops_in_a_thread()))
+        thread.start()
+        thread.join()
+        with workers._stops_between_workbooks() as inner:  # (a chunk's, in the main thread)
+            assert inner is main_stops
+    assert given and given[0] is not main_stops
+
+
+def _stops_in_a_thread():
+    from bdt_docx import workers
+
+    with workers._stops_between_workbooks() as stops:
+        return stops
+
+
 def test_a_program_s_own_sigterm_handler_runs_between_workbooks_and_the_batch_goes_on(tmp_path):
     """A program using the library with its own SIGTERM handler, one that does not stop:
     the handler runs once, between two workbooks, and the batch fills every workbook."""
