@@ -198,6 +198,11 @@ class AmbiguousNameError(NameLookupError):
 DEFINE_NAME = (
     "Excel: Formulas → Define Name; LibreOffice Calc: Sheet → Named Ranges and Expressions → Define"
 )
+#: Where a name's cells or range are changed or the name deleted, in Excel and in Calc.
+MANAGE_NAMES = (
+    "Excel: Formulas → Name Manager; LibreOffice Calc: Sheet → Named Ranges and Expressions → "
+    "Manage"
+)
 #: What to do when a sheet was copied and a name or a list now exists twice.
 COPIED_SHEET_HINT = (
     "Sổ có tên (Name) hoặc bảng trùng nhau, thường do sao chép trang tính (Excel và "
@@ -236,7 +241,7 @@ def parse_reference(text: str) -> Area:
             raise NameLookupError(
                 f"tên trỏ tới bảng '{table}' ({text}), không tới ô; "
                 + (
-                    f"nếu đó là một danh sách, hãy xóa tên này (Excel: Formulas → Name Manager) "
+                    f"nếu đó là một danh sách, hãy xóa tên này ({MANAGE_NAMES}) "
                     f"và đổi tên bảng '{table}' thành chính tên này (Excel: Table Design → "
                     f"Table Name); hoặc "
                     if whole

@@ -19,6 +19,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
+from bdt_docx.cells import MANAGE_NAMES
 from bdt_docx.checks import Checker, check_context, is_blank
 from bdt_docx.errors import BdtDocxWarning, Problem, WorkbookError
 from bdt_docx.fields import Column, Fields, FieldSpec, TableSpec
@@ -210,8 +211,7 @@ class _Reader(Checker):
             what = f"vùng có tên '{spec.name}'"
             remedy = (
                 "dòng đầu của vùng có tên là dòng tiêu đề: vùng chưa gồm dòng tiêu đề thì hãy "
-                "chọn lại vùng kể cả dòng đó (Excel: Formulas → Name Manager; LibreOffice Calc: "
-                "Sheet → Named Ranges and Expressions → Manage), còn cột đã bị đổi tên thì gõ "
+                f"chọn lại vùng kể cả dòng đó ({MANAGE_NAMES}), còn cột đã bị đổi tên thì gõ "
                 f"lại tiêu đề đúng là '{column.header}'"
             )
         self.problems.append(
