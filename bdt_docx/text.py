@@ -9,7 +9,10 @@ The documented normalisation of every text value (from a cell or from a script):
   (:mod:`bdt_docx.legacy`);
 - line breaks ``\\r\\n``, ``\\r``, vertical tab (Excel's ``_x000B_``), line and paragraph
   separators become ``\\n``, which the report shows as a line break;
-- a tab stays a tab; every other control character is removed;
+- a tab stays a tab; every other control character is removed, and so are the invisible
+  zero-width space, word joiner and byte-order mark (U+200B, U+2060, U+FEFF) that text pasted
+  from a web page or a PDF carries: a cell "2" with one of them reads as 2, not as a text that
+  looks like "2";
 - a UTF-16 surrogate left alone, which no text can carry (a program's string may hold one),
   becomes U+FFFD, as the workbook reader reads Excel's escape of one;
 - spaces at both ends of the text and of each line are trimmed.
@@ -24,8 +27,9 @@ from functools import lru_cache
 __all__ = ["clean_text", "normalize_text", "slug"]
 
 _LINE_BREAKS = re.compile(r"\r\n|[\r\v\f\x85\u2028\u2029]")
-# Control characters (C0 but tab and newline, DEL, C1) and XML-forbidden code points.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+# Control characters (C0 but tab and newline, DEL, C1), XML-forbidden code points and the
+# invisible zero-width space, word joiner and byte-order mark.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f\u200b\u2060\ufeff\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 

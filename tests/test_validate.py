@@ -69,6 +69,24 @@ def test_whole_numbers_typed_as_text_are_accepted(tmp_path):
     assert (context["tong_so_nguoi"], context["so_nguoi_di_bau_cu"]) == (1025, 25)
 
 
+def test_zero_width_characters_pasted_from_the_web_are_dropped(tmp_path):
+    # A number or a date pasted from a web page or a PDF carries an invisible U+200B (or a
+    # word joiner, a byte-order mark): it was refused as a text the clerk saw as "2".
+    context = bdt_docx.read_workbook(
+        edit_workbook(
+            tmp_path / "w.xlsx",
+            {
+                "so_nguoi_ung_cu": "2\u200b",
+                "ngay_huong_dan_khen_thuong": "\ufeff14/04/2021",
+                "ten_day_du": "Ban Dân tộc\u2060 tỉnh Cao Bằng\u200b",
+            },
+        )
+    )
+    assert context["so_nguoi_ung_cu"] == 2
+    assert context["ngay_huong_dan_khen_thuong"] == dt.date(2021, 4, 14)
+    assert context["ten_day_du"] == "Ban Dân tộc tỉnh Cao Bằng"
+
+
 def test_five_faults_on_several_sheets_in_one_error(tmp_path):
     workbook = edit_workbook(
         tmp_path / "w.xlsx",
